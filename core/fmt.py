@@ -1,0 +1,59 @@
+"""Norwegian display of figures: `11,2 %`, `115 920 000 kr`, `dd.mm.yyyy` (babel, nb_NO)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+from babel.numbers import format_decimal
+
+LOCALE = "nb_NO"
+NBSP = "\u00a0"
+MISSING = "–"
+
+
+def round_half_up(value: float, decimals: int = 1) -> Decimal:
+    # Through str() so that 11.25 stays 11.25 and rounds to 11.3, as people expect.
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def number(value: float | None, decimals: int = 1) -> str:
+    if value is None:
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(round_half_up(value, decimals), format=pattern, locale=LOCALE)
+
+
+def percent(value: float | None, decimals: int = 1) -> str:
+    """`11,2 %`; an undefined percentage is `–`, never 0."""
+    return MISSING if value is None else f"{number(value, decimals)}{NBSP}%"
+
+
+def points(value: float | None, decimals: int = 1) -> str:
+    """A change in percentage points with its sign: `−1,0 p.p.`, `+0,4 p.p.`."""
+    if value is None:
+        return MISSING
+    rounded = round_half_up(value, decimals)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return f"{sign}{number(abs(float(rounded)), decimals)}{NBSP}p.p."
+
+
+def kroner(value: float | None) -> str:
+    return MISSING if value is None else f"{number(value, 0)}{NBSP}kr"
+
+
+def date(value: dt.date | None) -> str:
+    return MISSING if value is None else value.strftime("%d.%m.%Y")
+
+
+MONTHS = ("jan", "feb", "mar", "apr", "mai", "jun", "jul", "aug", "sep", "okt", "nov", "des")
+
+
+def month_label(value: dt.date) -> str:
+    """`jan 25`: short enough for a chart's ticks."""
+    return f"{MONTHS[value.month - 1]} {value.year % 100:02d}"
+
+
+def quarter_label(text: str) -> str:
+    """'2024Q3' as `3. kv. 2024`."""
+    return f"{text[-1]}. kv. {text[:4]}"

@@ -1,0 +1,300 @@
+"""Possible and lost workdays per employment (and month): the sick-leave percentage engine.
+
+The definition is the official one (NAV / Statistics Norway): for each workday inside an
+employment, possible += position % / 100 and lost += position % / 100 × grade / 100, where grade
+is the sum of the grades of the sick spells covering the day, capped at 100. Everything here works
+on whole intervals of days with a workday prefix sum, never day by day, so that the municipality's
+quarter of a million spells are counted in well under a second.
+
+Where overlapping spells push the summed grade over 100, every spell's share on those days is
+scaled by 100 / sum, so that the breakdowns (self/doctor, short/long, graded) still add up to the
+total.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from core.calendar import WorkdayCalendar, day_number, default_calendar
+from core.cases import build_cases
+
+SICK_KINDS = ("egenmelding", "sykmelding")
+LOST_PARTS = ("lost_self", "lost_doctor", "lost_short", "lost_long", "lost_graded")
+FIGURE_COLUMNS = ("possible", "lost", *LOST_PARTS)
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+_NEVER = np.iinfo(np.int64).max // 4
+
+
+def to_days(values: pd.Series | pd.Index, missing: int = _NEVER) -> IntArray:
+    """Dates (datetime64 or date objects) as day numbers; NaT becomes `missing`."""
+    as_dt = pd.to_datetime(pd.Series(values), errors="raise")
+    days = as_dt.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
+    days[as_dt.isna().to_numpy()] = missing
+    return days
+
+
+def _month_index(days: IntArray) -> IntArray:
+    return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+
+
+def _month_first_day(months: IntArray) -> IntArray:
+    return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+
+
+def split_by_month(
+    starts: IntArray, ends: IntArray
+) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+    """Cut inclusive day intervals at month boundaries.
+
+    Returns (row, start, end, month) with one entry per piece: `row` indexes the input interval,
+    `month` is numpy's month number (months since 1970-01).
+    """
+    first = _month_index(starts)
+    last = _month_index(ends)
+    count = np.maximum(last - first + 1, 0)
+    row = np.repeat(np.arange(len(starts)), count)
+    offset = np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    month = first[row] + offset
+    piece_start = np.maximum(starts[row], _month_first_day(month))
+    piece_end = np.minimum(ends[row], _month_first_day(month + 1) - 1)
+    return row, piece_start, piece_end, month
+
+
+@dataclass(frozen=True)
+class Period:
+    """An inclusive period of days, and the day the data is known to (open spells end there)."""
+
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+
+
+def _employment_frame(employments: pd.DataFrame, lo: int, hi: int) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "employment_id": employments["employment_id"].to_numpy(),
+            "employee_id": employments["employee_id"].to_numpy(),
+            "unit_id": employments["unit_id"].to_numpy(),
+            "factor": employments["position_pct"].to_numpy(dtype=float) / 100.0,
+            "e_start": np.maximum(to_days(employments["start"], -_NEVER), lo),
+            "e_end": np.minimum(to_days(employments["end"]), hi),
+        }
+    )
+    return frame[frame["e_start"] <= frame["e_end"]]
+
+
+def _sick_frame(spells: pd.DataFrame, as_of: int, lo: int, hi: int) -> pd.DataFrame:
+    kind = spells["kind"].to_numpy()
+    start = to_days(spells["start"])
+    end = np.minimum(to_days(spells["end"], as_of), hi)
+    keep = np.isin(kind, SICK_KINDS) & (start <= as_of) & (start <= hi) & (end >= lo)
+    grade = np.where(kind == "egenmelding", 100.0, spells["grade"].to_numpy(dtype=float))
+    long_term = (
+        spells["long_term"].to_numpy(dtype=bool)
+        if "long_term" in spells
+        else np.zeros(len(spells), dtype=bool)
+    )
+    unit = pd.to_numeric(spells["unit_id"], errors="coerce").to_numpy(dtype=float)
+    frame = pd.DataFrame(
+        {
+            "employee_id": spells["employee_id"].to_numpy(),
+            "s_unit": unit,
+            "s_start": np.maximum(start, lo),
+            "s_end": end,
+            "grade": grade,
+            "self": kind == "egenmelding",
+            "long": long_term,
+        }
+    )
+    return frame[keep]
+
+
+def _pieces(emp: pd.DataFrame, sick: pd.DataFrame) -> pd.DataFrame:
+    """Each sick spell cut to each employment it applies to (its unit's, or all if none)."""
+    joined = sick.merge(emp, on="employee_id", how="inner")
+    applies = joined["s_unit"].isna() | (joined["s_unit"] == joined["unit_id"])
+    joined = joined[applies]
+    start = np.maximum(joined["s_start"].to_numpy(), joined["e_start"].to_numpy())
+    end = np.minimum(joined["s_end"].to_numpy(), joined["e_end"].to_numpy())
+    joined = joined.assign(p_start=start, p_end=end)
+    return joined[start <= end].reset_index(drop=True)
+
+
+def _cap_scale(pieces: pd.DataFrame) -> tuple[IntArray, IntArray, IntArray, FloatArray]:
+    """Cut pieces where overlapping spells of the same employment begin or end.
+
+    Returns (piece row, start, end, scale): within each elementary segment the summed grade is
+    constant, and `scale` = min(1, 100 / summed grade) brings it down to the cap.
+    """
+    employment = pieces["employment_id"].to_numpy(dtype=np.int64)
+    start = pieces["p_start"].to_numpy(dtype=np.int64)
+    end = pieces["p_end"].to_numpy(dtype=np.int64)
+    grade = pieces["grade"].to_numpy(dtype=float)
+    # Boundaries keyed by (employment, day) so one sorted array serves every employment.
+    _, code = np.unique(employment, return_inverse=True)
+    code = code.astype(np.int64)
+    span = np.int64(1 << 32)
+    keys = np.unique(np.concatenate((code * span + start, code * span + end + 1)))
+    lo = np.searchsorted(keys, code * span + start)
+    hi = np.searchsorted(keys, code * span + end + 1)
+    count = hi - lo
+    row = np.repeat(np.arange(len(pieces)), count)
+    segment = np.repeat(lo, count) + (
+        np.arange(count.sum()) - np.repeat(np.cumsum(count) - count, count)
+    )
+    seg_start = keys[segment] % span
+    seg_end = keys[segment + 1] % span - 1
+    summed = np.bincount(segment, weights=grade[row], minlength=len(keys))
+    scale = np.minimum(1.0, 100.0 / np.maximum(summed[segment], 1e-9))
+    return row, seg_start, seg_end, scale
+
+
+def workday_figures(
+    employments: pd.DataFrame,
+    spells: pd.DataFrame,
+    period: Period,
+    *,
+    by_month: bool = False,
+    calendar: WorkdayCalendar | None = None,
+) -> pd.DataFrame:
+    """Possible and lost workdays per employment (and month) in the period.
+
+    `employments`: employment_id, employee_id, unit_id, position_pct, start, end (NaT = open).
+    `spells`: employee_id, unit_id (NaN = every employment), start, end (NaT = open, counts to
+    `as_of`), kind, grade, and optionally long_term (from the absence case the spell is in).
+    Only spells that started on or before `as_of` are known. Returns one row per employment (and
+    month, as a Timestamp column `month`) with employment_id, unit_id, employee_id and
+    FIGURE_COLUMNS.
+    """
+    cal = calendar or default_calendar()
+    lo, hi, as_of = day_number(period.start), day_number(period.end), day_number(period.as_of)
+    emp = _employment_frame(employments, lo, hi)
+    keys = ["employment_id", "month"]  # month is 0 throughout when not by_month
+
+    e_start = emp["e_start"].to_numpy(dtype=np.int64)
+    e_end = emp["e_end"].to_numpy(dtype=np.int64)
+    if by_month:
+        e_row, e_start, e_end, e_month = split_by_month(e_start, e_end)
+    else:
+        e_row, e_month = np.arange(len(emp)), np.zeros(len(emp), dtype=np.int64)
+    possible = pd.DataFrame(
+        {
+            "employment_id": emp["employment_id"].to_numpy()[e_row],
+            "month": e_month,
+            "possible": emp["factor"].to_numpy()[e_row] * cal.count_days(e_start, e_end),
+        }
+    )
+
+    pieces = _pieces(emp, _sick_frame(spells, as_of, lo, hi))
+    row, s_start, s_end, scale = _cap_scale(pieces)
+    if by_month:
+        m_row, s_start, s_end, s_month = split_by_month(s_start, s_end)
+        row, scale = row[m_row], scale[m_row]
+    else:
+        s_month = np.zeros(len(row), dtype=np.int64)
+    factor = pieces["factor"].to_numpy()[row] * pieces["grade"].to_numpy()[row] / 100.0
+    lost = factor * scale * cal.count_days(s_start, s_end)
+    self_cert = pieces["self"].to_numpy(dtype=bool)[row]
+    long_term = pieces["long"].to_numpy(dtype=bool)[row]
+    graded = pieces["grade"].to_numpy()[row] < 100.0
+    lost_frame = pd.DataFrame(
+        {
+            "employment_id": pieces["employment_id"].to_numpy()[row],
+            "month": s_month,
+            "lost": lost,
+            "lost_self": np.where(self_cert, lost, 0.0),
+            "lost_doctor": np.where(self_cert, 0.0, lost),
+            "lost_short": np.where(long_term, 0.0, lost),
+            "lost_long": np.where(long_term, lost, 0.0),
+            "lost_graded": np.where(graded, lost, 0.0),
+        }
+    )
+    lost_sums = lost_frame.groupby(keys, sort=False).sum()
+    result = possible.groupby(keys, sort=False).sum().join(lost_sums, how="left")
+    result = result.fillna(0.0).reset_index()
+    ids = emp.drop_duplicates("employment_id").set_index("employment_id")
+    result["unit_id"] = ids["unit_id"].reindex(result["employment_id"]).to_numpy()
+    result["employee_id"] = ids["employee_id"].reindex(result["employment_id"]).to_numpy()
+    if by_month:
+        result["month"] = (
+            result["month"].to_numpy().astype("datetime64[M]").astype("datetime64[ns]")
+        )
+    else:
+        result = result.drop(columns="month")
+    return result
+
+
+def pct(lost: float, possible: float) -> float | None:
+    """Σ lost / Σ possible × 100, or None when nothing was possible (shown as '–')."""
+    if possible <= 0:
+        return None
+    return lost / possible * 100.0
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Summed workdays for any set of employments and any period, and the percentages."""
+
+    possible: float = 0.0
+    lost: float = 0.0
+    lost_self: float = 0.0
+    lost_doctor: float = 0.0
+    lost_short: float = 0.0
+    lost_long: float = 0.0
+    lost_graded: float = 0.0
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame | pd.Series) -> Figures:
+        """Sum of a frame's FIGURE_COLUMNS (or take a row that already holds sums)."""
+        sums = frame[list(FIGURE_COLUMNS)]
+        if isinstance(sums, pd.DataFrame):
+            sums = sums.sum()
+        return cls(**{name: float(sums[name]) for name in FIGURE_COLUMNS})
+
+    @property
+    def sick_leave_pct(self) -> float | None:
+        return pct(self.lost, self.possible)
+
+    @property
+    def self_certified_pct(self) -> float | None:
+        return pct(self.lost_self, self.possible)
+
+    @property
+    def doctor_certified_pct(self) -> float | None:
+        return pct(self.lost_doctor, self.possible)
+
+    @property
+    def short_term_pct(self) -> float | None:
+        return pct(self.lost_short, self.possible)
+
+    @property
+    def long_term_pct(self) -> float | None:
+        return pct(self.lost_long, self.possible)
+
+    @property
+    def graded_share_pct(self) -> float | None:
+        """Share of the lost workdays that come from graded spells (not of possible days)."""
+        return pct(self.lost_graded, self.lost)
+
+
+def with_long_term(spells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
+    """A copy of the spells with `long_term` set from the absence case each belongs to."""
+    cases, case_of_spell = build_cases(spells, as_of)
+    out = spells.copy()
+    out["long_term"] = False
+    if len(case_of_spell):
+        long_term = cases["long_term"].to_numpy(dtype=bool)[case_of_spell.to_numpy()]
+        out.loc[case_of_spell.index, "long_term"] = long_term
+    return out
+
+
+def pct_series(lost: pd.Series, possible: pd.Series) -> pd.Series:
+    """Element-wise Σ lost / Σ possible × 100, NaN where nothing was possible."""
+    return (lost / possible.where(possible > 0) * 100.0).astype(float)

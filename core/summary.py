@@ -1,0 +1,232 @@
+"""The session summary for the unit leader: its content, and its Markdown in Norwegian."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from core import fmt
+from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
+
+HEALTH_REMINDER: Final = "Notatene skal ikke inneholde helseopplysninger eller diagnoser."
+
+# Terminal escape sequences (CSI, OSC, other ESC pairs, 8-bit CSI) go whole, parameters and
+# all, so that no "[31m" debris is left behind when only the control byte is removed.
+_ESCAPE_SEQUENCES: Final = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[@-Z\\-_]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+)
+# C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides that can
+# make text read differently from what it says.
+_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """User text without control characters or terminal escapes; newlines as plain \\n."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", _ESCAPE_SEQUENCES.sub("", text))
+
+
+@dataclass(frozen=True)
+class MeasureLine:
+    """One measure as the summary shows it; `comment` is this session's follow-up comment."""
+
+    level: str
+    text: str
+    owner: str
+    due_date: dt.date | None
+    status: str
+    employee_number: str | None = None
+    employee_name: str | None = None
+    comment: str = ""
+    # The state before this session, so a change can read "frist 01.12 (var 15.11)".
+    previous_due_date: dt.date | None = None
+    previous_status: str | None = None
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    unit_name: str
+    session_type_label: str
+    held_on: dt.date
+    advisor: str | None
+    reviewed: tuple[tuple[str, str | None], ...]  # (employee number, name)
+    total_employees: int
+    measures_agreed: tuple[MeasureLine, ...]
+    measures_changed: tuple[MeasureLine, ...]
+    measures_closed: tuple[MeasureLine, ...]
+    note: str
+    employee_notes: tuple[tuple[str, str | None, str], ...]  # (number, name, note)
+    # Every employee of the unit that day, only so that masking can also catch a full name
+    # typed into free text.
+    known_employees: tuple[tuple[str, str | None], ...] = ()
+
+
+# Characters that start a Markdown block when they open a line.
+_BLOCK_START: Final = re.compile(r"^(#|>|-|\+|=|~|\d+(?=[.)]))")
+_INLINE: Final = re.compile(r"([\\`*_\[\]<])")
+
+
+def _inline(text: str) -> str:
+    """One line of user text, safe inside Markdown: no markup of its own survives."""
+    line = _INLINE.sub(r"\\\1", clean_text(text).strip())
+    # A leading run of digits is kept and the '.' or ')' after it escaped: "1\. mai".
+    match = _BLOCK_START.match(line)
+    if match is None:
+        return line
+    marker = match.group(1)
+    if marker[0].isdigit():
+        return f"{marker}\\{line[len(marker) :]}"
+    return f"\\{line}"
+
+
+def _single_line(text: str) -> str:
+    return _inline(" ".join(clean_text(text).split()))
+
+
+def _block(text: str, indent: str = "") -> str:
+    """Multi-line user text: paragraphs kept, single line breaks as hard breaks."""
+    paragraphs = []
+    for chunk in re.split(r"\n\s*\n", clean_text(text).strip()):
+        lines = [_inline(line) for line in chunk.split("\n") if line.strip()]
+        if lines:
+            paragraphs.append(("\\\n" + indent).join(lines))
+    return ("\n\n" + indent).join(paragraphs)
+
+
+class _Masker:
+    """Who an employee is called in the document: a name, or "ansatt <number>" when masked."""
+
+    def __init__(self, summary: SessionSummary, masked: bool) -> None:
+        self.masked = masked
+        names: dict[str, str] = {}
+        people = [
+            *summary.known_employees,
+            *summary.reviewed,
+            *((number, name) for number, name, _ in summary.employee_notes),
+            *(
+                (line.employee_number, line.employee_name)
+                for line in (
+                    *summary.measures_agreed,
+                    *summary.measures_changed,
+                    *summary.measures_closed,
+                )
+                if line.employee_number is not None
+            ),
+        ]
+        for number, name in people:
+            if name and name.strip():
+                names[name.strip()] = number
+        # Longest first, so "Kari Nordmann Berg" is replaced before "Kari Nordmann".
+        self._patterns = [
+            (re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", re.I), num)
+            for name, num in sorted(names.items(), key=lambda item: -len(item[0]))
+        ]
+
+    def person(self, number: str | None, name: str | None) -> str:
+        if number is None:
+            return ""
+        if self.masked or not (name and name.strip()):
+            return f"ansatt {_inline(number)}"
+        return f"{_inline(name)} ({_inline(number)})"
+
+    def text(self, text: str) -> str:
+        """Free text with full names of known employees replaced when masked."""
+        text = clean_text(text)
+        if self.masked:
+            for pattern, number in self._patterns:
+                # Plain string split and join, not a template: a backslash must stay literal.
+                text = f"ansatt {number}".join(pattern.split(text))
+        return text
+
+
+def _due(due: dt.date | None) -> str:
+    return fmt.date(due) if due else "ingen frist"
+
+
+def _status(code: str) -> str:
+    return MEASURE_STATUSES.get(code, code)
+
+
+def _measure_item(line: MeasureLine, who: _Masker, *, changed: bool = False) -> str:
+    """`- Person: text. Ansvarlig: …, frist: …, status: ….` and the comment below it."""
+    head = _single_line(who.text(line.text))
+    person = who.person(line.employee_number, line.employee_name)
+    if person:
+        head = f"{person}: {head}"
+    details = []
+    if line.owner.strip():
+        details.append(f"ansvarlig: {_single_line(who.text(line.owner))}")
+    due = f"frist: {fmt.date(line.due_date)}" if line.due_date else "ingen frist"
+    status = f"status: {_status(line.status)}"
+    # previous_status is None when the state before this session is not known.
+    if changed and line.previous_status is not None:
+        if line.previous_due_date != line.due_date:
+            due += f" (var {_due(line.previous_due_date)})"
+        if line.previous_status != line.status:
+            status += f" (var {_status(line.previous_status)})"
+    details += [due, status]
+    text = ", ".join(details)
+    item = f"- {head}. {text[0].upper()}{text[1:]}."
+    if line.comment.strip():
+        item += f"\n  Kommentar: {_block(who.text(line.comment), indent='  ')}"
+    return item
+
+
+def summary_markdown(summary: SessionSummary, masked: bool) -> str:
+    """The summary as a Markdown document for the leader; no names at all when `masked`."""
+    who = _Masker(summary, masked)
+    out = [
+        f"# Oppsummering: {_inline(summary.session_type_label)} {fmt.date(summary.held_on)}",
+        "",
+        f"**Enhet:** {_single_line(summary.unit_name)}\\",
+    ]
+    if summary.advisor and summary.advisor.strip():
+        out.append(f"**Rådgiver:** {_single_line(summary.advisor)}\\")
+    out += [f"**Dato:** {fmt.date(summary.held_on)}", ""]
+
+    noun = "ansatt" if summary.total_employees == 1 else "ansatte"
+    out.append(f"{len(summary.reviewed)} av {summary.total_employees} {noun} gjennomgått.")
+    if summary.reviewed:
+        people = ", ".join(who.person(number, name) for number, name in summary.reviewed)
+        out += ["", f"Gjennomgått: {people}."]
+
+    out += ["", "## Tiltak vi ble enige om", ""]
+    if not summary.measures_agreed:
+        out += ["Ingen nye tiltak.", ""]
+    known_levels = list(MEASURE_LEVELS)
+    levels = known_levels + sorted({m.level for m in summary.measures_agreed} - set(known_levels))
+    for level in levels:
+        items = [m for m in summary.measures_agreed if m.level == level]
+        if items:
+            out += [f"### {_inline(MEASURE_LEVELS.get(level, level))}", ""]
+            out += [_measure_item(m, who) for m in items]
+            out.append("")
+
+    out += ["## Endrede tiltak", ""]
+    out += [_measure_item(m, who, changed=True) for m in summary.measures_changed] or [
+        "Ingen endrede tiltak."
+    ]
+    out += ["", "## Avsluttede tiltak", ""]
+    out += [_measure_item(m, who) for m in summary.measures_closed] or ["Ingen avsluttede tiltak."]
+
+    out += ["", "## Notater", ""]
+    session_note = _block(who.text(summary.note))
+    notes = [
+        f"- {who.person(number, name)}: {_block(who.text(note), indent='  ')}"
+        for number, name, note in summary.employee_notes
+        if note.strip()
+    ]
+    if session_note:
+        out += [session_note, ""]
+    if notes:
+        out += [*notes, ""]
+    if not session_note and not notes:
+        out += ["Ingen notater.", ""]
+
+    out += ["---", "", f"_{HEALTH_REMINDER}_", ""]
+    return "\n".join(out)
