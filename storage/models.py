@@ -1,0 +1,252 @@
+"""SQLAlchemy models: the municipality's units, people, absence, and the advisory sessions.
+
+There is deliberately no field for diagnoses or medical details anywhere in this schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Stable constraint names, so that Alembic batch migrations on SQLite can find them again.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The codes stored for types, levels and statuses live in core.vocabulary with their labels.
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Unit(Base):
+    """A workplace with one leader (enhet), keyed by its code in the HR system."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    service_area: Mapped[str | None] = mapped_column(String(200))
+    leader: Mapped[str | None] = mapped_column(String(200))
+    # Project membership: the day the unit joined and the baseline quarter ("2024Q3").
+    project_joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_quarter: Mapped[str | None] = mapped_column(String(6))
+
+    employments: Mapped[list[Employment]] = relationship(back_populates="unit", lazy="raise")
+
+
+class Employee(Base):
+    """A person, keyed by the HR system's employee number. The name is personal data."""
+
+    __tablename__ = "employees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+
+    employments: Mapped[list[Employment]] = relationship(back_populates="employee", lazy="raise")
+
+
+class Employment(Base):
+    """One row of a person's employment in one unit with one position percentage."""
+
+    __tablename__ = "employments"
+    __table_args__ = (
+        UniqueConstraint("employee_id", "unit_id", "start_date"),
+        CheckConstraint("position_pct > 0 AND position_pct <= 100", name="position_pct"),
+        Index("ix_employments_unit", "unit_id", "start_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    position_pct: Mapped[float] = mapped_column(Float)
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    title: Mapped[str | None] = mapped_column(String(200))
+
+    employee: Mapped[Employee] = relationship(back_populates="employments", lazy="raise")
+    unit: Mapped[Unit] = relationship(back_populates="employments", lazy="raise")
+
+
+class AbsenceSpell(Base):
+    """One recorded absence spell. `unit_id` None means every employment active that day."""
+
+    __tablename__ = "absence_spells"
+    __table_args__ = (
+        UniqueConstraint("employee_id", "unit_id", "from_date", "absence_type"),
+        CheckConstraint("grade_pct >= 1 AND grade_pct <= 100", name="grade_pct"),
+        Index("ix_absence_spells_employee", "employee_id", "from_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    from_date: Mapped[dt.date] = mapped_column(Date)
+    to_date: Mapped[dt.date | None] = mapped_column(Date)
+    absence_type: Mapped[str] = mapped_column(String(16))
+    grade_pct: Mapped[float] = mapped_column(Float, default=100.0)
+
+
+class UnitMonthFigure(Base):
+    """Precomputed workdays per unit and month, so unit-level figures need no spell scan.
+
+    Rebuilt after every import (and whenever the as-of day it was computed for has passed,
+    since open-ended spells grow with time). Lost workdays are split so that the parts add up.
+    """
+
+    __tablename__ = "unit_month_figures"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    possible: Mapped[float] = mapped_column(Float)
+    lost: Mapped[float] = mapped_column(Float)
+    lost_self: Mapped[float] = mapped_column(Float)
+    lost_doctor: Mapped[float] = mapped_column(Float)
+    lost_short: Mapped[float] = mapped_column(Float)
+    lost_long: Mapped[float] = mapped_column(Float)
+    lost_graded: Mapped[float] = mapped_column(Float)
+
+
+class Setting(Base):
+    """A user setting or bookkeeping value, stored as JSON text."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Session(Base):
+    """An advisory meeting with a unit's leader (oppstartsmøte, rådgivning, statusmøte)."""
+
+    __tablename__ = "sessions"
+    __table_args__ = (Index("ix_sessions_unit", "unit_id", "started_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    session_type: Mapped[str] = mapped_column(String(32))
+    advisor: Mapped[str | None] = mapped_column(String(200))
+    held_on: Mapped[dt.date] = mapped_column(Date)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str | None] = mapped_column(Text)
+
+
+class EmployeeReview(Base):
+    """One employee gone through in one session: reviewed or not, and the session's note."""
+
+    __tablename__ = "employee_reviews"
+    __table_args__ = (UniqueConstraint("session_id", "employee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class Measure(Base):
+    """An agreed action (tiltak) for a case, the unit or the leader's own role."""
+
+    __tablename__ = "measures"
+    __table_args__ = (Index("ix_measures_unit", "unit_id", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    level: Mapped[str] = mapped_column(String(16))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="apen")
+    created_session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class MeasureFollowUp(Base):
+    """What happened to a measure in one later session: the history read across sessions."""
+
+    __tablename__ = "measure_follow_ups"
+    __table_args__ = (UniqueConstraint("measure_id", "session_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    checked: Mapped[bool] = mapped_column(Boolean, default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(16))
+    due_date: Mapped[dt.date | None] = mapped_column(Date)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+
+
+class MilestoneDone(Base):
+    """A legal follow-up milestone of an absence case, marked done by the advisor."""
+
+    __tablename__ = "milestones_done"
+    __table_args__ = (UniqueConstraint("employee_id", "case_start", "milestone"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
+    case_start: Mapped[dt.date] = mapped_column(Date)
+    milestone: Mapped[str] = mapped_column(String(32))
+    done_on: Mapped[dt.date] = mapped_column(Date)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
+
+
+class SurveyScore(Base):
+    """A unit's score on one factor of a survey (kartlegging) of the leader or the staff."""
+
+    __tablename__ = "survey_scores"
+    __table_args__ = (UniqueConstraint("unit_id", "survey", "factor"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    survey: Mapped[str] = mapped_column(String(16))
+    factor: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float | None] = mapped_column(Float)
+    measured_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class PresenceFactor(Base):
+    """One of the unit's nærværsfaktorer: four strengths and four things to improve."""
+
+    __tablename__ = "presence_factors"
+    __table_args__ = (UniqueConstraint("unit_id", "kind", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    position: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
