@@ -1,0 +1,79 @@
+"""The precomputed unit × month figures: rebuilt after every change of absence data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pandas as pd
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.orm import Session
+
+from core.periods import Quarter, add_months
+from core.sickleave import FIGURE_COLUMNS, Period, with_long_term, workday_figures
+from storage.models import Setting, Unit, UnitMonthFigure
+from storage.repository import load_employments, load_spells, load_unit_month_figures
+
+AS_OF_KEY = "figures_as_of"
+# Enough for the last three years' quarters (two-year averages, last year's same quarter); the
+# baseline quarters and the four before them are added to that whenever they are older.
+HISTORY_YEARS = 3
+
+
+def figures_as_of(conn: Connection | Session) -> dt.date | None:
+    value = conn.execute(select(Setting.value).where(Setting.key == AS_OF_KEY)).scalar()
+    return dt.date.fromisoformat(json.loads(value)) if value else None
+
+
+def first_month(as_of: dt.date, baseline_quarters: list[str]) -> dt.date:
+    """Where the monthly figures start: HISTORY_YEARS back, or earlier for old baselines."""
+    starts = [dt.date(as_of.year - HISTORY_YEARS, 1, 1)]
+    starts += [Quarter.parse(q).shift(-4).start for q in baseline_quarters]
+    return min(starts)
+
+
+def compute_unit_months(
+    employments: pd.DataFrame, spells: pd.DataFrame, start: dt.date, end: dt.date, as_of: dt.date
+) -> pd.DataFrame:
+    """Unit × month sums from `start` to `end`, with the data as known on `as_of`."""
+    period = Period(start, end, as_of)
+    marked = with_long_term(spells, as_of)
+    monthly = workday_figures(employments, marked, period, by_month=True)
+    return monthly.groupby(["unit_id", "month"], as_index=False)[list(FIGURE_COLUMNS)].sum()
+
+
+def refresh_figures(session: Session, as_of: dt.date | None = None) -> None:
+    """Recompute every unit's monthly figures as known on `as_of` (today by default)."""
+    as_of = as_of or dt.date.today()
+    conn = session.connection()
+    baselines = session.execute(
+        select(Unit.baseline_quarter).where(Unit.baseline_quarter.is_not(None)).distinct()
+    ).scalars()
+    start = first_month(as_of, [q for q in baselines if q])
+    sums = compute_unit_months(load_employments(conn), load_spells(conn), start, as_of, as_of)
+    session.execute(delete(UnitMonthFigure))
+    if len(sums):
+        rows = sums.assign(month=sums["month"].dt.date, unit_id=sums["unit_id"].astype(int))
+        session.execute(insert(UnitMonthFigure), rows.to_dict("records"))
+    stored = session.get(Setting, AS_OF_KEY)
+    if stored is None:
+        session.add(Setting(key=AS_OF_KEY, value=json.dumps(as_of.isoformat())))
+    else:
+        stored.value = json.dumps(as_of.isoformat())
+    session.flush()
+
+
+def monthly_figures(conn: Connection, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """Unit × month sums for the months from `first` to `last`.
+
+    Read from the precomputed table when it covers them (the usual case), else computed from
+    the spells, so that an old as-of date gives the same figures, only slower.
+    """
+    as_of = figures_as_of(conn) or dt.date.today()
+    covered_from = conn.execute(select(func.min(UnitMonthFigure.month))).scalar()
+    if covered_from is not None and covered_from <= first:
+        return load_unit_month_figures(conn, first, last)
+    end = min(as_of, add_months(last, 1) - dt.timedelta(days=1))
+    if end < first:
+        return load_unit_month_figures(conn, first, last)  # nothing known yet: empty
+    return compute_unit_months(load_employments(conn), load_spells(conn), first, end, as_of)

@@ -1,0 +1,144 @@
+"""Queries that hand the rest of the app plain DataFrames: one query per need, no ORM per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, String, cast, func, select
+
+from storage.models import AbsenceSpell, Employee, Employment, Unit, UnitMonthFigure
+
+
+def _dates(values: pd.Series) -> pd.Series:
+    """ISO date text (as cast in the query, which is portable) to datetime64; NULL to NaT."""
+    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+
+
+def _iso(column: Any) -> Any:
+    # Casting dates to text in SQL and parsing them in bulk is far faster than a date object
+    # per row, and CAST(date AS VARCHAR) is ISO text on SQLite and PostgreSQL alike.
+    return cast(column, String)
+
+
+def load_units(conn: Connection) -> pd.DataFrame:
+    rows = conn.execute(
+        select(
+            Unit.id.label("unit_id"),
+            Unit.code,
+            Unit.name,
+            Unit.service_area,
+            Unit.leader,
+            Unit.project_joined_on,
+            Unit.baseline_quarter,
+        ).order_by(Unit.name)
+    ).all()
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "unit_id",
+            "code",
+            "name",
+            "service_area",
+            "leader",
+            "project_joined_on",
+            "baseline_quarter",
+        ],
+    )
+
+
+def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Employment rows in the shape core.sickleave expects (start/end as datetime64)."""
+    query = select(
+        Employment.id,
+        Employment.employee_id,
+        Employment.unit_id,
+        Employment.position_pct,
+        _iso(Employment.start_date),
+        _iso(Employment.end_date),
+        Employment.title,
+    )
+    if unit_ids is not None:
+        query = query.where(Employment.unit_id.in_(list(unit_ids)))
+    frame = pd.DataFrame(
+        conn.execute(query).all(),
+        columns=[
+            "employment_id",
+            "employee_id",
+            "unit_id",
+            "position_pct",
+            "start",
+            "end",
+            "title",
+        ],
+    )
+    frame["start"] = _dates(frame["start"])
+    frame["end"] = _dates(frame["end"])
+    frame["position_pct"] = frame["position_pct"].astype(float)
+    return frame
+
+
+def load_spells(conn: Connection, employee_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Absence spells (all types) in the shape core expects; unit_id NaN = every employment."""
+    query = select(
+        AbsenceSpell.id,
+        AbsenceSpell.employee_id,
+        AbsenceSpell.unit_id,
+        _iso(AbsenceSpell.from_date),
+        _iso(AbsenceSpell.to_date),
+        AbsenceSpell.absence_type,
+        AbsenceSpell.grade_pct,
+    )
+    if employee_ids is not None:
+        query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
+    frame = pd.DataFrame(
+        conn.execute(query).all(),
+        columns=["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
+    )
+    frame["unit_id"] = pd.to_numeric(frame["unit_id"], errors="coerce").astype(float)
+    frame["start"] = _dates(frame["start"])
+    frame["end"] = _dates(frame["end"])
+    frame["grade"] = frame["grade"].astype(float)
+    return frame
+
+
+def load_employees(conn: Connection, employee_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    query = select(Employee.id.label("employee_id"), Employee.number, Employee.name)
+    if employee_ids is not None:
+        query = query.where(Employee.id.in_(list(employee_ids)))
+    return pd.DataFrame(conn.execute(query).all(), columns=["employee_id", "number", "name"])
+
+
+def load_unit_month_figures(
+    conn: Connection, first_month: dt.date | None = None, last_month: dt.date | None = None
+) -> pd.DataFrame:
+    """The precomputed unit × month sums (storage.figures keeps them current)."""
+    table = UnitMonthFigure.__table__
+    query = select(*[c for c in table.columns if c.name != "month"], _iso(UnitMonthFigure.month))
+    if first_month is not None:
+        query = query.where(UnitMonthFigure.month >= first_month)
+    if last_month is not None:
+        query = query.where(UnitMonthFigure.month <= last_month)
+    columns = [c.name for c in table.columns if c.name != "month"] + ["month"]
+    frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    frame["month"] = _dates(frame["month"])
+    return frame
+
+
+def headcount_on(conn: Connection, day: dt.date) -> pd.Series:
+    """Distinct employees per unit with an employment that day (units with none are absent)."""
+    return headcount_between(conn, day, day)
+
+
+def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Series:
+    """Distinct employees per unit with an employment on any day from start to end."""
+    query = (
+        select(Employment.unit_id, func.count(func.distinct(Employment.employee_id)))
+        .where(Employment.start_date <= end)
+        .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
+        .group_by(Employment.unit_id)
+    )
+    rows = conn.execute(query).all()
+    return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")

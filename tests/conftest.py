@@ -1,0 +1,97 @@
+"""Shared fixtures: a real SQLite file per test, and a small builder for hand-made data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, insert
+
+from storage.db import open_database, transaction
+from storage.figures import refresh_figures
+from storage.models import AbsenceSpell, Employee, Employment, Unit
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads or writes the real user's data, log or documents folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "XDG_DOCUMENTS_DIR"):
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.delenv("NAERVAER_DB", raising=False)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = open_database(tmp_path / "naervaer.sqlite")
+    yield engine
+    engine.dispose()
+
+
+class Builder:
+    """Inserts units, people, employments and spells with ids the test chooses."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def unit(self, unit_id: int, code: str, name: str, **extra: object) -> Builder:
+        return self._insert(Unit, id=unit_id, code=code, name=name, **extra)
+
+    def employee(self, employee_id: int, number: str, name: str | None = None) -> Builder:
+        return self._insert(Employee, id=employee_id, number=number, name=name)
+
+    def employment(
+        self,
+        employee_id: int,
+        unit_id: int,
+        pct: float,
+        start: dt.date,
+        end: dt.date | None = None,
+        title: str | None = None,
+    ) -> Builder:
+        return self._insert(
+            Employment,
+            employee_id=employee_id,
+            unit_id=unit_id,
+            position_pct=pct,
+            start_date=start,
+            end_date=end,
+            title=title,
+        )
+
+    def spell(
+        self,
+        employee_id: int,
+        start: dt.date,
+        end: dt.date | None,
+        kind: str = "sykmelding",
+        grade: float = 100.0,
+        unit_id: int | None = None,
+    ) -> Builder:
+        return self._insert(
+            AbsenceSpell,
+            employee_id=employee_id,
+            unit_id=unit_id,
+            from_date=start,
+            to_date=end,
+            absence_type=kind,
+            grade_pct=grade,
+        )
+
+    def refresh(self, as_of: dt.date) -> Builder:
+        with transaction(self.engine) as session:
+            refresh_figures(session, as_of)
+        return self
+
+    def _insert(self, model: type, **values: object) -> Builder:
+        with transaction(self.engine) as session:
+            session.execute(insert(model), [values])
+        return self
+
+
+@pytest.fixture
+def build(engine: Engine) -> Builder:
+    return Builder(engine)
