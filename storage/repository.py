@@ -17,6 +17,11 @@ def _dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
 
 
+def _frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
+    """Rows of a query as a DataFrame; plain tuples, since pandas is slow on Row objects."""
+    return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
+
+
 def _iso(column: Any) -> Any:
     # Casting dates to text in SQL and parsing them in bulk is far faster than a date object
     # per row, and CAST(date AS VARCHAR) is ISO text on SQLite and PostgreSQL alike.
@@ -24,20 +29,19 @@ def _iso(column: Any) -> Any:
 
 
 def load_units(conn: Connection) -> pd.DataFrame:
-    rows = conn.execute(
-        select(
-            Unit.id.label("unit_id"),
-            Unit.code,
-            Unit.name,
-            Unit.service_area,
-            Unit.leader,
-            Unit.project_joined_on,
-            Unit.baseline_quarter,
-        ).order_by(Unit.name)
-    ).all()
-    return pd.DataFrame(
-        rows,
-        columns=[
+    query = select(
+        Unit.id,
+        Unit.code,
+        Unit.name,
+        Unit.service_area,
+        Unit.leader,
+        Unit.project_joined_on,
+        Unit.baseline_quarter,
+    ).order_by(Unit.name)
+    return _frame(
+        conn,
+        query,
+        [
             "unit_id",
             "code",
             "name",
@@ -62,9 +66,10 @@ def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) ->
     )
     if unit_ids is not None:
         query = query.where(Employment.unit_id.in_(list(unit_ids)))
-    frame = pd.DataFrame(
-        conn.execute(query).all(),
-        columns=[
+    frame = _frame(
+        conn,
+        query,
+        [
             "employment_id",
             "employee_id",
             "unit_id",
@@ -93,9 +98,10 @@ def load_spells(conn: Connection, employee_ids: Sequence[int] | None = None) -> 
     )
     if employee_ids is not None:
         query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
-    frame = pd.DataFrame(
-        conn.execute(query).all(),
-        columns=["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
+    frame = _frame(
+        conn,
+        query,
+        ["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
     )
     frame["unit_id"] = pd.to_numeric(frame["unit_id"], errors="coerce").astype(float)
     frame["start"] = _dates(frame["start"])
@@ -108,7 +114,7 @@ def load_employees(conn: Connection, employee_ids: Sequence[int] | None = None) 
     query = select(Employee.id.label("employee_id"), Employee.number, Employee.name)
     if employee_ids is not None:
         query = query.where(Employee.id.in_(list(employee_ids)))
-    return pd.DataFrame(conn.execute(query).all(), columns=["employee_id", "number", "name"])
+    return _frame(conn, query, ["employee_id", "number", "name"])
 
 
 def load_unit_month_figures(
@@ -122,7 +128,7 @@ def load_unit_month_figures(
     if last_month is not None:
         query = query.where(UnitMonthFigure.month <= last_month)
     columns = [c.name for c in table.columns if c.name != "month"] + ["month"]
-    frame = pd.DataFrame(conn.execute(query).all(), columns=columns)
+    frame = _frame(conn, query, columns)
     frame["month"] = _dates(frame["month"])
     return frame
 

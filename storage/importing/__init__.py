@@ -1,0 +1,1 @@
+"""Import of the canonical CSV tables (enheter, ansatte, fravær): read, validate, write."""
