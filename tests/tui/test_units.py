@@ -1,0 +1,119 @@
+"""The unit list and the unit overview, driven through the Pilot on a real database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine
+from textual.widgets import DataTable, Input, Static
+
+from tests.conftest import Builder
+from tui.app import NaervaerApp
+from tui.screens.unit import UnitScreen
+from tui.screens.units import UnitsScreen
+from tui.screens.welcome import WelcomeScreen
+
+D = dt.date
+TODAY = D(2025, 11, 24)
+
+
+@pytest.fixture
+def town(build: Builder) -> Builder:
+    joined = {"project_joined_on": D(2024, 10, 1), "baseline_quarter": "2024Q3"}
+    build.unit(1, "E1", "Lia sykehjem", service_area="Helse og velferd", **joined)
+    build.unit(2, "E2", "Berg skole", service_area="Oppvekst og utdanning")
+    build.employee(1, "1001", "Kari Nordmann").employment(1, 1, 100.0, D(2020, 1, 1))
+    build.employee(2, "1002", "Ola Hansen").employment(2, 2, 100.0, D(2020, 1, 1))
+    build.spell(1, D(2024, 7, 1), D(2024, 7, 31))
+    build.spell(1, D(2025, 7, 1), D(2025, 7, 4))
+    build.spell(2, D(2025, 2, 3), D(2025, 2, 4), kind="egenmelding")
+    return build.refresh(TODAY)
+
+
+async def settle(app: NaervaerApp, pilot) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def cells(table: DataTable) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_unit_list_shows_every_unit_with_its_figures(town: Builder, engine: Engine):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        table = app.screen.query_one(DataTable)
+        rows = cells(table)
+        assert [r[0] for r in rows] == ["Lia sykehjem", "Berg skole"]  # by 2-year average
+        lia = rows[0]
+        assert lia[1] == "1" and lia[6] == "ja"
+        assert "%" in lia[2] and "p.p." in lia[4]
+
+        await pilot.press("slash")
+        await pilot.press(*"berg")
+        assert cells(table)[0][0] == "Berg skole" and table.row_count == 1
+        await pilot.press("escape")
+        assert table.row_count == 2
+
+        await pilot.press("p")  # project units only
+        assert [r[0] for r in cells(table)] == ["Lia sykehjem"]
+        reason = str(app.screen.query_one("#unit-reason", Static).render())
+        assert "Målgruppe 3" in reason and "Nullpunkt 3. kv. 2024" in reason
+        assert "Helse og velferd" in reason
+
+
+async def test_sorting_by_a_column_and_back(town: Builder, engine: Engine):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(DataTable)
+        await pilot.press("s")  # next column after the average: last quarter
+        await pilot.press("r")
+        order = [r[0] for r in cells(table)]
+        await pilot.press("r")
+        assert [r[0] for r in cells(table)] == order[::-1]
+
+
+async def test_enter_opens_the_unit_overview(town: Builder, engine: Engine):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        figures = str(app.screen.query_one("#unit-figures", Static).render())
+        assert "Lia sykehjem" in figures and "Nullpunkt 3. kv. 2024" in figures
+        quarters = app.screen.query_one("#unit-quarters", DataTable)
+        assert quarters.row_count == 8
+        await pilot.press("escape")
+        assert isinstance(app.screen, UnitsScreen)
+
+
+async def test_empty_database_offers_the_demo(engine: Engine):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.click("#small")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        assert app.screen.query_one(DataTable).row_count > 5
+
+
+async def test_search_field_takes_letters_that_are_also_keys(town: Builder, engine: Engine):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"mps")
+        assert app.screen.query_one("#search", Input).value == "mps"
+        assert app.masked  # `m` typed in the search field does not unmask
+
+
+def engine_path(engine: Engine):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    return Path(str(engine.url.database))

@@ -1,0 +1,145 @@
+"""The Nærvær app: opens the database in a worker, then shows the unit list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from sqlalchemy import Engine
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
+
+from tui.commands import NaervaerCommands
+from tui.messages import DatabaseReady, Failed
+
+
+class NaervaerApp(App[int]):
+    """Keyboard-first, Norwegian, and never shows a traceback."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "Nærvær"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("m", "toggle_mask", "Skjul/vis navn", id="toggle_mask"),
+        Binding("question_mark", "help", "Hjelp", key_display="?", id="help"),
+        Binding("ctrl+q", "quit", "Avslutt", id="quit", priority=True),
+    ]
+
+    # Narrow terminals (a small laptop's 80×24) get stacked panels instead of side by side.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"),
+        (110, "-wide"),
+    ]
+    COMMANDS: ClassVar = {*App.COMMANDS, NaervaerCommands}
+
+    masked: reactive[bool] = reactive(True)
+
+    def __init__(self, db_path: Path, *, demo: bool = False, today: dt.date | None = None):
+        super().__init__()
+        self.db_path = db_path
+        self.demo = demo
+        self.today = today or dt.date.today()
+        self.engine: Engine | None = None
+        self.failure: str | None = None
+
+    def on_mount(self) -> None:
+        self._update_subtitle()
+        self.open_database()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
+    def open_database(self) -> None:
+        from storage.db import open_database
+        from storage.reports import ensure_figures_current, has_units
+
+        engine = open_database(self.db_path)
+        empty = not has_units(engine)
+        if empty and self.demo:
+            from storage.demo import load_demo
+
+            load_demo(engine, scale="small", seed=1, today=self.today)
+            empty = False
+        ensure_figures_current(engine, self.today)
+        self.post_message(DatabaseReady(engine, empty))
+
+    @on(DatabaseReady)
+    def database_ready(self, message: DatabaseReady) -> None:
+        self.engine = message.engine
+        if message.empty:
+            from tui.screens.welcome import WelcomeScreen
+
+            self.push_screen(WelcomeScreen(), self._welcome_answered)
+        else:
+            self.show_units()
+
+    def _welcome_answered(self, scale: str | None) -> None:
+        if scale is None:
+            self.exit(0)
+        else:
+            self.notify("Lager demodata … det kan ta litt tid.", timeout=5)
+            self.make_demo(scale)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="database")
+    def make_demo(self, scale: str) -> None:
+        from storage.demo import load_demo
+
+        assert self.engine is not None
+        load_demo(self.engine, scale=scale, seed=1, today=self.today)
+        self.post_message(DatabaseReady(self.engine, empty=False))
+
+    def show_units(self) -> None:
+        from tui.screens.units import UnitsScreen
+
+        self.push_screen(UnitsScreen())
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place where a failed worker becomes a Norwegian message."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.post_message(Failed(event.worker.error))
+
+    @on(Failed)
+    def show_failure(self, message: Failed) -> None:
+        from tui.errors import describe
+
+        text = describe(message.error)
+        if self.engine is None:  # nothing to work on: say why and leave
+            self.failure = text
+            self.exit(1)
+        else:
+            self.notify(text, title="Noe gikk galt", severity="error", timeout=10)
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual would print a traceback on the way out; the user gets one Norwegian line
+        # instead, and the stack goes to the log (without the error's text, which may hold names).
+        from tui.errors import describe
+
+        self.failure = describe(error)
+        self.exit(1)
+
+    def _update_subtitle(self) -> None:
+        self.sub_title = "Skjermet visning (m viser navn)" if self.masked else "Navn vises"
+
+    def watch_masked(self) -> None:
+        self._update_subtitle()
+
+    def action_toggle_mask(self) -> None:
+        self.masked = not self.masked
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+
+def run_app(db_path: Path, *, demo: bool = False) -> int:
+    app = NaervaerApp(db_path, demo=demo)
+    result = app.run()
+    if app.failure:
+        print(f"naervaer: {app.failure}", file=sys.stderr)
+        return 1
+    return result if isinstance(result, int) else 0

@@ -1,0 +1,64 @@
+"""The command palette's own commands: open a unit, start a session, mask names, export."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class NaervaerCommands(Provider):
+    """Commands that depend on where the user is: units always, session ones in a unit."""
+
+    async def startup(self) -> None:
+        app: Any = self.app
+        self.units: list[tuple[int, str]] = []
+        if app.engine is not None:
+            worker = app.run_worker(partial(self._load_units, app.engine), thread=True)
+            self.units = await worker.wait()
+
+    @staticmethod
+    def _load_units(engine: Any) -> list[tuple[int, str]]:
+        from sqlalchemy import select
+
+        from storage.models import Unit
+
+        with engine.connect() as conn:
+            return [(i, n) for i, n in conn.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
+
+    def _commands(self) -> list[tuple[str, Any, str]]:
+        app: Any = self.app
+        screen: Any = app.screen
+        commands: list[tuple[str, Any, str]] = [
+            ("Skjul/vis navn", app.action_toggle_mask, "Maskert visning av og på"),
+            ("Hjelp: taster", app.action_help, "Vis alle taster"),
+        ]
+        for key, label in (
+            ("oppstartsmote", "Start oppstartsmøte"),
+            ("individuell_radgivning", "Start individuell rådgivning"),
+            ("statusmote", "Start statusmøte"),
+        ):
+            if hasattr(screen, "action_start"):
+                commands.append((label, partial(screen.action_start, key), "For denne enheten"))
+        if hasattr(screen, "action_export"):
+            commands.append(("Eksporter oppsummering", screen.action_export, "Som Markdown"))
+        for unit_id, name in self.units:
+            commands.append((f"Åpne enhet: {name}", partial(self._open, unit_id), "Enhet"))
+        return commands
+
+    def _open(self, unit_id: int) -> None:
+        from tui.screens.unit import UnitScreen
+
+        self.app.push_screen(UnitScreen(unit_id))
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands()[:8]:
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

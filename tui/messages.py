@@ -1,0 +1,32 @@
+"""Messages posted from workers to the screens (widgets change only in handlers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine
+from textual.message import Message
+
+
+class DatabaseReady(Message):
+    def __init__(self, engine: Engine, empty: bool) -> None:
+        super().__init__()
+        self.engine = engine
+        self.empty = empty
+
+
+class Failed(Message):
+    """A worker failed; the app turns it into a Norwegian message."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+
+class Loaded(Message):
+    """Data a screen asked a worker for, tagged with what it is."""
+
+    def __init__(self, what: str, data: Any) -> None:
+        super().__init__()
+        self.what = what
+        self.data = data

@@ -1,0 +1,114 @@
+"""Editing the unit's nærværsfaktorer and survey scores; every field saves itself."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from core import fmt
+from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SURVEYS
+from tui.widgets.autosave import AutosaveInput
+
+FACTOR_COUNT = 4
+
+
+class FactorsScreen(ModalScreen[None]):
+    """Four things the unit is good at and four to improve, from its arbeidsmiljøgruppe."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]
+
+    def __init__(self, unit_id: int, factors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.factors = factors
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="edit-box") as box:
+            box.border_title = "Nærværsfaktorer (lagres mens du skriver, Esc når du er ferdig)"
+            for kind, label in FACTOR_KINDS.items():
+                yield Label(f"[b]{label}[/b]")
+                texts = [*self.factors.get(kind, []), *[""] * FACTOR_COUNT][:FACTOR_COUNT]
+                for position, text in enumerate(texts, 1):
+                    yield AutosaveInput(
+                        (kind, position), self.save, value=text, placeholder=f"{position}."
+                    )
+
+    def save(self, key: tuple[str, int], value: str) -> None:
+        from storage.sessions import set_presence_factor
+
+        kind, position = key
+        app: Any = self.app
+        set_presence_factor(app.engine, self.unit_id, kind, position, value.strip())
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def parse_score(text: str) -> float | None:
+    """'3,5' → 3.5; empty → None. Raises ValueError with a Norwegian message."""
+    cleaned = text.strip().replace(",", ".")
+    if not cleaned:
+        return None
+    try:
+        score = float(cleaned)
+    except ValueError:
+        raise ValueError(f"«{text}» er ikke et tall. Skriv en verdi fra 1 til 5.") from None
+    if not 1.0 <= score <= 5.0:
+        raise ValueError(f"{text} er utenfor skalaen. Skriv en verdi fra 1 til 5.")
+    return score
+
+
+class ScoreInput(AutosaveInput):
+    """A 1–5 score: a value off the scale is not saved, and the user is told why."""
+
+    def flush(self) -> None:
+        try:
+            parse_score(str(self.value))
+        except ValueError as error:
+            self.app.notify(str(error), severity="warning")
+            return
+        super().flush()
+
+
+class ScoresScreen(ModalScreen[None]):
+    """Kartlegging av leder og ansatte: the ten KS 10-FAKTOR factors on a 1–5 scale."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]
+
+    def __init__(self, unit_id: int, scores: dict[str, dict[str, float | None]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.scores = scores
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="edit-box") as box:
+            box.border_title = "Kartlegging, skala 1–5 (lagres mens du skriver, Esc: ferdig)"
+            with Grid(id="score-grid"):
+                yield Static("")
+                for label in SURVEYS.values():
+                    yield Label(f"[b]{label}[/b]")
+                for factor in KS_FACTORS:
+                    yield Label(factor)
+                    for survey in SURVEYS:
+                        value = self.scores.get(survey, {}).get(factor)
+                        yield ScoreInput(
+                            (survey, factor),
+                            self.save,
+                            value="" if value is None else fmt.number(value),
+                            placeholder="1–5",
+                        )
+
+    def save(self, key: tuple[str, str], value: str) -> None:
+        from storage.sessions import set_survey_score
+
+        survey, factor = key
+        app: Any = self.app
+        set_survey_score(app.engine, self.unit_id, survey, factor, parse_score(value), app.today)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,68 @@
+"""A measure's history across sessions: what was decided and said each time."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from core import fmt
+from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
+from tui.messages import Loaded
+
+
+class HistoryScreen(ModalScreen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
+
+    def __init__(self, measure: Any) -> None:
+        super().__init__()
+        self.measure = measure
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as box:
+            box.border_title = "Tiltakets historikk"
+            yield Static(
+                Text.assemble(
+                    (f"{MEASURE_LEVELS[self.measure.level]}: ", "bold"),
+                    self.measure.text,
+                    f"\nOpprettet {fmt.date(self.measure.created_on)}, ansvarlig "
+                    f"{self.measure.owner or '–'}, status nå "
+                    f"{MEASURE_STATUSES[self.measure.status].lower()}",
+                )
+            )
+            yield DataTable(id="history", cursor_type="none", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Møte", "Dato", "✓", "Status", "Frist", "Kommentar")
+        self.load()
+
+    @work(thread=True, exit_on_error=False)
+    def load(self) -> None:
+        from storage.sessions import measure_history
+
+        app: Any = self.app
+        self.post_message(Loaded("history", measure_history(app.engine, self.measure.id)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        table = self.query_one(DataTable)
+        for entry in message.data:
+            table.add_row(
+                SESSION_TYPES[entry.session_type],
+                fmt.date(entry.held_on),
+                "✓" if entry.checked else "",
+                MEASURE_STATUSES[entry.status],
+                fmt.date(entry.due_date),
+                Text(entry.comment),
+            )
+        if not message.data:
+            table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,294 @@
+"""Tiltak: last session's open measures as this session's checklist, and the measures agreed now.
+
+Outside a session the screen lists all the unit's measures and edits them directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from core import fmt
+from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
+from tui.masking import person
+from tui.messages import Loaded
+from tui.screens.forms import DateForm, MeasureDraft, MeasureForm, TextForm
+
+
+def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
+    about = MEASURE_LEVELS[measure.level]
+    if measure.employee_number:
+        about += ": " + person(measure.employee_number, measure.employee_name, masked)
+    return [
+        Text.from_markup(about),
+        Text(measure.text),
+        Text(measure.owner or "–"),
+        fmt.date(measure.due_date),
+    ]
+
+
+def overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
+    return due is not None and due < today and status in OPEN_STATUSES
+
+
+class MeasuresScreen(Screen[None]):
+    """Keys act on the measure under the cursor in the focused table."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "tick", "Avkrysset", id="tick"),
+        Binding("f", "set_status('fullfort')", "Fullført", id="done"),
+        Binding("x", "set_status('avbrutt')", "Avbrutt", id="cancel"),
+        Binding("u", "set_status('pagar')", "Pågår", id="ongoing"),
+        Binding("o", "set_status('apen')", "Åpen", show=False, id="reopen"),
+        Binding("d", "redate", "Ny frist", id="redate"),
+        Binding("c", "comment", "Kommentar", id="comment"),
+        Binding("h", "history", "Historikk", id="history"),
+        Binding("n", "new", "Nytt tiltak", id="new_measure"),
+        Binding("g", "review", "Gjennomgang", id="review"),
+        Binding("a", "summary", "Avslutt møtet", id="summary"),
+        Binding("escape", "back", "Tilbake", id="back"),
+    ]
+
+    def __init__(self, unit_id: int, session_id: int | None) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.session_id = session_id
+        self.checklist: list[Any] = []
+        self.measures: list[Any] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.session_id is not None:
+            yield DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="measures", cursor_type="row", zebra_stripes=True)
+        yield Static(id="measure-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        common = ("Gjelder", "Tiltak", "Ansvarlig", "Frist")
+        if self.session_id is not None:
+            checklist = self.query_one("#checklist", DataTable)
+            checklist.add_columns("✓", *common, "Status", "Kommentar i dag")
+            checklist.border_title = "Sjekkliste: åpne tiltak fra tidligere møter"
+        table = self.query_one("#measures", DataTable)
+        table.add_columns(*common, "Status")
+        table.border_title = (
+            "Tiltak avtalt i dette møtet" if self.session_id is not None else "Enhetens tiltak"
+        )
+        self.watch(self.app, "masked", lambda _: self.render_tables(), init=False)
+        self.load()
+
+    # --- data -------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from storage import sessions
+
+        app: Any = self.app
+        data: dict[str, Any]
+        if self.session_id is None:
+            data = {
+                "checklist": [],
+                "measures": sessions.measures_for_unit(app.engine, self.unit_id),
+            }
+        else:
+            data = {
+                "info": sessions.session_info(app.engine, self.session_id),
+                "checklist": sessions.checklist(app.engine, self.session_id),
+                "measures": sessions.measures_created_in(app.engine, self.session_id),
+            }
+        self.post_message(Loaded("measures", data))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what != "measures":
+            return
+        self.checklist = message.data["checklist"]
+        self.measures = message.data["measures"]
+        info = message.data.get("info")
+        if info is not None:
+            self.sub_title = (
+                f"{escape(info.unit_name)} · {SESSION_TYPES[info.session_type]} "
+                f"{fmt.date(info.held_on)}"
+            )
+        self.render_tables()
+        focus = "#checklist" if self.checklist else "#measures"
+        if self.focused is None:
+            self.query_one(focus, DataTable).focus()
+
+    def render_tables(self) -> None:
+        app: Any = self.app
+        masked, today = app.masked, app.today
+        if self.session_id is not None:
+            table = self.query_one("#checklist", DataTable)
+            row = table.cursor_row
+            table.clear()
+            for item in self.checklist:
+                status = Text(MEASURE_STATUSES[item.status])
+                if overdue(item.due_date, item.status, today):
+                    status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
+                table.add_row(
+                    "✓" if item.checked else "☐",
+                    *measure_cells(item.measure, masked)[:3],
+                    fmt.date(item.due_date),
+                    status,
+                    Text(item.comment),
+                )
+            table.move_cursor(row=row)
+            done = sum(1 for item in self.checklist if item.checked)
+            table.border_subtitle = f"{done} av {len(self.checklist)} avkrysset"
+        table = self.query_one("#measures", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for measure in self.measures:
+            label = MEASURE_STATUSES[measure.status]
+            late = overdue(measure.due_date, measure.status, today)
+            table.add_row(
+                *measure_cells(measure, masked),
+                Text(f"{label}, forfalt", style="bold red") if late else label,
+            )
+        table.move_cursor(row=row)
+        self.show_detail()
+
+    def selected(self) -> tuple[Any | None, Any | None]:
+        """(checklist item, measure) under the cursor of the focused table."""
+        focused = self.focused
+        if isinstance(focused, DataTable) and focused.id == "checklist" and self.checklist:
+            item = self.checklist[min(focused.cursor_row, len(self.checklist) - 1)]
+            return item, item.measure
+        table = self.query_one("#measures", DataTable)
+        if self.measures:
+            return None, self.measures[min(table.cursor_row, len(self.measures) - 1)]
+        return None, None
+
+    def show_detail(self) -> None:
+        _, measure = self.selected()
+        detail = self.query_one("#measure-detail", Static)
+        if measure is None:
+            hint = "Ingen tiltak ennå. Trykk n for å legge til et."
+            detail.update(hint)
+            return
+        detail.update(
+            Text.assemble(
+                (f"{MEASURE_LEVELS[measure.level]}: ", "bold"),
+                measure.text,
+                f"\nAnsvarlig: {measure.owner or '–'} · frist {fmt.date(measure.due_date)} · "
+                f"opprettet {fmt.date(measure.created_on)}",
+            )
+        )
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    # --- writes -----------------------------------------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="write")
+    def write(self, change: Callable[[Any], None]) -> None:
+        app: Any = self.app
+        change(app.engine)
+        self.load()
+
+    def change(self, **values: Any) -> None:
+        """Apply a change to the selected measure: a follow-up in a session, else directly."""
+        from storage import sessions
+
+        item, measure = self.selected()
+        if measure is None:
+            return
+        if item is not None and self.session_id is not None:
+            session_id = self.session_id
+            self.write(lambda engine: sessions.follow_up(engine, measure.id, session_id, **values))
+        else:
+            values.pop("checked", None)
+            values.pop("comment", None)
+            if values:
+                self.write(lambda engine: sessions.update_measure(engine, measure.id, **values))
+
+    def action_tick(self) -> None:
+        item, _ = self.selected()
+        if item is not None:
+            self.change(checked=not item.checked)
+
+    def action_set_status(self, status: str) -> None:
+        item, _ = self.selected()
+        # Closing or changing a checklist item also ticks it: it has been gone through.
+        self.change(status=status, **({"checked": True} if item is not None else {}))
+
+    def action_redate(self) -> None:
+        item, measure = self.selected()
+        if measure is None:
+            return
+
+        def chosen(result: object) -> None:
+            if isinstance(result, tuple):
+                self.change(due_date=result[0])
+
+        current = item.due_date if item is not None else measure.due_date
+        self.app.push_screen(DateForm("Ny frist", current), chosen)
+
+    def action_comment(self) -> None:
+        item, _ = self.selected()
+        if item is None:
+            self.notify("Kommentarer skrives på sjekklisten i et møte.", severity="warning")
+            return
+
+        def chosen(result: object) -> None:
+            if isinstance(result, str):
+                self.change(comment=result, checked=True)
+
+        self.app.push_screen(TextForm("Kommentar til tiltaket i dag", item.comment), chosen)
+
+    def action_history(self) -> None:
+        _, measure = self.selected()
+        if measure is not None:
+            from tui.screens.history import HistoryScreen
+
+            self.app.push_screen(HistoryScreen(measure))
+
+    def action_new(self) -> None:
+        from storage import sessions
+
+        def chosen(result: object) -> None:
+            if isinstance(result, MeasureDraft):
+                unit_id, session_id = self.unit_id, self.session_id
+                self.write(
+                    lambda engine: sessions.add_measure(
+                        engine,
+                        unit_id,
+                        result.level,
+                        result.text,
+                        owner=result.owner,
+                        due_date=result.due_date,
+                        session_id=session_id,
+                    )
+                )
+
+        self.app.push_screen(MeasureForm(), chosen)
+
+    def action_review(self) -> None:
+        if self.session_id is None:
+            self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
+            return
+        from tui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen(self.session_id, self.unit_id))
+
+    def action_summary(self) -> None:
+        if self.session_id is None:
+            return
+        from tui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.session_id, self.unit_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,143 @@
+"""Oppsummering: what the session covered, the session note, ending it and exporting it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Label, Markdown, Static
+
+from tui.messages import Loaded
+from tui.widgets.autosave import AutosaveTextArea
+
+
+def export_folder() -> Path:
+    import platformdirs
+
+    return Path(platformdirs.user_documents_dir())
+
+
+def export_name(unit_name: str, held_on: Any) -> str:
+    safe = re.sub(r"[^\w\- ]+", "", unit_name).strip().replace(" ", "_") or "enhet"
+    return f"Oppsummering_{safe}_{held_on:%Y-%m-%d}.md"
+
+
+class SummaryScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "end_session", "Avslutt og lagre møtet", id="end_session"),
+        Binding("ctrl+e", "export", "Eksporter Markdown", id="export"),
+        Binding("ctrl+g", "review", "Gjennomgang", id="review"),
+        Binding("ctrl+t", "measures", "Tiltak", id="measures"),
+        Binding("escape", "back", "Tilbake", id="back"),
+    ]
+
+    def __init__(self, session_id: int, unit_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.unit_id = unit_id
+        self.summary: Any = None
+        self.info: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="summary-body"):
+            yield Markdown("Laster …", id="summary-text")
+            with Vertical(id="summary-side"):
+                yield Label("Notat fra møtet")
+                yield AutosaveTextArea("session-note", self.save_note, id="session-note")
+                yield Static(
+                    "Ikke skriv helseopplysninger eller diagnoser.", classes="privacy-reminder"
+                )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "masked", lambda _: self.render_summary(), init=False)
+        self.load()
+
+    def save_note(self, _key: Any, text: str) -> None:
+        from storage.sessions import set_session_note
+
+        app: Any = self.app
+        set_session_note(app.engine, self.session_id, text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from storage import sessions
+
+        app: Any = self.app
+        info = sessions.session_info(app.engine, self.session_id)
+        summary = sessions.session_summary(app.engine, self.session_id)
+        self.post_message(Loaded("summary", (info, summary)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        first = self.info is None
+        self.info, self.summary = message.data
+        if first:
+            note = self.query_one(AutosaveTextArea)
+            note.show("session-note", self.info.note or "")
+        self.render_summary()
+
+    def markdown(self) -> str:
+        from core.summary import summary_markdown
+
+        app: Any = self.app
+        return summary_markdown(self.summary, masked=app.masked)
+
+    def render_summary(self) -> None:
+        if self.summary is not None:
+            self.query_one(Markdown).update(self.markdown())
+
+    def action_end_session(self) -> None:
+        self.end_session(self.query_one(AutosaveTextArea).text)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="end")
+    def end_session(self, note: str) -> None:
+        """Save the note, then the summary as it stands with it (always masked: it is shown
+        again to whoever opens the unit next)."""
+        from core.summary import summary_markdown
+        from storage import sessions
+
+        app: Any = self.app
+        sessions.set_session_note(app.engine, self.session_id, note)
+        summary = sessions.session_summary(app.engine, self.session_id)
+        sessions.end_session(app.engine, self.session_id, summary_markdown(summary, masked=True))
+        self.post_message(Loaded("ended", None))
+
+    @on(Loaded)
+    def ended(self, message: Loaded) -> None:
+        if message.what == "ended":
+            self.notify("Møtet er avsluttet og lagret.")
+            self.app.pop_screen()
+
+    def action_export(self) -> None:
+        if self.summary is None:
+            return
+        self.export(self.markdown())
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def export(self, text: str) -> None:
+        folder = export_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / export_name(self.info.unit_name, self.info.held_on)
+        path.write_text(text, encoding="utf-8")
+        self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8)
+
+    def action_review(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        self.app.switch_screen(ReviewScreen(self.session_id, self.unit_id))
+
+    def action_measures(self) -> None:
+        from tui.screens.measures import MeasuresScreen
+
+        self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,264 @@
+"""Enhetsoversikt: the unit's figures against its baseline and goal, and where a session starts."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from core import fmt
+from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
+from tui.messages import Loaded
+from tui.widgets.charts import Chart, ChartData
+
+SESSION_KEYS = {"o": "oppstartsmote", "i": "individuell_radgivning", "s": "statusmote"}
+
+
+def figures_text(overview: Any) -> str:
+    """The key figures as a few lines of markup (the numbers come from core)."""
+    f = overview.last_quarter_figures
+    lines = [
+        f"[b]{escape(overview.name)}[/b]  ({escape(overview.code)})",
+        f"{escape(overview.service_area or '')}  ·  leder: {escape(overview.leader or '–')}",
+        "",
+        f"Ansatte i dag: [b]{overview.headcount}[/b]   Snitt siste to år: "
+        f"[b]{fmt.percent(overview.avg_2y_pct)}[/b]",
+        escape(overview.reason),
+        "",
+        f"[b]{fmt.quarter_label(overview.last_quarter)}[/b]: {fmt.percent(f.sick_leave_pct)}",
+        f"  egenmeldt {fmt.percent(f.self_certified_pct)} · legemeldt "
+        f"{fmt.percent(f.doctor_certified_pct)}",
+        f"  korttid {fmt.percent(f.short_term_pct)} · langtid {fmt.percent(f.long_term_pct)}",
+        f"  gradert andel av fraværet {fmt.percent(f.graded_share_pct)}",
+        "",
+    ]
+    if overview.baseline_quarter:
+        lines += [
+            f"Nullpunkt {fmt.quarter_label(overview.baseline_quarter)}: "
+            f"[b]{fmt.percent(overview.baseline_pct)}[/b]   mål: "
+            f"{fmt.percent(overview.goal_pct)} (−1,0 p.p.)",
+        ]
+        if overview.compare_quarter:
+            lines.append(
+                f"{fmt.quarter_label(overview.compare_quarter)}: "
+                f"{fmt.percent(overview.compare_pct)}  endring "
+                f"[b]{fmt.points(overview.change_pp)}[/b]"
+            )
+        lines.append(
+            f"Siste fire kvartaler {fmt.percent(overview.last_four_pct)} mot "
+            f"{fmt.percent(overview.before_four_pct)} de fire før oppstart"
+        )
+    else:
+        lines.append("Enheten er ikke med i sykefraværsprosjektet.")
+    return "\n".join(lines)
+
+
+def chart_data(overview: Any) -> ChartData:
+    monthly = overview.monthly
+    lines = {}
+    if overview.baseline_pct is not None:
+        lines["nullpunkt"] = overview.baseline_pct
+        lines["mål"] = overview.goal_pct
+    return ChartData(
+        title="Sykefravær per måned, siste 24 måneder (%)",
+        labels=[fmt.month_label(m.date()) for m in monthly["month"]],
+        series={"Sykefravær": [None if v != v else float(v) for v in monthly["pct"]]},
+        lines=lines,
+    )
+
+
+def factors_text(factors: dict[str, list[str]]) -> str:
+    lines = []
+    for kind, label in FACTOR_KINDS.items():
+        lines.append(f"[b]{label}[/b]")
+        texts = [t for t in factors.get(kind, []) if t]
+        lines += [f"  {i}. {escape(t)}" for i, t in enumerate(texts, 1)] or ["  (ikke fylt ut)"]
+    return "\n".join(lines)
+
+
+def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
+    lines = []
+    for survey, label in SURVEYS.items():
+        values = scores.get(survey, {})
+        filled = {k: v for k, v in values.items() if v is not None}
+        lines.append(f"[b]{label}[/b]")
+        if not filled:
+            lines.append("  (ingen kartlegging registrert)")
+            continue
+        lines += [f"  {fmt.number(v)}  {escape(k)}" for k, v in filled.items()]
+    return "\n".join(lines)
+
+
+class UnitScreen(Screen[None]):
+    """The unit overview; o/i/s start a session of that type."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("o", "start('oppstartsmote')", "Oppstartsmøte", id="start_kickoff"),
+        Binding("i", "start('individuell_radgivning')", "Rådgivning", id="start_advice"),
+        Binding("s", "start('statusmote')", "Statusmøte", id="start_status"),
+        Binding("t", "measures", "Tiltak", id="measures"),
+        Binding("f", "edit_factors", "Nærværsfaktorer", id="edit_factors"),
+        Binding("k", "edit_scores", "Kartlegging", id="edit_scores"),
+        Binding("escape", "back", "Tilbake", id="back"),
+    ]
+
+    def __init__(self, unit_id: int) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.overview: Any = None
+        self.factors: dict[str, list[str]] = {}
+        self.scores: dict[str, dict[str, float | None]] = {}
+        self.last_summary: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="unit-body"):
+            with Horizontal(id="unit-top"):
+                yield Static("Laster …", id="unit-figures")
+                yield Chart(id="unit-chart")
+            with Horizontal(id="unit-bottom"):
+                yield DataTable(id="unit-quarters", cursor_type="none", zebra_stripes=True)
+                with VerticalScroll(id="unit-side"):
+                    yield Static(id="unit-factors")
+                    yield Static(id="unit-scores")
+                with VerticalScroll(id="unit-session"):
+                    yield Static(id="unit-last-session")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#unit-quarters", DataTable)
+        for header in ("Kvartal", "Fravær", "Egenm.", "Legem.", "Lang"):
+            table.add_column(header)
+        table.border_title = "Kvartaler"
+        self.query_one("#unit-side").border_title = "Nærværsfaktorer og kartlegging"
+        self.query_one("#unit-session").border_title = "Møter"
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from storage import sessions
+        from storage.reports import unit_overview
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            overview = unit_overview(conn, self.unit_id, app.today)
+        data = {
+            "overview": overview,
+            "factors": sessions.presence_factors(app.engine, self.unit_id),
+            "scores": sessions.survey_scores(app.engine, self.unit_id),
+            "last": sessions.latest_ended_session(app.engine, self.unit_id),
+            "open": sessions.open_session(app.engine, self.unit_id),
+        }
+        self.post_message(Loaded("unit", data))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what != "unit":
+            return
+        data = message.data
+        self.overview = overview = data["overview"]
+        self.factors, self.scores = data["factors"], data["scores"]
+        self.sub_title = overview.name
+        self.query_one("#unit-figures", Static).update(figures_text(overview))
+        self.query_one(Chart).show(chart_data(overview))
+        table = self.query_one("#unit-quarters", DataTable)
+        table.clear()
+        for q in overview.quarters.itertuples():
+            possible = q.possible or 0.0
+
+            def share(lost: float, possible: float = possible) -> str:
+                return fmt.percent(lost / possible * 100 if possible else None)
+
+            table.add_row(
+                fmt.quarter_label(q.quarter),
+                fmt.percent(None if q.pct != q.pct else q.pct),
+                share(q.lost_self),
+                share(q.lost_doctor),
+                share(q.lost_long),
+            )
+        self.query_one("#unit-factors", Static).update(factors_text(self.factors))
+        self.query_one("#unit-scores", Static).update("\n" + scores_text(self.scores))
+        self.query_one("#unit-last-session", Static).update(self.session_text(data))
+
+    def session_text(self, data: dict[str, Any]) -> str:
+        lines = []
+        if data["open"] is not None:
+            s = data["open"]
+            lines += [
+                f"[b]Pågående møte:[/b] {SESSION_TYPES[s.session_type]} {fmt.date(s.held_on)}",
+                "Start et møte av samme type for å fortsette det.",
+                "",
+            ]
+        last = data["last"]
+        if last is None:
+            lines.append("Ingen tidligere møter.")
+        else:
+            lines += [
+                f"[b]Forrige møte:[/b] {SESSION_TYPES[last.session_type]} {fmt.date(last.held_on)}",
+                "",
+                escape(last.summary or "(ingen oppsummering)"),
+            ]
+        lines += [
+            "",
+            "[b]o[/b] oppstartsmøte · [b]i[/b] individuell rådgivning · [b]s[/b] statusmøte",
+        ]
+        return "\n".join(lines)
+
+    def action_start(self, session_type: str) -> None:
+        self.start_session(session_type)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="start")
+    def start_session(self, session_type: str) -> None:
+        from storage import sessions
+
+        app: Any = self.app
+        current = sessions.open_session(app.engine, self.unit_id)
+        if current is not None and current.session_type == session_type:
+            session_id = current.id
+        else:
+            session_id = sessions.start_session(app.engine, self.unit_id, session_type, app.today)
+        has_checklist = bool(sessions.checklist(app.engine, session_id))
+        self.post_message(Loaded("session", (session_id, has_checklist)))
+
+    @on(Loaded)
+    def session_started(self, message: Loaded) -> None:
+        """A session opens on last time's checklist when there is one, else on the review."""
+        if message.what != "session":
+            return
+        session_id, has_checklist = message.data
+        if has_checklist:
+            from tui.screens.measures import MeasuresScreen
+
+            self.app.push_screen(MeasuresScreen(self.unit_id, session_id=session_id))
+        else:
+            from tui.screens.review import ReviewScreen
+
+            self.app.push_screen(ReviewScreen(session_id, self.unit_id))
+        self.load()
+
+    def action_measures(self) -> None:
+        from tui.screens.measures import MeasuresScreen
+
+        self.app.push_screen(MeasuresScreen(self.unit_id, session_id=None))
+
+    def action_edit_factors(self) -> None:
+        from tui.screens.edit_unit import FactorsScreen
+
+        self.app.push_screen(FactorsScreen(self.unit_id, self.factors), self.reload)
+
+    def action_edit_scores(self) -> None:
+        from tui.screens.edit_unit import ScoresScreen
+
+        self.app.push_screen(ScoresScreen(self.unit_id, self.scores), self.reload)
+
+    def reload(self, _result: object = None) -> None:
+        self.load()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,299 @@
+"""Enheter: every unit with its figures; filter, sort, and Enter opens the unit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import pandas as pd
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from core import fmt
+from tui.messages import Loaded
+
+ALL = "alle"
+GROUP_CHOICES = [
+    ("Alle målgrupper", ALL),
+    ("Målgruppe 1 og 2", "12"),
+    ("Målgruppe 1", "1"),
+    ("Målgruppe 2", "2"),
+    ("Målgruppe 3", "3"),
+]
+PROJECT_CHOICES = [("Alle enheter", ALL), ("Prosjektenheter", "ja"), ("Ikke i prosjektet", "nei")]
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+
+
+def _session_date(row: dict[str, Any]) -> dt.date | None:
+    value = row["last_session"]
+    return value if isinstance(value, dt.date) else None
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    show: Callable[[dict[str, Any]], str]
+    sort: Callable[[dict[str, Any]], Any] | None = None  # default: the row's value, None last
+    right: bool = True
+
+
+COLUMNS = [
+    Column("name", "Enhet", lambda r: r["name"], lambda r: r["name"].casefold(), right=False),
+    Column("headcount", "Ansatte", lambda r: str(r["headcount"])),
+    Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(_num(r["avg_2y_pct"]))),
+    Column("last_quarter_pct", "Siste kv.", lambda r: fmt.percent(_num(r["last_quarter_pct"]))),
+    Column("change_pp", "Mot nullp.", lambda r: fmt.points(_num(r["change_pp"]))),
+    Column("target_group", "Mgr.", lambda r: str(r["target_group"])),
+    Column("project", "Prosj.", lambda r: "ja" if r["project"] else "", right=False),
+    Column(
+        "open_measures",
+        "Tiltak",
+        lambda r: f"{r['open_measures']}/{r['overdue_measures']}",
+        lambda r: (r["overdue_measures"], r["open_measures"]),
+    ),
+    Column(
+        "last_session",
+        "Siste møte",
+        lambda r: fmt.date(_session_date(r)),
+        lambda r: _session_date(r) or dt.date.min,
+    ),
+]
+COLUMN = {column.key: column for column in COLUMNS}
+
+
+def _sort_value(key: str, row: dict[str, Any]) -> Any:
+    column = COLUMN[key]
+    if column.sort is not None:
+        return column.sort(row)
+    value = _num(row[key])
+    # Missing figures sort last whichever way.
+    return (value is None, value if value is not None else 0)
+
+
+def _cell(column: Column, row: dict[str, Any]) -> Text:
+    return Text(column.show(row), justify="right" if column.right else "left")
+
+
+class UnitsScreen(Screen[None]):
+    """The list the advisor starts from."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_unit", "Åpne enhet", id="open_unit", show=True),
+        Binding("slash", "search", "Søk", key_display="/", id="search"),
+        Binding("s", "next_sort", "Sorter", id="sort"),
+        Binding("r", "reverse_sort", "Snu rekkefølge", id="reverse_sort"),
+        Binding("g", "next_group", "Målgruppe", id="filter_group"),
+        Binding("p", "next_project", "Prosjekt", id="filter_project"),
+        Binding("escape", "clear_search", "Tøm søk", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="units")
+        self.rows: list[dict[str, Any]] = []
+        self.sort_key = "avg_2y_pct"
+        self.sort_reverse = True
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="unit-filters"):
+            yield Input(placeholder="Søk på enhetsnavn …", id="search")
+            yield Select(GROUP_CHOICES, value=ALL, allow_blank=False, id="group")
+            yield Select(PROJECT_CHOICES, value=ALL, allow_blank=False, id="project")
+            yield Select([("Alle tjenesteområder", ALL)], value=ALL, allow_blank=False, id="area")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="unit-table")
+        yield Static("Laster enhetene …", id="unit-reason")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column.header, key=column.key)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from storage.reports import unit_list_with_activity
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            frame = unit_list_with_activity(conn, app.today)
+        frame["project"] = frame["project_joined_on"].notna()
+        self.post_message(Loaded("units", frame_to_rows(frame)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what != "units":
+            return
+        self.rows = message.data
+        areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
+        self.query_one("#area", Select).set_options(
+            [("Alle tjenesteområder", ALL), *[(a, a) for a in areas]]
+        )
+        self.refresh_table()
+
+    def visible_rows(self) -> list[dict[str, Any]]:
+        text = self.query_one("#search", Input).value.strip().casefold()
+        group = self.query_one("#group", Select).value
+        project = self.query_one("#project", Select).value
+        area = self.query_one("#area", Select).value
+        rows = [
+            r
+            for r in self.rows
+            if (not text or text in r["name"].casefold())
+            and (group == ALL or str(r["target_group"]) in str(group))
+            and (project == ALL or r["project"] == (project == "ja"))
+            and (area in (ALL, Select.BLANK) or r["service_area"] == area)
+        ]
+        rows.sort(key=lambda r: _sort_value(self.sort_key, r), reverse=self.sort_reverse)
+        return rows
+
+    def refresh_table(self) -> None:
+        table = self.query_one(DataTable)
+        selected = self.selected_unit_id()
+        rows = self.visible_rows()
+        table.clear()
+        table.add_rows(
+            ([_cell(column, r) for column in COLUMNS] for r in rows),
+        )
+        # Row keys are the unit ids, so that the cursor can stay on the same unit.
+        self._row_ids = [r["unit_id"] for r in rows]
+        if selected in self._row_ids:
+            table.move_cursor(row=self._row_ids.index(selected))
+        header = COLUMN[self.sort_key].header
+        direction = "synkende" if self.sort_reverse else "stigende"
+        # The filters in words too: on a narrow terminal their fields are hidden.
+        filters = [
+            label
+            for select_id, choices in (("#group", GROUP_CHOICES), ("#project", PROJECT_CHOICES))
+            for label, value in choices
+            if value != ALL and value == self.query_one(select_id, Select).value
+        ]
+        table.border_title = " · ".join(
+            [
+                f"{len(rows)} av {len(self.rows)} enheter",
+                *filters,
+                f"sortert på {header.lower()} ({direction})",
+            ]
+        )
+        self.show_reason()
+
+    def selected_unit_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        ids = getattr(self, "_row_ids", [])
+        if not ids or table.cursor_row is None or table.cursor_row >= len(ids):
+            return None
+        return int(ids[table.cursor_row])
+
+    def selected_row(self) -> dict[str, Any] | None:
+        unit_id = self.selected_unit_id()
+        return next((r for r in self.rows if r["unit_id"] == unit_id), None)
+
+    def show_reason(self) -> None:
+        row = self.selected_row()
+        reason = self.query_one("#unit-reason", Static)
+        if row is None:
+            reason.update("Ingen enheter passer med filteret." if self.rows else "")
+            return
+        if not row["project"]:
+            baseline = "Ikke med i prosjektet."
+        elif not row["compare_quarter"]:
+            baseline = (
+                f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])}; "
+                "ingen sammenlignbar periode ennå."
+            )
+        else:
+            baseline = (
+                f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])}: "
+                f"{fmt.percent(_num(row['baseline_pct']))}, "
+                f"{fmt.quarter_label(row['compare_quarter'])}: "
+                f"{fmt.percent(_num(row['compare_pct']))}"
+            )
+        area = row["service_area"] or "uten tjenesteområde"
+        activity = (
+            f"Tiltak: {row['open_measures']} åpne, {row['overdue_measures']} forfalt · "
+            f"siste møte {fmt.date(_session_date(row))}"
+        )
+        reason.update(Text(f"{row['reason']}\n{baseline} · {area}\n{activity}"))
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self.show_reason()
+
+    @on(DataTable.HeaderSelected)
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
+        self.sort_key = key
+        self.refresh_table()
+
+    @on(Input.Changed, "#search")
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
+        if self.rows:
+            self.refresh_table()
+
+    @on(Input.Submitted, "#search")
+    def search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open_unit()
+
+    def action_open_unit(self) -> None:
+        unit_id = self.selected_unit_id()
+        if unit_id is None:
+            return
+        from tui.screens.unit import UnitScreen
+
+        self.app.push_screen(UnitScreen(unit_id))
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_clear_search(self) -> None:
+        self.query_one("#search", Input).value = ""
+        self.query_one(DataTable).focus()
+
+    def action_next_sort(self) -> None:
+        keys = [column.key for column in COLUMNS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self.sort_reverse = False
+        self.refresh_table()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_table()
+
+    def _cycle(self, select_id: str, choices: list[tuple[str, str]]) -> None:
+        select = self.query_one(select_id, Select)
+        values = [v for _, v in choices]
+        current = values.index(str(select.value)) if select.value in values else 0
+        select.value = values[(current + 1) % len(values)]
+
+    def action_next_group(self) -> None:
+        self._cycle("#group", GROUP_CHOICES)
+
+    def action_next_project(self) -> None:
+        self._cycle("#project", PROJECT_CHOICES)
+
+
+def frame_to_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Records with None for missing values (NaN and NaT alike)."""
+    records: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return records

@@ -1,0 +1,47 @@
+"""First start on an empty database: offer the demo so a newcomer sees a working app."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+WELCOME = """[b]Velkommen til Nærvær[/b]
+
+Databasen er tom. Du kan importere eksporter fra HR-systemet med
+[b]naervaer import enheter.csv ansatte.csv fravær.csv[/b], eller prøve appen
+med oppdiktede data for en kommune.
+
+Demodataene er laget av appen selv; ingen av personene finnes."""
+
+
+class WelcomeScreen(Screen[str | None]):
+    """Dismissed with the demo scale chosen, or None to leave."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Avslutt"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="welcome")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="welcome-box"):
+            yield Static(WELCOME, id="welcome-text")
+            yield Button("Liten demokommune (12 enheter)", id="small", variant="primary")
+            yield Button("Hel kommune (300 enheter, tar litt tid)", id="municipality")
+            yield Button("Avslutt", id="leave")
+        yield Footer()
+
+    @on(Button.Pressed)
+    def chosen(self, event: Button.Pressed) -> None:
+        self.dismiss(None if event.button.id == "leave" else event.button.id)
+
+    def action_leave(self) -> None:
+        self.dismiss(None)

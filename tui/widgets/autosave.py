@@ -1,0 +1,82 @@
+"""Inputs that save themselves: shortly after typing stops, when focus leaves, and on close.
+
+The save runs as a thread worker on the app, not on the screen, so that it still completes when
+the screen is closed right after the last keystroke.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from textual import events
+from textual.timer import Timer
+from textual.widgets import Input, TextArea
+
+DEBOUNCE_SECONDS = 0.5
+
+Saver = Callable[[Any, str], None]
+
+
+class _Autosave:
+    key: Any
+    saver: Saver
+    _timer: Timer | None
+    _saved: str
+
+    def _schedule(self: Any) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.flush)
+
+    def flush(self: Any) -> None:
+        """Save now if the value differs from what was saved last."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        value = self._current()
+        if value != self._saved:
+            self._saved = value
+            self.app.run_worker(
+                partial(self.saver, self.key, value),
+                thread=True,
+                group="autosave",
+                exit_on_error=False,
+            )
+
+    def on_blur(self: Any, event: events.Blur) -> None:
+        self.flush()
+
+    def on_unmount(self: Any, event: events.Unmount) -> None:
+        self.flush()
+
+
+class AutosaveInput(_Autosave, Input):
+    def __init__(self, key: Any, saver: Saver, value: str = "", **kwargs: Any) -> None:
+        super().__init__(value=value, **kwargs)
+        self.key, self.saver, self._timer, self._saved = key, saver, None, value
+
+    def _current(self) -> str:
+        return str(self.value)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self._schedule()
+
+
+class AutosaveTextArea(_Autosave, TextArea):
+    def __init__(self, key: Any, saver: Saver, text: str = "", **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.key, self.saver, self._timer, self._saved = key, saver, None, text
+
+    def _current(self) -> str:
+        return str(self.text)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._schedule()
+
+    def show(self, key: Any, text: str) -> None:
+        """Show another record's text, saving what was typed in the one before."""
+        self.flush()
+        self.key, self._saved = key, text
+        self.load_text(text)

@@ -1,0 +1,110 @@
+"""Plotext charts with explicit ticks; the series arrive ready, built in core/storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual_plotext import PlotextPlot
+
+from core import fmt
+
+TICK_STEPS = (1, 2, 3, 6, 12)
+AXIS_WIDTH = 8  # columns plotext keeps for the y axis and the frame
+
+
+@dataclass
+class ChartData:
+    """What a chart shows: labels on x, named series (None = no value), horizontal lines."""
+
+    title: str
+    labels: list[str]
+    series: dict[str, list[float | None]] = field(default_factory=dict)
+    lines: dict[str, float] = field(default_factory=dict)
+    stacked: bool = False
+    ylabel: str = ""
+
+
+class Chart(PlotextPlot):
+    """Lines (or stacked bars) over months. plotext is global state: only the UI thread plots."""
+
+    COLOURS = ("cyan", "orange", "green", "magenta")
+    LINE_COLOURS = ("gray", "green", "red")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.data: ChartData | None = None
+
+    def show(self, data: ChartData) -> None:
+        self.data = data
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        data = self.data
+        if data is None or not data.labels:
+            plt.title("Ingen data")
+            self.refresh()
+            return
+        plt.title(data.title)
+        xs = [float(x) for x in range(len(data.labels))]
+        if data.stacked:
+            stacks = [[v or 0.0 for v in s] for s in data.series.values()]
+            # plotext takes `labels` and a colour list here; its bundled stub says otherwise.
+            plt.stacked_bar(  # type: ignore[call-arg,arg-type]
+                xs, stacks, labels=list(data.series), color=list(self.COLOURS[: len(stacks)])
+            )
+        else:
+            for colour, (name, values) in zip(self.COLOURS, data.series.items(), strict=False):
+                points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
+                if points:
+                    px, py = zip(*points, strict=True)
+                    plt.plot(list(px), list(py), label=name, color=colour, marker="braille")
+        for colour, (name, value) in zip(self.LINE_COLOURS, data.lines.items(), strict=False):
+            plt.hline(value, colour)
+            # Label the line at its left end, as plotext has no legend entry for hline.
+            plt.text(name, x=0, y=value, color=colour, alignment="left")
+        # Explicit ticks, spaced so that the labels fit: plotext otherwise drops labels
+        # differently from run to run.
+        every = tick_spacing(len(data.labels), max(len(x) for x in data.labels), self.size.width)
+        ticks = list(range(0, len(data.labels), every))
+        plt.xticks([float(i) for i in ticks], [data.labels[i] for i in ticks])
+        if data.ylabel:
+            plt.ylabel(data.ylabel)
+        high = max([1.0, *self._values()]) * 1.15
+        plt.ylim(0.0, high)
+        step = nice_step(high)
+        yticks = [i * step for i in range(int(high / step) + 1)]
+        plt.yticks(yticks, [fmt.number(t, 0 if step >= 1 else 1) for t in yticks])
+        self.refresh()
+
+    def _values(self) -> list[float]:
+        assert self.data is not None
+        if self.data.stacked:
+            sums = [0.0] * len(self.data.labels)
+            for series in self.data.series.values():
+                sums = [a + (b or 0.0) for a, b in zip(sums, series, strict=True)]
+            return [*sums, *self.data.lines.values()]
+        values = [v for s in self.data.series.values() for v in s if v is not None]
+        return [*values, *self.data.lines.values()]
+
+
+def tick_spacing(count: int, label_width: int, width: int) -> int:
+    """Every how many points to put an x label so that labels never touch."""
+    room = max(width - AXIS_WIDTH, 1) / max(count, 1)
+    for step in TICK_STEPS:
+        if room * step >= label_width + 2:
+            return step
+    return TICK_STEPS[-1]
+
+
+def nice_step(high: float, most: int = 6) -> float:
+    """The smallest round tick step that gives at most `most` ticks from 0 to `high`."""
+    for step in (0.5, 1, 2, 2.5, 5, 10, 20, 25, 50, 100):
+        if high / step <= most:
+            return float(step)
+    return float(int(high / most) + 1)
