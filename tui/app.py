@@ -30,7 +30,8 @@ class NaervaerApp(App[int]):
     ]
 
     # Narrow terminals (a small laptop's 80×24) get stacked panels instead of side by side.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+    # Textual declares this without ClassVar, so it cannot be annotated as one here.
+    HORIZONTAL_BREAKPOINTS = [  # noqa: RUF012
         (0, "-narrow"),
         (110, "-wide"),
     ]

@@ -1,15 +1,22 @@
-"""Masked display: names replaced by employee numbers on every screen (the default)."""
+"""How people and typed text are shown: masked names by default, never interpreted as markup."""
 
 from __future__ import annotations
 
-from rich.markup import escape
+from core.summary import clean_text
 
 
 def person(number: str, name: str | None, masked: bool) -> str:
-    """How an employee is shown: `Ansatt 100234` when masked, else `Kari Nordmann (100234)`.
+    """`Ansatt 100234` when masked, else `Kari Nordmann (100234)`.
 
-    The result is markup-safe: a name like `[bold]` is shown as typed, never interpreted.
+    Plain text with control characters and terminal escapes removed: wrap it in `Text`, never
+    in markup, so that a name like `[bold]` is shown as typed.
     """
+    number = clean_text(number)
     if masked or not name:
-        return f"Ansatt {escape(number)}"
-    return f"{escape(name)} ({escape(number)})"
+        return f"Ansatt {number}"
+    return f"{clean_text(name)} ({number})"
+
+
+def one_line(text: str) -> str:
+    """Typed text on one line, cleaned, for lists and headings."""
+    return " ".join(clean_text(text).split())

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.markup import escape
-from textual import on
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from core import fmt
+from core.errors import InvalidInput
 from core.periods import parse_date
 from core.vocabulary import MEASURE_LEVELS
+from tui.masking import one_line
+
+ResultT = TypeVar("ResultT")
+PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser."
 
 
 def parse_due(text: str) -> dt.date | None:
@@ -26,13 +34,15 @@ def parse_due(text: str) -> dt.date | None:
 
 @dataclass(frozen=True)
 class MeasureDraft:
+    """A measure as it was stored."""
+
     level: str
     text: str
     owner: str
     due_date: dt.date | None
 
 
-class _Dialog(ModalScreen[object]):
+class _Dialog(ModalScreen[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Avbryt")]
 
     def error(self, message: str) -> None:
@@ -52,28 +62,50 @@ class _Dialog(ModalScreen[object]):
             yield Button("Avbryt", id="cancel")
 
 
-class MeasureForm(_Dialog):
-    """A new measure; `level` fixed (from the review) or chosen here."""
-
-    def __init__(self, level: str | None = None, about: str | None = None) -> None:
+class MeasureRejected(Message):
+    def __init__(self, reason: str) -> None:
         super().__init__()
-        self.level = level
+        self.reason = reason
+
+
+class MeasureStored(Message):
+    def __init__(self, draft: MeasureDraft) -> None:
+        super().__init__()
+        self.draft = draft
+
+
+class MeasureDialog(_Dialog[MeasureDraft | None]):
+    """A new measure. It stays open, with all that was typed, until storage has it.
+
+    With an employee it is an enkeltsak for that person; otherwise the level is chosen here
+    (enkeltsaker belong to one employee and are added from the review).
+    """
+
+    def __init__(
+        self,
+        unit_id: int,
+        session_id: int | None,
+        *,
+        employee_id: int | None = None,
+        about: Text | None = None,
+    ) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.session_id = session_id
+        self.employee_id = employee_id
         self.about = about
+        self.saving = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
-            box.border_title = "Nytt tiltak"
-            if self.about:
-                yield Label(f"Enkeltsak: {self.about}")
-            if self.level is None:
-                # Enkeltsaker belong to one employee: they are added from the review.
+            if self.employee_id is not None:
+                box.border_title = "Nytt tiltak (enkeltsak)"
+                yield Static(Text("Gjelder: ").append_text(self.about or Text("")))
+            else:
+                box.border_title = "Nytt tiltak"
                 yield Label("Nivå (tiltak for én ansatt legges til fra gjennomgangen)")
                 yield Select(
-                    [
-                        (label, code)
-                        for code, label in MEASURE_LEVELS.items()
-                        if code != "enkeltsak"
-                    ],
+                    [(MEASURE_LEVELS[code], code) for code in ("enhet", "lederrolle")],
                     value="enhet",
                     allow_blank=False,
                     id="level",
@@ -84,31 +116,82 @@ class MeasureForm(_Dialog):
             yield Input(placeholder="Hvem følger opp?", id="owner")
             yield Label("Frist (dd.mm.åååå, kan stå tom)")
             yield Input(placeholder="dd.mm.åååå", id="due")
+            yield Static(PRIVACY_REMINDER, classes="privacy-reminder")
             yield from self.buttons()
 
     def on_mount(self) -> None:
         self.query_one("#text", Input).focus()
 
+    def problem(self, message: str, field_id: str | None = None) -> None:
+        self.error(message)
+        if field_id is not None:
+            self.query_one(field_id, Input).focus()
+
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def save(self) -> None:
-        text = self.query_one("#text", Input).value.strip()
+        if self.saving:  # a second Enter while the first is being written
+            return
+        text = one_line(self.query_one("#text", Input).value)
         if not text:
-            self.error("Skriv hva tiltaket går ut på.")
-            self.query_one("#text", Input).focus()
+            self.problem("Skriv hva tiltaket går ut på.", "#text")
             return
+        due_text = self.query_one("#due", Input).value
         try:
-            due = parse_due(self.query_one("#due", Input).value)
-        except ValueError as problem:
-            self.error(str(problem))
-            self.query_one("#due", Input).focus()
+            due = parse_due(due_text)
+        except ValueError:
+            self.problem(
+                f"«{one_line(due_text)}» er ikke en gyldig dato. Skriv fristen som dd.mm.åååå.",
+                "#due",
+            )
             return
-        level = self.level or str(self.query_one("#level", Select).value)
-        owner = self.query_one("#owner", Input).value.strip()
-        self.dismiss(MeasureDraft(level, text, owner, due))
+        level = "enkeltsak" if self.employee_id is not None else str(self.query_one(Select).value)
+        owner = one_line(self.query_one("#owner", Input).value)
+        self.saving = True
+        self.error("Lagrer …")
+        self.store(MeasureDraft(level, text, owner, due))
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def store(self, draft: MeasureDraft) -> None:
+        from storage.sessions import add_measure
+
+        app: Any = self.app
+        try:
+            add_measure(
+                app.engine,
+                self.unit_id,
+                draft.level,
+                draft.text,
+                owner=draft.owner,
+                due_date=draft.due_date,
+                session_id=self.session_id,
+                employee_id=self.employee_id,
+            )
+        except InvalidInput as problem:  # storage explains bad input in Norwegian
+            self.post_message(MeasureRejected(str(problem)))
+            return
+        self.post_message(MeasureStored(draft))
+
+    @on(MeasureStored)
+    def stored(self, message: MeasureStored) -> None:
+        self.dismiss(message.draft)
+
+    @on(MeasureRejected)
+    def rejected(self, message: MeasureRejected) -> None:
+        self.saving = False
+        self.error(message.reason)
+
+    @on(Worker.StateChanged)
+    def store_failed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            from tui.errors import describe
+
+            event.stop()
+            self.saving = False
+            self.error(f"Tiltaket ble ikke lagret. {describe(event.worker.error)}")
 
 
-class TextForm(_Dialog):
+class TextForm(_Dialog[str | None]):
     """One line of text (a comment), returned as typed (may be empty)."""
 
     def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
@@ -121,9 +204,7 @@ class TextForm(_Dialog):
         with Vertical(classes="dialog") as box:
             box.border_title = self.title_text
             yield Input(value=self.value, placeholder=self.placeholder, id="value")
-            yield Static(
-                "Ikke skriv helseopplysninger eller diagnoser.", classes="privacy-reminder"
-            )
+            yield Static(PRIVACY_REMINDER, classes="privacy-reminder")
             yield from self.buttons()
 
     @on(Input.Submitted)
@@ -132,8 +213,8 @@ class TextForm(_Dialog):
         self.dismiss(self.query_one("#value", Input).value.strip())
 
 
-class DateForm(_Dialog):
-    """A due date; an empty field removes it. Returns ("", None) style via a one-item tuple."""
+class DateForm(_Dialog[tuple[dt.date | None] | None]):
+    """A due date; an empty field removes it, so the result is wrapped: (date or None,)."""
 
     def __init__(self, title: str, value: dt.date | None) -> None:
         super().__init__()

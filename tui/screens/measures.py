@@ -21,7 +21,7 @@ from core import fmt
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
 from tui.masking import person
 from tui.messages import Loaded
-from tui.screens.forms import DateForm, MeasureDraft, MeasureForm, TextForm
+from tui.screens.forms import DateForm, MeasureDialog, TextForm
 
 
 def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
@@ -29,7 +29,7 @@ def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
     if measure.employee_number:
         about += ": " + person(measure.employee_number, measure.employee_name, masked)
     return [
-        Text.from_markup(about),
+        Text(about),
         Text(measure.text),
         Text(measure.owner or "–"),
         fmt.date(measure.due_date),
@@ -256,24 +256,10 @@ class MeasuresScreen(Screen[None]):
             self.app.push_screen(HistoryScreen(measure))
 
     def action_new(self) -> None:
-        from storage import sessions
+        self.app.push_screen(MeasureDialog(self.unit_id, self.session_id), self.reload)
 
-        def chosen(result: object) -> None:
-            if isinstance(result, MeasureDraft):
-                unit_id, session_id = self.unit_id, self.session_id
-                self.write(
-                    lambda engine: sessions.add_measure(
-                        engine,
-                        unit_id,
-                        result.level,
-                        result.text,
-                        owner=result.owner,
-                        due_date=result.due_date,
-                        session_id=session_id,
-                    )
-                )
-
-        self.app.push_screen(MeasureForm(), chosen)
+    def reload(self, _result: object = None) -> None:
+        self.load()
 
     def action_review(self) -> None:
         if self.session_id is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from textual_plotext import PlotextPlot
 
@@ -55,7 +56,8 @@ class Chart(PlotextPlot):
         if data.stacked:
             stacks = [[v or 0.0 for v in s] for s in data.series.values()]
             # plotext takes `labels` and a colour list here; its bundled stub says otherwise.
-            plt.stacked_bar(  # type: ignore[call-arg,arg-type]
+            untyped: Any = plt
+            untyped.stacked_bar(
                 xs, stacks, labels=list(data.series), color=list(self.COLOURS[: len(stacks)])
             )
         else:

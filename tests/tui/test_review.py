@@ -1,0 +1,332 @@
+"""The employee-by-employee review, driven through the Pilot on a real database file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, event, select
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
+
+from storage import sessions
+from storage.db import make_engine
+from storage.models import MilestoneDone
+from tests.conftest import Builder
+from tui.app import NaervaerApp
+from tui.screens import review
+from tui.screens.forms import MeasureDialog
+from tui.screens.review import (
+    ReviewMilestoneDialog,
+    ReviewScreen,
+    shown_person,
+)
+from tui.widgets.charts import Chart
+
+D = dt.date
+TODAY = D(2026, 11, 24)
+UNIT = 1
+# Every name is a word that appears nowhere else on the screen; one tries to be markup.
+NAMES = {
+    1: "Kari Nordmann",
+    2: "[bold]Ola[/bold] Hansen",
+    3: "Per Bergersen",
+    4: "Anne Lindqvist",
+    5: "Emil Vikestad",
+}
+SURNAMES = ("Kari", "Nordmann", "Ola", "Hansen", "Bergersen", "Lindqvist", "Vikestad")
+
+
+@pytest.fixture
+def unit(build: Builder) -> Builder:
+    build.unit(UNIT, "E1", "Lia sykehjem", service_area="Helse og velferd")
+    build.unit(2, "E2", "Berg skole")
+    for employee_id, name in NAMES.items():
+        build.employee(employee_id, f"10000{employee_id}", name)
+        build.employment(employee_id, UNIT, 100.0, D(2020, 1, 1), title="Helsefagarbeider")
+    build.employee(9, "100009", "Elsewhere Person").employment(9, 2, 100.0, D(2020, 1, 1))
+    # Kari: an ongoing case since 1 September, several milestones overdue.
+    build.spell(1, D(2026, 9, 1), None)
+    # Ola: four short self-certified absences: an ongoing case? no; a flag.
+    for month in (2, 4, 6, 9):
+        build.spell(2, D(2026, month, 2), D(2026, month, 4), kind="egenmelding")
+    # Per: a graded sick note in the spring, over.
+    build.spell(3, D(2026, 3, 2), D(2026, 4, 30), grade=50.0)
+    return build.refresh(TODAY)
+
+
+def db_path(engine: Engine) -> Path:
+    return Path(str(engine.url.database))
+
+
+async def settle(app: NaervaerApp, pilot: Pilot[int]) -> None:
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def open_review(app: NaervaerApp, pilot: Pilot[int], session_id: int) -> ReviewScreen:
+    await settle(app, pilot)
+    screen = ReviewScreen(session_id, UNIT)
+    await app.push_screen(screen)
+    await settle(app, pilot)
+    assert app.screen is screen
+    return screen
+
+
+def start(engine: Engine) -> int:
+    return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+
+
+def fresh_states(engine: Engine, session_id: int) -> dict[int, tuple[bool, str]]:
+    """What another connection to the file sees: nothing is only in the screen's memory."""
+    other = make_engine(f"sqlite:///{db_path(engine)}")
+    try:
+        return sessions.review_states(other, session_id)
+    finally:
+        other.dispose()
+
+
+def status(screen: ReviewScreen) -> str:
+    return str(screen.query_one("#review-status", Static).render())
+
+
+def screen_text(app: NaervaerApp) -> str:
+    svg = app.export_screenshot()
+    text = html.unescape(re.sub(r"<[^>]+>", "", svg))
+    return text.replace("\u00a0", " ")
+
+
+async def test_moves_between_employees_in_review_order(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        listing = screen.query_one("#review-list", OptionList)
+        assert listing.option_count == 5
+        # Ongoing case first, then flags, then lost workdays.
+        order = [d.employee_id for d in screen.details]
+        assert order[:3] == [1, 2, 3]
+        assert screen.selected == 1 and listing.highlighted == 0
+        queries: list[str] = []
+        assert app.engine is not None
+        event.listen(app.engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
+
+        await pilot.press("n")
+        assert screen.selected == order[1]
+        await pilot.press("j", "down")
+        assert screen.selected == order[3] and listing.highlighted == 3
+        await pilot.press("p")
+        assert screen.selected == order[2]
+        await pilot.press("k", "up")
+        assert screen.selected == order[0]
+        assert "Ansatt 100001" in str(screen.query_one("#review-head", Static).render())
+        await pilot.press("p")  # round the ends, like the list's own arrows
+        assert screen.selected == order[-1]
+        await pilot.press("n")
+        assert screen.selected == order[0]
+        assert queries == []  # moving draws from memory
+
+
+async def test_marking_reviewed_counts_moves_on_and_persists(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        assert "0 av 5 gjennomgått" in status(screen)
+        order = [d.employee_id for d in screen.details]
+
+        await pilot.press("space")
+        assert screen.selected == order[1]  # on to the next not yet reviewed
+        await pilot.press("r", "space")
+        await settle(app, pilot)
+        assert "3 av 5 gjennomgått" in status(screen)
+
+        # Back to the first and untick it: it stays selected.
+        await pilot.press("p", "p", "p")
+        assert screen.selected == order[0]
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert screen.selected == order[0]
+        assert "2 av 5 gjennomgått" in status(screen)
+
+    states = fresh_states(engine, session_id)
+    assert {e for e, (reviewed, _) in states.items() if reviewed} == set(order[1:3])
+
+
+async def test_milestones_are_marked_done_and_persist(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        case = screen.query_one("#review-case", Static)
+        assert "forfalt" in str(case.render())
+
+        await pilot.press("d")  # the first open one: the end of the employer period
+        await settle(app, pilot)
+        detail = screen.current()
+        assert detail is not None and detail.case is not None
+        statuses = {m.key: m.status for m in detail.case.milestones}
+        assert statuses["employer_period_end"] == "done"
+        assert statuses["followup_plan"] == "overdue"
+
+        await pilot.press("D")
+        assert isinstance(app.screen, ReviewMilestoneDialog)
+        choices = app.screen.query_one(SelectionList)
+        choices.select("followup_plan")
+        choices.deselect("employer_period_end")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is screen
+
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(MilestoneDone.milestone, MilestoneDone.case_start, MilestoneDone.session_id)
+        ).all()
+    assert rows == [("followup_plan", D(2026, 9, 1), session_id)]
+
+
+async def test_measure_is_added_and_bad_input_keeps_the_dialog(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        await pilot.press("t")
+        dialog = app.screen
+        assert isinstance(dialog, MeasureDialog)
+
+        await pilot.press("enter")  # empty text
+        assert app.screen is dialog
+        error = str(dialog.query_one(".dialog-error", Static).render())
+        assert "Skriv hva tiltaket går ut på" in error
+
+        dialog.query_one("#text", Input).value = "Samtale om tilrettelegging"
+        dialog.query_one("#owner", Input).value = "Enhetsleder"
+        dialog.query_one("#due", Input).value = "31.02.2027"
+        await pilot.click("#ok")
+        assert app.screen is dialog
+        assert "dd.mm.åååå" in str(dialog.query_one(".dialog-error", Static).render())
+        assert dialog.query_one("#text", Input).value  # nothing lost
+
+        due = dialog.query_one("#due", Input)
+        assert dialog.focused is due  # the error puts the cursor where the fix goes
+        due.value = "15.12.2026"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        shown = str(screen.query_one("#review-measures", Static).render())
+        assert "Samtale om tilrettelegging" in shown and "15.12.2026" in shown
+
+    (measure,) = sessions.measures_for_unit(engine, UNIT)
+    assert (measure.level, measure.employee_id, measure.unit_id) == ("enkeltsak", 1, UNIT)
+    assert (measure.owner, measure.due_date) == ("Enhetsleder", D(2026, 12, 15))
+    assert measure.created_session_id == session_id
+
+
+async def test_note_is_saved_after_a_pause_and_on_leaving_it(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        first = screen.details[0].employee_id
+        assert screen.selected == first
+        await pilot.press("e")
+        note = screen.query_one("#review-note", TextArea)
+        assert screen.focused is note
+        await pilot.press(*"Tilrettelagt")
+        await pilot.pause(0.8)  # longer than the debounce
+        await settle(app, pilot)
+        assert fresh_states(engine, session_id)[first] == (False, "Tilrettelagt")
+
+        # From here only leaving the note can have saved it.
+        monkeypatch.setattr(review, "NOTE_DEBOUNCE_SECONDS", 60.0)
+        await pilot.press(*"ok")
+        await settle(app, pilot)
+        assert fresh_states(engine, session_id)[first] == (False, "Tilrettelagt")
+        await pilot.press("escape")
+        assert screen.focused is screen.query_one("#review-list", OptionList)
+        await settle(app, pilot)
+        assert fresh_states(engine, session_id)[first] == (False, "Tilrettelagtok")
+
+        # The note belongs to its employee: the next one starts empty, and back again it is there.
+        await pilot.press("n")
+        assert note.text == ""
+        await pilot.press("p")
+        assert note.text == "Tilrettelagtok"
+
+
+async def test_names_are_masked_everywhere_until_m(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(160, 60)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        text = screen_text(app)
+        assert "Ansatt 100001" in text
+        assert not [name for name in SURNAMES if name in text]
+        chart = screen.query_one("#review-chart", Chart)
+        assert chart.data is not None and "Ansatt 100001" in chart.data.title
+
+        await pilot.press("m")
+        await pilot.pause()
+        assert screen.selected == 1  # the place is kept
+        text = screen_text(app)
+        for name in NAMES.values():
+            assert name in text  # markup shown as typed, never interpreted
+        assert chart.data is not None and "Kari Nordmann" in chart.data.title
+
+        await pilot.press("m")
+        await pilot.pause()
+        assert not [name for name in SURNAMES if name in screen_text(app)]
+
+
+async def test_works_on_a_small_terminal(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        await pilot.press("space", "n")
+        await settle(app, pilot)
+        assert "1 av 5 gjennomgått" in status(screen)
+        await pilot.press("t")
+        assert isinstance(app.screen, MeasureDialog)
+        await pilot.press("escape")
+        assert app.screen is screen
+        await pilot.press("escape")
+        assert app.screen is not screen
+
+
+def test_names_are_shown_as_typed_without_terminal_controls():
+    shown = shown_person("100001", "Per\x1b[31m [b]Berg\x07", masked=False)
+    assert shown.plain == "Per [b]Berg (100001)"
+    assert shown_person("100001", "Per Berg", masked=True).plain == "Ansatt 100001"
+
+
+async def test_a_failed_write_is_told_in_norwegian_and_read_back(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    told: list[tuple[str, str]] = []
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        monkeypatch.setattr(sessions, "set_reviewed", broken)
+        monkeypatch.setattr(
+            screen, "notify", lambda message, **kw: told.append((message, kw["severity"]))
+        )
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert app.screen is screen and app.is_running
+        ((message, severity),) = told
+        assert severity == "error"
+        assert message.startswith("Kunne ikke lagre at den ansatte er gjennomgått.")
+        assert "disk full" not in message  # an error's text can carry personal data
+        assert "0 av 5 gjennomgått" in status(screen)  # read back from the database
+        assert screen.selected == screen.details[1].employee_id  # the place is kept

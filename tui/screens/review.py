@@ -1,0 +1,750 @@
+"""Gjennomgang: the unit's employees one by one, with the session's ticks, notes and measures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from functools import partial
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import DescendantBlur
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import (
+    Button,
+    Footer,
+    Header,
+    OptionList,
+    SelectionList,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from core import fmt
+from core.cases import MilestoneStatus, milestone_status
+from core.summary import clean_text
+from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
+from storage import sessions
+from storage.review import EmployeeDetail, review_details
+from storage.sessions import MeasureRow, SessionInfo
+from tui.masking import one_line, person
+from tui.messages import Loaded
+from tui.screens.forms import MeasureDialog, MeasureDraft
+from tui.widgets.charts import Chart, ChartData
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from tui.app import NaervaerApp
+
+NOTE_DEBOUNCE_SECONDS = 0.5
+PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser i notatene."
+SICK_KINDS = ("egenmelding", "sykmelding")
+STATUS_STYLES = {
+    "done": "green",
+    "overdue": "bold white on red",
+    "coming": "bold yellow",
+    "later": "dim",
+}
+
+
+def shown_person(number: str, name: str | None, masked: bool) -> Text:
+    return Text(person(number, name, masked))
+
+
+def grade_label(grade: float) -> str:
+    return fmt.percent(grade, 0 if float(grade).is_integer() else 1)
+
+
+@dataclass
+class CaseMeasure:
+    """A measure for one employee, as the detail lists it."""
+
+    text: str
+    owner: str
+    due_date: dt.date | None
+
+
+@dataclass
+class ReviewData:
+    info: SessionInfo
+    details: list[EmployeeDetail]
+    states: dict[int, tuple[bool, str]]
+    measures: dict[int, list[CaseMeasure]] = field(default_factory=dict)
+
+
+class NoteSaved(Message):
+    def __init__(self, employee_id: int, text: str) -> None:
+        super().__init__()
+        self.employee_id = employee_id
+        self.text = text
+
+
+class WriteFailed(Message):
+    def __init__(self, what: str, error: BaseException) -> None:
+        super().__init__()
+        self.what = what
+        self.error = error
+
+
+class ReviewScreen(Screen[None]):
+    """All data is loaded once; moving between employees draws from memory, writes autosave."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n,j,down", "move(1)", "Neste", key_display="n/↓", id="review_next"),
+        Binding("p,k,up", "move(-1)", "Forrige", key_display="p/↑", id="review_previous"),
+        Binding(
+            "r,space", "toggle_reviewed", "Gjennomgått", key_display="r/␣", id="review_reviewed"
+        ),
+        Binding("d", "milestone_done", "Milepæl utført", id="review_milestone_done"),
+        Binding("D", "pick_milestones", "Velg milepæler", key_display="D", id="review_milestones"),
+        Binding("t", "add_measure", "Tiltak", id="review_measure"),
+        Binding("e", "edit_note", "Notat", id="review_note"),
+        Binding("escape", "leave", "Tilbake", key_display="Esc", id="review_back"),
+        # Priority: the list and the note would otherwise take these for themselves.
+        Binding("pagedown", "scroll_detail(1)", "Rull ned", show=False, priority=True),
+        Binding("pageup", "scroll_detail(-1)", "Rull opp", show=False, priority=True),
+    ]
+
+    def __init__(self, session_id: int, unit_id: int) -> None:
+        super().__init__(id="review")
+        self.session_id = session_id
+        self.unit_id = unit_id
+        self.info: SessionInfo | None = None
+        self.details: list[EmployeeDetail] = []
+        self.position: dict[int, int] = {}  # employee_id -> index in the list
+        self.selected: int | None = None
+        self.reviewed: set[int] = set()
+        self.measures: dict[int, list[CaseMeasure]] = {}
+        # Notes as typed (shown) and as last confirmed written; they differ while unsaved.
+        self.note_text: dict[int, str] = {}
+        self.note_saved: dict[int, str] = {}
+        self._note_sent: dict[int, str] = {}
+        self._note_timer: Timer | None = None
+        # Writes run in threads; a version per key lets an older write that lost the race to
+        # the lock step aside instead of overwriting a newer one.
+        self._write_lock = threading.Lock()
+        self._versions: dict[tuple[object, ...], int] = {}
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Laster gjennomgangen …", id="review-status")
+        with Horizontal(id="review-body"):
+            yield OptionList(id="review-list")
+            with Vertical(id="review-right"):
+                with VerticalScroll(id="review-detail", can_focus=False):
+                    yield Static(id="review-head")
+                    yield Chart(id="review-chart")
+                    yield Static(id="review-case")
+                    yield Static(id="review-flags")
+                    yield Static(id="review-measures")
+                    yield Static(id="review-spells")
+                yield TextArea(
+                    id="review-note",
+                    soft_wrap=True,
+                    placeholder="Notat om den ansatte i dette møtet (lagres mens du skriver)",
+                )
+                yield Static(PRIVACY_REMINDER, id="review-privacy")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        listing = self.query_one("#review-list", OptionList)
+        listing.border_title = "Ansatte · tapte dagsverk 12 mnd"
+        listing.border_subtitle = "● sak  ! forfalt  ⚑ flagg"
+        note = self.query_one("#review-note", TextArea)
+        note.border_title = "Notat (e)"
+        note.disabled = True
+        listing.focus()
+        self.watch(self.app, "masked", self._masked_changed, init=False)
+        self.load()
+
+    @property
+    def naervaer(self) -> NaervaerApp:
+        return cast("NaervaerApp", self.app)
+
+    @property
+    def masked(self) -> bool:
+        return bool(self.naervaer.masked)
+
+    @property
+    def engine(self) -> Engine:
+        engine = self.naervaer.engine
+        assert engine is not None, "the review opens only after the database is ready"
+        return engine
+
+    # --- loading -----------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
+    def load(self) -> None:
+        engine = self.engine
+        info = sessions.session_info(engine, self.session_id)
+        with engine.connect() as conn:
+            details = review_details(conn, self.unit_id, self.naervaer.today)
+        measures: dict[int, list[CaseMeasure]] = {}
+        for row in sessions.measures_for_unit(engine, self.unit_id, open_only=True):
+            if row.employee_id is not None:
+                measures.setdefault(row.employee_id, []).append(measure_of(row))
+        states = sessions.review_states(engine, self.session_id)
+        self.post_message(Loaded("review", ReviewData(info, details, states, measures)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what != "review":
+            return
+        message.stop()
+        data: ReviewData = message.data
+        self.info = data.info
+        self.details = data.details
+        self.position = {d.employee_id: i for i, d in enumerate(self.details)}
+        self.measures = data.measures
+        self.reviewed = {e for e, (done, _) in data.states.items() if done}
+        for employee_id, (_, stored) in data.states.items():
+            note = clean_text(stored)
+            unsaved = self.note_text.get(employee_id, note) != self.note_saved.get(
+                employee_id, note
+            )
+            self.note_saved[employee_id] = note
+            # A note being typed survives a reload; anything else takes the stored text.
+            if not unsaved:
+                self.note_text[employee_id] = note
+        if self.selected not in self.position:
+            self.selected = self.details[0].employee_id if self.details else None
+        listing = self.query_one("#review-list", OptionList)
+        listing.set_options(self._option(d) for d in self.details)
+        if self.selected is not None:
+            listing.highlighted = self.position[self.selected]
+        self.show_progress()
+        self.show_detail()
+
+    @on(Worker.StateChanged)
+    def load_failed(self, event: Worker.StateChanged) -> None:
+        # The app reports the error itself; the status line says what it means here.
+        if event.worker.group == "review-load" and event.state is WorkerState.ERROR:
+            self.query_one("#review-status", Static).update("Kunne ikke laste gjennomgangen.")
+
+    # --- the list ---------------------------------------------------------------------------
+
+    def _option(self, detail: EmployeeDetail) -> Option:
+        return Option(self._line(detail), id=str(detail.employee_id))
+
+    def _line(self, detail: EmployeeDetail) -> Table:
+        grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
+        grid.add_column(width=1)
+        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
+        grid.add_column(width=7, no_wrap=True)
+        grid.add_column(width=5, justify="right", no_wrap=True)
+        tick = Text("✓", style="bold green") if detail.employee_id in self.reviewed else Text(" ")
+        markers = Text()
+        if detail.case is not None:
+            markers.append("● ", style="cyan")
+            if detail.case.overdue:
+                markers.append(f"!{detail.case.overdue} ", style="bold red")
+        if detail.raised_flags:
+            markers.append(f"⚑{detail.raised_flags}", style="yellow")
+        name = shown_person(detail.number, detail.name, self.masked)
+        grid.add_row(tick, name, markers, fmt.number(detail.lost_12m))
+        return grid
+
+    def _redraw_line(self, employee_id: int) -> None:
+        index = self.position[employee_id]
+        self.query_one("#review-list", OptionList).replace_option_prompt_at_index(
+            index, self._line(self.details[index])
+        )
+
+    def show_progress(self) -> None:
+        done = sum(1 for d in self.details if d.employee_id in self.reviewed)
+        # First on the line, so that a narrow terminal cuts the unit's name, not the progress.
+        status = Text(f" {done} av {len(self.details)} gjennomgått ", style="bold reverse")
+        if self.info is not None:
+            kind = SESSION_TYPES.get(self.info.session_type, self.info.session_type)
+            status.append(f"  Gjennomgang · {one_line(self.info.unit_name)} · ")
+            status.append(f"{kind} {fmt.date(self.info.held_on)}")
+            if not self.details:
+                status.append(" · Ingen ansatte i enheten i dag.")
+        self.query_one("#review-status", Static).update(status)
+
+    @on(OptionList.OptionHighlighted, "#review-list")
+    def highlighted(self) -> None:
+        # Read the list's current state rather than the event's: a reload posts several.
+        index = self.query_one("#review-list", OptionList).highlighted
+        if index is not None and index < len(self.details):
+            self.select(self.details[index].employee_id)
+
+    def select(self, employee_id: int) -> None:
+        if employee_id == self.selected:
+            return
+        self.flush_notes()
+        self.selected = employee_id
+        listing = self.query_one("#review-list", OptionList)
+        if listing.highlighted != self.position[employee_id]:
+            listing.highlighted = self.position[employee_id]
+        self.show_detail()
+        self.query_one("#review-detail", VerticalScroll).scroll_home(animate=False)
+
+    def current(self) -> EmployeeDetail | None:
+        if self.selected is None or self.selected not in self.position:
+            return None
+        return self.details[self.position[self.selected]]
+
+    # --- the detail -------------------------------------------------------------------------
+
+    def show_detail(self) -> None:
+        detail = self.current()
+        note = self.query_one("#review-note", TextArea)
+        if detail is None:
+            self.query_one("#review-head", Static).update("")
+            self.query_one("#review-chart", Chart).show(ChartData("Ingen ansatt valgt", []))
+            for part in ("#review-case", "#review-flags", "#review-measures", "#review-spells"):
+                self.query_one(part, Static).update("")
+            note.disabled = True
+            return
+        self.show_head(detail)
+        self.show_chart(detail)
+        self.show_case(detail)
+        self.query_one("#review-flags", Static).update(flags_text(detail))
+        self.show_measures(detail)
+        self.query_one("#review-spells", Static).update(spells_text(detail, self.naervaer.today))
+        note.disabled = False
+        text = self.note_text.get(detail.employee_id, "")
+        if note.text != text:
+            note.load_text(text)
+        self.show_note_state()
+
+    def show_chart(self, detail: EmployeeDetail) -> None:
+        chart = self.query_one("#review-chart", Chart)
+        title = "Tapte dagsverk – " + shown_person(detail.number, detail.name, self.masked).plain
+        # plotext leaves out a title wider than the plot, so shorten it to fit instead.
+        room = chart.content_size.width - 2
+        if 0 < room < len(title):
+            title = title[: room - 1] + "…"
+        chart.show(
+            ChartData(
+                title=title,
+                labels=[fmt.month_label(m) for m in detail.months],
+                series={"Egenmeldt": list(detail.lost_self), "Legemeldt": list(detail.lost_doctor)},
+                stacked=True,
+            )
+        )
+
+    def on_resize(self) -> None:
+        # After the layout has settled, so that the chart's new width is known.
+        self.call_after_refresh(self._redraw_chart)
+
+    def _redraw_chart(self) -> None:
+        detail = self.current()
+        if detail is not None:
+            self.show_chart(detail)
+
+    def show_head(self, detail: EmployeeDetail) -> None:
+        head = Text()
+        head.append_text(shown_person(detail.number, detail.name, self.masked))
+        head.stylize("bold")
+        if detail.title:
+            head.append(f" · {one_line(detail.title)}")
+        head.append(f" · {grade_label(detail.position_pct)} stilling")
+        if detail.employee_id in self.reviewed:
+            head.append("  ✓ gjennomgått", style="bold green")
+        head.append(f"\nTapte dagsverk siste 12 måneder: {fmt.number(detail.lost_12m)}")
+        self.query_one("#review-head", Static).update(head)
+
+    def show_case(self, detail: EmployeeDetail) -> None:
+        self.query_one("#review-case", Static).update(case_text(detail))
+
+    def show_measures(self, detail: EmployeeDetail) -> None:
+        widget = self.query_one("#review-measures", Static)
+        measures = self.measures.get(detail.employee_id, [])
+        widget.display = bool(measures)
+        widget.update(measures_text(measures))
+
+    # --- the note ---------------------------------------------------------------------------
+
+    @on(TextArea.Changed, "#review-note")
+    def note_changed(self, event: TextArea.Changed) -> None:
+        if self.selected is None:
+            return
+        text = event.text_area.text
+        # Loading another employee's note also says Changed: only typing differs from memory.
+        if text == self.note_text.get(self.selected, ""):
+            return
+        self.note_text[self.selected] = text
+        if self._note_timer is not None:
+            self._note_timer.stop()
+        self._note_timer = self.set_timer(NOTE_DEBOUNCE_SECONDS, self.flush_notes)
+        self.show_note_state()
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget.id == "review-note":
+            self.flush_notes()
+
+    def flush_notes(self) -> None:
+        """Write every note that differs from what is stored (usually just the one typed)."""
+        if self._note_timer is not None:
+            self._note_timer.stop()
+            self._note_timer = None
+        for employee_id, text in self.note_text.items():
+            if (
+                text == self.note_saved.get(employee_id, "")
+                or self._note_sent.get(employee_id) == text
+            ):
+                continue
+            self._note_sent[employee_id] = text
+            self.write(
+                "Notatet ble ikke lagret",
+                ("note", employee_id),
+                partial(
+                    sessions.set_review_note,
+                    session_id=self.session_id,
+                    employee_id=employee_id,
+                    text=text,
+                ),
+                NoteSaved(employee_id, text),
+            )
+
+    @on(NoteSaved)
+    def note_saved_now(self, message: NoteSaved) -> None:
+        self.note_saved[message.employee_id] = message.text
+        if self._note_sent.get(message.employee_id) == message.text:
+            del self._note_sent[message.employee_id]
+        self.show_note_state()
+
+    def show_note_state(self) -> None:
+        note = self.query_one("#review-note", TextArea)
+        if self.selected is None:
+            note.border_subtitle = ""
+            return
+        typed = self.note_text.get(self.selected, "")
+        if typed == self.note_saved.get(self.selected, ""):
+            note.border_subtitle = "lagret" if typed else ""
+        elif self._note_timer is not None or self.selected in self._note_sent:
+            note.border_subtitle = "lagrer …"
+        else:  # a write failed; the next pause, blur or move tries again
+            note.border_subtitle = "ikke lagret"
+
+    # --- writes -----------------------------------------------------------------------------
+
+    def write(
+        self,
+        failure: str,
+        key: tuple[object, ...],
+        call: Callable[[Engine], object],
+        done: Message | None = None,
+    ) -> None:
+        """Run one write in a thread; `failure` is what the user is told if it fails."""
+        version = self._versions.get(key, 0) + 1
+        self._versions[key] = version
+        engine = self.engine
+
+        def run() -> None:
+            try:
+                with self._write_lock:
+                    if self._versions.get(key) != version:
+                        return
+                    call(engine)
+            except Exception as error:
+                # Said here, in the screen's words; if the screen has gone, the app says it.
+                if not self.post_message(WriteFailed(failure, error)):
+                    raise
+                return
+            if done is not None:
+                self.post_message(done)
+
+        # On the app, so that leaving the screen does not cancel a write not yet started.
+        self.app.run_worker(run, thread=True, exit_on_error=False, group="review-writes")
+
+    @on(WriteFailed)
+    def write_failed(self, message: WriteFailed) -> None:
+        from tui.errors import describe
+
+        reason = str(message.error) if isinstance(message.error, ValueError) else ""
+        self.notify(
+            f"{message.what}. {reason or describe(message.error)}",
+            title="Ikke lagret",
+            severity="error",
+            timeout=10,
+        )
+        # Notes stay as typed and are tried again; the rest is read back from the database.
+        self._note_sent.clear()
+        self.show_note_state()
+        self.load()
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_move(self, step: int) -> None:
+        if not self.details:
+            return
+        index = self.position.get(self.selected, 0) if self.selected is not None else 0
+        # Round the ends, as the list's own arrow keys do.
+        self.select(self.details[(index + step) % len(self.details)].employee_id)
+
+    def action_toggle_reviewed(self) -> None:
+        detail = self.current()
+        if detail is None:
+            return
+        employee_id = detail.employee_id
+        reviewed = employee_id not in self.reviewed
+        if reviewed:
+            self.reviewed.add(employee_id)
+        else:
+            self.reviewed.discard(employee_id)
+        self.write(
+            "Kunne ikke lagre at den ansatte er gjennomgått",
+            ("reviewed", employee_id),
+            partial(
+                sessions.set_reviewed,
+                session_id=self.session_id,
+                employee_id=employee_id,
+                reviewed=reviewed,
+            ),
+        )
+        self._redraw_line(employee_id)
+        self.show_progress()
+        if reviewed:
+            self.select_next_unreviewed()
+        else:
+            self.show_head(detail)
+
+    def select_next_unreviewed(self) -> None:
+        assert self.selected is not None
+        start = self.position[self.selected]
+        order = self.details[start + 1 :] + self.details[:start]
+        following = next((d for d in order if d.employee_id not in self.reviewed), None)
+        if following is None:
+            self.show_head(self.details[start])
+            self.notify("Alle ansatte er gjennomgått.", title="Gjennomgang")
+        else:
+            self.select(following.employee_id)
+
+    def action_milestone_done(self) -> None:
+        detail = self.current()
+        if detail is None:
+            return
+        if detail.case is None:
+            self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
+            return
+        done = {m.key for m in detail.case.milestones if m.status == "done"}
+        following = next((m for m in detail.case.milestones if m.status != "done"), None)
+        if following is None:
+            self.notify("Alle milepælene i saken er utført.")
+            return
+        self.set_milestones(detail, done | {following.key})
+        self.notify(f"{following.label} er markert som utført.", title="Milepæl")
+
+    def action_pick_milestones(self) -> None:
+        detail = self.current()
+        if detail is None:
+            return
+        if detail.case is None:
+            self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
+            return
+        employee_id = detail.employee_id
+
+        def picked(done: set[str] | None) -> None:
+            if done is not None and employee_id in self.position:
+                self.set_milestones(self.details[self.position[employee_id]], done)
+
+        self.app.push_screen(ReviewMilestoneDialog(detail.case.milestones), picked)
+
+    def set_milestones(self, detail: EmployeeDetail, done: set[str]) -> None:
+        """Mark exactly `done` as the case's done milestones: in memory now, then in the file."""
+        case = detail.case
+        assert case is not None
+        today = self.naervaer.today
+        before = {m.key for m in case.milestones if m.status == "done"}
+        for key in sorted(before ^ done):
+            self.write(
+                "Kunne ikke lagre milepælen",
+                ("milestone", detail.employee_id, case.start, key),
+                partial(
+                    sessions.set_milestone_done,
+                    employee_id=detail.employee_id,
+                    case_start=case.start,
+                    milestone=key,
+                    done=key in done,
+                    done_on=today,
+                    session_id=self.session_id,
+                ),
+            )
+        milestones = milestone_status(case.start, case.end, today, done)
+        updated = replace(detail, case=replace(case, milestones=milestones))
+        self.details[self.position[detail.employee_id]] = updated
+        self._redraw_line(detail.employee_id)
+        if self.selected == detail.employee_id:
+            self.show_case(updated)
+
+    def action_add_measure(self) -> None:
+        detail = self.current()
+        if detail is None:
+            return
+        employee_id = detail.employee_id
+
+        def added(stored: MeasureDraft | None) -> None:
+            if stored is None:
+                return
+            measure = CaseMeasure(stored.text, stored.owner, stored.due_date)
+            self.measures.setdefault(employee_id, []).append(measure)
+            current = self.current()
+            if current is not None and current.employee_id == employee_id:
+                self.show_measures(current)
+            self.notify("Tiltaket er lagret.", title="Tiltak")
+
+        about = shown_person(detail.number, detail.name, self.masked)
+        dialog = MeasureDialog(self.unit_id, self.session_id, employee_id=employee_id, about=about)
+        self.app.push_screen(dialog, added)
+
+    def action_edit_note(self) -> None:
+        note = self.query_one("#review-note", TextArea)
+        if not note.disabled:
+            note.focus()
+
+    def action_leave(self) -> None:
+        if self.focused is self.query_one("#review-note", TextArea):
+            self.query_one("#review-list", OptionList).focus()
+            return
+        self.flush_notes()
+        self.dismiss(None)
+
+    def action_scroll_detail(self, direction: int) -> None:
+        detail = self.query_one("#review-detail", VerticalScroll)
+        if direction > 0:
+            detail.scroll_page_down()
+        else:
+            detail.scroll_page_up()
+
+    def on_screen_suspend(self) -> None:
+        self.flush_notes()
+
+    def on_unmount(self) -> None:
+        self.flush_notes()
+
+    def _masked_changed(self) -> None:
+        listing = self.query_one("#review-list", OptionList)
+        for index, detail in enumerate(self.details):
+            listing.replace_option_prompt_at_index(index, self._line(detail))
+        self.show_detail()
+
+
+# --- the detail's parts, as Text: names and notes are never read as markup --------------------
+
+
+def section(title: str) -> Text:
+    return Text(title, style="bold underline")
+
+
+def case_text(detail: EmployeeDetail) -> Text:
+    text = section("Pågående fraværstilfelle")
+    case = detail.case
+    if case is None:
+        text.append("\nIngen pågående fraværstilfelle.", style="dim")
+        return text
+    until = f"til {fmt.date(case.end)}" if case.end is not None else "pågår"
+    length = "langtid" if case.long_term else "korttid"
+    text.append(f"\nFra {fmt.date(case.start)}, {until} · {case.sick_days} sykedager · {length}")
+    for milestone in case.milestones:
+        text.append("\n")
+        text.append_text(milestone_line(milestone))
+    return text
+
+
+def milestone_line(milestone: MilestoneStatus) -> Text:
+    # Status first: it is what the eye looks for, and a narrow pane then wraps only the label.
+    line = Text(f" {milestone.status_label:<7} ", style=STATUS_STYLES[milestone.status])
+    line.append(f" {fmt.date(milestone.due)}  {milestone.label}")
+    return line
+
+
+def flags_text(detail: EmployeeDetail) -> Text:
+    text = section("Flagg")
+    if not detail.flags:
+        text.append("\nIngen flagg.", style="dim")
+    for index, line in enumerate(detail.flags):
+        raised = index < detail.raised_flags
+        text.append("\n")
+        text.append("⚑ " if raised else "· ", style="yellow" if raised else "dim")
+        text.append(line)
+    return text
+
+
+def measures_text(measures: Iterable[CaseMeasure]) -> Text:
+    text = section("Åpne tiltak")
+    for measure in measures:
+        text.append("\n• ")
+        text.append(one_line(measure.text))
+        if measure.owner:
+            text.append(f" – {one_line(measure.owner)}", style="dim")
+        if measure.due_date is not None:
+            text.append(f" – frist {fmt.date(measure.due_date)}", style="dim")
+    return text
+
+
+def spells_text(detail: EmployeeDetail, today: dt.date) -> Text:
+    text = section("Fraværsperioder (nyeste først)")
+    if not detail.spells:
+        text.append("\nIngen registrert fravær.", style="dim")
+    for spell in detail.spells:
+        if spell.end is None:
+            until = "pågår"
+        elif spell.end >= today:
+            until = f"{fmt.date(spell.end)} (pågår)"
+        else:
+            until = fmt.date(spell.end)
+        kind = ABSENCE_TYPES.get(spell.kind, one_line(spell.kind))
+        line = Text(f"\n{fmt.date(spell.start)}–{until:<20}{kind:<13}{grade_label(spell.grade)}")
+        if spell.kind not in SICK_KINDS:
+            line.stylize("dim")
+        text.append_text(line)
+    return text
+
+
+def measure_of(row: MeasureRow) -> CaseMeasure:
+    return CaseMeasure(row.text, row.owner, row.due_date)
+
+
+# --- dialogs ----------------------------------------------------------------------------------
+
+
+class ReviewMilestoneDialog(ModalScreen[set[str] | None]):
+    """The case's milestones with a box each; returns the keys ticked as done."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Lagre", key_display="Ctrl+S"),
+        Binding("escape", "cancel", "Avbryt", key_display="Esc"),
+    ]
+
+    def __init__(self, milestones: list[MilestoneStatus]) -> None:
+        super().__init__()
+        self.milestones = milestones
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review-milestone-box", classes="dialog") as box:
+            box.border_title = "Milepæler utført"
+            yield SelectionList[str](
+                *[(milestone_line(m), m.key, m.status == "done") for m in self.milestones],
+                id="review-milestone-list",
+            )
+            yield Static(
+                "Mellomrom krysser av · Ctrl+S lagrer · Esc avbryter", classes="review-hint"
+            )
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Lagre", id="review-milestone-save", variant="primary")
+                yield Button("Avbryt", id="review-milestone-cancel")
+
+    @on(Button.Pressed, "#review-milestone-save")
+    def action_save(self) -> None:
+        self.dismiss(set(self.query_one(SelectionList).selected))
+
+    @on(Button.Pressed, "#review-milestone-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
