@@ -22,10 +22,10 @@ def default_db_path() -> Path:
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """`--db PATH` first, then $NAERVAER_DB, then the user's data folder."""
     if explicit:
-        return Path(explicit).expanduser()
+        return Path(explicit).expanduser().absolute()
     from_env = os.environ.get(DB_ENV)
     if from_env:
-        return Path(from_env).expanduser()
+        return Path(from_env).expanduser().absolute()
     return default_db_path()
 
 

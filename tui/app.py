@@ -57,6 +57,7 @@ class NaervaerApp(App[int]):
         from storage.reports import ensure_figures_current, has_units
 
         engine = open_database(self.db_path)
+        self.backup_once_a_day()
         empty = not has_units(engine)
         if empty and self.demo:
             from storage.demo import load_demo
@@ -65,6 +66,19 @@ class NaervaerApp(App[int]):
             empty = False
         ensure_figures_current(engine, self.today)
         self.post_message(DatabaseReady(engine, empty))
+
+    def backup_once_a_day(self) -> None:
+        """The day's first start copies the database; a failure is told, not fatal."""
+        from storage.db import DatabaseError
+        from storage.maintenance import daily_backup
+
+        try:
+            daily_backup(self.db_path, today=self.today)
+        except (DatabaseError, OSError) as error:
+            reason = f" {error}" if isinstance(error, DatabaseError) else ""
+            self.call_from_thread(
+                self.notify, f"Fikk ikke tatt dagens sikkerhetskopi.{reason}", severity="warning"
+            )
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:

@@ -99,6 +99,23 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
     cases.add_argument("--unit", metavar="ENHET_ID")
 
+    backup = command("backup", "ta en sikkerhetskopi (også mens appen er åpen)", figures=False)
+    backup.add_argument("file", nargs="?", type=Path, metavar="FIL")
+
+    restore = command("restore", "gjenopprett databasen fra en sikkerhetskopi", figures=False)
+    restore.add_argument("file", type=Path, metavar="FIL")
+
+    purge = command("purge", "slett personopplysninger for godt", figures=False)
+    what = purge.add_mutually_exclusive_group(required=True)
+    what.add_argument("--unit", metavar="ENHET_ID", help="en enhet og alt som bare hører til den")
+    what.add_argument("--employee", metavar="ANSATTNR", help="én ansatt med alt om vedkommende")
+    what.add_argument(
+        "--older-than", dest="older_than", type=int, metavar="ÅR", help="fravær eldre enn ÅR år"
+    )
+    what.add_argument(
+        "--clean", action="store_true", help="rydd filen (VACUUM) etter en avbrutt sletting"
+    )
+
     savings = command("savings", "anslått besparelse av redusert sykefravær")
     savings.add_argument("--reduction-pp", dest="reduction_pp", type=_number, required=True)
     savings.add_argument("--fte", type=_number, required=True, help="antall årsverk")
@@ -328,6 +345,53 @@ def cmd_savings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.maintenance import backup
+    from storage.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if not path.exists():
+        raise UserError(f"Fant ingen database på {path}.")
+    print(f"Sikkerhetskopi lagret: {backup(path, args.file)}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from storage.db import open_database
+    from storage.maintenance import restore
+    from storage.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    safety = restore(args.file, path)
+    open_database(path).dispose()  # an older backup is upgraded (and copied first)
+    if safety is not None:
+        print(f"Databasen slik den var før, er lagret i {safety}")
+    print(f"Gjenopprettet fra {args.file}")
+    return EXIT_OK
+
+
+def cmd_purge(args: argparse.Namespace) -> int:
+    from core.errors import InvalidInput
+    from storage.maintenance import clean_file, purge
+
+    engine = _engine(args)
+    if args.clean:
+        done = clean_file(engine)
+        print("Filen er ryddet." if done else "Filen er i bruk; lukk appen og prøv igjen.")
+        return EXIT_OK if done else EXIT_FAILED
+    try:
+        report = purge(
+            engine,
+            unit_code=args.unit,
+            employee_number=args.employee,
+            older_than_years=args.older_than,
+        )
+    except InvalidInput as error:
+        raise UserError(str(error)) from None
+    print(report)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.paths import data_dir, resolve_db_path
 
@@ -345,6 +409,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "groups": cmd_groups,
     "cases": cmd_cases,
     "savings": cmd_savings,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "purge": cmd_purge,
 }
 
 

@@ -1,0 +1,480 @@
+"""Backups, restore, and purging personal data for real: out of the tables, free pages and WAL."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import sqlite3
+import tempfile
+from collections import Counter
+from collections.abc import Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, delete, exists, func, or_, select
+from sqlalchemy.exc import OperationalError
+
+from core import fmt
+from core.errors import InvalidInput
+from storage.db import MIGRATIONS, DatabaseError, transaction
+from storage.figures import refresh_figures
+from storage.models import (
+    AbsenceSpell,
+    Employee,
+    EmployeeReview,
+    Employment,
+    Measure,
+    MeasureFollowUp,
+    MilestoneDone,
+    PresenceFactor,
+    Session,
+    Setting,
+    SurveyScore,
+    Unit,
+    UnitMonthFigure,
+)
+from storage.paths import ensure_private_dir
+
+BACKUP_FOLDER = "backups"
+AUTO_PREFIX = "auto-"
+SQLITE_HEADER = b"SQLite format 3\x00"
+# Well under SQLite's oldest limit of 999 bound variables per statement.
+CHUNK = 500
+
+# Table name -> Norwegian singular and plural, in the order a report lists them.
+LABELS = {
+    "units": ("enhet", "enheter"),
+    "employees": ("ansatt", "ansatte"),
+    "employments": ("arbeidsforhold", "arbeidsforhold"),
+    "absence_spells": ("fraværsperiode", "fraværsperioder"),
+    "sessions": ("møte", "møter"),
+    "employee_reviews": ("gjennomgang av ansatt", "gjennomganger av ansatte"),
+    "measures": ("tiltak", "tiltak"),
+    "measure_follow_ups": ("oppfølging av tiltak", "oppfølginger av tiltak"),
+    "milestones_done": ("milepæl", "milepæler"),
+    "survey_scores": ("kartleggingsresultat", "kartleggingsresultater"),
+    "presence_factors": ("nærværsfaktor", "nærværsfaktorer"),
+    "settings": ("innstilling", "innstillinger"),
+}
+
+# What belongs to one person (apart from measures' follow-ups), and what else to one unit.
+PERSON_TABLES: tuple[type[Any], ...] = (
+    Measure,
+    EmployeeReview,
+    MilestoneDone,
+    AbsenceSpell,
+    Employment,
+)
+UNIT_TABLES: tuple[type[Any], ...] = (AbsenceSpell, Employment, SurveyScore, PresenceFactor)
+
+# Free text (and names of other people) where an advisor may have written a person's name:
+# purging cannot rewrite such text safely, so the report points to it instead.
+FREE_TEXT = (
+    (Unit.leader,),
+    (Session.advisor, Session.note, Session.summary),
+    (EmployeeReview.note,),
+    (Measure.text, Measure.owner),
+    (MeasureFollowUp.comment,),
+    (PresenceFactor.text,),
+    (Setting.value,),
+)
+
+
+def _counted(count: int, table: str) -> str:
+    singular, plural = LABELS[table]
+    return f"{count} {singular if count == 1 else plural}"
+
+
+def _listed(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} og {parts[-1]}"
+
+
+# --- Backup ------------------------------------------------------------------------------------
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Backups live beside the database: `<data dir>/backups` for the usual one."""
+    return db_path.parent / BACKUP_FOLDER
+
+
+def _connect(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    # mode=rw: never create an empty database where the user expected a file.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout)
+
+
+def _free_path(folder: Path, stem: str) -> Path:
+    target = folder / f"{stem}.sqlite"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}.sqlite"
+        number += 1
+    return target
+
+
+def _db_path(engine_or_path: Engine | Path) -> Path:
+    if isinstance(engine_or_path, Path):
+        return engine_or_path
+    database = engine_or_path.url.database
+    if not database or database == ":memory:":
+        raise ValueError("Only a database file can be backed up.")
+    return Path(database)
+
+
+def backup(engine_or_path: Engine | Path, target: Path | None = None) -> Path:
+    """Copy the database to `target` (default: the backup folder) while it may be in use."""
+    source = _db_path(engine_or_path)
+    if not source.is_file():
+        raise DatabaseError(f"Finner ingen database i {source}.")
+    if target is None:
+        folder = backup_dir(source)
+        ensure_private_dir(folder)
+        target = _free_path(folder, f"{source.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}")
+    elif target.exists():
+        raise DatabaseError(f"{target} finnes allerede. Velg et annet filnavn.")
+    elif not target.parent.is_dir():
+        raise DatabaseError(f"Mappen {target.parent} finnes ikke.")
+    _copy_private(source, target)
+    return target
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    # mkstemp creates the file 0600, so no one else can read it at any point; the copy is
+    # renamed into place only when complete, so a crash never leaves a half backup behind.
+    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    partial = Path(name)
+    try:
+        with closing(_connect(source)) as src, closing(_connect(partial)) as dst:
+            # One step under one read transaction: a consistent snapshot of what is committed,
+            # without waiting for writers (WAL).
+            src.backup(dst)
+            # The copy keeps the source's WAL flag; a backup should be one self-contained file.
+            dst.execute("PRAGMA journal_mode=DELETE")
+        os.replace(partial, target)
+    except (sqlite3.Error, OSError) as error:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"Sikkerhetskopien kunne ikke tas: {error}") from error
+
+
+def daily_backup(db_path: Path, keep: int = 7, today: dt.date | None = None) -> Path | None:
+    """Back up once a day (at start) and keep the newest `keep` automatic backups."""
+    if keep < 1:
+        raise ValueError("keep must be at least 1")
+    if not db_path.is_file():
+        return None
+    today = today or dt.date.today()
+    folder = backup_dir(db_path)
+    pattern = re.compile(
+        rf"{AUTO_PREFIX}{re.escape(db_path.stem)}-(\d{{8}})-\d{{6}}(?:-\d+)?\.sqlite"
+    )
+    made: Path | None = None
+    found = _auto_backups(folder, pattern)
+    if not any(day == f"{today:%Y%m%d}" for day, _ in found):
+        ensure_private_dir(folder)
+        stamp = f"{today:%Y%m%d}-{dt.datetime.now():%H%M%S}"
+        made = backup(db_path, _free_path(folder, f"{AUTO_PREFIX}{db_path.stem}-{stamp}"))
+        found = _auto_backups(folder, pattern)
+    for _, old in found[:-keep]:
+        old.unlink()
+    return made
+
+
+def _auto_backups(folder: Path, pattern: re.Pattern[str]) -> list[tuple[str, Path]]:
+    """This database's automatic backups, oldest first; nothing the user made by hand."""
+    if not folder.is_dir():
+        return []
+    matches = ((pattern.fullmatch(path.name), path) for path in folder.iterdir())
+    return sorted((match[1], path) for match, path in matches if match)
+
+
+# --- Check and restore -------------------------------------------------------------------------
+
+
+def _known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
+
+
+def check_database_file(path: Path) -> None:
+    """Raise DatabaseError unless `path` is an intact Nærvær database this version can open."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        raise DatabaseError(f"Finner ikke filen {path}.") from None
+    except OSError as error:
+        raise DatabaseError(f"Kan ikke lese {path}: {error.strerror}.") from error
+    if header != SQLITE_HEADER:
+        raise DatabaseError(f"{path.name} er ikke en Nærvær-database (ikke en SQLite-fil).")
+    damaged = DatabaseError(f"{path.name} er skadet og kan ikke brukes.")
+    try:
+        with closing(_connect(path)) as conn:
+            if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+                raise damaged
+            has_versions = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+            revisions = (
+                {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+                if has_versions
+                else set()
+            )
+    except sqlite3.DatabaseError as error:  # "database disk image is malformed" and the like
+        raise damaged from error
+    if not revisions:
+        raise DatabaseError(f"{path.name} er en SQLite-database, men ikke fra Nærvær.")
+    if not revisions <= _known_revisions():
+        raise DatabaseError(
+            f"{path.name} er laget av en nyere versjon av Nærvær enn denne. "
+            "Oppgrader Nærvær før du gjenoppretter fra den."
+        )
+
+
+def restore(source: Path, db_path: Path) -> Path | None:
+    """Replace the database with `source`; returns the backup of what was there (None if new).
+
+    Nærvær must be closed: the file is not replaced while another connection has it open.
+    """
+    check_database_file(source)
+    existed = db_path.exists()
+    if existed and source.resolve() == db_path.resolve():
+        raise DatabaseError("Kan ikke gjenopprette databasen fra seg selv.")
+    ensure_private_dir(db_path.parent)
+    if not existed:
+        os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))
+    in_use = DatabaseError("Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret.")
+    with closing(_connect(db_path, timeout=1.0)) as dst:
+        # Leaving WAL mode needs every other connection gone, so this refuses while Nærvær has
+        # the file open; SQLite folds the WAL into the file and removes -wal and -shm itself
+        # (deleting them by hand could lose commits or pair a stale WAL with new content).
+        try:
+            mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except sqlite3.OperationalError as error:
+            raise in_use from error
+        if mode != "delete":
+            raise in_use
+        safety_copy = backup(db_path, _safety_path(db_path)) if existed else None
+        try:
+            with closing(_connect(source)) as src:
+                src.backup(dst)
+        except sqlite3.Error as error:
+            kept = f" Databasen før forsøket ligger i {safety_copy}." if safety_copy else ""
+            raise DatabaseError(f"Gjenopprettingen feilet: {error}.{kept}") from error
+    if os.name == "posix":
+        db_path.chmod(0o600)
+    return safety_copy
+
+
+def _safety_path(db_path: Path) -> Path:
+    folder = backup_dir(db_path)
+    ensure_private_dir(folder)
+    return _free_path(
+        folder, f"{db_path.stem}-før-gjenoppretting-{dt.datetime.now():%Y%m%d-%H%M%S}"
+    )
+
+
+# --- Purge -------------------------------------------------------------------------------------
+
+
+@dataclass
+class PurgeReport:
+    """Rows deleted per table, whether the file was cleaned, and text still naming the person."""
+
+    removed: dict[str, int]  # table name -> rows deleted; tables with none left out
+    file_cleaned: bool
+    still_named_in: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        parts = [_counted(self.removed[t], t) for t in LABELS if self.removed.get(t)]
+        lines = [f"Slettet {_listed(parts)}."] if parts else ["Fant ingenting å slette."]
+        if self.file_cleaned:
+            lines.append("Databasefilen er ryddet, så slettede data ligger ikke igjen i den.")
+        else:
+            lines.append(
+                "Databasen var i bruk, så slettede data kan ligge igjen i filen. "
+                "Lukk Nærvær og rydd filen med «naervaer purge --clean»."
+            )
+        if self.still_named_in:
+            where = _listed([_counted(n, t) for t, n in self.still_named_in.items()])
+            lines.append(
+                f"Navnet eller ansattnummeret står fortsatt i fritekst i {where}. "
+                "Rediger teksten for hånd."
+            )
+        if parts:
+            lines.append("Sikkerhetskopier tatt før slettingen inneholder fortsatt dataene.")
+        return "\n".join(lines)
+
+
+def cutoff_date(today: dt.date, years: int) -> dt.date:
+    """The same day `years` years back (28 February for 29 February)."""
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:
+        return today.replace(year=today.year - years, day=28)
+
+
+def purge(
+    engine: Engine,
+    *,
+    unit_code: str | None = None,
+    employee_number: str | None = None,
+    older_than_years: int | None = None,
+    today: dt.date | None = None,
+) -> PurgeReport:
+    """Delete one unit, one person, or what ended more than N years ago; then clean the file."""
+    if [unit_code, employee_number, older_than_years].count(None) != 2:
+        raise InvalidInput("Velg én ting å slette: en enhet, en ansatt eller data eldre enn N år.")
+    if older_than_years is not None and older_than_years < 1:
+        raise InvalidInput("Antall år må være minst 1.")
+    today = today or dt.date.today()
+    removed: Counter[str] = Counter()
+    still_named_in: dict[str, int] = {}
+    with transaction(engine) as session:
+        conn = session.connection()
+        # pysqlite starts a transaction only at the first write; take the write lock now, so
+        # that the rows chosen below are still the rows deleted when another process writes.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        if unit_code is not None:
+            _purge_unit(conn, unit_code, removed)
+        elif employee_number is not None:
+            mention = _purge_employee(conn, employee_number, removed)
+            still_named_in = _mentions(conn, mention)
+        elif older_than_years is not None:
+            _purge_older_than(conn, cutoff_date(today, older_than_years), removed)
+        refresh_figures(session, today)
+    removed_rows = {table: n for table, n in removed.items() if n}
+    return PurgeReport(removed_rows, clean_file(engine), still_named_in)
+
+
+def _delete(conn: Connection, removed: Counter[str], model: type[Any], *where: Any) -> None:
+    # Children are deleted explicitly before their parents (not left to ON DELETE CASCADE) so
+    # that the report can count every row.
+    removed[model.__tablename__] += conn.execute(delete(model).where(*where)).rowcount
+
+
+def _remove_people(conn: Connection, ids: Sequence[int], removed: Counter[str]) -> None:
+    """Everything held about these people, and the people."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        own_measures = select(Measure.id).where(Measure.employee_id.in_(chunk))
+        _delete(conn, removed, MeasureFollowUp, MeasureFollowUp.measure_id.in_(own_measures))
+        for model in PERSON_TABLES:
+            _delete(conn, removed, model, model.employee_id.in_(chunk))
+        _delete(conn, removed, Employee, Employee.id.in_(chunk))
+
+
+def _purge_unit(conn: Connection, code: str, removed: Counter[str]) -> None:
+    unit_id = conn.execute(select(Unit.id).where(Unit.code == code)).scalar()
+    if unit_id is None:
+        raise InvalidInput(f"Fant ingen enhet med enhet_id «{code}».")
+    sessions = select(Session.id).where(Session.unit_id == unit_id)
+    measures = select(Measure.id).where(Measure.unit_id == unit_id)
+    linked = or_(
+        Employee.id.in_(select(Employment.employee_id).where(Employment.unit_id == unit_id)),
+        Employee.id.in_(select(AbsenceSpell.employee_id).where(AbsenceSpell.unit_id == unit_id)),
+        Employee.id.in_(
+            select(EmployeeReview.employee_id).where(EmployeeReview.session_id.in_(sessions))
+        ),
+        Employee.id.in_(select(Measure.employee_id).where(Measure.unit_id == unit_id)),
+    )
+    # People with an employment elsewhere stay, with their spells that have no unit (those
+    # count in the other unit too); everyone else known only through this unit goes entirely.
+    elsewhere = select(Employment.employee_id).where(Employment.unit_id != unit_id)
+    doomed = select(Employee.id).where(linked, Employee.id.not_in(elsewhere))
+    _remove_people(conn, list(conn.execute(doomed).scalars()), removed)
+    _delete(
+        conn,
+        removed,
+        MeasureFollowUp,
+        MeasureFollowUp.measure_id.in_(measures) | MeasureFollowUp.session_id.in_(sessions),
+    )
+    _delete(conn, removed, Measure, Measure.unit_id == unit_id)
+    _delete(conn, removed, EmployeeReview, EmployeeReview.session_id.in_(sessions))
+    # Milestones and other units' measures that name one of these sessions keep their row:
+    # the foreign keys set the reference to NULL.
+    _delete(conn, removed, Session, Session.unit_id == unit_id)
+    for model in UNIT_TABLES:
+        _delete(conn, removed, model, model.unit_id == unit_id)
+    conn.execute(delete(UnitMonthFigure).where(UnitMonthFigure.unit_id == unit_id))
+    _delete(conn, removed, Unit, Unit.id == unit_id)
+
+
+def _purge_employee(conn: Connection, number: str, removed: Counter[str]) -> re.Pattern[str]:
+    """Delete the person; returns a pattern for their name and number in free text."""
+    person = conn.execute(
+        select(Employee.id, Employee.name).where(Employee.number == number)
+    ).one_or_none()
+    if person is None:
+        raise InvalidInput(f"Fant ingen ansatt med ansattnummer «{number}».")
+    _remove_people(conn, [person.id], removed)
+    terms = [number, *([person.name] if person.name else [])]
+    # Whole words only, so that number 1001 is not found in 10010.
+    return re.compile("|".join(rf"(?<!\w){re.escape(term)}(?!\w)" for term in terms), re.IGNORECASE)
+
+
+def _purge_older_than(conn: Connection, cutoff: dt.date, removed: Counter[str]) -> None:
+    _delete(conn, removed, AbsenceSpell, AbsenceSpell.to_date < cutoff)
+    _delete(conn, removed, Employment, Employment.end_date < cutoff)
+    # A milestone belongs to the case that started on `case_start`; with its first spell gone,
+    # the case is gone.
+    first_spell = select(AbsenceSpell.id).where(
+        AbsenceSpell.employee_id == MilestoneDone.employee_id,
+        AbsenceSpell.from_date == MilestoneDone.case_start,
+    )
+    _delete(conn, removed, MilestoneDone, MilestoneDone.case_start < cutoff, ~exists(first_spell))
+    bare = select(Employee.id).where(
+        ~exists(select(Employment.id).where(Employment.employee_id == Employee.id)),
+        ~exists(select(AbsenceSpell.id).where(AbsenceSpell.employee_id == Employee.id)),
+    )
+    _remove_people(conn, list(conn.execute(bare).scalars()), removed)
+
+
+def _mentions(conn: Connection, pattern: re.Pattern[str]) -> dict[str, int]:
+    """Table -> rows whose free text still matches `pattern`."""
+    found: dict[str, int] = {}
+    for columns in FREE_TEXT:
+        rows = conn.execute(select(*columns)).all()
+        hits = sum(any(value and pattern.search(value) for value in row) for row in rows)
+        if hits:
+            found[columns[0].class_.__tablename__] = hits
+    return found
+
+
+def clean_file(engine: Engine) -> bool:
+    """Rewrite the file without the deleted rows and empty the WAL; False if that was blocked."""
+    # Deleted rows stay readable in free pages and in WAL frames until the file is rebuilt
+    # and the WAL is checkpointed and truncated to zero bytes.
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM")
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+    except OperationalError:  # another connection is writing: the data is deleted all the same
+        return False
+    return bool(busy == 0)
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def retention_reminder(engine: Engine, years: int, today: dt.date) -> str | None:
+    """A one-line reminder when spells or employments ended more than `years` years ago."""
+    cutoff = cutoff_date(today, years)
+    with engine.connect() as conn:
+        counts = {
+            "absence_spells": conn.execute(
+                select(func.count()).select_from(AbsenceSpell).where(AbsenceSpell.to_date < cutoff)
+            ).scalar_one(),
+            "employments": conn.execute(
+                select(func.count()).select_from(Employment).where(Employment.end_date < cutoff)
+            ).scalar_one(),
+        }
+    parts = [_counted(n, table) for table, n in counts.items() if n]
+    if not parts:
+        return None
+    return (
+        f"Databasen har {_listed(parts)} som ble avsluttet før {fmt.date(cutoff)}, for mer enn "
+        f"{years} år siden. Vurder å slette dem: naervaer purge --older-than {years}."
+    )
