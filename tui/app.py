@@ -148,7 +148,7 @@ class NaervaerApp(App[int]):
         from tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.screen))
 
 
 def run_app(db_path: Path, *, demo: bool = False) -> int:

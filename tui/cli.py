@@ -99,6 +99,11 @@ def build_parser() -> argparse.ArgumentParser:
     cases.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
     cases.add_argument("--unit", metavar="ENHET_ID")
 
+    forecast = command("forecast", "prognose per enhet for de neste kvartalene")
+    forecast.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
+    forecast.add_argument("--unit", metavar="ENHET_ID")
+    forecast.add_argument("--quarters", type=int, default=4, metavar="N")
+
     backup = command("backup", "ta en sikkerhetskopi (også mens appen er åpen)", figures=False)
     backup.add_argument("file", nargs="?", type=Path, metavar="FIL")
 
@@ -345,6 +350,35 @@ def cmd_savings(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from core import fmt
+    from storage.forecast import forecast
+
+    if not 1 <= args.quarters <= 12:
+        raise UserError("--quarters må være mellom 1 og 12.")
+    with _engine(args).connect() as conn:
+        document = forecast(conn, args.as_of, args.unit, args.quarters)
+    if args.json:
+        _print_json(document)
+        return EXIT_OK
+    print(f"Prognose per {fmt.date(args.as_of)} (kjent fra sykmeldinger + forventet)")
+    rows = []
+    for unit in document["units"]:
+        for q in unit["quarters"]:
+            rows.append(
+                [
+                    unit["unit_id"],
+                    unit["name"],
+                    fmt.quarter_label(q["quarter"]),
+                    fmt.percent(q["known_pct"]),
+                    fmt.percent(q["expected_pct"]),
+                    fmt.percent(q["pct"]),
+                ]
+            )
+    print_table(["Enhet", "Navn", "Kvartal", "Kjent", "Forventet", "Prognose"], rows, {3, 4, 5})
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.maintenance import backup
     from storage.paths import resolve_db_path
@@ -409,6 +443,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "groups": cmd_groups,
     "cases": cmd_cases,
     "savings": cmd_savings,
+    "forecast": cmd_forecast,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "purge": cmd_purge,

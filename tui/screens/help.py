@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 KEY_NAMES = {
@@ -36,11 +36,14 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "dismiss_help", "Lukk"),
     ]
 
+    def __init__(self, below: Screen[object]) -> None:
+        super().__init__()
+        self.below = below
+
     def compose(self) -> ComposeResult:
         lines = ["[b]Taster[/b]", ""]
-        below = self.app.screen_stack[-1] if self.app.screen_stack else None
         seen: set[str] = set()
-        sources = [below.BINDINGS if below is not None else [], self.app.BINDINGS]
+        sources = [self.below.BINDINGS, self.app.BINDINGS]
         for bindings in sources:
             for binding in bindings:
                 if not isinstance(binding, Binding) or not binding.description:

@@ -25,9 +25,10 @@ from tui.screens.forms import DateForm, MeasureDialog, TextForm
 
 
 def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
+    # An enkeltsak is about one person: the person says more than the level's name.
     about = MEASURE_LEVELS[measure.level]
     if measure.employee_number:
-        about += ": " + person(measure.employee_number, measure.employee_name, masked)
+        about = person(measure.employee_number, measure.employee_name, masked)
     return [
         Text(about),
         Text(measure.text),
@@ -74,18 +75,28 @@ class MeasuresScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        common = ("Gjelder", "Tiltak", "Ansvarlig", "Frist")
         if self.session_id is not None:
             checklist = self.query_one("#checklist", DataTable)
-            checklist.add_columns("✓", *common, "Status", "Kommentar i dag")
+            checklist.add_column("✓", width=1)
+            self.add_measure_columns(checklist)
             checklist.border_title = "Sjekkliste: åpne tiltak fra tidligere møter"
         table = self.query_one("#measures", DataTable)
-        table.add_columns(*common, "Status")
+        self.add_measure_columns(table)
         table.border_title = (
             "Tiltak avtalt i dette møtet" if self.session_id is not None else "Enhetens tiltak"
         )
         self.watch(self.app, "masked", lambda _: self.render_tables(), init=False)
         self.load()
+
+    def add_measure_columns(self, table: DataTable[Any]) -> None:
+        """Fixed widths for the short columns; the measure's text gets the rest of the width."""
+        fixed = {"Gjelder": 22, "Ansvarlig": 14, "Frist": 10, "Status": 14}
+        padding = 2 * (len(fixed) + 2) + 6  # cell padding, the ✓ column, border and scrollbar
+        text_width = max(24, self.app.size.width - sum(fixed.values()) - padding)
+        table.add_column("Gjelder", width=fixed["Gjelder"])
+        table.add_column("Tiltak", width=text_width)
+        for header in ("Ansvarlig", "Frist", "Status"):
+            table.add_column(header, width=fixed[header])
 
     # --- data -------------------------------------------------------------------------------
 
@@ -141,7 +152,6 @@ class MeasuresScreen(Screen[None]):
                     *measure_cells(item.measure, masked)[:3],
                     fmt.date(item.due_date),
                     status,
-                    Text(item.comment),
                 )
             table.move_cursor(row=row)
             done = sum(1 for item in self.checklist if item.checked)
@@ -171,7 +181,7 @@ class MeasuresScreen(Screen[None]):
         return None, None
 
     def show_detail(self) -> None:
-        _, measure = self.selected()
+        item, measure = self.selected()
         detail = self.query_one("#measure-detail", Static)
         if measure is None:
             hint = "Ingen tiltak ennå. Trykk n for å legge til et."
@@ -183,6 +193,7 @@ class MeasuresScreen(Screen[None]):
                 measure.text,
                 f"\nAnsvarlig: {measure.owner or '–'} · frist {fmt.date(measure.due_date)} · "
                 f"opprettet {fmt.date(measure.created_on)}",
+                f"\nKommentar i dag: {item.comment or '–'}" if item is not None else "",
             )
         )
 

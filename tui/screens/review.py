@@ -109,7 +109,9 @@ class ReviewScreen(Screen[None]):
         ),
         Binding("d", "milestone_done", "Milepæl utført", id="review_milestone_done"),
         Binding("D", "pick_milestones", "Velg milepæler", key_display="D", id="review_milestones"),
-        Binding("t", "add_measure", "Tiltak", id="review_measure"),
+        Binding("t", "add_measure", "Nytt tiltak", id="review_measure"),
+        Binding("T", "checklist", "Sjekkliste", key_display="T", id="review_checklist"),
+        Binding("a", "summary", "Avslutt møtet", id="review_summary"),
         Binding("e", "edit_note", "Notat", id="review_note"),
         Binding("escape", "leave", "Tilbake", key_display="Esc", id="review_back"),
         # Priority: the list and the note would otherwise take these for themselves.
@@ -615,6 +617,18 @@ class ReviewScreen(Screen[None]):
             return
         self.flush_notes()
         self.dismiss(None)
+
+    def action_checklist(self) -> None:
+        from tui.screens.measures import MeasuresScreen
+
+        self.flush_notes()
+        self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
+
+    def action_summary(self) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.flush_notes()
+        self.app.switch_screen(SummaryScreen(self.session_id, self.unit_id))
 
     def action_scroll_detail(self, direction: int) -> None:
         detail = self.query_one("#review-detail", VerticalScroll)

@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static
 
@@ -31,9 +31,10 @@ def export_name(unit_name: str, held_on: Any) -> str:
 class SummaryScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "end_session", "Avslutt og lagre møtet", id="end_session"),
-        Binding("ctrl+e", "export", "Eksporter Markdown", id="export"),
+        Binding("ctrl+r", "export", "Eksporter Markdown", id="export"),
         Binding("ctrl+g", "review", "Gjennomgang", id="review"),
         Binding("ctrl+t", "measures", "Tiltak", id="measures"),
+        Binding("e", "edit_note", "Skriv notat", id="edit_note"),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -47,9 +48,10 @@ class SummaryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="summary-body"):
-            yield Markdown("Laster …", id="summary-text")
+            with VerticalScroll(id="summary-text"):
+                yield Markdown("Laster …")
             with Vertical(id="summary-side"):
-                yield Label("Notat fra møtet")
+                yield Label("Notat fra møtet (e: skriv)")
                 yield AutosaveTextArea("session-note", self.save_note, id="session-note")
                 yield Static(
                     "Ikke skriv helseopplysninger eller diagnoser.", classes="privacy-reminder"
@@ -58,6 +60,9 @@ class SummaryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", lambda _: self.render_summary(), init=False)
+        # The summary has the focus, so that single keys (m for names) work until the note
+        # is chosen with e.
+        self.query_one("#summary-text").focus()
         self.load()
 
     def save_note(self, _key: Any, text: str) -> None:
@@ -77,6 +82,8 @@ class SummaryScreen(Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        if message.what != "summary":
+            return
         first = self.info is None
         self.info, self.summary = message.data
         if first:
@@ -139,5 +146,13 @@ class SummaryScreen(Screen[None]):
 
         self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
 
+    def action_edit_note(self) -> None:
+        self.query_one(AutosaveTextArea).focus()
+
     def action_back(self) -> None:
+        note = self.query_one(AutosaveTextArea)
+        if self.focused is note:
+            self.query_one("#summary-text").focus()
+            return
+        note.flush()
         self.app.pop_screen()

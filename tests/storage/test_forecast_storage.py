@@ -1,0 +1,222 @@
+"""The prognosis on hand-built units, checked by hand, and its back-test on the demo data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from core.calendar import default_calendar
+from storage.demo import load_demo
+from storage.forecast import backtest_demo, forecast
+from storage.reports import UnknownUnit
+from tests.conftest import Builder
+
+D = dt.date
+AS_OF = D(2025, 8, 15)  # a Friday in 2025Q3
+QUARTER_KEYS = {"quarter", "known_pct", "expected_pct", "pct"}
+
+
+def workdays(start: dt.date, end: dt.date) -> int:
+    return default_calendar().count(start, end)
+
+
+Q3 = workdays(D(2025, 7, 1), D(2025, 9, 30))
+Q4 = workdays(D(2025, 10, 1), D(2025, 12, 31))
+Q1 = workdays(D(2026, 1, 1), D(2026, 3, 31))
+
+
+def quarters_of(result: dict[str, Any], code: str) -> dict[str, dict[str, Any]]:
+    units = {unit["unit_id"]: unit for unit in result["units"]}
+    return {q["quarter"]: q for q in units[code]["quarters"]}
+
+
+def test_a_sick_note_through_the_next_quarter_is_known_in_full(
+    build: Builder, engine: Engine
+) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .employee(1, "1001")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .spell(1, D(2025, 8, 4), D(2026, 1, 15))
+        .refresh(AS_OF)
+    )
+    with engine.connect() as conn:
+        result = forecast(conn, AS_OF)
+    quarters = quarters_of(result, "E1")
+    assert list(quarters) == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+    # No absence in the history: the model expects nothing, so all is known.
+    q3 = quarters["2025Q3"]
+    assert q3["known_pct"] == pytest.approx(workdays(D(2025, 8, 4), D(2025, 9, 30)) / Q3 * 100)
+    assert (q3["expected_pct"], q3["pct"]) == pytest.approx((0.0, q3["known_pct"]))
+    assert quarters["2025Q4"] == {
+        "quarter": "2025Q4",
+        "known_pct": pytest.approx(100.0),
+        "expected_pct": 0.0,
+        "pct": pytest.approx(100.0),
+    }
+    q1 = quarters["2026Q1"]
+    assert q1["known_pct"] == pytest.approx(workdays(D(2026, 1, 1), D(2026, 1, 15)) / Q1 * 100)
+    assert quarters["2026Q2"]["pct"] == 0.0
+
+
+def test_last_years_quarter_is_expected_less_what_the_notes_already_hold(
+    build: Builder, engine: Engine
+) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .employee(1, "1001")
+        # One year of history (2024Q3–2025Q2): the model is the same quarter last year.
+        .employment(1, 1, 100.0, D(2024, 7, 1))
+        .spell(1, D(2024, 10, 1), D(2024, 12, 31))
+        .spell(1, D(2025, 8, 4), D(2025, 10, 31))
+        .refresh(AS_OF)
+    )
+    with engine.connect() as conn:
+        quarters = quarters_of(forecast(conn, AS_OF), "E1")
+    q3 = quarters["2025Q3"]
+    assert q3["known_pct"] == pytest.approx(workdays(D(2025, 8, 4), D(2025, 9, 30)) / Q3 * 100)
+    assert q3["expected_pct"] == pytest.approx(0.0)
+    # Last Q4 was all sick (100 %). October is on a sick note; the rest is expected.
+    q4 = quarters["2025Q4"]
+    assert q4["known_pct"] == pytest.approx(workdays(D(2025, 10, 1), D(2025, 10, 31)) / Q4 * 100)
+    assert q4["expected_pct"] == pytest.approx(workdays(D(2025, 11, 1), D(2025, 12, 31)) / Q4 * 100)
+    assert q4["pct"] == pytest.approx(100.0)
+    assert quarters["2026Q1"]["pct"] == pytest.approx(0.0)
+
+
+def test_open_spells_count_to_the_as_of_day_and_employments_as_known(
+    build: Builder, engine: Engine
+) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .employee(1, "1001")
+        .employee(2, "1002")
+        .employee(3, "1003")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .employment(2, 1, 50.0, D(2020, 1, 1), D(2025, 10, 31))
+        .employment(3, 1, 100.0, D(2025, 9, 1))  # hired after the as-of day: not known yet
+        .spell(1, D(2025, 8, 4), None)
+        .spell(2, D(2025, 8, 11), D(2025, 12, 31))
+        .refresh(AS_OF)
+    )
+    with engine.connect() as conn:
+        quarters = quarters_of(forecast(conn, AS_OF, quarters=2), "E1")
+    assert list(quarters) == ["2025Q3", "2025Q4"]
+    # The open spell counts up to the as-of day, the sick note to its end.
+    known = workdays(D(2025, 8, 4), AS_OF) + 0.5 * workdays(D(2025, 8, 11), D(2025, 9, 30))
+    assert quarters["2025Q3"]["known_pct"] == pytest.approx(known / (1.5 * Q3) * 100)
+    # In Q4 the 50 % employment ends with October, and so does what its sick note can lose.
+    october = workdays(D(2025, 10, 1), D(2025, 10, 31))
+    assert quarters["2025Q4"]["known_pct"] == pytest.approx(
+        0.5 * october / (Q4 + 0.5 * october) * 100
+    )
+    assert quarters["2025Q4"]["expected_pct"] == 0.0  # no absence in the history
+
+
+@pytest.fixture
+def town(build: Builder) -> Builder:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .unit(2, "E2", "Berg skole")
+        .unit(3, "E3", "Nytt kontor")
+        .employee(1, "1001")
+        .employee(2, "1002")
+        .employee(3, "1003")
+        .employee(4, "1004")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .employment(2, 1, 50.0, D(2020, 1, 1))
+        .employment(3, 2, 80.0, D(2020, 1, 1))
+        .employment(4, 3, 100.0, D(2025, 3, 1))
+        .spell(1, D(2024, 1, 8), D(2024, 3, 1))
+        .spell(2, D(2024, 11, 4), D(2024, 11, 8), kind="egenmelding")
+        .spell(3, D(2023, 9, 4), D(2023, 12, 22), grade=50.0)
+        .spell(3, D(2025, 2, 3), D(2025, 2, 14))
+        .spell(1, D(2025, 7, 28), D(2025, 9, 19))
+        .spell(4, D(2025, 8, 11), D(2025, 8, 12), kind="egenmelding")
+        .refresh(AS_OF)
+    )
+    return build
+
+
+def test_the_json_is_exactly_the_contract(town: Builder, engine: Engine) -> None:
+    with engine.connect() as conn:
+        result = forecast(conn, AS_OF)
+    assert json.loads(json.dumps(result)) == result
+    assert set(result) == {"as_of", "units"}
+    assert result["as_of"] == "2025-08-15"
+    assert [u["unit_id"] for u in result["units"]] == ["E2", "E1", "E3"]  # by name
+    for unit in result["units"]:
+        assert set(unit) == {"unit_id", "name", "quarters"}
+        assert [q["quarter"] for q in unit["quarters"]] == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
+        for quarter in unit["quarters"]:
+            assert set(quarter) == QUARTER_KEYS
+            assert all(
+                v is None or isinstance(v, float) for k, v in quarter.items() if k != "quarter"
+            )
+    # Less than a year of history: the expected part and the whole are unknown (null).
+    new = quarters_of(result, "E3")["2025Q4"]
+    assert new == {"quarter": "2025Q4", "known_pct": 0.0, "expected_pct": None, "pct": None}
+    lia = quarters_of(result, "E1")
+    # Lia's sick note outweighs what the model expected for the rest of 2025Q3.
+    assert lia["2025Q3"]["expected_pct"] == 0.0
+    assert lia["2025Q3"]["pct"] == lia["2025Q3"]["known_pct"] > 0
+    assert lia["2026Q1"]["known_pct"] == 0.0
+    assert lia["2026Q1"]["pct"] == lia["2026Q1"]["expected_pct"] > 0
+
+
+def test_one_unit_gets_the_same_figures_as_in_the_whole(town: Builder, engine: Engine) -> None:
+    with engine.connect() as conn:
+        whole = forecast(conn, AS_OF, quarters=6)
+        one = forecast(conn, AS_OF, unit_code="E1", quarters=6)
+        with pytest.raises(UnknownUnit):
+            forecast(conn, AS_OF, unit_code="E9")
+    assert [u["unit_id"] for u in one["units"]] == ["E1"]
+    assert one["units"][0] == next(u for u in whole["units"] if u["unit_id"] == "E1")
+    assert len(one["units"][0]["quarters"]) == 6
+
+
+def test_the_forecast_uses_nothing_after_the_as_of_day(town: Builder, engine: Engine) -> None:
+    with engine.connect() as conn:
+        before = forecast(conn, AS_OF)
+    later = AS_OF + dt.timedelta(days=60)
+    (
+        town.employee(5, "1005")
+        .employment(5, 1, 100.0, AS_OF + dt.timedelta(days=1))
+        .spell(5, AS_OF + dt.timedelta(days=3), D(2025, 12, 31))
+        .spell(2, AS_OF + dt.timedelta(days=1), D(2026, 3, 31))
+        .spell(3, D(2025, 9, 1), None)
+        .refresh(later)
+    )
+    with engine.connect() as conn:
+        assert forecast(conn, AS_OF) == before
+        assert forecast(conn, later) != before
+
+
+def test_the_history_is_the_same_without_stored_figures(build: Builder, engine: Engine) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .employee(1, "1001")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .spell(1, D(2024, 2, 5), D(2024, 3, 15))
+        .spell(1, D(2025, 1, 6), D(2025, 1, 31), grade=60.0)
+    )
+    with engine.connect() as conn:
+        computed = forecast(conn, AS_OF)
+    build.refresh(AS_OF)
+    with engine.connect() as conn:
+        assert forecast(conn, AS_OF) == computed
+
+
+def test_the_method_beats_naive_on_the_demo_data(engine: Engine) -> None:
+    today = D(2026, 11, 24)
+    load_demo(engine, "small", 1, today)
+    with engine.connect() as conn:
+        result = backtest_demo(conn, today)
+    assert result["quarters"] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert result["unit_quarters"] > 0
+    assert result["method_mae_pp"] <= result["naive_mae_pp"]
+    assert result["model_mae_pp"] <= result["naive_mae_pp"]

@@ -1,0 +1,134 @@
+"""A whole advisory session and the next one, through the keyboard, on a real database file."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, func, select
+from textual.widgets import DataTable, Input, Markdown, Select
+
+from storage import sessions
+from storage.models import MilestoneDone
+from tests.conftest import Builder
+from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, db_path, screen_text, settle
+from tui.app import NaervaerApp
+from tui.screens.forms import MeasureDialog, TextForm
+from tui.screens.history import HistoryScreen
+from tui.screens.measures import MeasuresScreen
+from tui.screens.review import ReviewScreen
+from tui.screens.summary import SummaryScreen
+from tui.screens.unit import UnitScreen
+from tui.screens.units import UnitsScreen
+
+
+async def type_measure(app: NaervaerApp, pilot, text: str, level: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    dialog = app.screen
+    assert isinstance(dialog, MeasureDialog)
+    if level is not None:
+        dialog.query_one(Select).value = level
+    dialog.query_one("#text", Input).focus()
+    await pilot.press(*text, "tab", *"Enhetsleder", "tab", *"31.12.2026", "enter")
+    await settle(app, pilot)
+
+
+async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None:
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+
+        # Session 1: no earlier measures, so it opens on the review.
+        await pilot.press("i")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("r", "r", "r")
+        await settle(app, pilot)
+        assert "3 av 5 gjennomgått" in screen_text(app)
+
+        # Kari (ongoing case) is first in the list: back to her, mark her next milestone done.
+        await pilot.press("p", "p", "p")
+        assert review.current() is not None and review.current().employee_id == 1
+        await pilot.press("d")
+        await settle(app, pilot)
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(MilestoneDone)).scalar() == 1
+
+        await pilot.press("t")
+        await type_measure(app, pilot, "Samtale om tilrettelegging")
+        await pilot.press("T")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MeasuresScreen)
+        await pilot.press("n")
+        await type_measure(app, pilot, "Felles rutine for fraværssamtaler")
+        await pilot.press("n")
+        await type_measure(app, pilot, "Leder tar ukentlige runder", level="lederrolle")
+        table = app.screen.query_one("#measures", DataTable)
+        assert table.row_count == 3
+
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        summary = app.screen.query_one(Markdown).source
+        assert "3 av 5 ansatte gjennomgått" in summary
+        assert "Samtale om tilrettelegging" in summary and "Leder tar ukentlige runder" in summary
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        first = sessions.sessions_for_unit(engine, UNIT)[0]
+        assert first.ended_at is not None and "3 av 5" in (first.summary or "")
+
+        # Session 2 opens on last time's open measures as the checklist.
+        await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MeasuresScreen)
+        checklist = app.screen.query_one("#checklist", DataTable)
+        assert checklist.row_count == 3
+        checklist.focus()
+        await pilot.press("c")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextForm)
+        await pilot.press(*"Gjennomført i oktober", "enter")
+        await settle(app, pilot)
+        await pilot.press("f")
+        await settle(app, pilot)
+        second = sessions.sessions_for_unit(engine, UNIT)[0]
+        items = sessions.checklist(engine, second.id)
+        closed = [item for item in items if item.status == "fullfort"]
+        assert len(closed) == 1 and closed[0].comment == "Gjennomført i oktober"
+
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        history = app.screen.query_one(DataTable)
+        assert history.row_count == 2  # agreed in session 1, closed in session 2
+        assert "Gjennomført i oktober" in screen_text(app)
+
+
+async def test_masked_display_shows_no_name_on_any_screen(unit: Builder, engine: Engine):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    sessions.add_measure(engine, UNIT, "enkeltsak", "Oppfølging", session_id=session_id,
+                         employee_id=1)  # fmt: skip
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    shots: list[str] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        shots.append(screen_text(app))
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        shots.append(screen_text(app))
+        await pilot.press("i")  # resumes the open session: its review
+        await settle(app, pilot)
+        shots.append(screen_text(app))
+        for screen in (MeasuresScreen(UNIT, session_id), SummaryScreen(session_id, UNIT)):
+            await app.push_screen(screen)
+            await settle(app, pilot)
+            shots.append(screen_text(app))
+        for shot in shots:
+            for word in SURNAMES:
+                assert word not in shot
+        await pilot.press("m")
+        await settle(app, pilot)
+        assert "Kari Nordmann" in screen_text(app)
+    assert NAMES[1] == "Kari Nordmann"

@@ -1,0 +1,84 @@
+"""SVG snapshots of every screen at 120×40 on the same small unit (the layout matters)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from storage import sessions
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, db_path, settle
+from tui.app import NaervaerApp
+from tui.screens.measures import MeasuresScreen
+from tui.screens.review import ReviewScreen
+from tui.screens.summary import SummaryScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def session_id(unit: Builder, engine: Engine) -> int:
+    earlier = sessions.start_session(engine, UNIT, "oppstartsmote", TODAY.replace(month=9))
+    sessions.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
+                         owner="Enhetsleder", due_date=TODAY.replace(month=10),
+                         session_id=earlier)  # fmt: skip
+    sessions.add_measure(engine, UNIT, "lederrolle", "Ukentlige runder i avdelingene",
+                         owner="Enhetsleder", session_id=earlier)  # fmt: skip
+    sessions.end_session(engine, earlier, "Oppstart med lederteamet.")
+    return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+
+
+def snapshot_of(
+    snap_compare: Any, engine: Engine, then: Callable[[Any], Awaitable[None]] | None = None
+) -> bool:
+    app = NaervaerApp(db_path(engine), today=TODAY)
+
+    async def run_before(pilot: Any) -> None:
+        await settle(app, pilot)
+        if then is not None:
+            await then(pilot)
+            await settle(app, pilot)
+
+    return bool(snap_compare(app, terminal_size=SIZE, run_before=run_before))
+
+
+def test_units(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    assert snapshot_of(snap_compare, engine)
+
+
+def test_unit_overview(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def open_unit(pilot: Any) -> None:
+        await pilot.press("slash", *"Lia", "enter", "enter")
+
+    assert snapshot_of(snap_compare, engine, open_unit)
+
+
+def test_review(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def review(pilot: Any) -> None:
+        await pilot.app.push_screen(ReviewScreen(session_id, UNIT))
+
+    assert snapshot_of(snap_compare, engine, review)
+
+
+def test_measures_checklist(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def checklist(pilot: Any) -> None:
+        await pilot.app.push_screen(MeasuresScreen(UNIT, session_id))
+
+    assert snapshot_of(snap_compare, engine, checklist)
+
+
+def test_summary(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def summary(pilot: Any) -> None:
+        await pilot.app.push_screen(SummaryScreen(session_id, UNIT))
+
+    assert snapshot_of(snap_compare, engine, summary)
+
+
+def test_help(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def help_screen(pilot: Any) -> None:
+        await pilot.press("question_mark")
+
+    assert snapshot_of(snap_compare, engine, help_screen)
