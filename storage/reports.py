@@ -362,7 +362,8 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
     row = next(r for r in unit_list(conn, today).to_dict("records") if r["unit_id"] == unit_id)
     last = complete_quarters_before(today, 1)[0]
     eight = complete_quarters_before(today, 8)
-    baseline = Quarter.parse(row["baseline_quarter"]) if row["baseline_quarter"] else None
+    baseline_code = _none(row["baseline_quarter"])
+    baseline = Quarter.parse(baseline_code) if baseline_code else None
     before = [baseline.shift(-i) for i in range(3, -1, -1)] if baseline else []
     first = min([eight[0].start, *(q.start for q in before)])
     monthly = monthly_figures(conn, first, last.end)

@@ -92,6 +92,12 @@ async def test_enter_opens_the_unit_overview(town: Builder, engine: Engine):
         await pilot.press("escape")
         assert isinstance(app.screen, UnitsScreen)
 
+        # A unit outside the project has no baseline: it says so instead of failing.
+        await pilot.press("down", "enter")
+        await settle(app, pilot)
+        figures = str(app.screen.query_one("#unit-figures", Static).render())
+        assert "Berg skole" in figures and "ikke med i sykefraværsprosjektet" in figures
+
 
 async def test_empty_database_offers_the_demo(engine: Engine):
     app = NaervaerApp(engine_path(engine), today=TODAY)
