@@ -1,12 +1,13 @@
-"""Engine set-up: pragmas per connection, migrations at start, a copy before any upgrade."""
+"""Opening the database: private files, pragmas, migrations (copied first), sole use, keys."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,14 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.paths import ensure_private_dir
+from storage.paths import NotPrivate, make_private
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+LOCK_SUFFIX = ".lock"
 
 
 class DatabaseError(Exception):
@@ -36,8 +38,18 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
-    engine = create_engine(url)
+def make_engine(url: str, passphrase: str | None = None) -> Engine:
+    """An engine for `url`; with `passphrase`, on SQLCipher, for an encrypted database file."""
+    if passphrase is None:
+        engine = create_engine(url)
+    else:
+        from storage import crypto  # crypto builds on this module
+
+        database = Path(str(make_url(url).database))
+        # The key must be the first statement on every connection, before SQLAlchemy's own.
+        engine = create_engine(
+            url, module=crypto.dbapi(), creator=partial(crypto.connect, database, passphrase)
+        )
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
@@ -82,20 +94,84 @@ def upgrade(engine: Engine, db_file: Path | None) -> Path | None:
     return backup
 
 
-def open_database(path: Path) -> Engine:
-    """Open (creating if needed) the SQLite database at `path`, migrated to the newest schema."""
-    ensure_private_dir(path.parent)
+def open_database(
+    path: Path,
+    passphrase: str | None = None,
+    notice: Callable[[str], None] | None = None,
+) -> Engine:
+    """Open (creating if needed) the database at `path`, private and at the newest schema.
+
+    `passphrase` opens an encrypted database (a plain one does not need it); `notice` is told,
+    in Norwegian, when permissions were too open and have been narrowed.
+    """
+    from storage import crypto  # crypto builds on this module
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    _make_private(path, notice)
     if not path.exists():
         # Create the file private from the first byte: no window where others can read it.
+        # SQLite gives -wal and -shm the database file's permissions when it creates them.
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
-    engine = make_engine(f"sqlite:///{path}")
-    upgrade(engine, path)
-    for suffix in ("", "-wal", "-shm"):
-        part = Path(f"{path}{suffix}")
-        if part.exists() and os.name == "posix":
-            part.chmod(0o600)
+    encrypted = crypto.is_encrypted(path)
+    if encrypted and passphrase is None:
+        raise crypto.EncryptionError(
+            f"Databasen {path} er kryptert. Oppgi passordet når Nærvær spør, "
+            f"eller sett {crypto.PASSPHRASE_ENV}."
+        )
+    engine = make_engine(f"sqlite:///{path}", passphrase if encrypted else None)
+    try:
+        upgrade(engine, path)
+    except BaseException:
+        engine.dispose()  # no connection left holding the file of a refused database
+        raise
     return engine
+
+
+def _make_private(path: Path, notice: Callable[[str], None] | None) -> None:
+    from storage.maintenance import backup_dir  # maintenance builds on this module
+
+    try:
+        changed = make_private(path, backup_dir(path))
+    except NotPrivate as error:
+        names = ", ".join(str(p) for p in error.paths)
+        raise DatabaseError(
+            f"Andre brukere kan lese {names}, og Nærvær fikk ikke begrenset tilgangen. "
+            "Flytt databasen til en mappe på din egen disk (med --db FIL)."
+        ) from None
+    if changed and notice is not None:
+        notice(
+            f"Andre brukere hadde tilgang til {len(changed)} av databasens filer og mapper i "
+            f"{path.parent}. Nå har bare du det."
+        )
+
+
+@contextmanager
+def in_sole_use(path: Path) -> Iterator[None]:
+    """Hold the database for this process alone: while the app runs, or the file is rewritten.
+
+    DatabaseError if another process holds it. Commands that only read or write rows need no
+    such hold: SQLite serialises them. The kernel releases the lock if the process dies.
+    """
+    if os.name != "posix":  # flock is POSIX; elsewhere SQLite's own locking is all there is
+        yield
+        return
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # A file of its own: SQLite's byte-range locks on the database must not meet this one.
+    fd = os.open(f"{path}{LOCK_SUFFIX}", os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DatabaseError(
+                f"Databasen {path} er allerede åpen i Nærvær, i et annet vindu eller en annen "
+                "terminal. Bruk den, eller lukk den først."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

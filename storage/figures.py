@@ -10,13 +10,19 @@ from sqlalchemy import Connection, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.periods import Quarter, add_months
-from core.sickleave import FIGURE_COLUMNS, Period, with_long_term, workday_figures
+from core.sickleave import (
+    FIGURE_COLUMNS,
+    SICK_KINDS,
+    Period,
+    with_long_term,
+    workday_figures,
+)
 from storage.models import Setting, Unit, UnitMonthFigure
 from storage.repository import load_employments, load_spells, load_unit_month_figures
 
 AS_OF_KEY = "figures_as_of"
 # Enough for the last three years' quarters (two-year averages, last year's same quarter); the
-# baseline quarters and the four before them are added to that whenever they are older.
+# baseline quarters, the eight before them (groups at joining) are added when they are older.
 HISTORY_YEARS = 3
 
 
@@ -28,7 +34,8 @@ def figures_as_of(conn: Connection | Session) -> dt.date | None:
 def first_month(as_of: dt.date, baseline_quarters: list[str]) -> dt.date:
     """Where the monthly figures start: HISTORY_YEARS back, or earlier for old baselines."""
     starts = [dt.date(as_of.year - HISTORY_YEARS, 1, 1)]
-    starts += [Quarter.parse(q).shift(-4).start for q in baseline_quarters]
+    # The four quarters before joining, and the eight that set each unit's group at joining.
+    starts += [Quarter.parse(q).shift(-7).start for q in baseline_quarters]
     return min(starts)
 
 
@@ -50,7 +57,7 @@ def refresh_figures(session: Session, as_of: dt.date | None = None) -> None:
         select(Unit.baseline_quarter).where(Unit.baseline_quarter.is_not(None)).distinct()
     ).scalars()
     start = first_month(as_of, [q for q in baselines if q])
-    sums = compute_unit_months(load_employments(conn), load_spells(conn), start, as_of, as_of)
+    sums = compute_unit_months(load_employments(conn), sick_spells(conn), start, as_of, as_of)
     session.execute(delete(UnitMonthFigure))
     if len(sums):
         rows = sums.assign(month=sums["month"].dt.date, unit_id=sums["unit_id"].astype(int))
@@ -76,4 +83,9 @@ def monthly_figures(conn: Connection, first: dt.date, last: dt.date) -> pd.DataF
     end = min(as_of, add_months(last, 1) - dt.timedelta(days=1))
     if end < first:
         return load_unit_month_figures(conn, first, last)  # nothing known yet: empty
-    return compute_unit_months(load_employments(conn), load_spells(conn), first, end, as_of)
+    return compute_unit_months(load_employments(conn), sick_spells(conn), first, end, as_of)
+
+
+def sick_spells(conn: Connection) -> pd.DataFrame:
+    """The spells the figures count: other absence is neither lost workdays nor in a case."""
+    return load_spells(conn, kinds=SICK_KINDS)

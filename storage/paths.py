@@ -1,14 +1,17 @@
-"""Where the database lives: the user's data folder, unless told otherwise."""
+"""Where the database lives, and keeping its folder and files readable by the user alone."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import platformdirs
 
 APP_NAME = "naervaer"
 DB_ENV = "NAERVAER_DB"
+# Group and others: any of these bits lets someone besides the user at the data.
+SHARED_BITS = stat.S_IRWXG | stat.S_IRWXO
 
 
 def data_dir() -> Path:
@@ -36,8 +39,50 @@ def ensure_private_dir(folder: Path) -> None:
         folder.chmod(0o700)
 
 
+class NotPrivate(Exception):
+    """Files others can read whose permissions could not be narrowed; names them in `paths`."""
+
+    def __init__(self, paths: list[Path]) -> None:
+        super().__init__(f"{len(paths)} files others can read")
+        self.paths = paths
+
+
+def make_private(db_path: Path, backup_folder: Path) -> list[Path]:
+    """Narrow the database's folders (0700) and files (0600); returns what had to be changed.
+
+    The files are the database and everything SQLite and Nærvær keep beside it under its name
+    (-wal, -shm, -journal, copies before upgrades) and every backup. Raises NotPrivate when a
+    change does not take, as on file systems without Unix permissions. Windows uses ACLs, which
+    the user's profile folder already keeps private, so nothing is done there.
+    """
+    if os.name != "posix":
+        return []
+    folders = [db_path.parent, backup_folder]
+    files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name) and p.is_file()]
+    if backup_folder.is_dir():
+        files += [p for p in backup_folder.iterdir() if p.is_file()]
+    changed: list[Path] = []
+    stuck: list[Path] = []
+    for path, mode in [*[(f, 0o700) for f in folders if f.is_dir()], *[(f, 0o600) for f in files]]:
+        if not path.stat().st_mode & SHARED_BITS:
+            continue
+        try:
+            path.chmod(mode)
+        except OSError:
+            stuck.append(path)
+            continue
+        # Some file systems (FAT, network shares) accept chmod and ignore it.
+        (stuck if path.stat().st_mode & SHARED_BITS else changed).append(path)
+    if stuck:
+        raise NotPrivate(stuck)
+    return changed
+
+
 def log_file() -> Path:
-    """The error log: tracebacks only, never names or notes (see tui.cli)."""
+    """The error log, private like the data: tracebacks only, never names or notes."""
     folder = Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
     ensure_private_dir(folder)
-    return folder / "naervaer.log"
+    path = folder / "naervaer.log"
+    # Created 0600 here, before anyone appends to it with the default (umask) mode.
+    os.close(os.open(path, os.O_CREAT | os.O_APPEND | os.O_WRONLY, 0o600))
+    return path

@@ -38,6 +38,7 @@ from storage.repository import (
     load_spells,
     load_units,
 )
+from storage.settings import load_settings
 
 
 class UnknownUnit(LookupError):
@@ -144,12 +145,15 @@ def quarter_sums(monthly: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame
     return folded.groupby(["unit_id", "quarter"], as_index=False)[list(FIGURE_COLUMNS)].sum()
 
 
-def groups(conn: Connection, as_of: dt.date, rules: GroupRules = GroupRules()) -> pd.DataFrame:
+def groups(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
     """Every unit's headcount on `as_of`, 2-year average and target group (with the reason).
 
-    Uses the precomputed monthly figures: the 8 quarters lie wholly before `as_of`, so the sums
-    do not depend on the day the figures were computed for, as long as that is later.
+    The limits are the stored settings' unless `rules` are given. Uses the precomputed monthly
+    figures: the 8 quarters lie wholly before `as_of`, so the sums do not depend on the day the
+    figures were computed for, as long as that is later.
     """
+    if rules is None:
+        rules = load_settings(conn).group_rules()
     quarters = complete_quarters_before(as_of, 8)
     monthly = monthly_figures(conn, quarters[0].start, quarters[-1].end)
     sums = monthly.groupby("unit_id")[["lost", "possible"]].sum()
@@ -250,12 +254,12 @@ def same_season_after(baseline: Quarter, last_complete: Quarter) -> Quarter | No
     return candidate if candidate > baseline else None
 
 
-def unit_list(conn: Connection, as_of: dt.date) -> pd.DataFrame:
+def unit_list(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
     """One row per unit for the unit list: headcount, 2-year average, last quarter, baseline.
 
     `change_pp` is the unit's latest same-season quarter minus its baseline quarter.
     """
-    frame = groups(conn, as_of).set_index("unit_id")
+    frame = groups(conn, as_of, rules).set_index("unit_id")
     last = complete_quarters_before(as_of, 1)[0]
     baseline = frame["baseline_quarter"].map(
         lambda q: Quarter.parse(q) if isinstance(q, str) else None
@@ -307,16 +311,15 @@ def last_sessions(conn: Connection) -> pd.Series:
     return pd.Series({unit: held for unit, held in rows}, name="last_session", dtype=object)
 
 
-def unit_list_with_activity(conn: Connection, today: dt.date) -> pd.DataFrame:
+def unit_list_with_activity(
+    conn: Connection, today: dt.date, rules: GroupRules | None = None
+) -> pd.DataFrame:
     """The unit list with open/overdue measures and the date of the last session."""
-    frame = unit_list(conn, today).set_index("unit_id")
+    frame = unit_list(conn, today, rules).set_index("unit_id")
     counts = measure_counts(conn, today).reindex(frame.index).fillna(0).astype(int)
     frame = frame.join(counts)
     frame["last_session"] = last_sessions(conn).reindex(frame.index)
     return frame.reset_index()
-
-
-GOAL_PP = 1.0
 
 
 @dataclass(frozen=True)
@@ -342,6 +345,7 @@ class UnitOverview:
     compare_pct: float | None
     last_four_pct: float | None
     before_four_pct: float | None
+    goal_pp: float  # the project's goal, a reduction in percentage points (a setting)
 
     @property
     def change_pp(self) -> float | None:
@@ -351,7 +355,7 @@ class UnitOverview:
 
     @property
     def goal_pct(self) -> float | None:
-        return None if self.baseline_pct is None else self.baseline_pct - GOAL_PP
+        return None if self.baseline_pct is None else self.baseline_pct - self.goal_pp
 
 
 def _none(value: Any) -> Any:
@@ -359,7 +363,9 @@ def _none(value: Any) -> Any:
 
 
 def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOverview:
-    row = next(r for r in unit_list(conn, today).to_dict("records") if r["unit_id"] == unit_id)
+    settings = load_settings(conn)
+    frame = unit_list(conn, today, settings.group_rules())
+    row = next(r for r in frame.to_dict("records") if r["unit_id"] == unit_id)
     last = complete_quarters_before(today, 1)[0]
     eight = complete_quarters_before(today, 8)
     baseline_code = _none(row["baseline_quarter"])
@@ -401,4 +407,5 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
         compare_pct=_none(row["compare_pct"]),
         last_four_pct=quarter_pct(complete_quarters_before(today, 4)) if baseline else None,
         before_four_pct=quarter_pct(before) if baseline else None,
+        goal_pp=settings.goal_pp,
     )

@@ -85,8 +85,15 @@ def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) ->
     return frame
 
 
-def load_spells(conn: Connection, employee_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Absence spells (all types) in the shape core expects; unit_id NaN = every employment."""
+def load_spells(
+    conn: Connection,
+    employee_ids: Sequence[int] | None = None,
+    kinds: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Absence spells (all types, or `kinds`) in the shape core expects.
+
+    unit_id NaN = every employment.
+    """
     query = select(
         AbsenceSpell.id,
         AbsenceSpell.employee_id,
@@ -98,6 +105,8 @@ def load_spells(conn: Connection, employee_ids: Sequence[int] | None = None) -> 
     )
     if employee_ids is not None:
         query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
+    if kinds is not None:
+        query = query.where(AbsenceSpell.absence_type.in_(list(kinds)))
     frame = _frame(
         conn,
         query,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, select
 
@@ -19,8 +20,11 @@ from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
 from storage.models import MilestoneDone
 from storage.repository import load_employees, load_employments, load_spells
+from storage.settings import load_settings
 
 MONTHS_SHOWN = 24
+# The flags that are raised; Bradford is a number to talk about, never a flag.
+RAISED_FLAGS = ("frequent_short", "recurring", "self_cert_quota")
 
 
 @dataclass(frozen=True)
@@ -98,16 +102,15 @@ def load_done(conn: Connection, employee_ids: list[int]) -> dict[tuple[int, dt.d
 
 def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDetail]:
     """One detail per employee employed in the unit today, in review order."""
-    all_employments = load_employments(conn)
-    active = employees_in_unit(all_employments, unit_id, today)
+    # Only the unit's rows, in the order of the table (as a full load would give them).
+    employments = load_employments(conn, [unit_id]).sort_values("employment_id")
+    active = employees_in_unit(employments, unit_id, today)
     employee_ids = sorted(active["employee_id"].unique().tolist())
     if not employee_ids:
         return []
-    people = load_employees(conn, employee_ids).set_index("employee_id")
+    people = load_employees(conn, employee_ids)
     spells = load_spells(conn, employee_ids)
-    unit_employments = all_employments[
-        (all_employments["unit_id"] == unit_id) & all_employments["employee_id"].isin(employee_ids)
-    ]
+    unit_employments = employments[employments["employee_id"].isin(employee_ids)]
     calendar = default_calendar()
     marked = with_long_term(spells, today)
     last_month = today.replace(day=1)
@@ -125,73 +128,92 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
     )
 
     cases, _ = build_cases(spells, today)
-    flags = employee_flags(cases, spells, today, calendar).set_index("employee_id")
+    rules = load_settings(conn).flag_rules()  # e.g. the national self-certification rule
+    flags = employee_flags(cases, spells, today, calendar, rules)
     done = load_done(conn, employee_ids)
     months = [add_months(first_month, i) for i in range(MONTHS_SHOWN)]
     month_index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
+    # Everything per employee is cut out of whole-unit frames in one pass each, not filtered
+    # out of them once per employee.
+    grid = pd.MultiIndex.from_product([employee_ids, month_index], names=monthly.index.names)
+    per_month = monthly.reindex(grid).fillna(0.0)
+    lost_self = per_month["lost_self"].to_numpy().reshape(len(employee_ids), MONTHS_SHOWN)
+    lost_doctor = per_month["lost_doctor"].to_numpy().reshape(len(employee_ids), MONTHS_SHOWN)
+    lost_12m = year.to_dict()
+    numbers = dict(zip(people["employee_id"], people["number"], strict=True))
+    names = dict(zip(people["employee_id"], people["name"], strict=True))
+    own_spells = spell_lines(spells)
+    ongoing = cases[
+        (cases["start"] <= pd.Timestamp(today))
+        & (cases["open_ended"] | (cases["end"] >= pd.Timestamp(today)))
+    ]
+    # Cases are ordered by start within each employee: the last ongoing one is the current one.
+    current = {int(c.employee_id): c for c in ongoing.groupby("employee_id").tail(1).itertuples()}
+    flag_rows = {int(row["employee_id"]): row for row in flags.to_dict("records")}
+    positions: dict[int, list[float]] = {}
+    titles: dict[int, str] = {}
+    for employee_id, pct, title in zip(
+        active["employee_id"], active["position_pct"], active["title"], strict=True
+    ):
+        positions.setdefault(employee_id, []).append(pct)
+        if isinstance(title, str):
+            titles.setdefault(employee_id, title)
 
     details = []
-    for employee_id in employee_ids:
-        mine = monthly.loc[employee_id] if employee_id in monthly.index else None
-        per_month = (
-            mine.reindex(month_index).fillna(0.0)
-            if mine is not None
-            else pd.DataFrame(0.0, index=month_index, columns=["lost_self", "lost_doctor"])
-        )
-        own_spells = spells[spells["employee_id"] == employee_id].sort_values(
-            "start", ascending=False
-        )
-        own_cases = cases[cases["employee_id"] == employee_id]
-        ongoing = own_cases[
-            (own_cases["start"] <= pd.Timestamp(today))
-            & (own_cases["open_ended"] | (own_cases["end"] >= pd.Timestamp(today)))
-        ]
+    for row, employee_id in enumerate(employee_ids):
+        case = current.get(employee_id)
         case_view = None
-        if len(ongoing):
-            case = ongoing.iloc[-1]
-            start = case["start"].date()
-            end = None if case["open_ended"] else case["end"].date()
+        if case is not None:
+            start = case.start.date()
+            end = None if case.open_ended else case.end.date()
             case_view = CaseView(
                 start=start,
                 end=end,
-                sick_days=int(case["sick_days"]),
-                long_term=bool(case["long_term"]),
+                sick_days=int(case.sick_days),
+                long_term=bool(case.long_term),
                 milestones=milestone_status(
                     start, end, today, done.get((employee_id, start), set())
                 ),
             )
-        flag_row = flags.loc[employee_id] if employee_id in flags.index else None
-        flag_lines = flag_explanations(flag_row) if flag_row is not None else []
-        raised = (
-            sum(bool(flag_row[k]) for k in ("frequent_short", "recurring", "self_cert_quota"))
-            if flag_row is not None
-            else 0
-        )
-        rows = active[active["employee_id"] == employee_id]
+        flag_row = flag_rows.get(employee_id)
         details.append(
             EmployeeDetail(
                 employee_id=employee_id,
-                number=str(people.at[employee_id, "number"]),
-                name=people.at[employee_id, "name"],
-                title=next((t for t in rows["title"] if isinstance(t, str)), None),
-                position_pct=float(rows["position_pct"].sum()),
-                lost_12m=float(year.get(employee_id, 0.0)),
+                number=str(numbers[employee_id]),
+                name=names[employee_id],
+                title=titles.get(employee_id),
+                position_pct=float(np.sum(positions[employee_id])),
+                lost_12m=float(lost_12m.get(employee_id, 0.0)),
                 months=months,
-                lost_self=per_month["lost_self"].tolist(),
-                lost_doctor=per_month["lost_doctor"].tolist(),
-                spells=[
-                    SpellLine(
-                        start=s.start.date(),
-                        end=None if pd.isna(s.end) else s.end.date(),
-                        kind=s.kind,
-                        grade=float(s.grade),
-                    )
-                    for s in own_spells.itertuples()
-                ],
+                lost_self=lost_self[row].tolist(),
+                lost_doctor=lost_doctor[row].tolist(),
+                spells=own_spells.get(employee_id, []),
                 case=case_view,
-                flags=flag_lines,
-                raised_flags=raised,
+                flags=flag_explanations(flag_row, rules) if flag_row is not None else [],
+                raised_flags=(
+                    sum(bool(flag_row[k]) for k in RAISED_FLAGS) if flag_row is not None else 0
+                ),
             )
         )
     details.sort(key=lambda d: d.priority)
     return details
+
+
+def spell_lines(spells: pd.DataFrame) -> dict[int, list[SpellLine]]:
+    """Every employee's spells, newest first (ties in the order loaded)."""
+    start = spells["start"].to_numpy()
+    order = np.lexsort((-start.astype("datetime64[D]").astype(np.int64), spells["employee_id"]))
+    ordered = spells.iloc[order]
+    lines: dict[int, list[SpellLine]] = {}
+    for employee_id, first, last, kind, grade in zip(
+        ordered["employee_id"].tolist(),
+        ordered["start"].dt.date,
+        ordered["end"].dt.date,
+        ordered["kind"],
+        ordered["grade"].tolist(),
+        strict=True,
+    ):
+        lines.setdefault(employee_id, []).append(
+            SpellLine(start=first, end=None if pd.isna(last) else last, kind=kind, grade=grade)
+        )
+    return lines

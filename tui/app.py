@@ -39,9 +39,17 @@ class NaervaerApp(App[int]):
 
     masked: reactive[bool] = reactive(True)
 
-    def __init__(self, db_path: Path, *, demo: bool = False, today: dt.date | None = None):
+    def __init__(
+        self,
+        db_path: Path,
+        *,
+        demo: bool = False,
+        today: dt.date | None = None,
+        passphrase: str | None = None,
+    ):
         super().__init__()
         self.db_path = db_path
+        self.passphrase = passphrase
         self.demo = demo
         self.today = today or dt.date.today()
         self.engine: Engine | None = None
@@ -56,7 +64,7 @@ class NaervaerApp(App[int]):
         from storage.db import open_database
         from storage.reports import ensure_figures_current, has_units
 
-        engine = open_database(self.db_path)
+        engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
         self.backup_once_a_day()
         empty = not has_units(engine)
         if empty and self.demo:
@@ -67,6 +75,9 @@ class NaervaerApp(App[int]):
         ensure_figures_current(engine, self.today)
         self.post_message(DatabaseReady(engine, empty))
 
+    def warn_from_thread(self, text: str) -> None:
+        self.call_from_thread(self.notify, text, severity="warning", timeout=10, markup=False)
+
     def backup_once_a_day(self) -> None:
         """The day's first start copies the database; a failure is told, not fatal."""
         from storage.db import DatabaseError
@@ -76,9 +87,7 @@ class NaervaerApp(App[int]):
             daily_backup(self.db_path, today=self.today)
         except (DatabaseError, OSError) as error:
             reason = f" {error}" if isinstance(error, DatabaseError) else ""
-            self.call_from_thread(
-                self.notify, f"Fikk ikke tatt dagens sikkerhetskopi.{reason}", severity="warning"
-            )
+            self.warn_from_thread(f"Fikk ikke tatt dagens sikkerhetskopi.{reason}")
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:
@@ -125,7 +134,7 @@ class NaervaerApp(App[int]):
             self.failure = text
             self.exit(1)
         else:
-            self.notify(text, title="Noe gikk galt", severity="error", timeout=10)
+            self.notify(text, title="Noe gikk galt", severity="error", timeout=10, markup=False)
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual would print a traceback on the way out; the user gets one Norwegian line
@@ -144,6 +153,30 @@ class NaervaerApp(App[int]):
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
 
+    def action_status(self) -> None:
+        from tui.screens.status import StatusScreen
+
+        self.push_screen(StatusScreen())
+
+    def action_import_data(self) -> None:
+        from tui.screens.importing import ImportScreen
+
+        self.push_screen(ImportScreen(), self._reload_units_if)
+
+    def action_settings(self) -> None:
+        from tui.screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen(), self._reload_units_if)
+
+    def _reload_units_if(self, changed: bool | None) -> None:
+        """After an import or changed settings, the unit list's figures are stale."""
+        from tui.screens.units import UnitsScreen
+
+        if changed:
+            for screen in self.screen_stack:
+                if isinstance(screen, UnitsScreen):
+                    screen.load()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -151,8 +184,8 @@ class NaervaerApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
 
-def run_app(db_path: Path, *, demo: bool = False) -> int:
-    app = NaervaerApp(db_path, demo=demo)
+def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None) -> int:
+    app = NaervaerApp(db_path, demo=demo, passphrase=passphrase)
     result = app.run()
     if app.failure:
         print(f"naervaer: {app.failure}", file=sys.stderr)

@@ -8,11 +8,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from core.settings import Settings
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -83,9 +88,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--replace", action="store_true", help="erstatt alt som ligger i databasen fra før"
     )
 
-    imp = command("import", "importer CSV-filer (enheter, ansatte, fravær)", figures=False)
-    imp.add_argument("files", nargs="+", metavar="FIL", type=Path)
+    imp = command(
+        "import", "importer CSV- og Excel-filer (enheter, ansatte, fravær)", figures=False
+    )
+    imp.add_argument("files", nargs="+", metavar="FIL", type=Path, help="filer eller mapper")
     imp.add_argument("--dry-run", action="store_true", help="bare kontroller, skriv ingenting")
+    imp.add_argument(
+        "--mapping",
+        type=Path,
+        metavar="FIL",
+        help="kolonnetilordning (TOML) for eksporter med egne overskrifter og koder",
+    )
+
+    template = command(
+        "template", "skriv tomme importmaler (CSV og Excel) med et eksempel", figures=False
+    )
+    template.add_argument("folder", type=Path, metavar="MAPPE")
+    template.add_argument("--force", action="store_true", help="skriv over maler som finnes")
 
     stats = command("stats", "sykefravær per enhet og totalt for en periode")
     stats.add_argument("--from", dest="start", type=_date, required=True, metavar="DATO")
@@ -121,11 +140,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--clean", action="store_true", help="rydd filen (VACUUM) etter en avbrutt sletting"
     )
 
+    command("encrypt", "krypter databasen med et passord (krever naervaer[crypto])", figures=False)
+    command("decrypt", "gjør en kryptert database ukryptert igjen", figures=False)
+
     savings = command("savings", "anslått besparelse av redusert sykefravær")
     savings.add_argument("--reduction-pp", dest="reduction_pp", type=_number, required=True)
-    savings.add_argument("--fte", type=_number, required=True, help="antall årsverk")
-    savings.add_argument("--cost-per-day", dest="cost_per_day", type=_number, default=None)
-    savings.add_argument("--workdays", type=_number, default=None)
+    stored = "standard: innstillingen i databasen"
+    savings.add_argument("--fte", type=_number, default=None, help=f"antall årsverk ({stored})")
+    savings.add_argument(
+        "--cost-per-day", dest="cost_per_day", type=_number, default=None, help=stored
+    )
+    savings.add_argument("--workdays", type=_number, default=None, help=stored)
+
+    export = command("export", "lagre et dokument: oppsummering eller rapport", figures=False)
+    export.add_argument(
+        "document",
+        choices=["summary", "unit", "status"],
+        help="summary: et møte, unit: en enhet, status: alle enheter",
+    )
+    export.add_argument("--session", type=int, metavar="ID", help="møtet (summary)")
+    export.add_argument("--unit", metavar="ENHET_ID", help="enheten (unit)")
+    export.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
+    export.add_argument("--format", dest="form", choices=["pdf", "xlsx", "md"], default="pdf")
+    export.add_argument("--out", type=Path, metavar="MAPPE", help="standard: dokumentmappen")
+    export.add_argument("--names", action="store_true", help="med navn (standard: ansattnummer)")
     return parser
 
 
@@ -133,7 +171,57 @@ def _engine(args: argparse.Namespace) -> Any:
     from storage.db import open_database
     from storage.paths import resolve_db_path
 
-    return open_database(resolve_db_path(args.db))
+    path = resolve_db_path(args.db)
+    return open_database(path, passphrase_for(path), notice=_tell)
+
+
+def _tell(text: str) -> None:
+    print(f"naervaer: {text}", file=sys.stderr)
+
+
+PASSPHRASE_TRIES = 3
+
+
+def passphrase_for(path: Path) -> str | None:
+    """An encrypted database's passphrase: $NAERVAER_PASSPHRASE, else asked for; None if plain."""
+    from storage import crypto
+
+    if not crypto.is_encrypted(path):
+        return None
+    given = os.environ.get(crypto.PASSPHRASE_ENV)
+    if given is not None:
+        crypto.check_passphrase(path, given)
+        return given
+    if not sys.stdin.isatty():
+        raise UserError(
+            f"Databasen er kryptert. Sett {crypto.PASSPHRASE_ENV}, eller kjør naervaer i en "
+            "terminal for å skrive passordet."
+        )
+    for _ in range(PASSPHRASE_TRIES):
+        passphrase = getpass.getpass(f"Passord for {path.name}: ")
+        try:
+            crypto.check_passphrase(path, passphrase)
+        except crypto.WrongPassphrase:
+            print("Feil passord.", file=sys.stderr)
+            continue
+        return passphrase
+    raise UserError(f"Feil passord {PASSPHRASE_TRIES} ganger.")
+
+
+def _new_passphrase() -> str:
+    from storage import crypto
+
+    given = os.environ.get(crypto.PASSPHRASE_ENV)
+    if given is None:
+        if not sys.stdin.isatty():
+            raise UserError(f"Sett passordet i {crypto.PASSPHRASE_ENV}, eller kjør i en terminal.")
+        given = getpass.getpass("Nytt passord: ")
+    problem = crypto.passphrase_problem(given)
+    if problem:
+        raise UserError(f"{problem} Ingenting er endret.")
+    if crypto.PASSPHRASE_ENV not in os.environ and getpass.getpass("Gjenta passordet: ") != given:
+        raise UserError("Passordene var ikke like. Ingenting er endret.")
+    return given
 
 
 def _print_json(document: Any) -> None:
@@ -183,7 +271,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"  {name}: {done:,} av {total:,} rader".replace(",", " "), end=end, file=sys.stderr)
 
     show = progress if sys.stderr.isatty() else None
-    report = import_files(engine, list(args.files), dry_run=args.dry_run, progress=show)
+    report = import_files(
+        engine, list(args.files), dry_run=args.dry_run, progress=show, mapping=args.mapping
+    )
     for line in format_problems(report.warnings):
         print(f"Advarsel: {line}", file=sys.stderr)
     if not report.ok:
@@ -195,6 +285,21 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
         return EXIT_REJECTED
     print(report.summary())
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from storage.templates import write_templates
+
+    try:
+        paths = write_templates(args.folder, overwrite=args.force)
+    except FileExistsError as error:
+        raise UserError(
+            f"Finnes allerede i {args.folder}: {error}. Bruk --force for å skrive over."
+        ) from None
+    print(f"Importmaler skrevet til {args.folder}:")
+    for path in paths:
+        print(f"  {path.name}")
     return EXIT_OK
 
 
@@ -303,19 +408,28 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _stored_settings(args: argparse.Namespace) -> Settings:
+    """The settings stored in the database, or the defaults when there is no database yet."""
+    from core.settings import Settings
+    from storage.paths import resolve_db_path
+    from storage.settings import load_settings
+
+    if not resolve_db_path(args.db).exists():
+        return Settings()  # a calculation needs no database, so none is created for it
+    with _engine(args).connect() as conn:
+        return load_settings(conn)
+
+
 def cmd_savings(args: argparse.Namespace) -> int:
     from core import fmt
-    from core.savings import (
-        DEFAULT_COST_PER_DAY,
-        DEFAULT_WORKDAYS,
-        cost_source_label,
-        savings_estimate,
-    )
+    from core.savings import cost_source_label, savings_estimate
 
-    cost = DEFAULT_COST_PER_DAY if args.cost_per_day is None else args.cost_per_day
-    workdays = DEFAULT_WORKDAYS if args.workdays is None else args.workdays
+    settings = _stored_settings(args)
+    fte = settings.fte if args.fte is None else args.fte
+    cost = settings.cost_per_day if args.cost_per_day is None else args.cost_per_day
+    workdays = settings.workdays_per_year if args.workdays is None else args.workdays
     try:
-        result = savings_estimate(args.reduction_pp, args.fte, cost, workdays)
+        result = savings_estimate(args.reduction_pp, fte, cost, workdays)
     except ValueError as error:
         raise UserError(str(error)) from None
     if args.json:
@@ -426,19 +540,95 @@ def cmd_purge(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_encrypt(args: argparse.Namespace) -> int:
+    from storage import crypto
+    from storage.maintenance import backup_dir
+    from storage.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if not path.is_file():
+        raise UserError(f"Fant ingen database på {path}.")
+    crypto.dbapi()  # without the extra, say so before asking for a passphrase
+    if crypto.is_encrypted(path):
+        raise UserError(f"{path} er allerede kryptert.")
+    crypto.encrypt(path, _new_passphrase())
+    print(f"Databasen er kryptert: {path}")
+    print("Ta vare på passordet: uten det kan ingen lese dataene, heller ikke Nærvær.")
+    copies = crypto.plain_copies(path, backup_dir(path))
+    if copies:
+        print(
+            f"Merk: {len(copies)} eldre kopier av databasen er ikke kryptert, blant annet "
+            f"{copies[0]}. Slett dem når du ikke trenger dem lenger.",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
+def cmd_decrypt(args: argparse.Namespace) -> int:
+    from storage import crypto
+    from storage.paths import resolve_db_path
+
+    path = resolve_db_path(args.db)
+    if not path.is_file():
+        raise UserError(f"Fant ingen database på {path}.")
+    passphrase = passphrase_for(path)
+    if passphrase is None:
+        raise UserError(f"{path} er ikke kryptert.")
+    crypto.decrypt(path, passphrase)
+    print(f"Databasen er ikke lenger kryptert: {path}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.errors import InvalidInput
+    from storage import export
+    from storage.reports import ensure_figures_current
+
+    needs = {"summary": ("--session", args.session), "unit": ("--unit", args.unit)}
+    if args.document in needs and needs[args.document][1] is None:
+        raise UserError(f"export {args.document} trenger {needs[args.document][0]}.")
+    if args.form not in export.FORMATS[args.document]:
+        raise UserError(str(export.UnsupportedFormat(args.document, args.form)))
+    engine = _engine(args)
+    ensure_figures_current(engine)
+    folder = args.out or export.documents_folder()
+    as_of = args.as_of or dt.date.today()
+    masked = not args.names
+    try:
+        if args.document == "summary":
+            path = export.export_summary(engine, args.session, folder, args.form, masked=masked)
+        elif args.document == "unit":
+            unit_id = export.unit_id_of(engine, args.unit)
+            path = export.export_unit_report(
+                engine, unit_id, folder, args.form, as_of=as_of, masked=masked
+            )
+        else:
+            path = export.export_status_report(engine, folder, args.form, as_of=as_of)
+    except InvalidInput as error:
+        raise UserError(str(error)) from None
+    except OSError as error:
+        raise UserError(f"Fikk ikke lagret i {folder}: {error.strerror}.") from None
+    print(path)
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
+    from storage.db import in_sole_use
     from storage.paths import data_dir, resolve_db_path
 
     path = data_dir() / "demo.sqlite" if args.demo and not args.db else resolve_db_path(args.db)
     from tui.app import run_app
 
-    return run_app(path, demo=args.demo)
+    # One window per database: two would each keep notes in memory and overwrite each other.
+    with in_sole_use(path):
+        return run_app(path, demo=args.demo, passphrase=passphrase_for(path))
 
 
 COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     None: cmd_app,
     "demo": cmd_demo,
     "import": cmd_import,
+    "template": cmd_template,
     "stats": cmd_stats,
     "groups": cmd_groups,
     "cases": cmd_cases,
@@ -447,6 +637,9 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "purge": cmd_purge,
+    "encrypt": cmd_encrypt,
+    "decrypt": cmd_decrypt,
+    "export": cmd_export,
 }
 
 

@@ -6,6 +6,10 @@ from functools import partial
 from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+from tui.masking import one_line
 
 
 class NaervaerCommands(Provider):
@@ -33,6 +37,9 @@ class NaervaerCommands(Provider):
         commands: list[tuple[str, Any, str]] = [
             ("Skjul/vis navn", app.action_toggle_mask, "Maskert visning av og på"),
             ("Hjelp: taster", app.action_help, "Vis alle taster"),
+            ("Statusoversikt", app.action_status, "Prosjektenhetene før statusmøtet"),
+            ("Importer data", app.action_import_data, "CSV eller Excel fra HR-systemet"),
+            ("Innstillinger", app.action_settings, "Grenser, mål og forutsetninger"),
         ]
         for key, label in (
             ("oppstartsmote", "Start oppstartsmøte"),
@@ -42,9 +49,15 @@ class NaervaerCommands(Provider):
             if hasattr(screen, "action_start"):
                 commands.append((label, partial(screen.action_start, key), "For denne enheten"))
         if hasattr(screen, "action_export"):
-            commands.append(("Eksporter oppsummering", screen.action_export, "Som Markdown"))
+            commands.append(("Eksporter oppsummering", screen.action_export, "Markdown eller PDF"))
+        if hasattr(screen, "action_export_report"):
+            commands.append(
+                ("Eksporter enhetsrapport", screen.action_export_report, "PDF eller Excel")
+            )
         for unit_id, name in self.units:
-            commands.append((f"Åpne enhet: {name}", partial(self._open, unit_id), "Enhet"))
+            commands.append(
+                (f"Åpne enhet: {one_line(name)}", partial(self._open, unit_id), "Enhet")
+            )
         return commands
 
     def _open(self, unit_id: int) -> None:
@@ -54,11 +67,20 @@ class NaervaerCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands()[:8]:
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(Content(name), callback, text=name, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+                yield Hit(score, highlighted(matcher, name), callback, text=name, help=help_text)
+
+
+def highlighted(matcher: Matcher, name: str) -> Content:
+    """The name with the matched letters marked; Matcher.highlight would read it as markup."""
+    content = Content(name)
+    _, offsets = matcher.fuzzy_search.match(matcher.query, name)
+    for offset in offsets:
+        content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content

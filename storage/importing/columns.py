@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
@@ -74,6 +75,7 @@ SPELLS = TableSpec(
     ),
 )
 SPECS = (UNITS, EMPLOYMENTS, SPELLS)
+TABLES = {normalize_header(spec.kind): spec for spec in SPECS}  # "fravaer" names fravær too
 
 # Headers found in one table only: these tell the tables apart (enhet_id is in all three).
 _KEY_TABLES = Counter(key for spec in SPECS for key in spec.by_key)
@@ -82,9 +84,13 @@ DISTINCTIVE = {
 }
 
 
-def recognise(keys: list[str]) -> TableSpec | None:
-    """The table whose own headers the file has most of; None when none or a tie."""
-    scores = [(len(DISTINCTIVE[spec.kind].intersection(keys)), spec) for spec in SPECS]
+def recognise(keys: Mapping[str, list[str]]) -> TableSpec | None:
+    """The table whose own headers the file has most of; None when none or a tie.
+
+    `keys` holds the normalised headers as each table reads them (a column mapping can rename
+    them differently per table).
+    """
+    scores = [(len(DISTINCTIVE[spec.kind].intersection(keys[spec.kind])), spec) for spec in SPECS]
     scores.sort(key=lambda pair: pair[0], reverse=True)
     best, spec = scores[0]
     if best == 0 or scores[1][0] == best:

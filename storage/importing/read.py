@@ -1,4 +1,4 @@
-"""Reading one CSV export: encoding, separator, headers, and which table it is."""
+"""Reading one CSV export (encoding, separator) and recognising the table by its headers."""
 
 from __future__ import annotations
 
@@ -7,14 +7,18 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from storage.importing.columns import TableSpec, normalize_header, recognise
-from storage.importing.problems import ImportProblem
+from core import fmt
+from storage.importing.columns import SPECS, SPELLS, TableSpec, normalize_header, recognise
+from storage.importing.problems import ImportProblem, sheet_source
 from storage.importing.values import map_distinct
+
+if TYPE_CHECKING:  # the mapping module reads its file with `decode` from here
+    from storage.importing.mapping import ColumnMapping
 
 Progress = Callable[[str, int, int], None]
 
@@ -26,17 +30,24 @@ FILE = "_file"
 
 @dataclass
 class RawTable:
-    """One file's rows as stripped strings, one column per recognised field."""
+    """One file's (or sheet's) rows as stripped strings, one column per recognised field."""
 
     file: str
     spec: TableSpec
     headers: dict[str, str]  # field name -> the header as written in the file
-    frame: pd.DataFrame  # FILE, LINE and one str column per field in `headers`
+    frame: pd.DataFrame  # FILE (the source), LINE and one str column per field in `headers`
+    sheet: str | None = None  # the sheet of a workbook; LINE is then Excel's row number
+    positions: dict[str, int] = field(default_factory=dict)  # field name -> column, from 0
+
+    @property
+    def source(self) -> str:
+        """The file, or the workbook and sheet, as messages name it."""
+        return self.file if self.sheet is None else sheet_source(self.file, self.sheet)
 
 
 @dataclass
 class ReadResult:
-    table: RawTable | None = None
+    tables: list[RawTable] = field(default_factory=list)
     errors: list[ImportProblem] = field(default_factory=list)
     warnings: list[ImportProblem] = field(default_factory=list)
 
@@ -46,7 +57,11 @@ def decode(data: bytes) -> str:
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")
+    head = data[:200]
+    if head.count(0) * 3 > len(head):  # UTF-16 without its BOM: every other byte is zero
+        odd = head[1::2].count(0) > head[0::2].count(0)
+        return data.decode("utf-16-le" if odd else "utf-16-be", errors="replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -107,6 +122,14 @@ def _read_fast(text: str, separator: str) -> tuple[pd.DataFrame, np.ndarray]:
     return cells, lines
 
 
+def _csv_error(error: csv.Error) -> str:
+    """The csv module's complaint in Norwegian (its own text is English)."""
+    if "field limit" in str(error):
+        limit = fmt.number(csv.field_size_limit(), 0)
+        return f"en verdi er lengre enn {limit} tegn (mangler et avsluttende anførselstegn?)"
+    return "linjen kan ikke leses som CSV"
+
+
 def _read_slow(
     text: str, separator: str, name: str, result: ReadResult, progress: Progress | None
 ) -> tuple[pd.DataFrame, np.ndarray]:
@@ -121,6 +144,9 @@ def _read_slow(
         try:
             row = next(reader)
         except StopIteration:
+            break
+        except csv.Error as error:  # the rest cannot be read reliably: one error, then stop
+            result.errors.append(ImportProblem(name, start, None, None, _csv_error(error)))
             break
         if not "".join(row).strip():
             continue  # blank lines and Excel's trailing ";;;;" rows
@@ -149,111 +175,117 @@ def _read_slow(
     return pd.DataFrame(rows, dtype=object), np.array(lines, dtype="int64")
 
 
-def read_csv(path: Path, progress: Progress | None = None) -> ReadResult:
-    """Read, decode and recognise one file; problems are returned, never raised."""
-    name = path.name
+def read_csv(
+    name: str,
+    data: bytes,
+    progress: Progress | None = None,
+    mapping: ColumnMapping | None = None,
+) -> ReadResult:
+    """Decode, parse and recognise one CSV file's bytes; problems are returned, never raised."""
     result = ReadResult()
 
-    def error(message: str) -> ReadResult:
-        result.errors.append(ImportProblem(name, None, None, None, message))
+    def error(message: str, line: int | None = None) -> ReadResult:
+        result.errors.append(ImportProblem(name, line, None, None, message))
         return result
 
-    if path.suffix.lower() in {".xlsx", ".xlsm", ".xls"}:
-        return error("Excel-arbeidsbøker kan ikke leses ennå; lagre arket som CSV og prøv igjen")
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return error("filen finnes ikke")
-    except IsADirectoryError:
-        return error("er en mappe, ikke en fil")
-    except PermissionError:
-        return error("filen kan ikke leses: du har ikke tilgang til den")
-    except OSError as exc:
-        return error(f"filen kan ikke leses ({exc.strerror or exc})")
     text = decode(data)
     if not text.strip().strip("\ufeff"):
         return error("filen er tom")
+    if (nul := text.find("\x00")) >= 0:
+        # Not text at all, or damaged: nothing in it can be trusted, so stop at the first.
+        line = text.count("\n", 0, nul) + 1
+        return error("har et NUL-tegn; filen er skadet eller ikke en tekstfil (CSV)", line)
 
     separator = detect_separator(_first_line(text))
     try:
-        try:
-            cells, lines = _read_fast(text, separator)
-            blank = cells.eq("").all(axis=1).to_numpy()
-            cells, lines = cells[~blank].reset_index(drop=True), lines[~blank]
-        except _Irregular:
-            cells, lines = _read_slow(text, separator, name, result, progress)
-    except csv.Error as exc:
-        return error(f"filen kan ikke leses som CSV ({exc})")
+        cells, lines = _read_fast(text, separator)
+        blank = cells.eq("").all(axis=1).to_numpy()
+        cells, lines = cells[~blank].reset_index(drop=True), lines[~blank]
+    except _Irregular:
+        cells, lines = _read_slow(text, separator, name, result, progress)
     if cells.empty:
         return error("filen er tom")  # only separators, e.g. ";;;;" lines from Excel
     header = [cell.lstrip("\ufeff").strip() for cell in cells.iloc[0]]
     body = cells.iloc[1:].reset_index(drop=True)
     if progress is not None:
         progress(name, len(body), len(body))
-    return _recognise(name, header, body, lines[1:], result)
+    recognise_table(result, name, header, body, lines[1:], mapping)
+    return result
 
 
-def _recognise(
-    name: str, header: list[str], raw: pd.DataFrame, lines: np.ndarray, result: ReadResult
-) -> ReadResult:
+def recognise_table(
+    result: ReadResult,
+    file: str,
+    header: list[str],
+    raw: pd.DataFrame,
+    lines: np.ndarray,
+    mapping: ColumnMapping | None = None,
+    sheet: str | None = None,
+    optional: bool = False,
+) -> RawTable | None:
+    """Which table the headers name, and its columns; the table is added to `result`.
+
+    `raw` holds the rows below the header as stripped strings, `lines` their line numbers.
+    An `optional` source that is no table (a workbook's notes sheet) is skipped with a warning.
+    """
+
+    def problem(column: str | None, message: str) -> ImportProblem:
+        return ImportProblem(file, None, column, None, message, sheet)
+
     keys = [normalize_header(cell) for cell in header]
-    spec = recognise(keys)
+    per_table = {spec.kind: mapping.keys(spec, keys) if mapping else keys for spec in SPECS}
+    spec = recognise(per_table)
     if spec is None:
         shown = ", ".join(cell for cell in header if cell) or "ingen"
-        result.errors.append(
-            ImportProblem(
-                name,
-                None,
-                None,
-                None,
-                "kjenner ikke igjen tabellen ut fra overskriftene "
-                f"(fant {shown}; forventet overskriftene for enheter, ansatte eller fravær)",
-            )
+        found = (
+            "kjenner ikke igjen tabellen ut fra overskriftene "
+            f"(fant {shown}; forventet overskriftene for enheter, ansatte eller fravær)"
         )
-        return result
+        if optional:
+            result.warnings.append(problem(None, f"blir ikke lest: {found}"))
+        else:
+            result.errors.append(problem(None, found))
+        return None
+    keys = per_table[spec.kind]
 
     headers: dict[str, str] = {}
     columns: dict[str, pd.Series] = {}
+    positions: dict[str, int] = {}
     for index, (cell, key) in enumerate(zip(header, keys, strict=True)):
         column = spec.by_key.get(key)
         if column is None:
             if cell or raw[index].ne("").any():
                 label = cell or f"kolonne {index + 1} uten overskrift"
-                result.warnings.append(
-                    ImportProblem(name, None, label, None, "ukjent kolonne, blir ikke lest")
-                )
+                result.warnings.append(problem(label, "ukjent kolonne, blir ikke lest"))
             continue
         if column.name in headers:
             result.errors.append(
-                ImportProblem(
-                    name,
-                    None,
-                    cell,
-                    None,
-                    f"kolonnen finnes to ganger (også som {headers[column.name]})",
-                )
+                problem(cell, f"kolonnen finnes to ganger (også som {headers[column.name]})")
             )
             continue
         headers[column.name] = cell
         columns[column.name] = raw[index]
+        positions[column.name] = index
 
     for column in spec.columns:
         if column.required and column.name not in headers:
             result.errors.append(
-                ImportProblem(
-                    name,
-                    None,
+                problem(
                     column.header,
-                    None,
                     f"kolonnen mangler (den må være med i {spec.kind}; "
                     f"heter {column.english} på engelsk)",
                 )
             )
     if raw.empty:
-        result.warnings.append(ImportProblem(name, None, None, None, "filen har ingen rader"))
+        result.warnings.append(
+            problem(None, "filen har ingen rader" if sheet is None else "arket har ingen rader")
+        )
+    if mapping is not None and spec is SPELLS and "absence_type" in columns:
+        columns["absence_type"] = map_distinct(columns["absence_type"], mapping.type_code)
 
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(raw)), dtype=object)
+    table = RawTable(file, spec, headers, frame, sheet, positions)
     frame.insert(0, LINE, lines)
-    frame.insert(0, FILE, name)
-    result.table = RawTable(name, spec, headers, frame)
-    return result
+    frame.insert(0, FILE, table.source)
+    result.tables.append(table)
+    return table

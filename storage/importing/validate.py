@@ -9,15 +9,22 @@ import pandas as pd
 
 from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
 from storage.importing.consistency import FROM_TEXT, outside_employment, overgraded
-from storage.importing.problems import ImportProblem
+from storage.importing.problems import ImportProblem, row_word
 from storage.importing.read import FILE, LINE, RawTable
-from storage.importing.values import format_number, parse_dates, parse_numbers, parse_types
+from storage.importing.values import (
+    format_number,
+    map_distinct,
+    parse_dates,
+    parse_numbers,
+    parse_types,
+)
 from storage.importing.write import Existing, Tables
 
 Message = str | Callable[[pd.DataFrame], Iterable[str]]
 
 DATE_HINT = " (skriv dd.mm.åååå eller åååå-mm-dd)"
 EMPTY = "(tom)"
+MAX_TEXT = 255  # longer than any code, name or title: a broken file, not a value
 
 
 @dataclass
@@ -39,12 +46,15 @@ class Rows:
         # Columns a file lacks read as empty cells; `present` tells them from empty values.
         frame[names] = frame[names].astype(object).fillna("")
         self.frame = frame
-        self.headers = {raw.file: raw.headers for raw in raws}
+        self.headers = {raw.source: raw.headers for raw in raws}
+        self.sheets = {raw.source: raw.sheet for raw in raws}
         self.present = {
             name: frame[FILE].isin([file for file, found in self.headers.items() if name in found])
             for name in names
         }
         self.bad = pd.Series(False, index=frame.index)  # rows with at least one error
+        # Cells refused as a whole (a formula): one message each, not one more per check.
+        self.refused = {name: pd.Series(False, index=frame.index) for name in names}
         self._given = {name: frame[name].ne("") for name in names}
 
     def has(self, name: str) -> bool:
@@ -59,7 +69,7 @@ class Rows:
     def report(
         self, mask: pd.Series, name: str, message: Message, *, warning: bool = False
     ) -> None:
-        mask = mask.fillna(False).astype(bool)
+        mask = mask.fillna(False).astype(bool) & ~self.refused[name]
         if not mask.any():
             return
         if not warning:
@@ -122,7 +132,7 @@ class Rows:
         later = later.merge(first, on=names, how="left", suffixes=("", "_first"))
         columns = ["_file", "_line", "_row", "_file_first", "_line_first"]
         for file, line, row_index, first_file, first_line in later[columns].itertuples(index=False):
-            where = f"linje {first_line}"
+            where = f"{row_word(self.sheets[first_file])} {first_line}"
             if first_file != file:
                 where = f"{first_file} {where}"
             column = "/".join(self.header(file, name) for name in names)
@@ -131,6 +141,25 @@ class Rows:
                 ImportProblem(file, int(line), column, value, f"finnes også på {where}")
             )
             self.bad.at[row_index] = True
+
+    def cells(self) -> None:
+        """Refuse what no column may hold: formulas saved as text, and overlong values.
+
+        A formula (`=SUM(…)`, `=cmd|…`) stored as text is no value and could run when the data
+        is opened in Excel again; a value over MAX_TEXT means a broken file (a missing quote
+        swallowing lines).
+        """
+        for column in self.spec.columns:
+            values = self.frame[column.name]
+            formula = map_distinct(values, lambda text: text.startswith("=")).astype(bool)
+            self.report(
+                formula,
+                column.name,
+                "ser ut som en formel; lagre resultatet, ikke formelen (eller fjern =)",
+            )
+            long = map_distinct(values, lambda text: len(text) > MAX_TEXT).astype(bool)
+            self.report(long & ~formula, column.name, f"er for lang (over {MAX_TEXT} tegn)")
+            self.refused[column.name] = formula | long
 
     def text(self, name: str) -> pd.Series:
         return self.frame[name].where(self.given(name), None).astype(object)
@@ -242,6 +271,8 @@ def validate(raws: list[RawTable], existing: Existing) -> Validated:
     employments = Rows(EMPLOYMENTS, by_kind[EMPLOYMENTS.kind], result)
     spells = Rows(SPELLS, by_kind[SPELLS.kind], result)
 
+    for rows in (units, employments, spells):
+        rows.cells()
     _units(units)
     employment_columns = _employments(employments)
     spell_columns = _spells(spells)

@@ -528,8 +528,9 @@ def test_unreadable_files(engine: Engine, tmp_path: Path) -> None:
 
     assert lines(report.errors) == [
         "borte.csv: filen finnes ikke",
-        "mappe.csv: er en mappe, ikke en fil",
-        "ark.xlsx: Excel-arbeidsbøker kan ikke leses ennå; lagre arket som CSV og prøv igjen",
+        "mappe.csv: er en mappe uten CSV- eller Excel-filer",
+        "ark.xlsx: filen kan ikke leses som Excel-arbeidsbok (den kan være skadet, eller lagret "
+        "i et annet format; prøv å lagre den på nytt som .xlsx eller CSV)",
     ]
 
 

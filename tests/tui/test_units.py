@@ -123,3 +123,20 @@ def engine_path(engine: Engine):  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     return Path(str(engine.url.database))
+
+
+async def test_a_failing_screen_worker_is_told_in_norwegian(
+    town: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    import storage.reports
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("Kari Nordmann")  # an error text that must never be shown
+
+    monkeypatch.setattr(storage.reports, "unit_list_with_activity", broken)
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Noe gikk galt (RuntimeError)" in m for m in messages)
+        assert not any("Kari" in m for m in messages)

@@ -12,12 +12,13 @@ from textual.widgets import Label, Static
 
 from core import fmt
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SURVEYS
+from tui.screens.base import ReportsWorkerErrors
 from tui.widgets.autosave import AutosaveInput
 
 FACTOR_COUNT = 4
 
 
-class FactorsScreen(ModalScreen[None]):
+class FactorsScreen(ReportsWorkerErrors, ModalScreen[None]):
     """Four things the unit is good at and four to improve, from its arbeidsmiljøgruppe."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]
@@ -70,12 +71,12 @@ class ScoreInput(AutosaveInput):
         try:
             parse_score(str(self.value))
         except ValueError as error:
-            self.app.notify(str(error), severity="warning")
+            self.app.notify(str(error), severity="warning", markup=False)  # quotes what was typed
             return
         super().flush()
 
 
-class ScoresScreen(ModalScreen[None]):
+class ScoresScreen(ReportsWorkerErrors, ModalScreen[None]):
     """Kartlegging av leder og ansatte: the ten KS 10-FAKTOR factors on a 1–5 scale."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]

@@ -15,9 +15,10 @@ from textual.widgets import DataTable, Static
 from core import fmt
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
 from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
 
 
-class HistoryScreen(ModalScreen[None]):
+class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
 
     def __init__(self, measure: Any) -> None:
@@ -39,7 +40,17 @@ class HistoryScreen(ModalScreen[None]):
             yield DataTable(id="history", cursor_type="none", zebra_stripes=True)
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Møte", "Dato", "✓", "Status", "Frist", "Kommentar")
+        table = self.query_one(DataTable)
+        # Fixed widths: DataTable's automatic ones can lag behind rows added after mount.
+        for header, width in (
+            ("Møte", 22),
+            ("Dato", 10),
+            ("✓", 1),
+            ("Status", 8),
+            ("Frist", 10),
+            ("Kommentar", 36),
+        ):
+            table.add_column(header, width=width)
         self.load()
 
     @work(thread=True, exit_on_error=False)

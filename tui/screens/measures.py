@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -19,8 +18,9 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from core import fmt
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
-from tui.masking import person
+from tui.masking import one_line, person
 from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
 from tui.screens.forms import DateForm, MeasureDialog, TextForm
 
 
@@ -41,7 +41,7 @@ def overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
     return due is not None and due < today and status in OPEN_STATUSES
 
 
-class MeasuresScreen(Screen[None]):
+class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
     """Keys act on the measure under the cursor in the focused table."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -128,7 +128,7 @@ class MeasuresScreen(Screen[None]):
         info = message.data.get("info")
         if info is not None:
             self.sub_title = (
-                f"{escape(info.unit_name)} · {SESSION_TYPES[info.session_type]} "
+                f"{one_line(info.unit_name)} · {SESSION_TYPES[info.session_type]} "
                 f"{fmt.date(info.held_on)}"
             )
         self.render_tables()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -14,24 +13,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Markdown, Static
 
 from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.autosave import AutosaveTextArea
 
 
-def export_folder() -> Path:
-    import platformdirs
-
-    return Path(platformdirs.user_documents_dir())
-
-
-def export_name(unit_name: str, held_on: Any) -> str:
-    safe = re.sub(r"[^\w\- ]+", "", unit_name).strip().replace(" ", "_") or "enhet"
-    return f"Oppsummering_{safe}_{held_on:%Y-%m-%d}.md"
-
-
-class SummaryScreen(Screen[None]):
+class SummaryScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "end_session", "Avslutt og lagre møtet", id="end_session"),
-        Binding("ctrl+r", "export", "Eksporter Markdown", id="export"),
+        Binding("ctrl+r", "export", "Eksporter", id="export"),
         Binding("ctrl+g", "review", "Gjennomgang", id="review"),
         Binding("ctrl+t", "measures", "Tiltak", id="measures"),
         Binding("e", "edit_note", "Skriv notat", id="edit_note"),
@@ -124,17 +114,29 @@ class SummaryScreen(Screen[None]):
             self.app.pop_screen()
 
     def action_export(self) -> None:
+        from storage.export import FORMATS, documents_folder
+
         if self.summary is None:
             return
-        self.export(self.markdown())
+        dialog = ExportDialog("Eksporter oppsummering", FORMATS["summary"], documents_folder())
+        self.app.push_screen(dialog, self.export_chosen)
+
+    def export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is not None:
+            app: Any = self.app
+            note = self.query_one(AutosaveTextArea).text
+            self.export(choice.form, choice.folder, note, app.masked)
 
     @work(thread=True, exit_on_error=False, group="export")
-    def export(self, text: str) -> None:
-        folder = export_folder()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / export_name(self.info.unit_name, self.info.held_on)
-        path.write_text(text, encoding="utf-8")
-        self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8)
+    def export(self, form: str, folder: Path, note: str, masked: bool) -> None:
+        from storage import sessions
+        from storage.export import export_summary
+
+        app: Any = self.app
+        # The note as typed, not as the autosave last had it.
+        sessions.set_session_note(app.engine, self.session_id, note)
+        path = export_summary(app.engine, self.session_id, folder, form, masked=masked)
+        self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_review(self) -> None:
         from tui.screens.review import ReviewScreen

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.markup import escape
@@ -9,27 +10,36 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from core import fmt
+from core.periods import Quarter, add_months
+from core.status import SECTOR_SHORT, sector_line
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
+from tui.masking import one_line
 from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.charts import Chart, ChartData
 
 SESSION_KEYS = {"o": "oppstartsmote", "i": "individuell_radgivning", "s": "statusmote"}
 
 
-def figures_text(overview: Any) -> str:
-    """The key figures as a few lines of markup (the numbers come from core)."""
+def figures_text(overview: Any, prognosis: list[dict[str, Any]] | None = None) -> Content:
+    """The key figures as a few lines (the numbers come from core).
+
+    `prognosis` is the unit's quarters from storage.forecast, once they are computed.
+    """
     f = overview.last_quarter_figures
     lines = [
-        f"[b]{escape(overview.name)}[/b]  ({escape(overview.code)})",
-        f"{escape(overview.service_area or '')}  ·  leder: {escape(overview.leader or '–')}",
+        "[b]$name[/b]  ($code)",
+        "$area  ·  leder: $leader",
         "",
         f"Ansatte i dag: [b]{overview.headcount}[/b]   Snitt siste to år: "
         f"[b]{fmt.percent(overview.avg_2y_pct)}[/b]",
-        escape(overview.reason),
+        "$reason",
         "",
         f"[b]{fmt.quarter_label(overview.last_quarter)}[/b]: {fmt.percent(f.sick_leave_pct)}",
         f"  egenmeldt {fmt.percent(f.self_certified_pct)} · legemeldt "
@@ -42,7 +52,7 @@ def figures_text(overview: Any) -> str:
         lines += [
             f"Nullpunkt {fmt.quarter_label(overview.baseline_quarter)}: "
             f"[b]{fmt.percent(overview.baseline_pct)}[/b]   mål: "
-            f"{fmt.percent(overview.goal_pct)} (−1,0 p.p.)",
+            f"{fmt.percent(overview.goal_pct)} ({fmt.points(-overview.goal_pp)})",
         ]
         if overview.compare_quarter:
             lines.append(
@@ -56,30 +66,61 @@ def figures_text(overview: Any) -> str:
         )
     else:
         lines.append("Enheten er ikke med i sykefraværsprosjektet.")
-    return "\n".join(lines)
+    if prognosis:
+        first = prognosis[0]
+        lines.append(
+            f"Prognose {fmt.quarter_label(first['quarter'])}: [b]{fmt.percent(first['pct'])}[/b]"
+            f" (kjent {fmt.number(first['known_pct'])} + forventet "
+            f"{fmt.number(first['expected_pct'])})"
+        )
+    # Imported text goes in as variables: never read as markup, whatever brackets it has.
+    return Content.from_markup(
+        "\n".join(lines),
+        name=one_line(overview.name),
+        code=one_line(overview.code),
+        area=one_line(overview.service_area or ""),
+        leader=one_line(overview.leader or "") or "–",
+        reason=one_line(overview.reason),
+    )
 
 
-def chart_data(overview: Any) -> ChartData:
+def chart_data(overview: Any, prognosis: list[dict[str, Any]] | None = None) -> ChartData:
+    """The last 24 months, the prognosis after them (a quarter's % in its months), the sector."""
     monthly = overview.monthly
+    months = [m.date() for m in monthly["month"]]
+    actual = [None if v != v else float(v) for v in monthly["pct"]]
+    ahead: list[float | None] = []
+    for quarter in prognosis or []:
+        start = Quarter.parse(quarter["quarter"]).start
+        months += [add_months(start, i) for i in range(3)]
+        ahead += [quarter["pct"]] * 3
+    series: dict[str, list[float | None]] = {"Sykefravær": actual + [None] * len(ahead)}
+    if ahead:
+        # From the last month known, so that the two lines meet.
+        series["Prognose"] = [None] * (len(actual) - 1) + actual[-1:] + ahead
+    series["Sektor (anslag)"] = sector_line([Quarter.of(m) for m in months]).values
     lines = {}
     if overview.baseline_pct is not None:
         lines["nullpunkt"] = overview.baseline_pct
         lines["mål"] = overview.goal_pct
+    title = "Sykefravær per måned, siste 24 måneder"
     return ChartData(
-        title="Sykefravær per måned, siste 24 måneder (%)",
-        labels=[fmt.month_label(m.date()) for m in monthly["month"]],
-        series={"Sykefravær": [None if v != v else float(v) for v in monthly["pct"]]},
+        title=f"{title} og prognose (%)" if ahead else f"{title} (%)",
+        labels=[fmt.month_label(m) for m in months],
+        series=series,
         lines=lines,
     )
 
 
-def factors_text(factors: dict[str, list[str]]) -> str:
+def factors_text(factors: dict[str, list[str]]) -> Content:
     lines = []
     for kind, label in FACTOR_KINDS.items():
-        lines.append(f"[b]{label}[/b]")
+        lines.append(Content.from_markup(f"[b]{label}[/b]"))
         texts = [t for t in factors.get(kind, []) if t]
-        lines += [f"  {i}. {escape(t)}" for i, t in enumerate(texts, 1)] or ["  (ikke fylt ut)"]
-    return "\n".join(lines)
+        lines += [Content(f"  {i}. {one_line(t)}") for i, t in enumerate(texts, 1)] or [
+            Content("  (ikke fylt ut)")
+        ]
+    return Content("\n").join(lines)
 
 
 def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
@@ -95,7 +136,7 @@ def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(lines)
 
 
-class UnitScreen(Screen[None]):
+class UnitScreen(ReportsWorkerErrors, Screen[None]):
     """The unit overview; o/i/s start a session of that type."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -105,6 +146,8 @@ class UnitScreen(Screen[None]):
         Binding("t", "measures", "Tiltak", id="measures"),
         Binding("f", "edit_factors", "Nærværsfaktorer", id="edit_factors"),
         Binding("k", "edit_scores", "Kartlegging", id="edit_scores"),
+        # Listed under ? only: the footer is full, and Esc must stay visible.
+        Binding("r", "export_report", "Enhetsrapport (PDF/Excel)", id="export_report", show=False),
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
@@ -112,6 +155,7 @@ class UnitScreen(Screen[None]):
         super().__init__()
         self.unit_id = unit_id
         self.overview: Any = None
+        self.prognosis: list[dict[str, Any]] | None = None
         self.factors: dict[str, list[str]] = {}
         self.scores: dict[str, dict[str, float | None]] = {}
         self.last_summary: str | None = None
@@ -133,8 +177,10 @@ class UnitScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#unit-quarters", DataTable)
-        for header in ("Kvartal", "Fravær", "Egenm.", "Legem.", "Lang"):
-            table.add_column(header)
+        # Fixed widths: DataTable's automatic ones can lag behind a refill.
+        table.add_column("Kvartal", width=len("4. kv. 2024"))
+        for header in ("Fravær", "Egenm.", "Legem.", "Lang"):
+            table.add_column(header, width=len("100,0 %"))
         table.border_title = "Kvartaler"
         self.query_one("#unit-side").border_title = "Nærværsfaktorer og kartlegging"
         self.query_one("#unit-session").border_title = "Møter"
@@ -157,6 +203,27 @@ class UnitScreen(Screen[None]):
         }
         self.post_message(Loaded("unit", data))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="forecast")
+    def load_forecast(self, code: str) -> None:
+        """The prognosis after the figures: it takes longer, and the figures come first."""
+        from storage.forecast import forecast
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            document = forecast(conn, app.today, code)
+        self.post_message(Loaded("unit-forecast", document["units"][0]["quarters"]))
+
+    @on(Loaded)
+    def forecast_loaded(self, message: Loaded) -> None:
+        if message.what == "unit-forecast":
+            self.prognosis = message.data
+            self.show_figures()
+
+    def show_figures(self) -> None:
+        self.query_one("#unit-figures", Static).update(figures_text(self.overview, self.prognosis))
+        self.query_one(Chart).show(chart_data(self.overview, self.prognosis))
+        self.query_one(Chart).border_subtitle = SECTOR_SHORT
+
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         if message.what != "unit":
@@ -164,9 +231,9 @@ class UnitScreen(Screen[None]):
         data = message.data
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
-        self.sub_title = overview.name
-        self.query_one("#unit-figures", Static).update(figures_text(overview))
-        self.query_one(Chart).show(chart_data(overview))
+        self.sub_title = one_line(overview.name)
+        self.show_figures()
+        self.load_forecast(overview.code)
         table = self.query_one("#unit-quarters", DataTable)
         table.clear()
         for q in overview.quarters.itertuples():
@@ -186,7 +253,7 @@ class UnitScreen(Screen[None]):
         self.query_one("#unit-scores", Static).update("\n" + scores_text(self.scores))
         self.query_one("#unit-last-session", Static).update(self.session_text(data))
 
-    def session_text(self, data: dict[str, Any]) -> str:
+    def session_text(self, data: dict[str, Any]) -> Content:
         lines = []
         if data["open"] is not None:
             s = data["open"]
@@ -202,13 +269,14 @@ class UnitScreen(Screen[None]):
             lines += [
                 f"[b]Forrige møte:[/b] {SESSION_TYPES[last.session_type]} {fmt.date(last.held_on)}",
                 "",
-                escape(last.summary or "(ingen oppsummering)"),
+                "$summary",
             ]
         lines += [
             "",
             "[b]o[/b] oppstartsmøte · [b]i[/b] individuell rådgivning · [b]s[/b] statusmøte",
         ]
-        return "\n".join(lines)
+        summary = (last.summary if last is not None else None) or "(ingen oppsummering)"
+        return Content.from_markup("\n".join(lines), summary=summary)
 
     def action_start(self, session_type: str) -> None:
         self.start_session(session_type)
@@ -246,6 +314,27 @@ class UnitScreen(Screen[None]):
         from tui.screens.measures import MeasuresScreen
 
         self.app.push_screen(MeasuresScreen(self.unit_id, session_id=None))
+
+    def action_export_report(self) -> None:
+        from storage.export import FORMATS, documents_folder
+
+        dialog = ExportDialog("Eksporter enhetsrapport", FORMATS["unit"], documents_folder())
+        self.app.push_screen(dialog, self.export_chosen)
+
+    def export_chosen(self, choice: ExportChoice | None) -> None:
+        if choice is not None:
+            app: Any = self.app
+            self.export_report(choice.form, choice.folder, app.masked)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def export_report(self, form: str, folder: Path, masked: bool) -> None:
+        from storage.export import export_unit_report
+
+        app: Any = self.app
+        path = export_unit_report(
+            app.engine, self.unit_id, folder, form, as_of=app.today, masked=masked
+        )
+        self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_edit_factors(self) -> None:
         from tui.screens.edit_unit import FactorsScreen

@@ -6,9 +6,8 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-import pandas as pd
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -18,7 +17,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from core import fmt
+from tui.masking import one_line
 from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+
+if TYPE_CHECKING:
+    # Only the worker needs pandas (through storage): importing the screen stays light.
+    import pandas as pd
 
 ALL = "alle"
 GROUP_CHOICES = [
@@ -50,7 +55,9 @@ class Column:
 
 
 COLUMNS = [
-    Column("name", "Enhet", lambda r: r["name"], lambda r: r["name"].casefold(), right=False),
+    Column(
+        "name", "Enhet", lambda r: one_line(r["name"]), lambda r: r["name"].casefold(), right=False
+    ),
     Column("headcount", "Ansatte", lambda r: str(r["headcount"])),
     Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(_num(r["avg_2y_pct"]))),
     Column("last_quarter_pct", "Siste kv.", lambda r: fmt.percent(_num(r["last_quarter_pct"]))),
@@ -86,7 +93,7 @@ def _cell(column: Column, row: dict[str, Any]) -> Text:
     return Text(column.show(row), justify="right" if column.right else "left")
 
 
-class UnitsScreen(Screen[None]):
+class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     """The list the advisor starts from."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -96,6 +103,9 @@ class UnitsScreen(Screen[None]):
         Binding("r", "reverse_sort", "Snu rekkefølge", id="reverse_sort"),
         Binding("g", "next_group", "Målgruppe", id="filter_group"),
         Binding("p", "next_project", "Prosjekt", id="filter_project"),
+        Binding("o", "app.status", "Statusoversikt", id="status"),
+        Binding("i", "app.import_data", "Importer", id="import"),
+        Binding("comma", "app.settings", "Innstillinger", key_display=",", id="settings"),
         Binding("escape", "clear_search", "Tøm søk", show=False),
     ]
 
@@ -117,11 +127,20 @@ class UnitsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column.header, key=column.key)
-        table.focus()
+        self.set_columns()
+        self.query_one(DataTable).focus()
         self.load()
+
+    def set_columns(self) -> None:
+        """Columns as wide as their widest value among all units, so they never jump.
+
+        Fixed widths, not DataTable's automatic ones, which could lag behind a refill.
+        """
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for column in COLUMNS:
+            width = max([len(column.header), *(len(column.show(r)) for r in self.rows)])
+            table.add_column(column.header, key=column.key, width=width)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -138,9 +157,11 @@ class UnitsScreen(Screen[None]):
         if message.what != "units":
             return
         self.rows = message.data
+        self.set_columns()
         areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
         self.query_one("#area", Select).set_options(
-            [("Alle tjenesteområder", ALL), *[(a, a) for a in areas]]
+            # Text, not str: a str prompt is read as markup.
+            [("Alle tjenesteområder", ALL), *[(Text(one_line(a)), a) for a in areas]]
         )
         self.refresh_table()
 
@@ -221,7 +242,7 @@ class UnitsScreen(Screen[None]):
                 f"{fmt.quarter_label(row['compare_quarter'])}: "
                 f"{fmt.percent(_num(row['compare_pct']))}"
             )
-        area = row["service_area"] or "uten tjenesteområde"
+        area = one_line(row["service_area"] or "") or "uten tjenesteområde"
         activity = (
             f"Tiltak: {row['open_measures']} åpne, {row['overdue_measures']} forfalt · "
             f"siste møte {fmt.date(_session_date(row))}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from core import fmt
@@ -34,6 +35,8 @@ class Chart(PlotextPlot):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.data: ChartData | None = None
+        # The last plot built, and the size and themes it was built for.
+        self._built: tuple[tuple[object, ...], RenderResult] | None = None
 
     def show(self, data: ChartData) -> None:
         self.data = data
@@ -42,7 +45,16 @@ class Chart(PlotextPlot):
     def on_resize(self) -> None:
         self.draw()
 
+    def render(self) -> RenderResult:
+        # A repaint without a new draw (after a layout pass, say) shows the plot built last:
+        # plotext's build and the parsing of its output are most of what a frame costs.
+        key = (self.size, self.app.theme, self.theme)
+        if self._built is None or self._built[0] != key:
+            self._built = (key, super().render())
+        return self._built[1]
+
     def draw(self) -> None:
+        self._built = None
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()

@@ -1,0 +1,207 @@
+"""What the benchmark runs inside the app, and the child processes it times from outside."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.pilot import Pilot
+
+# Screens are looked at this often while waiting; small next to every figure measured.
+POLL_SECONDS = 0.002
+TIMEOUT_SECONDS = 300.0
+# A laptop's terminal: wide enough for the review's list, detail and chart side by side.
+SIZE = (160, 50)
+
+
+async def wait_until(pilot: Pilot[Any], ready: Callable[[], bool]) -> None:
+    """Wait until `ready()` holds and the screen has been painted once more after that."""
+    deadline = time.perf_counter() + TIMEOUT_SECONDS
+    while not ready():
+        if time.perf_counter() > deadline:
+            raise TimeoutError("the app never got to the state the benchmark waits for")
+        await asyncio.sleep(POLL_SECONDS)
+    await pilot.app.screen.wait_for_refresh()
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let every worker finish, so that one step's leftovers are not timed in the next."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def units_shown(app: App[Any]) -> bool:
+    """The unit list is on screen with its figures: every unit's row is in the table."""
+    from textual.css.query import NoMatches
+    from textual.widgets import DataTable
+
+    from tui.screens.units import UnitsScreen
+
+    screen = app.screen
+    if not isinstance(screen, UnitsScreen) or not screen.rows:
+        return False
+    try:
+        table = screen.query_one("#unit-table", DataTable)
+    except NoMatches:
+        return False
+    return table.row_count == len(screen.rows)
+
+
+def review_shown(app: App[Any]) -> bool:
+    from tui.screens.review import ReviewScreen
+
+    screen = app.screen
+    return isinstance(screen, ReviewScreen) and bool(screen.details)
+
+
+def largest_unit(app: App[Any]) -> int:
+    """The unit with the most employees today (its review is the heaviest one)."""
+    from tui.screens.units import UnitsScreen
+
+    screen = app.screen
+    assert isinstance(screen, UnitsScreen)
+    return int(max(screen.rows, key=lambda row: row["headcount"])["unit_id"])
+
+
+def put_cursor_on(app: App[Any], unit_id: int) -> None:
+    from textual.widgets import DataTable
+
+    from tui.screens.units import UnitsScreen
+
+    screen = app.screen
+    assert isinstance(screen, UnitsScreen)
+    order = [row["unit_id"] for row in screen.visible_rows()]
+    screen.query_one("#unit-table", DataTable).move_cursor(row=order.index(unit_id))
+
+
+async def open_review(pilot: Pilot[Any]) -> None:
+    """From the unit list with the cursor on a unit: Enter, `i`, and the review is ready.
+
+    A unit whose last session left open measures first shows that checklist; `g` goes on to
+    the review from there, as the advisor would.
+    """
+    from tui.screens.measures import MeasuresScreen
+    from tui.screens.unit import UnitScreen
+
+    app = pilot.app
+    await pilot.press("enter")
+    await wait_until(
+        pilot, lambda: isinstance(app.screen, UnitScreen) and app.screen.overview is not None
+    )
+    await pilot.press("i")
+    await wait_until(pilot, lambda: review_shown(app) or isinstance(app.screen, MeasuresScreen))
+    if isinstance(app.screen, MeasuresScreen):
+        await pilot.press("g")
+        await wait_until(pilot, lambda: review_shown(app))
+
+
+async def back_to_units(pilot: Pilot[Any]) -> None:
+    while not units_shown(pilot.app):
+        await pilot.press("escape")
+        await pilot.pause()
+
+
+# --- child processes ---------------------------------------------------------------------------
+
+
+def _run_headless(app: App[Any], steps: Callable[[Pilot[Any]], Awaitable[None]]) -> None:
+    async def auto_pilot(pilot: Pilot[Any]) -> None:
+        await steps(pilot)
+        app.exit()
+
+    app.run(headless=True, size=SIZE, auto_pilot=auto_pilot)
+
+
+def cold_start(db: Path, today: dt.date) -> float:
+    """Start the app as `naervaer` does; the clock reading when the unit list is shown."""
+    import tui.cli  # noqa: F401  (the `naervaer` command loads it before the app)
+    from tui.app import NaervaerApp
+
+    app = NaervaerApp(db, today=today)
+    ready = 0.0
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        nonlocal ready
+        await wait_until(pilot, lambda: units_shown(app))
+        ready = time.perf_counter()
+
+    _run_headless(app, steps)
+    if app.failure or not ready:
+        raise SystemExit(f"the app did not start: {app.failure}")
+    return ready
+
+
+def bare_start() -> float:
+    """A Textual app with nothing in it; the clock reading when it is mounted and painted."""
+    from textual.app import App
+
+    app: App[None] = App()
+    ready = 0.0
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        nonlocal ready
+        await wait_until(pilot, lambda: app.screen.is_mounted)
+        ready = time.perf_counter()
+
+    _run_headless(app, steps)
+    return ready
+
+
+def review_peak_rss(db: Path, today: dt.date) -> int:
+    """Open the largest unit's review like the advisor; the process's peak memory in bytes."""
+    from tui.app import NaervaerApp
+
+    app = NaervaerApp(db, today=today)
+
+    async def steps(pilot: Pilot[Any]) -> None:
+        await wait_until(pilot, lambda: units_shown(app))
+        put_cursor_on(app, largest_unit(app))
+        await open_review(pilot)
+
+    _run_headless(app, steps)
+    if app.failure:
+        raise SystemExit(f"the review did not open: {app.failure}")
+    return peak_rss()
+
+
+def peak_rss() -> int:
+    """This process's peak resident memory in bytes.
+
+    On Linux ru_maxrss starts from the parent's memory at the fork, which the benchmark's own
+    process would dwarf; VmHWM is the peak of this program's own address space since exec.
+    """
+    import resource
+
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # Linux counts kilobytes
+
+
+def main(argv: list[str]) -> None:
+    """`probes.py cold-start DB DAY`, `probes.py bare` or `probes.py peak-rss DB DAY`."""
+    what, *rest = argv
+    if what == "bare":
+        print(repr(bare_start()))
+        return
+    db, today = Path(rest[0]), dt.date.fromisoformat(rest[1])
+    if what == "cold-start":
+        print(repr(cold_start(db, today)))
+    elif what == "peak-rss":
+        print(review_peak_rss(db, today))
+    else:
+        raise SystemExit(f"unknown probe {what!r}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,564 @@
+"""The app's speed at municipality scale, each figure against a floor measured in the same run."""
+
+# Usage: python bench/run.py [--scale small|municipality] [--json] [--only NAME ...]
+#
+# Times are in seconds, peak_rss in MB, forecast_mae in percentage points. A figure with a floor
+# meets its target when value / floor (the ratio) is at most the target; peak_rss has no floor
+# and its value is held against the target itself. Missed targets are reported, never fatal:
+# the command exits 0 unless the benchmark itself breaks.
+#
+# The data is the built-in demo, seeded, as of a fixed day, in a temporary folder (HOME points
+# there too, so that nothing touches the user's files). Screens are timed in the app through the
+# Pilot: open_unit from Enter on the largest unit (then `i`, and `g` past a checklist) until its
+# review shows, against a no-op key's round trip plus a raw query of the unit's spells;
+# next_employee is the p95 of `n` against the p95 of the no-op key. `scaling` is the unit list
+# on a database holding a second municipality beside the demo (another seed, its unit codes and
+# employee numbers moved out of the first one's way, its project units in the project too),
+# against the unit list on the demo itself.
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import math
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import probes
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sqlalchemy import Engine
+    from textual.pilot import Pilot
+
+TODAY = dt.date(2026, 11, 24)
+SEED = 7
+SECOND_SEED = 8  # the second municipality of `scaling`
+SECOND_CODE_PREFIX = "B"
+SECOND_NUMBER_OFFSET = 10_000_000
+PROBES = Path(probes.__file__).resolve()
+# A key nothing in the app is bound to: the round trip of a key press that does nothing.
+NOOP_KEY = "f19"
+
+CSV_FILES = {
+    "enheter.csv": {
+        "code": "enhet_id",
+        "name": "enhet",
+        "service_area": "tjenesteområde",
+        "leader": "leder",
+    },
+    "ansatte.csv": {
+        "employee_number": "ansattnr",
+        "name": "navn",
+        "unit_code": "enhet_id",
+        "position_pct": "stillingsprosent",
+        "start_date": "startdato",
+        "end_date": "sluttdato",
+        "title": "stilling",
+    },
+    "fravær.csv": {
+        "employee_number": "ansattnr",
+        "unit_code": "enhet_id",
+        "from_date": "fra_dato",
+        "to_date": "til_dato",
+        "absence_type": "fraværstype",
+        "grade_pct": "grad",
+    },
+}
+# The words HR exports use for the absence types (FORMATS.md), not the app's codes.
+EXPORT_TYPES = {"sykt_barn": "sykt barn"}
+
+
+@dataclass(frozen=True)
+class Runs:
+    """How many times each figure is measured; medians (or the p95) are taken over them."""
+
+    starts: int
+    unit_lists: int
+    imports: int
+    opens: int
+    moves: int
+
+
+RUNS = {
+    # Small proves the benchmark works (CI runs it) and stays well under a minute.
+    "small": Runs(starts=1, unit_lists=3, imports=1, opens=1, moves=10),
+    "municipality": Runs(starts=5, unit_lists=7, imports=3, opens=5, moves=40),
+}
+
+
+@dataclass(frozen=True)
+class Metric:
+    value: float
+    floor: float | None
+    target: float
+    unit: str  # for the table only
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.floor is None or self.floor <= 0 else self.value / self.floor
+
+    @property
+    def ok(self) -> bool:
+        held = self.value if self.floor is None else self.ratio
+        return held is not None and held <= self.target
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "floor": self.floor,
+            "ratio": self.ratio,
+            "target": self.target,
+            "ok": self.ok,
+        }
+
+
+STARTED = time.perf_counter()
+
+
+def say(text: str) -> None:
+    print(f"bench [{time.perf_counter() - STARTED:5.1f} s]: {text}", file=sys.stderr, flush=True)
+
+
+def median_time(call: Callable[[], object], runs: int) -> float:
+    return statistics.median(timed(call) for _ in range(runs))
+
+
+def timed(call: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    call()
+    return time.perf_counter() - started
+
+
+def p95(values: list[float]) -> float:
+    """Nearest-rank 95th percentile."""
+    ordered = sorted(values)
+    return ordered[max(math.ceil(0.95 * len(ordered)) - 1, 0)]
+
+
+@contextmanager
+def private_home() -> Iterator[Path]:
+    """A temporary folder that is HOME (and the XDG folders) while the benchmark runs."""
+    saved = dict(os.environ)
+    with tempfile.TemporaryDirectory(prefix="naervaer-bench-") as folder:
+        root = Path(folder)
+        os.environ["HOME"] = str(root)
+        for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "NAERVAER_DB"):
+            os.environ.pop(variable, None)
+        try:
+            yield root
+        finally:
+            os.environ.clear()
+            os.environ.update(saved)
+
+
+# --- the data ---------------------------------------------------------------------------------
+
+
+def second_municipality(scale: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, list[str]]:
+    """Units, employments and spells of another municipality, keyed apart from the first."""
+    from storage.demo import generate
+
+    data = generate(scale, SECOND_SEED, TODAY)
+
+    def code(values: pd.Series) -> pd.Series:
+        return SECOND_CODE_PREFIX + values
+
+    def number(values: pd.Series) -> pd.Series:
+        return (values.astype(int) + SECOND_NUMBER_OFFSET).astype(str)
+
+    units = data.units.assign(code=code(data.units["code"]))
+    employments = data.employments.assign(
+        unit_code=code(data.employments["unit_code"]),
+        employee_number=number(data.employments["employee_number"]),
+    )
+    spells = data.spells.assign(
+        unit_code=code(data.spells["unit_code"]),
+        employee_number=number(data.spells["employee_number"]),
+    )
+    project = code(data.project_units["unit_code"]).tolist()
+    return units, employments, spells, project
+
+
+class Bench:
+    """The databases and files of one run, each made when first needed."""
+
+    def __init__(self, folder: Path, scale: str) -> None:
+        self.folder = folder
+        self.scale = scale
+        self.runs = RUNS[scale]
+
+    @cached_property
+    def db(self) -> Path:
+        from storage.db import open_database
+        from storage.demo import load_demo
+        from storage.reports import ensure_figures_current
+
+        path = self.folder / "naervaer.sqlite"
+        say(f"building the {self.scale} demo (seed {SEED}, as of {TODAY})")
+        engine = open_database(path)
+        load_demo(engine, scale=self.scale, seed=SEED, today=TODAY)
+        ensure_figures_current(engine, TODAY)
+        engine.dispose()
+        return path
+
+    @cached_property
+    def engine(self) -> Engine:
+        from storage.db import open_database
+
+        return open_database(self.db)
+
+    def close(self) -> None:
+        if "engine" in self.__dict__:  # only if it was made
+            self.engine.dispose()
+
+    @cached_property
+    def double_db(self) -> Path:
+        """The demo with a second municipality written beside it: twice the data."""
+        from sqlalchemy import update
+
+        from storage.db import open_database, transaction
+        from storage.demo import BASELINE_QUARTER, PROJECT_START
+        from storage.importer import Tables, write_tables
+        from storage.models import Unit
+        from storage.reports import ensure_figures_current
+
+        path = self.folder / "double.sqlite"
+        with closing(sqlite3.connect(self.db)) as source, closing(sqlite3.connect(path)) as target:
+            source.backup(target)
+        say("adding a second municipality for the 2× database")
+        units, employments, spells, project = second_municipality(self.scale)
+        engine = open_database(path)
+        with transaction(engine) as session:
+            write_tables(session, Tables(units=units, employments=employments, spells=spells))
+            session.execute(
+                update(Unit)
+                .where(Unit.code.in_(project))
+                .values(project_joined_on=PROJECT_START, baseline_quarter=BASELINE_QUARTER)
+            )
+        ensure_figures_current(engine, TODAY)
+        engine.dispose()
+        return path
+
+    @cached_property
+    def csv_files(self) -> list[Path]:
+        """The demo's three tables as an HR system exports them (Excel's Norwegian CSV)."""
+        from storage.demo import generate
+
+        data = generate(self.scale, SEED, TODAY)
+        spells = data.spells.assign(absence_type=data.spells["absence_type"].replace(EXPORT_TYPES))
+        folder = self.folder / "export"
+        folder.mkdir()
+        paths = []
+        for (name, headers), frame in zip(
+            CSV_FILES.items(), (data.units, data.employments, spells), strict=True
+        ):
+            path = folder / name
+            frame[list(headers)].rename(columns=headers).to_csv(
+                path,
+                sep=";",
+                decimal=",",
+                date_format="%d.%m.%Y",
+                index=False,
+                encoding="utf-8-sig",
+            )
+            paths.append(path)
+        return paths
+
+
+# --- the figures --------------------------------------------------------------------------------
+
+
+def run_probe(args: list[str]) -> str:
+    """Run probes.py in a process of its own; the last thing it prints."""
+    done = subprocess.run(
+        [sys.executable, str(PROBES), *args], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"probe {args[0]} failed:\n{done.stderr[-2000:]}")
+    return done.stdout.split()[-1]
+
+
+def process_time(args: list[str]) -> float:
+    """From starting a probe process to the clock reading it prints when ready.
+
+    perf_counter is the system's monotonic clock (Linux, macOS), the same in both processes.
+    """
+    started = time.perf_counter()
+    return float(run_probe(args)) - started
+
+
+def cold_start(bench: Bench) -> Metric:
+    say("cold start: the app's process until the unit list is shown, and a bare Textual app")
+    app_args = ["cold-start", str(bench.db), TODAY.isoformat()]
+    # One start before counting: the day's first start takes the daily backup.
+    process_time(app_args)
+    bare, app = [], []
+    for _ in range(bench.runs.starts):
+        bare.append(process_time(["bare"]))
+        app.append(process_time(app_args))
+    return Metric(statistics.median(app), statistics.median(bare), 2.5, "s")
+
+
+def spell_days_by_unit(connection: sqlite3.Connection) -> list[Any]:
+    return connection.execute(
+        "SELECT unit_id, SUM(julianday(COALESCE(to_date, ?)) - julianday(from_date) + 1) "
+        "FROM absence_spells GROUP BY unit_id",
+        (TODAY.isoformat(),),
+    ).fetchall()
+
+
+def unit_list_time(engine: Engine, runs: int) -> float:
+    from storage.reports import unit_list_with_activity
+
+    def load() -> None:
+        with engine.connect() as conn:
+            unit_list_with_activity(conn, TODAY)
+
+    load()  # the first call also imports what it needs
+    return median_time(load, runs)
+
+
+def unit_list(bench: Bench) -> Metric:
+    say("unit list: every unit's figures, and a raw GROUP BY over the spells")
+    connection = sqlite3.connect(bench.db)
+    try:
+        spell_days_by_unit(connection)
+        floor = median_time(lambda: spell_days_by_unit(connection), bench.runs.unit_lists)
+    finally:
+        connection.close()
+    value = unit_list_time(bench.engine, bench.runs.unit_lists)
+    return Metric(value, floor, 2.0, "s")
+
+
+def import_once(paths: list[Path], target: Path) -> float:
+    from storage.db import open_database
+    from storage.importer import import_files
+
+    engine = open_database(target)
+    try:
+        started = time.perf_counter()
+        report = import_files(engine, paths)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    if not report.ok:
+        raise RuntimeError(f"the demo's export was rejected: {report.errors[:3]}")
+    return seconds
+
+
+def bare_import_once(paths: list[Path], target: Path) -> float:
+    """pandas.read_csv of the files and executemany of their rows into tables without rules."""
+    import pandas as pd
+
+    started = time.perf_counter()
+    connection = sqlite3.connect(target)
+    try:
+        for number, path in enumerate(paths):
+            frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+            columns = ", ".join(f"c{i}" for i in range(len(frame.columns)))
+            marks = ", ".join("?" for _ in frame.columns)
+            connection.execute(f"CREATE TABLE t{number} ({columns})")
+            rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+            connection.executemany(f"INSERT INTO t{number} VALUES ({marks})", rows)
+        connection.commit()
+    finally:
+        connection.close()
+    return time.perf_counter() - started
+
+
+def import_(bench: Bench) -> Metric:
+    say("import: the three CSV exports into a new database, and read_csv + executemany")
+    paths = bench.csv_files
+    values, floors = [], []
+    for run in range(bench.runs.imports):
+        floors.append(bare_import_once(paths, bench.folder / f"bare-{run}.sqlite"))
+        values.append(import_once(paths, bench.folder / f"import-{run}.sqlite"))
+    return Metric(statistics.median(values), statistics.median(floors), 3.0, "s")
+
+
+async def press_time(pilot: Pilot[Any], key: str) -> float:
+    started = time.perf_counter()
+    await pilot.press(key)
+    await pilot.pause()
+    return time.perf_counter() - started
+
+
+@dataclass
+class ScreenTimes:
+    unit_id: int  # the largest unit, whose review was opened
+    opens: list[float]
+    moves: list[float]
+    unit_noops: list[float]  # on the unit list
+    review_noops: list[float]
+
+
+async def screen_times(bench: Bench) -> ScreenTimes:
+    """Opening the largest unit's review, moving through it, and no-op keys on both screens."""
+    from tui.app import NaervaerApp
+
+    runs = bench.runs
+    app = NaervaerApp(bench.db, today=TODAY)
+    opens, moves, unit_noops, review_noops = [], [], [], []
+    async with app.run_test(size=probes.SIZE) as pilot:
+        await probes.wait_until(pilot, lambda: probes.units_shown(app))
+        unit_id = probes.largest_unit(app)
+        await probes.settle(pilot)
+        for _ in range(runs.moves):
+            unit_noops.append(await press_time(pilot, NOOP_KEY))
+        # One more open than counted: the first also starts the session the others resume.
+        for run in range(runs.opens + 1):
+            probes.put_cursor_on(app, unit_id)
+            await probes.settle(pilot)
+            started = time.perf_counter()
+            await probes.open_review(pilot)
+            opens.append(time.perf_counter() - started)
+            if run < runs.opens:
+                await probes.back_to_units(pilot)
+        # Work the screens below left running would otherwise land on a few of the moves.
+        await probes.settle(pilot)
+        for _ in range(runs.moves):
+            review_noops.append(await press_time(pilot, NOOP_KEY))
+            moves.append(await press_time(pilot, "n"))
+    return ScreenTimes(unit_id, opens[1:], moves, unit_noops, review_noops)
+
+
+def unit_spells(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
+    return connection.execute(
+        "SELECT * FROM absence_spells WHERE employee_id IN "
+        "(SELECT employee_id FROM employments WHERE unit_id = ?)",
+        (unit_id,),
+    ).fetchall()
+
+
+def screens(bench: Bench) -> dict[str, Metric]:
+    say("screens: Enter on the largest unit to its review, and `n` through the review")
+    times = asyncio.run(screen_times(bench))
+    connection = sqlite3.connect(bench.db)
+    try:
+        unit_spells(connection, times.unit_id)
+        query = median_time(lambda: unit_spells(connection, times.unit_id), bench.runs.unit_lists)
+    finally:
+        connection.close()
+    return {
+        "open_unit": Metric(
+            statistics.median(times.opens), statistics.median(times.unit_noops) + query, 2.0, "s"
+        ),
+        "next_employee": Metric(p95(times.moves), p95(times.review_noops), 1.5, "s"),
+    }
+
+
+def peak_rss(bench: Bench) -> Metric:
+    say("peak memory: a process that opens the largest unit's review")
+    peak = int(run_probe(["peak-rss", str(bench.db), TODAY.isoformat()]))
+    return Metric(peak / 2**20, None, 250.0, "MB")
+
+
+def scaling(bench: Bench) -> Metric:
+    from storage.db import open_database
+
+    double = open_database(bench.double_db)
+    say("scaling: the unit list on twice the data")
+    try:
+        value = unit_list_time(double, bench.runs.unit_lists)
+    finally:
+        double.dispose()
+    return Metric(value, unit_list_time(bench.engine, bench.runs.unit_lists), 2.2, "s")
+
+
+def forecast_mae(bench: Bench) -> Metric:
+    from storage.forecast import backtest_demo
+
+    say("forecast: back-test of the prognosis against the naive seasonal forecast")
+    with bench.engine.connect() as conn:
+        errors = backtest_demo(conn, TODAY)
+    return Metric(errors["method_mae_pp"], errors["naive_mae_pp"], 1.0, "pp")
+
+
+METRICS: dict[str, Callable[[Bench], dict[str, Metric]]] = {
+    "cold_start": lambda bench: {"cold_start": cold_start(bench)},
+    "unit_list": lambda bench: {"unit_list": unit_list(bench)},
+    "import": lambda bench: {"import": import_(bench)},
+    "screens": screens,
+    "peak_rss": lambda bench: {"peak_rss": peak_rss(bench)},
+    "scaling": lambda bench: {"scaling": scaling(bench)},
+    "forecast_mae": lambda bench: {"forecast_mae": forecast_mae(bench)},
+}
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def number(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "–"
+    shown = f"{value * 1000:.1f} ms" if unit == "s" and value < 1 else f"{value:.3g} {unit}"
+    return shown.strip()
+
+
+def table(scale: str, metrics: dict[str, Metric]) -> str:
+    headers = ("metric", "value", "floor", "ratio", "target", "ok")
+    rows = [
+        (
+            name,
+            number(m.value, m.unit),
+            number(m.floor, m.unit),
+            number(m.ratio),
+            f"≤ {m.target:g}" + (f" {m.unit}" if m.floor is None else ""),
+            "yes" if m.ok else "NO",
+        )
+        for name, m in metrics.items()
+    ]
+    widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+    lines = [f"Nærvær benchmark, {scale} scale"]
+    for row in (headers, tuple("-" * w for w in widths), *rows):
+        cells = [
+            cell.ljust(w) if i == 0 else cell.rjust(w)
+            for i, (cell, w) in enumerate(zip(row, widths, strict=True))
+        ]
+        lines.append("  ".join(cells))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", choices=list(RUNS), default="municipality")
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=list(METRICS),
+        metavar="NAME",
+        help=f"measure only these ({', '.join(METRICS)}; screens: open_unit and next_employee)",
+    )
+    args = parser.parse_args(argv)
+    metrics: dict[str, Metric] = {}
+    with private_home() as folder:
+        bench = Bench(folder, args.scale)
+        for name in args.only or METRICS:
+            metrics.update(METRICS[name](bench))
+        bench.close()
+    if args.json:
+        document = {"scale": args.scale, "metrics": {k: m.as_json() for k, m in metrics.items()}}
+        json.dump(document, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(table(args.scale, metrics))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

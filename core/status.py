@@ -1,0 +1,126 @@
+"""Status before the status meeting: progress toward the goal per unit, and Σ totals of groups.
+
+Every figure is Σ lost / Σ possible over the units and quarters it covers, never an average of
+percentages. A total compares like with like: baseline and now are summed over the units that
+have both (likewise the last four quarters and the four before joining), so that a unit that has
+no comparable quarter yet neither lifts nor lowers the change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from core import fmt
+from core.periods import Quarter
+from core.reference import SECTOR_QUARTERLY, SELF_CERTIFIED_ALLOWANCE_PP, sector_yardstick
+from core.savings import unit_savings
+
+# Pairs of (lost, possible) workday sums a status row is computed from.
+PAIRS = {
+    "baseline": ("baseline_lost", "baseline_possible"),
+    "compare": ("compare_lost", "compare_possible"),
+    "last_four": ("last_four_lost", "last_four_possible"),
+    "before_four": ("before_four_lost", "before_four_possible"),
+    "forecast": ("forecast_lost", "forecast_possible"),
+}
+SUM_COLUMNS = (
+    *(name for pair in PAIRS.values() for name in pair),
+    "forecast_known_lost",
+    "year_possible",  # possible workdays over the last four quarters: the base of the savings
+    "open_measures",
+    "overdue_measures",
+)
+
+
+def _pct(lost: pd.Series, possible: pd.Series) -> pd.Series:
+    return (lost / possible.where(possible > 0) * 100.0).astype(float)
+
+
+def with_figures(sums: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
+    """A copy of the rows of sums with their percentages, changes and share of the goal reached.
+
+    `goal_share` is the reduction as a share of the goal: 1.0 = goal reached, negative = sick
+    leave went up.
+    """
+    out = sums.copy()
+    for name, (lost, possible) in PAIRS.items():
+        out[f"{name}_pct"] = _pct(out[lost], out[possible])
+    out["forecast_known_pct"] = _pct(out["forecast_known_lost"], out["forecast_possible"])
+    out["forecast_expected_pct"] = out["forecast_pct"] - out["forecast_known_pct"]
+    out["change_pp"] = out["compare_pct"] - out["baseline_pct"]
+    out["four_change_pp"] = out["last_four_pct"] - out["before_four_pct"]
+    out["goal_share"] = -out["change_pp"] / goal_pp
+    return out
+
+
+def _defined(frame: pd.DataFrame, *names: str) -> pd.Series:
+    mask = pd.Series(True, index=frame.index)
+    for name in names:
+        lost, possible = PAIRS[name]
+        mask &= (frame[possible] > 0) & np.isfinite(frame[lost])
+    return mask
+
+
+def total(sums: pd.DataFrame) -> dict[str, float]:
+    """One row of sums for a set of units (rows of SUM_COLUMNS), comparing like with like."""
+    row: dict[str, float] = {"units": float(len(sums))}
+    for first, second in (("baseline", "compare"), ("before_four", "last_four")):
+        both = _defined(sums, first, second)
+        # Without any unit that has both, the first alone is still worth showing.
+        first_rows = sums[both] if both.any() else sums[_defined(sums, first)]
+        for name, rows in ((first, first_rows), (second, sums[both])):
+            for column in PAIRS[name]:
+                row[column] = float(rows[column].sum())
+        if first == "baseline":
+            row["comparable_units"] = float(both.sum())
+            row["year_possible"] = float(sums.loc[both, "year_possible"].sum())
+    forecast = _defined(sums, "forecast")
+    for column in ("forecast_lost", "forecast_known_lost", "forecast_possible"):
+        row[column] = float(sums.loc[forecast, column].sum())
+    for column in ("open_measures", "overdue_measures"):
+        row[column] = float(sums[column].sum())
+    return row
+
+
+def savings_of(change_pp: float | None, possible_workdays: float, cost_per_day: float) -> float:
+    """Kroner saved by a change (a fall is positive): DOMAIN.md's one-unit formula."""
+    if change_pp is None or not np.isfinite(change_pp):
+        return float("nan")
+    return unit_savings(-change_pp, possible_workdays, cost_per_day)[1]
+
+
+# Where the sector line comes from, in a few words for a chart's border.
+SECTOR_SHORT = (
+    f"Sektor: SSB via KS, legemeldt + {fmt.number(SELF_CERTIFIED_ALLOWANCE_PP)} p.p. (anslag)"
+)
+
+
+@dataclass(frozen=True)
+class SectorLine:
+    """The sector's % per quarter for a chart, with its legend and source."""
+
+    values: list[float | None]
+    label: str
+    source: str
+
+
+def sector_line(quarters: Sequence[Quarter | str]) -> SectorLine:
+    """The published sector % (with self-certified absence added, like the app's own %).
+
+    Quarters after the last published one get the same quarter of the latest published year,
+    so that the yardstick reaches today's figures; the source says so.
+    """
+    last = max(Quarter.parse(key) for key in SECTOR_QUARTERLY)
+    asked = [Quarter.parse(str(q)) for q in quarters]
+    used = [q if q <= last else last.shift(-((last.q - q.q) % 4)) for q in asked]
+    yardstick = sector_yardstick(used, with_self_certified=True)
+    source = yardstick.source
+    if any(q > last for q in asked):
+        source += (
+            f" Etter {fmt.quarter_label(str(last))} vises samme kvartal i siste publiserte år."
+        )
+    return SectorLine(list(yardstick.values), yardstick.label, source)

@@ -1,0 +1,304 @@
+"""Statusoversikt: every unit's progress, prognosis and activity, with Σ totals, in few queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection
+
+from core.errors import InvalidInput
+from core.forecast import forecast_quarters
+from core.periods import Quarter, complete_quarters_before
+from core.settings import Settings
+from core.sickleave import Period, workday_figures
+from core.status import SUM_COLUMNS, sector_line, total, with_figures
+from storage.figures import monthly_figures
+from storage.forecast import forecast
+from storage.reports import groups, last_sessions, measure_counts, quarter_sums, same_season_after
+from storage.repository import load_employments
+from storage.settings import load_settings
+
+FORECAST_QUARTERS = 4
+NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kind", "grade"])
+
+
+@dataclass(frozen=True)
+class ProjectChart:
+    """The project's % per quarter, the prognosis beyond, the sector, the baseline and goal."""
+
+    quarters: list[str]  # complete quarters, then the forecast quarters
+    project: list[float | None]
+    forecast: list[float | None]  # starts at the last complete quarter, so that the lines meet
+    sector: list[float | None]
+    sector_label: str
+    sector_source: str
+    baseline_pct: float | None
+    goal_pct: float | None
+
+
+@dataclass(frozen=True)
+class StatusReport:
+    """Everything the status screen and the savings panel show."""
+
+    as_of: dt.date
+    settings: Settings
+    last_quarter: str
+    compare_quarter: str | None  # the municipality's: the baseline's season, latest complete
+    forecast_quarter: str
+    # One row per unit (project units and the others), figures as in core.status.with_figures,
+    # plus identity, the target group at joining and today, and the last session.
+    units: pd.DataFrame
+    # Rows keyed by `key`: group1, group2, group3 (project units by group at joining, those that
+    # occur), project, others (units outside the project) and municipality (every unit).
+    totals: pd.DataFrame
+    chart: ProjectChart
+
+    def project_units(self) -> pd.DataFrame:
+        return self.units[self.units["project"]]
+
+
+def _quarter_or_none(value: Any) -> Quarter | None:
+    return Quarter.parse(value) if isinstance(value, str) and value else None
+
+
+def _span(first: Quarter, last: Quarter) -> list[Quarter]:
+    count = (last.year - first.year) * 4 + last.q - first.q + 1
+    return [first.shift(i) for i in range(max(count, 0))]
+
+
+def _before_four(baseline: Quarter | None) -> list[Quarter]:
+    """The four quarters up to and including the baseline: the year before joining."""
+    return [baseline.shift(-i) for i in range(3, -1, -1)] if baseline else []
+
+
+class _QuarterTable:
+    """Lost and possible workdays per unit and quarter, from one read of the monthly figures."""
+
+    def __init__(self, monthly: pd.DataFrame, quarters: list[Quarter]) -> None:
+        sums = quarter_sums(monthly, quarters).set_index(["unit_id", "quarter"])
+        self.lost: dict[tuple[int, str], float] = sums["lost"].to_dict()
+        self.possible: dict[tuple[int, str], float] = sums["possible"].to_dict()
+
+    def sums(self, unit_id: int, quarters: list[Quarter]) -> tuple[float, float]:
+        """(lost, possible) over the quarters; (0, 0) when there are none."""
+        keys = [(unit_id, str(q)) for q in quarters]
+        return (
+            sum(self.lost.get(k, 0.0) for k in keys),
+            sum(self.possible.get(k, 0.0) for k in keys),
+        )
+
+    def pct(self, unit_ids: list[int], quarter: Quarter) -> float | None:
+        lost, possible = 0.0, 0.0
+        for unit_id in unit_ids:
+            lost += self.lost.get((unit_id, str(quarter)), 0.0)
+            possible += self.possible.get((unit_id, str(quarter)), 0.0)
+        return lost / possible * 100.0 if possible > 0 else None
+
+
+def _unit_sums(
+    table: _QuarterTable,
+    unit_id: int,
+    baseline: Quarter | None,
+    last: Quarter,
+    last_four: list[Quarter],
+) -> dict[str, float]:
+    compare = same_season_after(baseline, last) if baseline else None
+    row: dict[str, float] = {}
+    for name, quarters in (
+        ("baseline", [baseline] if baseline else []),
+        ("compare", [compare] if compare else []),
+        ("before_four", _before_four(baseline)),
+        ("last_four", last_four),
+    ):
+        row[f"{name}_lost"], row[f"{name}_possible"] = table.sums(unit_id, quarters)
+    row["year_possible"] = row["last_four_possible"]
+    return row
+
+
+def _forecasts(
+    conn: Connection, today: dt.date, targets: list[Quarter], units: pd.DataFrame
+) -> pd.DataFrame:
+    """The prognosis per unit and quarter (unit_id, quarter, pct, known_pct) and its base.
+
+    `possible` is the possible workdays of the employments known on `today`, of which the
+    prognosis is a % (core.forecast); so a group's prognosis is Σ (% × possible) / Σ possible,
+    Σ lost / Σ possible as every other total.
+    """
+    document = forecast(conn, today, None, len(targets))
+    rows = pd.DataFrame(
+        [
+            (unit["unit_id"], q["quarter"], q["pct"], q["known_pct"])
+            for unit in document["units"]
+            for q in unit["quarters"]
+        ],
+        columns=["code", "quarter", "pct", "known_pct"],
+    )
+    rows[["pct", "known_pct"]] = rows[["pct", "known_pct"]].astype(float)
+    rows["unit_id"] = rows["code"].map(units.set_index("code")["unit_id"]).astype("int64")
+    employments = load_employments(conn)
+    known = employments[employments["start"] <= pd.Timestamp(today)]
+    period = Period(targets[0].start, targets[-1].end, today)
+    monthly = workday_figures(known, NO_SPELLS, period, by_month=True)
+    possible = quarter_sums(monthly, targets)[["unit_id", "quarter", "possible"]]
+    possible = possible.astype({"unit_id": "int64", "possible": "float64"})
+    rows = rows.merge(possible, on=["unit_id", "quarter"], how="left")
+    rows["possible"] = rows["possible"].fillna(0.0)
+    defined = rows["pct"].notna() & (rows["possible"] > 0)
+    rows["lost"] = np.where(defined, rows["pct"] * rows["possible"] / 100.0, np.nan)
+    rows["known_lost"] = np.where(defined, rows["known_pct"] * rows["possible"] / 100.0, np.nan)
+    return rows
+
+
+def _joined_groups(conn: Connection, units: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Each project unit's target group on the day it joined, with the reason.
+
+    A unit that improved must stay in the group it joined from: counting it in a lower group
+    today would make the groups' progress look worse than it is.
+    """
+    rules = settings.group_rules()
+    parts = []
+    for joined in sorted(units["project_joined_on"].dropna().unique()):
+        at_joining = groups(conn, pd.Timestamp(joined).date(), rules)
+        wanted = units.loc[units["project_joined_on"] == joined, "unit_id"]
+        parts.append(at_joining[at_joining["unit_id"].isin(wanted)])
+    if not parts:
+        return pd.DataFrame(columns=["unit_id", "joined_group", "joined_reason"])
+    joined_frame = pd.concat(parts)[["unit_id", "target_group", "reason"]]
+    return joined_frame.rename(columns={"target_group": "joined_group", "reason": "joined_reason"})
+
+
+def _chart(
+    table: _QuarterTable,
+    units: pd.DataFrame,
+    history: list[Quarter],
+    forecasts: pd.DataFrame,
+    baseline_pct: float | None,
+    goal_pp: float,
+) -> ProjectChart:
+    project_ids = units.loc[units["project"], "unit_id"].astype(int).tolist()
+    project = [table.pct(project_ids, q) for q in history]
+    ahead = forecasts[forecasts["unit_id"].isin(project_ids) & forecasts["lost"].notna()]
+    summed = ahead.groupby("quarter")[["lost", "possible"]].sum()
+    targets = sorted(forecasts["quarter"].unique())
+    prognosis = [
+        summed.at[q, "lost"] / summed.at[q, "possible"] * 100.0
+        if q in summed.index and summed.at[q, "possible"] > 0
+        else None
+        for q in targets
+    ]
+    sector = sector_line([*history, *targets])
+    padding: list[float | None] = [None] * len(targets)
+    return ProjectChart(
+        quarters=[*(str(q) for q in history), *targets],
+        project=[*project, *padding],
+        forecast=[*([None] * (len(history) - 1)), project[-1], *prognosis],
+        sector=sector.values,
+        sector_label=sector.label,
+        sector_source=sector.source,
+        baseline_pct=baseline_pct,
+        goal_pct=None if baseline_pct is None else baseline_pct - goal_pp,
+    )
+
+
+def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
+    project = units[units["project"]]
+    rows = []
+    for group in (1, 2, 3):
+        members = project[project["joined_group"] == group]
+        if len(members):
+            rows.append({"key": f"group{group}", "label": f"Målgruppe {group}", **total(members)})
+    rows.append({"key": "project", "label": "Prosjektet", **total(project)})
+    rows.append(
+        {"key": "others", "label": "Øvrige enheter", **total(municipal[~municipal["project"]])}
+    )
+    rows.append({"key": "municipality", "label": "Kommunen", **total(municipal)})
+    return with_figures(pd.DataFrame(rows), goal_pp)
+
+
+def _optional(value: Any) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def load_status(conn: Connection, today: dt.date, settings: Settings | None = None) -> StatusReport:
+    """The status of every unit on `today`, with the totals and the project's chart.
+
+    Project units are measured from their own baseline quarter; the units outside the project
+    and the municipality as a whole from the settings' baseline quarter. InvalidInput (in
+    Norwegian) when there are no units at all.
+    """
+    settings = settings or load_settings(conn)
+    last = complete_quarters_before(today, 1)[0]
+    last_four = complete_quarters_before(today, 4)
+    municipal_baseline = settings.baseline
+    municipal_compare = same_season_after(municipal_baseline, last)
+
+    units = groups(conn, today, settings.group_rules())  # identity, headcount, group today
+    if units.empty:
+        raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
+    units["project"] = units["project_joined_on"].notna()
+    baselines = [
+        _quarter_or_none(q) if project else None
+        for q, project in zip(units["baseline_quarter"], units["project"], strict=True)
+    ]
+    first = min([last.shift(-7), *(q.shift(-3) for q in [*baselines, municipal_baseline] if q)])
+    table = _QuarterTable(monthly_figures(conn, first.start, last.end), _span(first, last))
+
+    unit_ids = units["unit_id"].astype(int).tolist()
+    sums = pd.DataFrame(
+        [
+            _unit_sums(table, u, b, last, last_four)
+            for u, b in zip(unit_ids, baselines, strict=True)
+        ],
+        index=units.index,
+    )
+    municipal = pd.DataFrame(
+        [_unit_sums(table, u, municipal_baseline, last, last_four) for u in unit_ids],
+        index=units.index,
+    )
+    forecasts = _forecasts(conn, today, forecast_quarters(today, FORECAST_QUARTERS), units)
+    next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
+    ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
+    counts = measure_counts(conn, today).reindex(unit_ids).fillna(0).astype(int)
+    for frame in (sums, municipal):
+        frame["forecast_lost"] = ahead["lost"].to_numpy()
+        frame["forecast_known_lost"] = ahead["known_lost"].to_numpy()
+        frame["forecast_possible"] = ahead["possible"].fillna(0.0).to_numpy()
+        frame["open_measures"] = counts["open_measures"].to_numpy()
+        frame["overdue_measures"] = counts["overdue_measures"].to_numpy()
+
+    units = pd.concat([units, sums[list(SUM_COLUMNS)]], axis=1)
+    units = units.merge(_joined_groups(conn, units, settings), on="unit_id", how="left")
+    units["compare_quarter"] = [
+        str(compare) if b and (compare := same_season_after(b, last)) else None for b in baselines
+    ]
+    sessions = last_sessions(conn)
+    units["last_session"] = [sessions.get(u) for u in unit_ids]
+    units["days_since_session"] = [
+        (today - held).days if isinstance(held, dt.date) else None for held in units["last_session"]
+    ]
+    units = with_figures(units, settings.goal_pp)
+    municipal["project"] = units["project"].to_numpy()
+    totals = _total_rows(units, municipal, settings.goal_pp)
+    project_total = totals.set_index("key").loc["project"]
+    chart = _chart(
+        table,
+        units,
+        history=_span(max(first, last.shift(-11)), last),
+        forecasts=forecasts,
+        baseline_pct=_optional(project_total["baseline_pct"]),
+        goal_pp=settings.goal_pp,
+    )
+    return StatusReport(
+        as_of=today,
+        settings=settings,
+        last_quarter=str(last),
+        compare_quarter=str(municipal_compare) if municipal_compare else None,
+        forecast_quarter=str(forecasts["quarter"].min()),
+        units=units,
+        totals=totals,
+        chart=chart,
+    )

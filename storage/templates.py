@@ -1,0 +1,122 @@
+"""Import templates for the HR department: the three tables as CSV and as one workbook."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
+from storage.importing.mapping import EXAMPLE, EXAMPLE_NAME
+
+WORKBOOK_NAME = "naervaer-mal.xlsx"
+DATE_FORMAT = "dd.mm.yyyy"
+DATE_FIELDS = frozenset({"start_date", "end_date", "from_date", "to_date"})
+CODE_FIELDS = frozenset({"code", "unit_code", "employee_number"})
+
+# One fictional row per table, in the columns' order; dates and numbers as values, so that the
+# workbook gets real date and number cells and the CSV files the Norwegian way of writing them.
+EXAMPLES: dict[str, tuple[object, ...]] = {
+    UNITS.kind: ("9001", "Eksempelvik bo- og omsorgssenter", "Helse og velferd", "Kari Eksempel"),
+    EMPLOYMENTS.kind: (
+        "900001",
+        "Ola Eksempel",
+        "9001",
+        62.5,
+        dt.date(2024, 1, 1),
+        None,
+        "Helsefagarbeider",
+    ),
+    SPELLS.kind: ("900001", "9001", dt.date(2025, 2, 3), dt.date(2025, 2, 5), "egenmelding", None),
+}
+
+# What each column holds, as a comment on its header cell in the workbook.
+HINTS: dict[str, str] = {
+    "enhet_id": "Påkrevd. Enhetens kode i HR-systemet.",
+    "enhet": "Påkrevd. Enhetens navn.",
+    "tjenesteområde": "Valgfri, f.eks. Helse og velferd.",
+    "leder": "Valgfri. Lederens navn.",
+    "ansattnr": "Påkrevd. Ansattnummeret i HR-systemet.",
+    "navn": "Valgfri. Fullt navn (personopplysning).",
+    "stillingsprosent": "Påkrevd. Prosent over 0 og høyst 100, f.eks. 80 eller 62,5.",
+    "startdato": "Påkrevd. Første dag i dette arbeidsforholdet (dd.mm.åååå).",
+    "sluttdato": "Valgfri. Siste dag; tom = fortsatt ansatt.",
+    "stilling": "Valgfri, f.eks. Helsefagarbeider.",
+    "fra_dato": "Påkrevd. Første fraværsdag (dd.mm.åååå).",
+    "til_dato": "Valgfri. Siste fraværsdag; tom = pågår.",
+    "fraværstype": "Påkrevd: egenmelding, sykmelding, sykt barn eller annet.",
+    "grad": "Valgfri. Sykmeldingsgrad 1–100; tom = 100.",
+}
+
+
+def csv_name(spec: TableSpec) -> str:
+    return f"{spec.kind}.csv"
+
+
+def template_names() -> list[str]:
+    """The files `write_templates` writes, in order."""
+    return [*(csv_name(spec) for spec in SPECS), WORKBOOK_NAME, EXAMPLE_NAME]
+
+
+def _written(value: object) -> str:
+    """A value as Excel in Norwegian writes it to CSV: 62,5 and 03.02.2025."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    if isinstance(value, float):
+        return f"{value:g}".replace(".", ",")
+    return str(value)
+
+
+def _csv(spec: TableSpec) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([column.header for column in spec.columns])
+    writer.writerow([_written(value) for value in EXAMPLES[spec.kind]])
+    # With the BOM, Excel opens the file as UTF-8 and æøå survive.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _workbook() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for spec in SPECS:
+        sheet = book.create_sheet(spec.kind)
+        sheet.append([column.header for column in spec.columns])
+        sheet.append(list(EXAMPLES[spec.kind]))
+        for header, example, column in zip(sheet[1], sheet[2], spec.columns, strict=True):
+            header.font = Font(bold=True)
+            header.comment = Comment(HINTS[column.header], "Nærvær")
+            dimension = sheet.column_dimensions[header.column_letter]
+            dimension.width = max(14, len(column.header) + 4)
+            # The formats go on the whole column, for the rows HR adds below the example.
+            if column.name in DATE_FIELDS:
+                dimension.number_format = example.number_format = DATE_FORMAT
+            elif column.name in CODE_FIELDS:
+                # As text, so that Excel keeps the leading zeros (0042) some HR systems use.
+                dimension.number_format = example.number_format = "@"
+        sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def write_templates(folder: Path, overwrite: bool = False) -> list[Path]:
+    """Write the templates and the example column mapping into `folder` (made if missing).
+
+    Raises FileExistsError naming the files already there, unless `overwrite`.
+    """
+    paths = [folder / name for name in template_names()]
+    if not overwrite and (taken := [path for path in paths if path.exists()]):
+        raise FileExistsError(", ".join(path.name for path in taken))
+    contents = [*(_csv(spec) for spec in SPECS), _workbook(), EXAMPLE.encode("utf-8")]
+    folder.mkdir(parents=True, exist_ok=True)
+    for path, content in zip(paths, contents, strict=True):
+        path.write_bytes(content)
+    return paths

@@ -1,0 +1,70 @@
+"""Exporting from the app: the summary (Markdown or PDF) and the unit report, masked as shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import load_workbook
+from sqlalchemy import Engine
+from textual.widgets import Input, OptionList
+
+from storage import sessions
+from tests.conftest import Builder
+from tests.tui.conftest import SURNAMES, TODAY, UNIT, db_path, settle
+from tui.app import NaervaerApp
+from tui.screens.export import ExportDialog
+from tui.screens.summary import SummaryScreen
+from tui.screens.unit import UnitScreen
+
+
+async def test_summary_exports_pdf_and_markdown_to_the_documents_folder(
+    unit: Builder, engine: Engine
+) -> None:
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    sessions.add_measure(
+        engine, UNIT, "enkeltsak", "Samtale med Kari Nordmann", session_id=session_id, employee_id=1
+    )
+    documents = Path.home() / "Documents"
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(SummaryScreen(session_id, UNIT))
+        await settle(app, pilot)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert dialog.query_one(Input).value == str(documents)
+        await pilot.press("enter")  # PDF, the first choice
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        pdf = documents / "Oppsummering_Lia_sykehjem_2026-11-24.pdf"
+        assert pdf.read_bytes().startswith(b"%PDF-")
+
+        await pilot.press("ctrl+r", "down", "enter")
+        await settle(app, pilot)
+        text = (documents / "Oppsummering_Lia_sykehjem_2026-11-24.md").read_text(encoding="utf-8")
+    assert "ansatt 100001: Samtale med ansatt 100001" in text
+    assert not [name for name in SURNAMES if name in text]
+
+
+async def test_unit_report_goes_to_the_folder_chosen(
+    unit: Builder, engine: Engine, tmp_path: Path
+) -> None:
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(UnitScreen(UNIT))
+        await settle(app, pilot)
+        await pilot.press("m", "r")  # names shown, then the report
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        dialog.query_one(Input).value = str(tmp_path / "rapporter")
+        dialog.query_one(OptionList).focus()
+        await pilot.press("down", "enter")  # Excel
+        await settle(app, pilot)
+    workbook = load_workbook(
+        tmp_path / "rapporter" / "Enhetsrapport_E1_Lia_sykehjem_2026-11-24.xlsx"
+    )
+    assert workbook.sheetnames == ["Nøkkeltall", "Kvartaler", "Måneder", "Tiltak"]

@@ -1,0 +1,46 @@
+"""SVG snapshot of the status screen at 120×40, on the screens' small unit, today fixed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, update
+
+from storage import sessions
+from storage.db import transaction
+from storage.models import Unit
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, db_path, settle
+from tui.app import NaervaerApp
+from tui.screens.status import StatusScreen
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def project(unit: Builder, engine: Engine) -> Engine:
+    """Both units of the `unit` fixture in the project since 1 October 2025, with a measure.
+
+    Berg skole's one employee was 20 % sick (graded) for the two years before: target group 1.
+    """
+    unit.spell(9, dt.date(2023, 10, 1), dt.date(2025, 9, 30), grade=20.0).refresh(TODAY)
+    with transaction(engine) as session:
+        session.execute(
+            update(Unit).values(project_joined_on=dt.date(2025, 10, 1), baseline_quarter="2025Q3")
+        )
+    sessions.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
+                         due_date=TODAY.replace(month=10))  # fmt: skip
+    return engine
+
+
+def test_status(snap_compare: Any, project: Engine) -> None:
+    app = NaervaerApp(db_path(project), today=TODAY)
+
+    async def run_before(pilot: Any) -> None:
+        await settle(app, pilot)
+        await app.push_screen(StatusScreen())
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,231 @@
+"""Besparelse: the seed's savings formula, its assumptions editable, from the measured change."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from core import fmt
+from core.errors import InvalidInput
+from core.savings import savings_estimate
+from core.settings import FIELD, Settings
+from core.status import savings_of
+from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+from tui.screens.settings import SettingInput, save_text
+
+ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
+
+
+def _num(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
+
+
+def municipality_text(report: Any, settings: Settings) -> Text:
+    """The seed's slide: årsverk, saved årsverk, cost per day and per årsverk, the savings."""
+    total = report.totals.set_index("key").loc["municipality"]
+    change = _num(total["change_pp"])
+    compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
+    text = Text(f"Kommunen, {fmt.quarter_label(settings.baseline_quarter)} → {compare}\n")
+    text.stylize("bold")
+    if change is None:
+        text.append("Ingen sammenlignbar periode ennå.")
+        return text
+    result = savings_estimate(
+        -change, settings.fte, settings.cost_per_day, settings.workdays_per_year
+    )
+    lines = [
+        ("Reduksjon", f"{fmt.number(result.reduction_pp, 2)} prosentpoeng"),
+        ("Årsverk i kommunen", fmt.number(result.fte, 0)),
+        ("Spart arbeidstid", f"{fmt.number(result.saved_fte, 2)} årsverk"),
+        ("Kostnad per fraværsdag", fmt.kroner(result.cost_per_day)),
+        ("", f"kilde: {settings.cost_source}"),
+        ("Arbeidsdager per år", fmt.number(result.workdays, 0)),
+        ("Kostnad per årsverk i fravær", fmt.kroner(result.cost_per_fte)),
+    ]
+    for label, value in lines:
+        text.append(f"  {label + ':' if label else '':<30}{value}\n")
+    text.append(f"  {'Anslått besparelse:':<30}", style="bold")
+    text.append(
+        fmt.kroner(result.savings_nok), style="bold green" if result.savings_nok > 0 else "bold"
+    )
+    return text
+
+
+def savings_rows(report: Any, settings: Settings) -> list[tuple[bool, tuple[str, ...]]]:
+    """Project, target groups, others, then every project unit: the one-unit formula.
+
+    Saved days = reduction / 100 × possible workdays over the last four quarters, times the
+    cost per day; a total uses its own Σ change, so it is not the sum of its units' rows.
+    Each row: (is a total, cells).
+    """
+    rows: list[tuple[bool, tuple[str, ...]]] = []
+    totals = report.totals.set_index("key")
+    for key in [k for k in totals.index if k != "municipality"]:
+        total = totals.loc[key]
+        label = f"{total['label']} ({int(total['units'])})"
+        rows.append((True, (label, *_figures(total, settings))))
+    units = report.units[report.units["project"]].sort_values("name")
+    for _, unit in units.iterrows():
+        name = unit["name"] if len(unit["name"]) <= 35 else unit["name"][:34] + "…"
+        rows.append((False, (f"  {name}", *_figures(unit, settings))))
+    return rows
+
+
+def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
+    change = _num(row["change_pp"])
+    possible = float(row["year_possible"])
+    saved = savings_of(change, possible, settings.cost_per_day)
+    saved_days = None if change is None else -change * possible / 100
+    return (
+        fmt.points(change),
+        fmt.number(possible, 0),
+        fmt.number(saved_days),
+        fmt.kroner(_num(saved)),
+    )
+
+
+class SavingsScreen(ReportsWorkerErrors, Screen[None]):
+    """The savings for the municipality, the project, each target group and each unit."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Tilbake", id="savings_back"),
+    ]
+
+    def __init__(self, report: Any = None) -> None:
+        super().__init__(id="savings")
+        self.report = report
+        self.settings: Settings | None = None if report is None else report.settings
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="savings-top"):
+            with Vertical(id="savings-assumptions"):
+                for key in ASSUMPTIONS:
+                    field = FIELD[key]
+                    with Horizontal(classes="setting-row"):
+                        yield Label(field.label, classes="setting-label")
+                        yield SettingInput(key, self.save, compact=True, id=f"setting-{key}")
+                        yield Label(field.unit, classes="setting-unit")
+                    yield Static("", id=f"help-{key}", classes="setting-help", markup=False)
+            yield Static("Laster …", id="savings-municipality")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="savings-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Besparelse"
+        self.query_one("#savings-assumptions").border_title = "Forutsetninger (lagres)"
+        slide = self.query_one("#savings-municipality")
+        slide.border_title = "Som på lysbildet"
+        slide.border_subtitle = "full presisjon, som «naervaer savings»"
+        table = self.query_one(DataTable)
+        for header, width in (
+            ("Enhet / gruppe", 38),
+            ("Endring", 9),
+            ("Mulige dagsverk", 15),
+            ("Sparte dagsverk", 15),
+            ("Besparelse", 16),
+        ):
+            table.add_column(header, width=width)
+        table.border_title = (
+            "Prosjektet, målgruppene og enhetene: reduksjon / 100 × mulige dagsverk siste fire "
+            "kvartaler × kostnad per dag"
+        )
+        if self.report is None:
+            self.load()
+        else:
+            self.show_report()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="savings")
+    def load(self) -> None:
+        from storage.status import load_status
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            self.post_message(Loaded("savings", load_status(conn, app.today)))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what == "savings":
+            self.report = message.data
+            self.settings = self.report.settings
+            self.show_report()
+        elif message.what == "setting-saved":
+            _key, self.settings = message.data
+        elif message.what == "setting-rejected":
+            key, text = message.data
+            self.show_help(key, text)
+
+    def show_report(self) -> None:
+        assert self.settings is not None
+        for key in ASSUMPTIONS:
+            editor = self.query_one(f"#setting-{key}", SettingInput)
+            editor.show_default(FIELD[key].text(getattr(self.settings, key)))
+            self.show_help(key, None)
+        self.show_figures(self.settings)
+
+    def show_figures(self, settings: Settings) -> None:
+        if self.report is None:
+            return
+        self.query_one("#savings-municipality", Static).update(
+            municipality_text(self.report, settings)
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        for is_total, cells in savings_rows(self.report, settings):
+            style = "bold" if is_total else ""
+            table.add_row(
+                *(
+                    Text(cell, justify="left" if i == 0 else "right", style=style)
+                    for i, cell in enumerate(cells)
+                )
+            )
+
+    def show_help(self, key: str, error: str | None) -> None:
+        line = self.query_one(f"#help-{key}", Static)
+        if error is None and self.settings is not None:
+            field = FIELD[key]
+            if key == "cost_per_day":
+                line.update(
+                    f"standard: {fmt.kroner(field.default)} · i bruk: "
+                    f"{self.settings.cost_source}\n{field.help}"
+                )
+            else:
+                line.update(f"standard: {field.show(field.default)}")
+        else:
+            line.update(error or "")
+        line.set_class(error is not None, "-error")
+
+    @on(SettingInput.Changed)
+    def typed(self, event: SettingInput.Changed) -> None:
+        """Recompute at once with what is typed; the field saves itself shortly after."""
+        if not isinstance(event.input, SettingInput) or self.settings is None:
+            return
+        key = event.input.key
+        try:
+            trial = self.settings.with_value(key, FIELD[key].parse(event.value))
+        except InvalidInput as error:
+            self.show_help(key, str(error))
+            return
+        self.settings = trial
+        self.show_help(key, None)
+        self.show_figures(trial)
+
+    def save(self, key: str, text: str) -> None:
+        save_text(self, key, text)
+
+    async def action_back(self) -> None:
+        """Save what is typed first, so that the status screen reloads with it."""
+        for editor in self.query(SettingInput):
+            editor.flush()
+        await self.app.workers.wait_for_complete(
+            [w for w in self.app.workers if w.group == "autosave"]
+        )
+        self.app.pop_screen()

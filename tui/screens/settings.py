@@ -1,0 +1,246 @@
+"""Innstillinger: thresholds and assumptions with the default beside each; edits save themselves."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Header, Label, Select, Static
+
+from core.errors import InvalidInput
+from core.settings import FIELD, SELF_CERT_RULES, SETTING_FIELDS, Settings
+from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+from tui.widgets.autosave import AutosaveInput
+
+CHOICE_KEYS = {"self_cert_rule"}
+
+
+class SettingInput(AutosaveInput):
+    """A setting's field: saves only what parses; can show the default without storing it."""
+
+    def flush(self) -> None:
+        try:
+            FIELD[self.key].parse(str(self.value))
+        except InvalidInput:
+            return  # the message is already under the field; nothing to store
+        super().flush()
+
+    def show_default(self, text: str) -> None:
+        """Show the default after a reset, which removed the stored value: nothing to save."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._saved = text
+        self.value = text
+
+
+def save_text(screen: Widget, key: str, text: str) -> None:
+    """Parse and store one setting; tells `screen` how it went. Runs in the autosave worker."""
+    from storage.settings import save_setting
+
+    app: Any = screen.app
+    try:
+        settings = save_setting(app.engine, key, FIELD[key].parse(text))
+    except InvalidInput as error:
+        screen.post_message(Loaded("setting-rejected", (key, str(error))))
+        return
+    screen.post_message(Loaded("setting-saved", (key, settings)))
+
+
+def help_text(key: str, settings: Settings | None, value: Any = None) -> str:
+    """The line under a field: what it does, and for some the figure in use."""
+    field = FIELD[key]
+    if key == "cost_per_day" and value is not None:
+        source = settings.with_value(key, value).cost_source if settings else ""
+        return f"Kilde for tallet i bruk: {source}. {field.help}"
+    if key == "self_cert_rule" and value in SELF_CERT_RULES:
+        return f"{SELF_CERT_RULES[value]}. {field.help}"
+    return field.help
+
+
+class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
+    """Every setting DOMAIN.md calls a default. Dismisses with True if anything was changed."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+r", "reset", "Tilbakestill feltet", key_display="Ctrl+R", id="reset"),
+        Binding("escape", "close", "Ferdig", id="settings_close"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="settings")
+        self.settings: Settings | None = None
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings-body"):
+            yield Static("Laster innstillingene …", id="settings-loading")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Innstillinger"
+        body = self.query_one("#settings-body")
+        body.border_title = "Lagres mens du skriver · Esc: ferdig"
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
+    def load(self) -> None:
+        from storage.settings import load_settings
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            self.post_message(Loaded("settings", load_settings(conn)))
+
+    @on(Loaded)
+    async def loaded(self, message: Loaded) -> None:
+        if message.what == "settings":
+            self.settings = message.data
+            await self.show_fields(message.data)
+        elif message.what == "setting-saved":
+            key, self.settings = message.data
+            self.set_message(key, None)
+        elif message.what == "setting-rejected":
+            key, text = message.data
+            self.set_message(key, text)
+
+    async def show_fields(self, settings: Settings) -> None:
+        body = self.query_one("#settings-body")
+        await body.remove_children()
+        rows: list[Widget] = []
+        for field in SETTING_FIELDS:
+            value = getattr(settings, field.key)
+            editor: Widget
+            if field.key in CHOICE_KEYS:
+                editor = Select(
+                    [(key, key) for key in SELF_CERT_RULES],
+                    value=value,
+                    allow_blank=False,
+                    compact=True,
+                    id=f"setting-{field.key}",
+                )
+            else:
+                editor = SettingInput(
+                    field.key,
+                    self.save,
+                    value=field.text(value),
+                    compact=True,
+                    id=f"setting-{field.key}",
+                )
+            rows.append(
+                Horizontal(
+                    Label(field.label, classes="setting-label"),
+                    editor,
+                    Label(field.unit, classes="setting-unit"),
+                    Label(f"standard: {field.show(field.default)}", classes="setting-default"),
+                    Button(
+                        "Tilbakestill",
+                        compact=True,
+                        id=f"reset-{field.key}",
+                        classes="setting-reset",
+                    ),
+                    classes="setting-row",
+                )
+            )
+            rows.append(
+                Static(
+                    help_text(field.key, settings, value),
+                    id=f"help-{field.key}",
+                    classes="setting-help",
+                    markup=False,
+                )
+            )
+        await body.mount_all(rows)
+        self.query_one(f"#setting-{SETTING_FIELDS[0].key}").focus()
+
+    def save(self, key: str, text: str) -> None:
+        save_text(self, key, text)
+
+    def set_message(self, key: str, error: str | None, value: Any = None) -> None:
+        """Show the error under the field, or its help text again when it is put right."""
+        helper = self.query(f"#help-{key}")
+        if not helper:
+            return
+        if value is None and self.settings is not None:
+            value = getattr(self.settings, key)
+        line = helper.first(Static)
+        line.update(error or help_text(key, self.settings, value))
+        line.set_class(error is not None, "-error")
+
+    @on(SettingInput.Changed)
+    def typed(self, event: SettingInput.Changed) -> None:
+        """Check as the user types, so that the message is there before the save is tried."""
+        if not isinstance(event.input, SettingInput):
+            return
+        key = event.input.key
+        try:
+            value = FIELD[key].parse(event.value)
+            if self.settings is not None:
+                self.settings.with_value(key, value)
+        except InvalidInput as error:
+            self.set_message(key, str(error))
+            return
+        self.set_message(key, None, value)
+        # Filling the fields posts changes too; only a value unlike the stored one counts.
+        if self.settings is not None and value != getattr(self.settings, key):
+            self.changed = True
+
+    @on(Select.Changed)
+    def chosen(self, event: Select.Changed) -> None:
+        key = str(event.select.id).removeprefix("setting-")
+        if self.settings is None or event.value == getattr(self.settings, key):
+            return
+        self.changed = True
+        self.set_message(key, None, event.value)
+        self.store_choice(key, str(event.value))
+
+    @work(thread=True, exit_on_error=False, group="autosave")
+    def store_choice(self, key: str, value: str) -> None:
+        save_text(self, key, value)
+
+    @on(Button.Pressed, ".setting-reset")
+    def reset_pressed(self, event: Button.Pressed) -> None:
+        self.reset(str(event.button.id).removeprefix("reset-"))
+
+    def action_reset(self) -> None:
+        focused = self.focused
+        if focused is None or not str(focused.id or "").startswith(("setting-", "reset-")):
+            self.notify("Gå til en innstilling først.", timeout=3)
+            return
+        self.reset(str(focused.id).split("-", 1)[1])
+
+    def reset(self, key: str) -> None:
+        field = FIELD[key]
+        self.changed = True
+        editor = self.query_one(f"#setting-{key}")
+        if isinstance(editor, SettingInput):
+            editor.show_default(field.text(field.default))
+        elif isinstance(editor, Select):
+            editor.value = field.default
+        self.reset_stored(key)
+
+    @work(thread=True, exit_on_error=False, group="autosave")
+    def reset_stored(self, key: str) -> None:
+        from storage.settings import reset_setting
+
+        app: Any = self.app
+        try:
+            settings = reset_setting(app.engine, key)
+        except InvalidInput as error:
+            self.post_message(Loaded("setting-rejected", (key, str(error))))
+            return
+        self.post_message(Loaded("setting-saved", (key, settings)))
+
+    async def action_close(self) -> None:
+        """Save what is typed and wait for it, so that whoever reloads sees the new settings."""
+        for editor in self.query(SettingInput):
+            editor.flush()
+        await self.app.workers.wait_for_complete(
+            [w for w in self.app.workers if w.group == "autosave"]
+        )
+        self.dismiss(self.changed)

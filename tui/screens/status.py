@@ -1,0 +1,520 @@
+"""Statusoversikt: the project units by target group, progress toward the goal, Σ totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from core import fmt
+from core.errors import InvalidInput
+from core.savings import savings_estimate
+from core.status import SECTOR_SHORT
+from tui.messages import Loaded
+from tui.screens.base import ReportsWorkerErrors
+from tui.widgets.charts import Chart, ChartData
+
+ALL = "alle"
+GROUP_CHOICES = [
+    ("Alle målgrupper", ALL),
+    ("Målgruppe 1", "1"),
+    ("Målgruppe 2", "2"),
+    ("Målgruppe 3", "3"),
+]
+BAR_WIDTH = 10
+EIGHTHS = " ▏▎▍▌▋▊▉"
+NAME_WIDTH = 21
+
+
+def _num(value: Any) -> float | None:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return float(value)
+
+
+def progress_bar(share: float | None, width: int = BAR_WIDTH) -> Text:
+    """The share of the goal reached as a bar: full at the goal, empty when sick leave rose."""
+    if share is None:
+        return Text(fmt.MISSING, justify="center")
+    eighths = round(min(max(share, 0.0), 1.0) * width * 8)
+    full, part = divmod(eighths, 8)
+    filled = "█" * full + (EIGHTHS[part] if part else "")
+    style = "green" if share >= 1.0 else "yellow" if share > 0 else "red"
+    bar = Text(filled, style=style)
+    bar.append("░" * (width - len(filled)), style="red" if share <= 0 else "dim")
+    return bar
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _measures(row: dict[str, Any]) -> str:
+    return f"{int(row['open_measures'])}/{int(row['overdue_measures'])}"
+
+
+def _days(row: dict[str, Any]) -> str:
+    if not row["unit"]:
+        return ""
+    days = _num(row["days_since_session"])
+    return fmt.MISSING if days is None else f"{int(days)} d"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    width: int
+    show: Callable[[dict[str, Any]], str | Text]
+    sort: Callable[[dict[str, Any]], Any] | None = None  # default: the row's value, None last
+
+
+def _pct_column(key: str, header: str, width: int = 6) -> Column:
+    return Column(key, header, width, lambda r: fmt.percent(_num(r[key])))
+
+
+COLUMNS = [
+    Column(
+        "name",
+        "Enhet",
+        NAME_WIDTH,
+        lambda r: _shorten(r["label"], NAME_WIDTH),
+        lambda r: r["label"].casefold(),
+    ),
+    Column("joined_group", "Mgr", 3, lambda r: str(int(r["joined_group"])) if r["unit"] else ""),
+    _pct_column("baseline_pct", "Nullp."),
+    _pct_column("compare_pct", "Nå"),
+    Column("change_pp", "Endring", 10, lambda r: fmt.points(_num(r["change_pp"]))),
+    Column("goal_share", "Mot mål", BAR_WIDTH, lambda r: progress_bar(_num(r["goal_share"]))),
+    _pct_column("last_four_pct", "Siste 4", 7),
+    _pct_column("before_four_pct", "4 før"),
+    _pct_column("forecast_pct", "Progn."),
+    _pct_column("forecast_known_pct", "Kjent"),
+    Column(
+        "open_measures",
+        "Tiltak",
+        6,
+        _measures,
+        lambda r: (r["overdue_measures"], r["open_measures"]),
+    ),
+    Column("days_since_session", "Møte", 5, _days),
+]
+COLUMN = {column.key: column for column in COLUMNS}
+
+
+def _sort_value(key: str, row: dict[str, Any]) -> Any:
+    column = COLUMN[key]
+    if column.sort is not None:
+        return column.sort(row)
+    value = _num(row[key])
+    return (value is None, value if value is not None else 0)
+
+
+def _cell(column: Column, row: dict[str, Any]) -> Text:
+    value = column.show(row)
+    text = value if isinstance(value, Text) else Text(value)
+    text.justify = "left" if column.key == "name" else "right"
+    if not row["unit"]:
+        text.stylize("bold")
+    return text
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    records: list[dict[str, Any]] = (
+        frame.astype(object).where(frame.notna(), None).to_dict("records")
+    )
+    return records
+
+
+def _chart_label(quarter: str) -> str:
+    """`3.kv 24`: short enough for the chart's ticks."""
+    return f"{quarter[-1]}.kv {quarter[2:4]}"
+
+
+def chart_data(chart: Any) -> ChartData:
+    # The municipality's line is left to the summary: a fourth line and its legend entry
+    # would cover the goal's label on a chart this small.
+    lines = {} if chart.goal_pct is None else {"mål": chart.goal_pct}
+    labels = [_chart_label(q) for q in chart.quarters]
+    # No label on the last point: it would stick out of the plot, and plotext then shifts its
+    # neighbours differently from run to run.
+    labels[-1] = ""
+    return ChartData(
+        title="Prosjektet per kvartal (%)",
+        labels=labels,
+        series={
+            "Prosjektet": chart.project,
+            "Prognose": chart.forecast,
+            "Sektor (anslag)": chart.sector,
+        },
+        lines=lines,
+    )
+
+
+def summary_text(report: Any) -> Text:
+    """The headline like the seed's results slide: baseline, change, groups, prognosis, savings."""
+    totals = {row["key"]: row for row in _records(report.totals)}
+    settings = report.settings
+    project = totals["project"]
+    project_units = report.units[report.units["project"]]
+    baselines = sorted(set(project_units["baseline_quarter"].dropna()))
+    compares = sorted(set(project_units["compare_quarter"].dropna()))
+    text = Text()
+
+    def line(head: str, rest: str) -> None:
+        text.append(head, style="bold")
+        text.append(f" {rest}\n")
+
+    line(
+        f"Nullpunkt {', '.join(fmt.quarter_label(q) for q in baselines) or '–'}:",
+        f"{fmt.percent(_num(project['baseline_pct']))} · mål {fmt.points(-settings.goal_pp)}",
+    )
+    share = _num(project["goal_share"])
+    reached = "" if share is None or share <= 0 else f" · {fmt.number(share * 100, 0)} % av målet"
+    now = ", ".join(fmt.quarter_label(q) for q in compares) or "ingen sammenlignbar periode"
+    line(
+        f"{now}:",
+        f"{fmt.percent(_num(project['compare_pct']))} · "
+        f"{fmt.points(_num(project['change_pp']))}{reached}",
+    )
+    groups = [
+        f"{'mgr. ' + key[-1] if key.startswith('group') else 'øvrige'} "
+        f"{fmt.points(_num(row['change_pp']))}"
+        for key, row in totals.items()
+        if key.startswith("group") or key == "others"
+    ]
+    text.append(" · ".join(groups) + "\n")
+    municipality = _num(totals["municipality"]["change_pp"])
+    compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
+    line(
+        "Kommunen",
+        f"{fmt.quarter_label(settings.baseline_quarter)} → {compare}: {fmt.points(municipality)}",
+    )
+    line(
+        f"Prognose {fmt.quarter_label(report.forecast_quarter)}:",
+        f"{fmt.percent(_num(project['forecast_pct']))} (kjent "
+        f"{fmt.number(_num(project['forecast_known_pct']))} + forv. "
+        f"{fmt.number(_num(project['forecast_expected_pct']))})",
+    )
+    if municipality is not None:
+        saved = savings_estimate(
+            -municipality, settings.fte, settings.cost_per_day, settings.workdays_per_year
+        )
+        line("Besparelse, kommunen:", f"{fmt.kroner(saved.savings_nok)} (b: detaljer)")
+    text.append(f"\n{report.chart.sector_label}. {report.chart.sector_source}", style="italic dim")
+    return text
+
+
+def _share_text(share: float | None) -> str:
+    return "" if share is None or share <= 0 else f" ({fmt.number(share * 100, 0)} % av målet)"
+
+
+def detail_text(row: dict[str, Any], report: Any) -> Text:
+    """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
+    four = (
+        f"siste fire kv. {fmt.percent(_num(row['last_four_pct']))} mot "
+        f"{fmt.percent(_num(row['before_four_pct']))} de fire før oppstart "
+        f"({fmt.points(_num(row['four_change_pp']))})"
+    )
+    if not row["unit"]:
+        count, comparable = int(row["units"]), int(row["comparable_units"])
+        extra = "" if comparable == count else f", {comparable} med sammenlignbar periode"
+        units = "enhet" if count == 1 else "enheter"
+        return Text(
+            f"{row['title']}: {count} {units}{extra}; summert som Σ tapte / Σ mulige dagsverk, "
+            f"aldri som snitt av prosenter.\n"
+            f"Endring {fmt.points(_num(row['change_pp']))}{_share_text(_num(row['goal_share']))}"
+            f" · {four}."
+        )
+    session = row["last_session"]
+    held = fmt.date(session) if isinstance(session, dt.date) else "ingen"
+    lines = [
+        f"{row['name']} · {row['service_area'] or 'uten tjenesteområde'} · prognose "
+        f"{fmt.quarter_label(report.forecast_quarter)} {fmt.percent(_num(row['forecast_pct']))}"
+        f" (kjent {fmt.number(_num(row['forecast_known_pct']))} + forv. "
+        f"{fmt.number(_num(row['forecast_expected_pct']))}) · siste møte {held}"
+    ]
+    if row["compare_quarter"]:
+        lines.append(
+            f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])} "
+            f"{fmt.percent(_num(row['baseline_pct']))} → "
+            f"{fmt.quarter_label(row['compare_quarter'])} "
+            f"{fmt.percent(_num(row['compare_pct']))}: {fmt.points(_num(row['change_pp']))}"
+            f"{_share_text(_num(row['goal_share']))} · {four}"
+        )
+    else:
+        lines.append(f"Ingen sammenlignbar periode ennå · {four}")
+    today = (
+        ""
+        if row["target_group"] == row["joined_group"]
+        else f" · i dag målgruppe {int(row['target_group'])}"
+    )
+    lines.append(f"Ved oppstart: {row['joined_reason'] or '–'}{today}")
+    return Text("\n".join(lines))
+
+
+class StatusScreen(ReportsWorkerErrors, Screen[None]):
+    """Before the status meeting: every project unit, its progress and prognosis, and totals."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=True),
+        Binding("slash", "search", "Søk", key_display="/", id="status_search"),
+        Binding("s", "next_sort", "Sorter", id="status_sort"),
+        Binding("r", "reverse_sort", "Snu rekkefølge", id="status_reverse_sort"),
+        Binding("g", "next_group", "Målgruppe", id="status_filter_group"),
+        Binding("c", "toggle_chart", "Graf", id="status_chart"),
+        Binding("b", "savings", "Besparelse", id="status_savings"),
+        Binding("escape", "back", "Tilbake", id="status_back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="status")
+        self.report: Any = None
+        self.rows: list[dict[str, Any]] = []
+        self.totals: list[dict[str, Any]] = []
+        self.sort_key = "change_pp"
+        self.sort_reverse = True
+        self._row_keys: list[str] = []
+        self._shown: list[dict[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="status-top"):
+            with VerticalScroll(id="status-summary-box"):
+                yield Static("Laster status …", id="status-summary")
+            yield Chart(id="status-chart")
+        with Horizontal(id="status-filters"):
+            yield Input(placeholder="Søk på enhetsnavn …", id="status-search")
+            yield Select(GROUP_CHOICES, value=ALL, allow_blank=False, id="status-group")
+            yield Select(
+                [("Alle tjenesteområder", ALL)], value=ALL, allow_blank=False, id="status-area"
+            )
+        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="status-table")
+        yield Static("", id="status-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Statusoversikt"
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column.header, key=column.key, width=column.width)
+        self.query_one("#status-summary-box").border_title = "Prosjektet"
+        self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
+    def load(self) -> None:
+        from storage.status import load_status
+
+        app: Any = self.app
+        try:
+            with app.engine.connect() as conn:
+                report = load_status(conn, app.today)
+        except InvalidInput as error:
+            self.post_message(Loaded("status-empty", str(error)))
+            return
+        self.post_message(Loaded("status", report))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        if message.what == "status-settings":
+            if self.report is not None and message.data != self.report.settings:
+                self.load()
+            return
+        if message.what == "status-empty":
+            self.query_one("#status-summary", Static).update(message.data)
+            return
+        if message.what != "status":
+            return
+        self.report = report = message.data
+        units = report.units[report.units["project"]].assign(unit=True)
+        units["label"] = units["name"]
+        self.rows = _records(units)
+        totals = report.totals.assign(unit=False, title=report.totals["label"])
+        totals["label"] = [
+            f"{label} ({int(count)})"
+            for label, count in zip(totals["label"], totals["units"], strict=True)
+        ]
+        self.totals = _records(totals)
+        areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
+        area = self.query_one("#status-area", Select)
+        current = area.value
+        area.set_options([("Alle tjenesteområder", ALL), *[(a, a) for a in areas]])
+        if current in areas:
+            area.value = current
+        self.query_one("#status-summary", Static).update(summary_text(report))
+        self.query_one(Chart).show(chart_data(report.chart))
+        self.query_one("#status-chart").border_subtitle = SECTOR_SHORT
+        self.refresh_table()
+
+    def on_screen_resume(self) -> None:
+        """Back from the settings or the savings panel: reload if the settings changed."""
+        if self.report is not None:
+            self.check_settings()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status-settings")
+    def check_settings(self) -> None:
+        from storage.settings import load_settings
+
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            self.post_message(Loaded("status-settings", load_settings(conn)))
+
+    def visible_units(self) -> list[dict[str, Any]]:
+        text = self.query_one("#status-search", Input).value.strip().casefold()
+        group = self.query_one("#status-group", Select).value
+        area = self.query_one("#status-area", Select).value
+        rows = [
+            r
+            for r in self.rows
+            if (not text or text in r["name"].casefold())
+            and (group == ALL or str(int(r["joined_group"])) == group)
+            and (area in (ALL, Select.BLANK) or r["service_area"] == area)
+        ]
+        rows.sort(key=lambda r: _sort_value(self.sort_key, r), reverse=self.sort_reverse)
+        return rows
+
+    def table_rows(self) -> list[dict[str, Any]]:
+        """Each group's total, then its units (sorted); then the project, others, municipality."""
+        units = self.visible_units()
+        ordered: list[dict[str, Any]] = []
+        for total in self.totals:
+            key = total["key"]
+            if key.startswith("group"):
+                members = [r for r in units if int(r["joined_group"]) == int(key[-1])]
+                if members:
+                    ordered += [total, *members]
+        return ordered + [t for t in self.totals if not t["key"].startswith("group")]
+
+    def refresh_table(self) -> None:
+        table = self.query_one(DataTable)
+        selected = self.selected_key()
+        rows = self.table_rows()
+        table.clear()
+        table.add_rows([_cell(column, r) for column in COLUMNS] for r in rows)
+        self._row_keys = [f"unit-{r['unit_id']}" if r["unit"] else r["key"] for r in rows]
+        self._shown = rows
+        if selected in self._row_keys:
+            table.move_cursor(row=self._row_keys.index(selected))
+        header = COLUMN[self.sort_key].header
+        direction = "synkende" if self.sort_reverse else "stigende"
+        shown = sum(1 for r in rows if r["unit"])
+        group = self.query_one("#status-group", Select).value
+        filters = [label for label, value in GROUP_CHOICES if value != ALL and value == group]
+        table.border_title = " · ".join(
+            [
+                f"{shown} av {len(self.rows)} prosjektenheter",
+                *filters,
+                f"sortert på {header.lower()} ({direction})",
+                "målgruppe ved oppstart",
+            ]
+        )
+        self.show_detail()
+
+    def selected_key(self) -> str | None:
+        table = self.query_one(DataTable)
+        if not self._row_keys or table.cursor_row >= len(self._row_keys):
+            return None
+        return self._row_keys[table.cursor_row]
+
+    def selected_row(self) -> dict[str, Any] | None:
+        table = self.query_one(DataTable)
+        if not self._shown or table.cursor_row >= len(self._shown):
+            return None
+        return self._shown[table.cursor_row]
+
+    def show_detail(self) -> None:
+        row = self.selected_row()
+        detail = self.query_one("#status-detail", Static)
+        if row is None or self.report is None:
+            detail.update("Ingen prosjektenheter passer med filteret." if self.rows else "")
+            return
+        detail.update(detail_text(row, self.report))
+
+    @on(DataTable.RowHighlighted)
+    def highlighted(self) -> None:
+        self.show_detail()
+
+    @on(DataTable.HeaderSelected)
+    def header_selected(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
+        self.sort_key = key
+        self.refresh_table()
+
+    @on(Input.Changed, "#status-search")
+    @on(Select.Changed)
+    def filters_changed(self) -> None:
+        if self.rows:
+            self.refresh_table()
+
+    @on(Input.Submitted, "#status-search")
+    def search_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    @on(DataTable.RowSelected)
+    def row_selected(self) -> None:
+        self.action_open_unit()
+
+    def action_open_unit(self) -> None:
+        row = self.selected_row()
+        if row is None:
+            return
+        if not row["unit"]:
+            self.notify("Velg en enhet for å åpne den; dette er en sum.", timeout=3)
+            return
+        from tui.screens.unit import UnitScreen
+
+        self.app.push_screen(UnitScreen(int(row["unit_id"])))
+
+    def action_search(self) -> None:
+        self.query_one("#status-search", Input).focus()
+
+    def action_back(self) -> None:
+        search = self.query_one("#status-search", Input)
+        if search.value:
+            search.value = ""
+            self.query_one(DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_next_sort(self) -> None:
+        keys = [column.key for column in COLUMNS]
+        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
+        self.sort_reverse = False
+        self.refresh_table()
+
+    def action_reverse_sort(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_table()
+
+    def action_next_group(self) -> None:
+        select = self.query_one("#status-group", Select)
+        values = [v for _, v in GROUP_CHOICES]
+        current = values.index(str(select.value)) if select.value in values else 0
+        select.value = values[(current + 1) % len(values)]
+
+    def action_toggle_chart(self) -> None:
+        top = self.query_one("#status-top")
+        showing = top.display
+        self.set_class(not showing, "-show-top")
+        self.set_class(showing, "-hide-top")
+
+    def action_savings(self) -> None:
+        if self.report is None:
+            self.notify("Statusen lastes fortsatt.", timeout=3)
+            return
+        from tui.screens.savings import SavingsScreen
+
+        self.app.push_screen(SavingsScreen(self.report))
