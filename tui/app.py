@@ -73,10 +73,22 @@ class NaervaerApp(App[int]):
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
         ensure_figures_current(engine, self.today)
+        self.remind_of_retention(engine)
         self.post_message(DatabaseReady(engine, empty))
 
     def warn_from_thread(self, text: str) -> None:
         self.call_from_thread(self.notify, text, severity="warning", timeout=10, markup=False)
+
+    def remind_of_retention(self, engine: Engine) -> None:
+        """Data kept longer than the retention period set: say so (naervaer purge removes it)."""
+        from storage.maintenance import retention_reminder
+        from storage.settings import load_settings
+
+        with engine.connect() as conn:
+            years = load_settings(conn).retention_years
+        reminder = retention_reminder(engine, years, self.today)
+        if reminder:
+            self.call_from_thread(self.notify, reminder, severity="warning", timeout=15)
 
     def backup_once_a_day(self) -> None:
         """The day's first start copies the database; a failure is told, not fatal."""

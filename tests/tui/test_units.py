@@ -140,3 +140,13 @@ async def test_a_failing_screen_worker_is_told_in_norwegian(
         messages = [str(n.message) for n in app._notifications]
         assert any("Noe gikk galt (RuntimeError)" in m for m in messages)
         assert not any("Kari" in m for m in messages)
+
+
+async def test_data_older_than_the_retention_period_is_pointed_out(build: Builder, engine: Engine):
+    build.unit(1, "E1", "Lia").employee(1, "1001").employment(1, 1, 100.0, D(2015, 1, 1))
+    build.spell(1, D(2016, 3, 1), D(2016, 3, 4)).refresh(TODAY)  # over 5 years before TODAY
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("naervaer purge --older-than 5" in m for m in messages)
