@@ -90,6 +90,21 @@ def connect(path: Path, passphrase: str, *, timeout: float = 5.0) -> Any:
     return connection
 
 
+def fits_first_page(path: Path, passphrase: str) -> bool:
+    """Whether `passphrase` decrypts the first page of `path`, however damaged the rest is.
+
+    Every page carries a MAC, the first one too, so only the right key reads it: a file that
+    fails `connect` but passes this is damaged, not locked with another passphrase.
+    """
+    module = dbapi()
+    try:
+        with closing(_open(path, passphrase, timeout=1.0)) as connection:
+            connection.execute("PRAGMA user_version").fetchone()  # reads the first page only
+    except (WrongPassphrase, module.DatabaseError):
+        return False
+    return True
+
+
 def check_passphrase(path: Path, passphrase: str) -> None:
     """Raise WrongPassphrase unless `passphrase` opens the database at `path`."""
     connect(path, passphrase).close()

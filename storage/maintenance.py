@@ -8,8 +8,8 @@ import re
 import sqlite3
 import tempfile
 from collections import Counter
-from collections.abc import Sequence
-from contextlib import closing
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from sqlalchemy.exc import OperationalError
 
 from core import fmt
 from core.errors import InvalidInput
-from storage.db import MIGRATIONS, DatabaseError, transaction
+from storage import crypto
+from storage.db import MIGRATIONS, DatabaseError, in_sole_use, transaction
 from storage.figures import refresh_figures
 from storage.models import (
     AbsenceSpell,
@@ -42,6 +43,7 @@ from storage.paths import ensure_private_dir
 BACKUP_FOLDER = "backups"
 AUTO_PREFIX = "auto-"
 SQLITE_HEADER = b"SQLite format 3\x00"
+IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."
 # Well under SQLite's oldest limit of 999 bound variables per statement.
 CHUNK = 500
 
@@ -101,9 +103,32 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / BACKUP_FOLDER
 
 
-def _connect(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+def _connect(path: Path, passphrase: str | None = None, timeout: float = 5.0) -> Any:
+    """A connection to the file at `path`: keyed on SQLCipher with `passphrase`, else plain."""
+    if passphrase is not None:
+        # Checks the key at once: WrongPassphrase rather than an error halfway through a copy.
+        return crypto.connect(path, passphrase, timeout=timeout)
     # mode=rw: never create an empty database where the user expected a file.
     return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout)
+
+
+def _errors(encrypted: bool, *more: type[Exception]) -> tuple[type[Exception], ...]:
+    """The errors a copy can raise: sqlcipher3's are not subclasses of sqlite3's."""
+    if encrypted:
+        return (sqlite3.Error, crypto.dbapi().Error, *more)
+    return (sqlite3.Error, *more)
+
+
+def _key_for(path: Path, passphrase: str | None, what: str) -> str | None:
+    """The key to open `path` with: None for a plain file, `passphrase` for an encrypted one."""
+    if not crypto.is_encrypted(path):
+        return None
+    if passphrase is None:
+        raise crypto.EncryptionError(
+            f"Databasen {path} er kryptert, så {what} trenger passordet. "
+            f"Oppgi det når Nærvær spør, eller sett {crypto.PASSPHRASE_ENV}."
+        )
+    return passphrase
 
 
 def _free_path(folder: Path, stem: str) -> Path:
@@ -124,11 +149,18 @@ def _db_path(engine_or_path: Engine | Path) -> Path:
     return Path(database)
 
 
-def backup(engine_or_path: Engine | Path, target: Path | None = None) -> Path:
-    """Copy the database to `target` (default: the backup folder) while it may be in use."""
+def backup(
+    engine_or_path: Engine | Path, target: Path | None = None, passphrase: str | None = None
+) -> Path:
+    """Copy the database to `target` (default: the backup folder) while it may be in use.
+
+    An encrypted database needs its `passphrase`, and its copy is encrypted with the same one:
+    a backup is never less protected than the database.
+    """
     source = _db_path(engine_or_path)
     if not source.is_file():
         raise DatabaseError(f"Finner ingen database i {source}.")
+    key = _key_for(source, passphrase, "sikkerhetskopien")
     if target is None:
         folder = backup_dir(source)
         ensure_private_dir(folder)
@@ -137,31 +169,41 @@ def backup(engine_or_path: Engine | Path, target: Path | None = None) -> Path:
         raise DatabaseError(f"{target} finnes allerede. Velg et annet filnavn.")
     elif not target.parent.is_dir():
         raise DatabaseError(f"Mappen {target.parent} finnes ikke.")
-    _copy_private(source, target)
+    _copy_private(source, target, key)
     return target
 
 
-def _copy_private(source: Path, target: Path) -> None:
+def _copy_private(source: Path, target: Path, key: str | None) -> None:
     # mkstemp creates the file 0600, so no one else can read it at any point; the copy is
     # renamed into place only when complete, so a crash never leaves a half backup behind.
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     partial = Path(name)
     try:
-        with closing(_connect(source)) as src, closing(_connect(partial)) as dst:
+        # The copy is keyed before the first page is written: SQLCipher encrypts every page
+        # of it with the same passphrase (under a salt of its own).
+        with closing(_connect(source, key)) as src, closing(_connect(partial, key)) as dst:
             # One step under one read transaction: a consistent snapshot of what is committed,
             # without waiting for writers (WAL).
             src.backup(dst)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             dst.execute("PRAGMA journal_mode=DELETE")
+        if key is not None and not crypto.is_encrypted(partial):
+            raise DatabaseError("Sikkerhetskopien ble ikke kryptert, så den er slettet igjen.")
         os.replace(partial, target)
-    except (sqlite3.Error, OSError) as error:
-        partial.unlink(missing_ok=True)
+    except _errors(key is not None, OSError) as error:
         raise DatabaseError(f"Sikkerhetskopien kunne ikke tas: {error}") from error
+    finally:
+        partial.unlink(missing_ok=True)  # gone already when the copy was renamed into place
 
 
-def daily_backup(db_path: Path, keep: int = 7, today: dt.date | None = None) -> Path | None:
-    """Back up once a day (at start) and keep the newest `keep` automatic backups."""
+def daily_backup(
+    db_path: Path, keep: int = 7, today: dt.date | None = None, passphrase: str | None = None
+) -> Path | None:
+    """Back up once a day (at start) and keep the newest `keep` automatic backups.
+
+    `passphrase` is an encrypted database's; its backups are encrypted with it too.
+    """
     if keep < 1:
         raise ValueError("keep must be at least 1")
     if not db_path.is_file():
@@ -176,7 +218,8 @@ def daily_backup(db_path: Path, keep: int = 7, today: dt.date | None = None) -> 
     if not any(day == f"{today:%Y%m%d}" for day, _ in found):
         ensure_private_dir(folder)
         stamp = f"{today:%Y%m%d}-{dt.datetime.now():%H%M%S}"
-        made = backup(db_path, _free_path(folder, f"{AUTO_PREFIX}{db_path.stem}-{stamp}"))
+        target = _free_path(folder, f"{AUTO_PREFIX}{db_path.stem}-{stamp}")
+        made = backup(db_path, target, passphrase)
         found = _auto_backups(folder, pattern)
     for _, old in found[:-keep]:
         old.unlink()
@@ -198,8 +241,11 @@ def _known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
-def check_database_file(path: Path) -> None:
-    """Raise DatabaseError unless `path` is an intact Nærvær database this version can open."""
+def check_database_file(path: Path, passphrase: str | None = None) -> None:
+    """Raise DatabaseError unless `path` is an intact Nærvær database this version can open.
+
+    An encrypted file is opened with `passphrase`; a plain one needs none.
+    """
     try:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
@@ -207,11 +253,22 @@ def check_database_file(path: Path) -> None:
         raise DatabaseError(f"Finner ikke filen {path}.") from None
     except OSError as error:
         raise DatabaseError(f"Kan ikke lese {path}: {error.strerror}.") from error
+    key = None
     if header != SQLITE_HEADER:
-        raise DatabaseError(f"{path.name} er ikke en Nærvær-database (ikke en SQLite-fil).")
+        # Without SQLite's header a file is encrypted, or no database at all: only a
+        # passphrase that opens it tells the two apart.
+        if not header or passphrase is None:
+            maybe = ", eller den er kryptert og passordet mangler" if header else ""
+            raise DatabaseError(
+                f"{path.name} er ikke en Nærvær-database (ikke en SQLite-fil){maybe}."
+            )
+        key = passphrase
     damaged = DatabaseError(f"{path.name} er skadet og kan ikke brukes.")
     try:
-        with closing(_connect(path)) as conn:
+        with closing(_connect(path, key)) as conn:
+            # SQLCipher's own check reads every page and checks its MAC.
+            if key is not None and conn.execute("PRAGMA cipher_integrity_check").fetchall():
+                raise damaged
             if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
                 raise damaged
             has_versions = conn.execute(
@@ -222,7 +279,15 @@ def check_database_file(path: Path) -> None:
                 if has_versions
                 else set()
             )
-    except sqlite3.DatabaseError as error:  # "database disk image is malformed" and the like
+    except crypto.WrongPassphrase:
+        if key is not None and crypto.fits_first_page(path, key):
+            raise damaged from None
+        raise DatabaseError(
+            f"Passordet åpner ikke {path.name}: den er kryptert med et annet passord, "
+            "eller den er ikke en Nærvær-database."
+        ) from None
+    # "database disk image is malformed" and the like
+    except _errors(key is not None) as error:
         raise damaged from error
     if not revisions:
         raise DatabaseError(f"{path.name} er en SQLite-database, men ikke fra Nærvær.")
@@ -233,39 +298,83 @@ def check_database_file(path: Path) -> None:
         )
 
 
-def restore(source: Path, db_path: Path) -> Path | None:
+def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path | None:
     """Replace the database with `source`; returns the backup of what was there (None if new).
 
-    Nærvær must be closed: the file is not replaced while another connection has it open.
+    Nærvær must be closed: nothing is changed while the app holds the database or another
+    connection has it open. `passphrase` opens an encrypted backup and an encrypted database;
+    an encrypted backup is restored only where the database is encrypted too (with the same
+    passphrase) or there is none yet, a plain one only where it is plain: restoring never
+    takes away encryption, nor adds it behind the user's back.
     """
-    check_database_file(source)
+    check_database_file(source, passphrase)
+    source_key = passphrase if crypto.is_encrypted(source) else None
     existed = db_path.exists()
     if existed and source.resolve() == db_path.resolve():
         raise DatabaseError("Kan ikke gjenopprette databasen fra seg selv.")
+    blank = not existed or db_path.stat().st_size == 0
+    db_key = None if blank else _key_for(db_path, passphrase, "gjenopprettingen")
+    if not blank and (source_key is None) != (db_key is None):
+        raise DatabaseError(_mismatch(source, encrypted_backup=source_key is not None))
     ensure_private_dir(db_path.parent)
-    if not existed:
-        os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))
-    in_use = DatabaseError("Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret.")
-    with closing(_connect(db_path, timeout=1.0)) as dst:
-        # Leaving WAL mode needs every other connection gone, so this refuses while Nærvær has
-        # the file open; SQLite folds the WAL into the file and removes -wal and -shm itself
-        # (deleting them by hand could lose commits or pair a stale WAL with new content).
+    in_use = DatabaseError(IN_USE)
+    with ExitStack() as stack:
+        # The app holds this lock as long as it is open (even when idle, with no connection).
         try:
+            stack.enter_context(in_sole_use(db_path))
+        except DatabaseError:
+            raise in_use from None
+        if not existed:
+            os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))
+        busy = _busy_errors(source_key is not None)
+        with _refused_when(busy, in_use):
+            # Keyed as the backup is: the restored database is encrypted exactly as it was.
+            dst = stack.enter_context(closing(_connect(db_path, source_key, timeout=1.0)))
+            # Leaving WAL mode needs every other connection gone, so this refuses while
+            # another process has the file open; SQLite folds the WAL into the file and
+            # removes -wal and -shm itself (deleting them by hand could lose commits or pair
+            # a stale WAL with new content).
             mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
-        except sqlite3.OperationalError as error:
-            raise in_use from error
         if mode != "delete":
             raise in_use
-        safety_copy = backup(db_path, _safety_path(db_path)) if existed else None
+        safety_copy = backup(db_path, _safety_path(db_path), db_key) if existed else None
         try:
-            with closing(_connect(source)) as src:
+            with closing(_connect(source, source_key)) as src:
                 src.backup(dst)
-        except sqlite3.Error as error:
+        except _errors(source_key is not None) as error:
             kept = f" Databasen før forsøket ligger i {safety_copy}." if safety_copy else ""
             raise DatabaseError(f"Gjenopprettingen feilet: {error}.{kept}") from error
     if os.name == "posix":
         db_path.chmod(0o600)
     return safety_copy
+
+
+def _busy_errors(encrypted: bool) -> tuple[type[Exception], ...]:
+    if encrypted:
+        return (sqlite3.OperationalError, crypto.dbapi().OperationalError)
+    return (sqlite3.OperationalError,)
+
+
+@contextmanager
+def _refused_when(errors: tuple[type[Exception], ...], refusal: DatabaseError) -> Iterator[None]:
+    try:
+        yield
+    except errors as error:
+        raise refusal from error
+
+
+def _mismatch(source: Path, *, encrypted_backup: bool) -> str:
+    if encrypted_backup:
+        return (
+            f"{source.name} er kryptert, men databasen er ikke det; ingenting er endret. "
+            "Krypter databasen med det samme passordet først (naervaer encrypt), "
+            "og gjenopprett så."
+        )
+    return (
+        f"{source.name} er ikke kryptert, men databasen er det; ingenting er endret. "
+        "Gjenopprettingen ville lagret dataene ukryptert. Vil du likevel det, dekrypter "
+        "databasen først (naervaer decrypt)."
+    )
 
 
 def _safety_path(db_path: Path) -> Path:

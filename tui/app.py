@@ -96,7 +96,7 @@ class NaervaerApp(App[int]):
         from storage.maintenance import daily_backup
 
         try:
-            daily_backup(self.db_path, today=self.today)
+            daily_backup(self.db_path, today=self.today, passphrase=self.passphrase)
         except (DatabaseError, OSError) as error:
             reason = f" {error}" if isinstance(error, DatabaseError) else ""
             self.warn_from_thread(f"Fikk ikke tatt dagens sikkerhetskopi.{reason}")

@@ -76,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str, figures: bool = True) -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        sub.add_argument("--db", metavar="FIL", help=db_help)
+        # SUPPRESS: without it the command's default would overwrite `naervaer --db FIL KOMMANDO`.
+        sub.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
         if figures:
             sub.add_argument("--json", action="store_true", help="maskinlesbar JSON på stdout")
         return sub
@@ -500,7 +501,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"Fant ingen database på {path}.")
-    print(f"Sikkerhetskopi lagret: {backup(path, args.file)}")
+    # An encrypted database's copy is encrypted with the same passphrase.
+    print(f"Sikkerhetskopi lagret: {backup(path, args.file, passphrase_for(path))}")
     return EXIT_OK
 
 
@@ -510,12 +512,31 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
-    safety = restore(args.file, path)
-    open_database(path).dispose()  # an older backup is upgraded (and copied first)
+    # The database's passphrase opens an encrypted backup too; where the database is plain or
+    # not there yet, an encrypted backup's own passphrase is asked for.
+    passphrase = passphrase_for(path) if path.is_file() else None
+    if passphrase is None:
+        passphrase = _backup_passphrase(args.file)
+    safety = restore(args.file, path, passphrase)
+    # An older backup is upgraded (and copied first); the passphrase is the backup's.
+    open_database(path, passphrase).dispose()
     if safety is not None:
         print(f"Databasen slik den var før, er lagret i {safety}")
     print(f"Gjenopprettet fra {args.file}")
     return EXIT_OK
+
+
+def _backup_passphrase(file: Path) -> str | None:
+    """The passphrase of an encrypted backup (None for a plain one), asked for in a terminal."""
+    from storage import crypto
+
+    if not file.is_file() or not crypto.is_encrypted(file):
+        return None
+    if crypto.PASSPHRASE_ENV in os.environ or not sys.stdin.isatty():
+        # Not checked here: without SQLite's header the file may be no database at all, and
+        # restore says which, in Norwegian.
+        return os.environ.get(crypto.PASSPHRASE_ENV)
+    return passphrase_for(file)
 
 
 def cmd_purge(args: argparse.Namespace) -> int:

@@ -10,7 +10,9 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, select
@@ -18,6 +20,7 @@ from sqlalchemy import Engine, select
 from storage import crypto, sessions
 from storage.db import DatabaseError, in_sole_use, open_database
 from storage.demo import load_demo
+from storage.maintenance import backup, backup_dir, check_database_file, daily_backup, restore
 from storage.models import Employee, Measure
 from storage.reports import stats
 from tests.tui.conftest import screen_text, settle
@@ -202,10 +205,16 @@ def test_the_app_asks_for_the_passphrase_until_it_is_right(
 @needs_sqlcipher
 async def test_the_app_works_on_an_encrypted_database(encrypted: Path):
     app = NaervaerApp(encrypted, today=TODAY, passphrase=SECRET)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, UnitsScreen) and app.failure is None
         assert "12 av 12 enheter" in screen_text(app)
+        told = [str(n.message) for n in app._notifications]
+    # The day's backup at start is taken, and encrypted like the database.
+    assert not [m for m in told if "sikkerhetskopi" in m], told
+    (daily,) = backup_dir(encrypted).glob("auto-*.sqlite")
+    assert unreadable_without_the_passphrase(daily)
+    assert counts(daily, SECRET) == counts(encrypted, SECRET)
 
 
 @needs_sqlcipher
@@ -225,3 +234,182 @@ def test_without_the_extra_encryption_is_explained(
     assert cli.main(["encrypt", "--db", str(plain)]) == cli.EXIT_REJECTED
     assert "krever tillegget sqlcipher3" in capsys.readouterr().err
     assert not crypto.is_encrypted(plain)
+
+
+# --- Backup and restore of an encrypted database ------------------------------------------------
+
+
+def counts(path: Path, passphrase: str | None = None) -> dict[str, int]:
+    """Rows per table, read with the passphrase (SQLCipher) or without it (plain SQLite)."""
+    opened: Any = crypto.connect(path, passphrase) if passphrase else sqlite3.connect(path)
+    with closing(opened) as conn:
+        tables = [
+            name
+            for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
+        return {
+            name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables
+        }
+
+
+def unreadable_without_the_passphrase(path: Path) -> bool:
+    with closing(sqlite3.connect(path)) as conn:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            return True
+    return False
+
+
+def add_a_unit(path: Path, code: str) -> None:
+    with closing(crypto.connect(path, SECRET)) as conn:
+        conn.execute("INSERT INTO units (code, name) VALUES (?, 'Lagt til etterpå')", (code,))
+        conn.commit()
+
+
+@needs_sqlcipher
+def test_a_backup_of_an_encrypted_database_is_encrypted_with_the_same_passphrase(
+    plain: Path, encrypted: Path, tmp_path: Path
+):
+    engine = open_database(encrypted, SECRET)  # open as in the app, WAL and all
+    sessions.add_measure(engine, 1, "enhet", "Skrevet mens appen var åpen")
+    before = counts(encrypted, SECRET)
+    try:
+        chosen = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)
+        made = backup(engine, passphrase=SECRET)
+    finally:
+        engine.dispose()
+
+    for copy in (chosen, made):
+        assert crypto.is_encrypted(copy)
+        assert unreadable_without_the_passphrase(copy)
+        assert a_name(plain).encode() not in copy.read_bytes()
+        assert counts(copy, SECRET) == before  # the measure in the WAL is in the copy
+        check_database_file(copy, SECRET)
+        with pytest.raises(crypto.WrongPassphrase):
+            crypto.check_passphrase(copy, "feil passord")
+        if os.name == "posix":
+            assert copy.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in made.parent.iterdir()) == [made.name]  # no temporary left
+
+
+@needs_sqlcipher
+def test_a_backup_of_an_encrypted_database_needs_its_passphrase(encrypted: Path, tmp_path: Path):
+    target = tmp_path / "kopi.sqlite"
+    with pytest.raises(crypto.EncryptionError, match="er kryptert, så sikkerhetskopien trenger"):
+        backup(encrypted, target)
+    with pytest.raises(crypto.EncryptionError, match="er kryptert, så sikkerhetskopien trenger"):
+        daily_backup(encrypted, today=TODAY)
+    with pytest.raises(crypto.WrongPassphrase, match="Feil passord for databasen"):
+        backup(encrypted, target, "feil passord")
+
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["encrypted", "plain"]
+    assert list(backup_dir(encrypted).iterdir()) == []  # no plain copy, no partial one
+
+
+@needs_sqlcipher
+def test_the_daily_backup_of_an_encrypted_database_is_encrypted(encrypted: Path):
+    made = daily_backup(encrypted, today=TODAY, passphrase=SECRET)
+
+    assert made is not None and made.parent == backup_dir(encrypted)
+    assert unreadable_without_the_passphrase(made)
+    assert counts(made, SECRET) == counts(encrypted, SECRET)
+    assert daily_backup(encrypted, today=TODAY, passphrase=SECRET) is None
+
+
+@needs_sqlcipher
+def test_restoring_an_encrypted_backup_keeps_every_row_and_the_encryption(
+    encrypted: Path, tmp_path: Path
+):
+    saved = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)
+    snapshot = counts(encrypted, SECRET)
+    add_a_unit(encrypted, "SENERE")
+    changed = counts(encrypted, SECRET)
+
+    safety = restore(saved, encrypted, SECRET)
+
+    assert unreadable_without_the_passphrase(encrypted)
+    assert counts(encrypted, SECRET) == snapshot
+    engine = open_database(encrypted, SECRET)
+    engine.dispose()
+    assert safety is not None
+    assert unreadable_without_the_passphrase(safety)  # what was there before, as protected
+    assert counts(safety, SECRET) == changed
+
+    elsewhere = tmp_path / "ny" / "naervaer.sqlite"  # onto a new machine: encrypted there too
+    assert restore(saved, elsewhere, SECRET) is None
+    assert unreadable_without_the_passphrase(elsewhere)
+    assert counts(elsewhere, SECRET) == snapshot
+
+
+@needs_sqlcipher
+def test_restore_with_a_wrong_or_missing_passphrase_says_so_and_changes_nothing(
+    encrypted: Path, tmp_path: Path
+):
+    saved = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)
+    other = tmp_path / "annet" / "naervaer.sqlite"
+    other.parent.mkdir()
+    shutil.copy(saved, other)
+    crypto.decrypt(other, SECRET)
+    crypto.encrypt(other, "et helt annet passord")
+    add_a_unit(encrypted, "SENERE")
+    before = encrypted.read_bytes()
+
+    with pytest.raises(DatabaseError, match=r"Passordet åpner ikke kopi\.sqlite"):
+        restore(saved, encrypted, "feil passord")
+    with pytest.raises(DatabaseError, match=r"kopi\.sqlite er ikke en Nærvær-database.*kryptert"):
+        restore(saved, encrypted)
+    with pytest.raises(DatabaseError, match=r"Passordet åpner ikke naervaer\.sqlite"):
+        restore(other, encrypted, SECRET)  # a backup under another passphrase
+    with pytest.raises(crypto.WrongPassphrase, match="Feil passord for databasen"):
+        restore(saved, other, SECRET)  # the database under another passphrase
+
+    assert encrypted.read_bytes() == before
+    assert not backup_dir(encrypted).exists() or not list(backup_dir(encrypted).iterdir())
+
+
+@needs_sqlcipher
+def test_restore_never_takes_encryption_away_nor_adds_it_unasked(
+    plain: Path, encrypted: Path, tmp_path: Path
+):
+    plain_copy = backup(plain, tmp_path / "ukryptert.sqlite")
+    encrypted_copy = backup(encrypted, tmp_path / "kryptert.sqlite", SECRET)
+    plain_before, encrypted_before = plain.read_bytes(), encrypted.read_bytes()
+
+    with pytest.raises(DatabaseError, match=r"ukryptert\.sqlite er ikke kryptert, men databasen"):
+        restore(plain_copy, encrypted, SECRET)
+    with pytest.raises(DatabaseError, match=r"kryptert\.sqlite er kryptert, men databasen er ikke"):
+        restore(encrypted_copy, plain, SECRET)
+
+    assert plain.read_bytes() == plain_before
+    assert encrypted.read_bytes() == encrypted_before
+
+
+@needs_sqlcipher
+def test_a_damaged_encrypted_backup_is_refused(encrypted: Path, tmp_path: Path):
+    saved = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)
+    data = bytearray(saved.read_bytes())
+    data[8192:] = bytes(range(256)) * ((len(data) - 8192) // 256)  # all after the second page
+    saved.write_bytes(bytes(data))
+    before = encrypted.read_bytes()
+
+    with pytest.raises(DatabaseError, match=r"kopi\.sqlite er skadet"):
+        restore(saved, encrypted, SECRET)
+    assert encrypted.read_bytes() == before
+
+
+@needs_sqlcipher
+def test_restore_is_refused_while_the_app_holds_the_encrypted_database(
+    encrypted: Path, tmp_path: Path
+):
+    saved = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)
+    add_a_unit(encrypted, "SENERE")
+    before = encrypted.read_bytes()
+
+    with in_sole_use(encrypted), pytest.raises(DatabaseError, match="Databasen er i bruk"):
+        restore(saved, encrypted, SECRET)
+
+    assert encrypted.read_bytes() == before

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import Engine, event, func, insert, select, text
 
 from core.errors import InvalidInput
-from storage.db import DatabaseError, open_database, transaction
+from storage.db import DatabaseError, in_sole_use, open_database, transaction
 from storage.maintenance import (
     backup,
     check_database_file,
@@ -304,6 +304,24 @@ def test_restore_refuses_while_the_database_is_open(world: Engine, tmp_path: Pat
     assert count(world, Unit) == 3
 
 
+def test_restore_refuses_while_the_app_holds_the_database(world: Engine, tmp_path: Path) -> None:
+    saved = backup(world, tmp_path / "kopi.sqlite")
+    add(world, Unit, {"id": 9, "code": "SENERE", "name": "Lagt til etter kopien"})
+    path = db_file(world)
+    # The app between queries: no connection need be open, but it holds the file as its own.
+    world.dispose()
+    before = digest(path)
+
+    with in_sole_use(path):
+        with pytest.raises(DatabaseError, match=r"Databasen er i bruk\. Lukk Nærvær"):
+            restore(saved, path)
+        assert digest(path) == before
+        assert not list(path.parent.glob("backups/*før-gjenoppretting*"))
+
+    assert restore(saved, path) is not None  # once the app has closed
+    assert rows(path, "SELECT count(*) FROM units") == [(2,)]
+
+
 def test_restore_onto_a_new_machine(world: Engine, tmp_path: Path) -> None:
     saved = backup(world, tmp_path / "kopi.sqlite")
     snapshot = dump(world)
@@ -315,7 +333,11 @@ def test_restore_onto_a_new_machine(world: Engine, tmp_path: Path) -> None:
         assert dump(engine) == snapshot
     finally:
         engine.dispose()
-    assert sorted(p.name for p in path.parent.iterdir()) == ["naervaer.sqlite"]
+    # The lock is the one the app takes too; no -wal, -shm or temporary is left behind.
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "naervaer.sqlite",
+        "naervaer.sqlite.lock",
+    ]
 
 
 # --- Purge -------------------------------------------------------------------------------------

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
 import os
+import sqlite3
 import stat
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
+from storage import crypto
 from storage.db import open_database
-from storage.models import AbsenceSpell, Employee
+from storage.models import AbsenceSpell, Employee, Unit
 from tests.conftest import Builder
+from tui import cli
 from tui.cli import main
 
 D = dt.date
+SECRET = "korrekt hest batteri stift"
+needs_sqlcipher = pytest.mark.skipif(
+    importlib.util.find_spec("sqlcipher3") is None, reason="needs the crypto extra (sqlcipher3)"
+)
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -38,8 +47,8 @@ def export(tmp_path: Path) -> list[Path]:
     ]
 
 
-def count(db: Path, model: type) -> int:
-    engine = open_database(db)
+def count(db: Path, model: type, passphrase: str | None = None) -> int:
+    engine = open_database(db, passphrase)
     with engine.connect() as conn:
         value = conn.execute(select(func.count()).select_from(model)).scalar_one()
     engine.dispose()
@@ -90,3 +99,122 @@ def test_demo_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["demo", "--db", db]) == 0
     assert main(["demo", "--db", db]) == 2
     assert "--replace" in capsys.readouterr().err
+
+
+def test_db_before_the_command_is_the_database_the_command_uses(
+    tmp_path: Path, export: list[Path]
+) -> None:
+    db = tmp_path / "valgt.sqlite"
+    assert main(["--db", str(db), "import", *map(str, export)]) == 0
+    assert count(db, Unit) == 1
+
+
+def unreadable_without_the_passphrase(path: Path) -> bool:
+    with closing(sqlite3.connect(path)) as conn:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            return True
+    return False
+
+
+@needs_sqlcipher
+def test_an_encrypted_database_is_backed_up_and_restored_encrypted(
+    build: Builder,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    build.unit(1, "E1", "Lia").employee(1, "1001", "Zyxwvu Qwertyson")
+    build.employment(1, 1, 100.0, D(2020, 1, 1))
+    db = Path(str(engine.url.database))
+    engine.dispose()
+    crypto.encrypt(db, SECRET)
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, SECRET)
+    copy = tmp_path / "kopi.sqlite"
+
+    assert main(["backup", "--db", str(db), str(copy)]) == 0
+    assert unreadable_without_the_passphrase(copy)
+    assert b"Qwertyson" not in copy.read_bytes()
+    assert count(copy, Employee, SECRET) == 1
+
+    with closing(crypto.connect(db, SECRET)) as conn:  # (main's engines stay open in-process)
+        conn.execute("DELETE FROM employments")
+        conn.execute("DELETE FROM employees")
+        conn.commit()
+    assert count(db, Employee, SECRET) == 0
+    capsys.readouterr()
+    assert main(["restore", "--db", str(db), str(copy)]) == 0
+    assert "Databasen slik den var før, er lagret i" in capsys.readouterr().out
+    assert unreadable_without_the_passphrase(db)
+    assert count(db, Employee, SECRET) == 1
+
+    # Onto a new machine, in a terminal: the backup's passphrase is asked for.
+    monkeypatch.delenv(crypto.PASSPHRASE_ENV)
+    monkeypatch.setattr(cli.sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: SECRET)
+    new = tmp_path / "ny" / "naervaer.sqlite"
+    assert main(["restore", "--db", str(new), str(copy)]) == 0
+    assert unreadable_without_the_passphrase(new)
+    assert count(new, Employee, SECRET) == 1
+
+
+@needs_sqlcipher
+def test_a_backup_without_the_right_passphrase_is_refused_in_norwegian(
+    build: Builder,
+    engine: Engine,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    build.unit(1, "E1", "Lia")
+    db = Path(str(engine.url.database))
+    engine.dispose()
+    crypto.encrypt(db, SECRET)
+    copy = tmp_path / "kopi.sqlite"
+    capsys.readouterr()
+
+    monkeypatch.setenv(crypto.PASSPHRASE_ENV, "feil passord")
+    assert main(["backup", "--db", str(db), str(copy)]) == cli.EXIT_REJECTED
+    assert capsys.readouterr().err == (
+        f"naervaer: Feil passord for databasen {db} (eller filen er skadet).\n"
+    )
+    monkeypatch.delenv(crypto.PASSPHRASE_ENV)
+    monkeypatch.setattr(cli.sys.stdin, "isatty", lambda: False)
+    assert main(["backup", "--db", str(db), str(copy)]) == cli.EXIT_REJECTED
+    assert capsys.readouterr().err.startswith(
+        "naervaer: Databasen er kryptert. Sett NAERVAER_PASSPHRASE"
+    )
+    assert not copy.exists()
+    assert not (db.parent / "backups").exists()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="needs a pty")
+def test_restore_is_refused_while_the_app_is_open(
+    build: Builder, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.tui.terminal import Terminal
+
+    build.unit(1, "E1", "Lia")
+    db = Path(str(engine.url.database))
+    copy = tmp_path / "kopi.sqlite"
+    assert main(["backup", "--db", str(db), str(copy)]) == 0
+    build.unit(2, "E2", "Berg")
+    engine.dispose()
+    capsys.readouterr()
+
+    app = Terminal(["--db", str(db)], dict(os.environ))
+    try:
+        assert app.wait_for("2 av 2 enheter", 30), app.text()[-2000:]
+        assert main(["restore", "--db", str(db), str(copy)]) == cli.EXIT_REJECTED
+        assert capsys.readouterr().err == (
+            "naervaer: Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret.\n"
+        )
+        assert count(db, Unit) == 2
+        app.send("\x11")  # Ctrl+Q
+        assert app.close(timeout=20) == 0
+    finally:
+        app.kill()
+    assert main(["restore", "--db", str(db), str(copy)]) == 0
+    assert count(db, Unit) == 1
