@@ -40,15 +40,15 @@ async def settle(pilot: Pilot[Any]) -> None:
 def units_shown(app: App[Any]) -> bool:
     """The unit list is on screen with its figures: every unit's row is in the table."""
     from textual.css.query import NoMatches
-    from textual.widgets import DataTable
 
     from tui.screens.units import UnitsScreen
+    from tui.widgets.row_table import RowTable
 
     screen = app.screen
     if not isinstance(screen, UnitsScreen) or not screen.rows:
         return False
     try:
-        table = screen.query_one("#unit-table", DataTable)
+        table = screen.query_one("#unit-table", RowTable)
     except NoMatches:
         return False
     return table.row_count == len(screen.rows)
@@ -71,14 +71,13 @@ def largest_unit(app: App[Any]) -> int:
 
 
 def put_cursor_on(app: App[Any], unit_id: int) -> None:
-    from textual.widgets import DataTable
-
     from tui.screens.units import UnitsScreen
+    from tui.widgets.row_table import RowTable
 
     screen = app.screen
     assert isinstance(screen, UnitsScreen)
     order = [row["unit_id"] for row in screen.visible_rows()]
-    screen.query_one("#unit-table", DataTable).move_cursor(row=order.index(unit_id))
+    screen.query_one("#unit-table", RowTable).move_cursor(order.index(unit_id))
 
 
 async def open_review(pilot: Pilot[Any]) -> None:

@@ -205,7 +205,7 @@ class Bench:
     def db(self) -> Path:
         from storage.db import open_database
         from storage.demo import load_demo
-        from storage.reports import ensure_figures_current
+        from storage.unit_rows import ensure_figures_current
 
         path = self.folder / "naervaer.sqlite"
         say(f"building the {self.scale} demo (seed {SEED}, as of {TODAY})")
@@ -234,7 +234,7 @@ class Bench:
         from storage.demo import BASELINE_QUARTER, PROJECT_START
         from storage.importer import Tables, write_tables
         from storage.models import Unit
-        from storage.reports import ensure_figures_current
+        from storage.unit_rows import ensure_figures_current
 
         path = self.folder / "double.sqlite"
         with closing(sqlite3.connect(self.db)) as source, closing(sqlite3.connect(path)) as target:
@@ -322,11 +322,11 @@ def spell_days_by_unit(connection: sqlite3.Connection) -> list[Any]:
 
 
 def unit_list_time(engine: Engine, runs: int) -> float:
-    from storage.reports import unit_list_with_activity
+    from storage.unit_rows import unit_rows_with_activity
 
     def load() -> None:
         with engine.connect() as conn:
-            unit_list_with_activity(conn, TODAY)
+            unit_rows_with_activity(conn, TODAY)
 
     load()  # the first call also imports what it needs
     return median_time(load, runs)

@@ -1,13 +1,10 @@
-"""Norwegian display of figures: `11,2 %`, `115 920 000 kr`, `dd.mm.yyyy` (babel, nb_NO)."""
+"""Norwegian display of figures: `11,2 %`, `115 920 000 kr`, `dd.mm.yyyy`."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_decimal
-
-LOCALE = "nb_NO"
 NBSP = "\u00a0"
 MISSING = "–"
 
@@ -18,10 +15,13 @@ def round_half_up(value: float, decimals: int = 1) -> Decimal:
 
 
 def number(value: float | None, decimals: int = 1) -> str:
+    """Bokmål's way: groups of three parted by a no-break space, a decimal comma, `-` for
+    negatives (never `-0,0`: a value that rounds to zero is shown as zero)."""
     if value is None:
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(round_half_up(value, decimals), format=pattern, locale=LOCALE)
+    rounded = round_half_up(value, decimals)
+    shown = f"{abs(rounded):,.{decimals}f}".replace(",", NBSP).replace(".", ",")
+    return f"-{shown}" if rounded < 0 else shown
 
 
 def percent(value: float | None, decimals: int = 1) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -72,18 +73,17 @@ def target_group(
 
 def target_groups(units: pd.DataFrame, rules: GroupRules = GroupRules()) -> pd.DataFrame:
     """Copy of `units` (columns headcount, avg_2y_pct) with `target_group` and `reason` added."""
-    headcount = units["headcount"].to_numpy(dtype="float64")
-    avg = pd.to_numeric(units["avg_2y_pct"]).to_numpy(dtype="float64", na_value=np.nan)
-    # NaN compares False, so units without figures fall through to group 3.
-    over_avg = avg > rules.avg_threshold_pct
-    group_1 = over_avg & (
-        (headcount > rules.large_unit_headcount) | (avg > rules.any_size_threshold_pct)
-    )
-    result = units.copy()
-    result["target_group"] = np.select([group_1, over_avg], [1, 2], default=3).astype(np.int64)
-    # Reasons are text, one per unit (tens to hundreds of units): built per row.
-    result["reason"] = [
-        target_group(int(h), None if math.isnan(a) else float(a), rules)[1]
-        for h, a in zip(headcount, avg, strict=True)
+    # Text per unit (tens to hundreds of them): one call each, with no pandas needed here, so
+    # that the rules load quickly at start.
+    groups = [
+        target_group(int(headcount), None if _is_missing(avg) else float(avg), rules)
+        # astype(float): NaN for None and for pandas' NA alike.
+        for headcount, avg in zip(
+            units["headcount"], units["avg_2y_pct"].astype(float), strict=True
+        )
     ]
+    result = units.copy()
+    result["target_group"] = [group for group, _ in groups]
+    result["target_group"] = result["target_group"].astype("int64")
+    result["reason"] = [reason for _, reason in groups]
     return result

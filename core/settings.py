@@ -6,14 +6,16 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core import fmt
 from core.errors import InvalidInput
-from core.flags import FlagRules, SelfCertRule
 from core.groups import GroupRules
 from core.periods import Quarter, parse_date
 from core.savings import DEFAULT_COST_PER_DAY, DEFAULT_WORKDAYS, cost_source_label
+
+if TYPE_CHECKING:
+    from core.flags import FlagRules, SelfCertRule
 
 SELF_CERT_RULES: dict[str, str] = {
     "utvidet": "Utvidet: 24 dager i løpet av 12 måneder, inntil 8 dager om gangen",
@@ -61,6 +63,9 @@ class Settings:
         )
 
     def flag_rules(self) -> FlagRules:
+        # Here, not at the top: the flags need pandas, and the settings are read at start.
+        from core.flags import FlagRules
+
         return FlagRules(self_cert_rule=self.self_cert_rule)
 
     @property

@@ -9,18 +9,21 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.exc import OperationalError
 
-from storage.paths import NotPrivate, make_private
+from storage.paths import NotPrivate, backup_dir, make_private
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# The newest migration's revision. A database already at it opens without loading alembic (a
+# large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
+SCHEMA_REVISION = "0001"
 BUSY_TIMEOUT_MS = 5000
 LOCK_SUFFIX = ".lock"
 
@@ -56,13 +59,27 @@ def make_engine(url: str, passphrase: str | None = None) -> Engine:
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["engine"] = engine
     return config
 
 
+def stored_revision(engine: Engine) -> str | None:
+    """The schema revision the database is at; None for a new, empty file."""
+    with engine.connect() as connection:
+        try:
+            return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except OperationalError:  # no such table: nothing was ever migrated
+            return None
+
+
 def _revisions(engine: Engine) -> tuple[str | None, str]:
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     script = ScriptDirectory.from_config(alembic_config(engine))
     head = script.get_current_head()
     assert head is not None
@@ -79,6 +96,10 @@ def _revisions(engine: Engine) -> tuple[str | None, str]:
 
 def upgrade(engine: Engine, db_file: Path | None) -> Path | None:
     """Bring the schema to the newest revision; copy the file first if it holds data."""
+    if stored_revision(engine) == SCHEMA_REVISION:
+        return None
+    from alembic import command
+
     current, head = _revisions(engine)
     if current == head:
         return None
@@ -129,8 +150,6 @@ def open_database(
 
 
 def _make_private(path: Path, notice: Callable[[str], None] | None) -> None:
-    from storage.maintenance import backup_dir  # maintenance builds on this module
-
     try:
         changed = make_private(path, backup_dir(path))
     except NotPrivate as error:
@@ -175,6 +194,8 @@ def in_sole_use(path: Path) -> Iterator[None]:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    from sqlalchemy.orm import sessionmaker
+
     return sessionmaker(engine, expire_on_commit=False)
 
 

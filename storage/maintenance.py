@@ -38,9 +38,8 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
-from storage.paths import ensure_private_dir
+from storage.paths import backup_dir, ensure_private_dir
 
-BACKUP_FOLDER = "backups"
 AUTO_PREFIX = "auto-"
 SQLITE_HEADER = b"SQLite format 3\x00"
 IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."
@@ -96,11 +95,6 @@ def _listed(parts: Sequence[str]) -> str:
 
 
 # --- Backup ------------------------------------------------------------------------------------
-
-
-def backup_dir(db_path: Path) -> Path:
-    """Backups live beside the database: `<data dir>/backups` for the usual one."""
-    return db_path.parent / BACKUP_FOLDER
 
 
 def _connect(path: Path, passphrase: str | None = None, timeout: float = 5.0) -> Any:

@@ -10,6 +10,7 @@ import platformdirs
 
 APP_NAME = "naervaer"
 DB_ENV = "NAERVAER_DB"
+BACKUP_FOLDER = "backups"
 # Group and others: any of these bits lets someone besides the user at the data.
 SHARED_BITS = stat.S_IRWXG | stat.S_IRWXO
 
@@ -30,6 +31,11 @@ def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     if from_env:
         return Path(from_env).expanduser().absolute()
     return default_db_path()
+
+
+def backup_dir(db_path: Path) -> Path:
+    """Where the database's backups are kept: a folder beside it."""
+    return db_path.parent / BACKUP_FOLDER
 
 
 def ensure_private_dir(folder: Path) -> None:

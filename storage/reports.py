@@ -9,13 +9,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, case, func, select
+from sqlalchemy import Connection, select, text
 
 from core.calendar import default_calendar
 from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
-from core.groups import GroupRules, target_groups
+from core.groups import GroupRules
 from core.periods import Quarter, add_months, complete_quarters_before
 from core.sickleave import (
     FIGURE_COLUMNS,
@@ -25,20 +24,17 @@ from core.sickleave import (
     with_long_term,
     workday_figures,
 )
-from core.vocabulary import OPEN_STATUSES
-from storage.db import transaction
-from storage.figures import figures_as_of, monthly_figures, refresh_figures
-from storage.models import Employment, Measure, Unit
-from storage.models import Session as MeetingSession
+from storage.figures import monthly_figures
+from storage.models import Employment, Unit
 from storage.repository import (
     headcount_between,
-    headcount_on,
     load_employees,
     load_employments,
     load_spells,
     load_units,
 )
 from storage.settings import load_settings
+from storage.unit_rows import figures_cover, unit_rows
 
 
 class UnknownUnit(LookupError):
@@ -46,17 +42,6 @@ class UnknownUnit(LookupError):
 
     def __init__(self, code: str) -> None:
         super().__init__(f"Fant ingen enhet med enhet_id {code!r}.")
-
-
-def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool:
-    """Rebuild the monthly figures if they were computed before today. True if rebuilt."""
-    today = today or dt.date.today()
-    with engine.connect() as conn:
-        if figures_as_of(conn) == today:
-            return False
-    with transaction(engine) as session:
-        refresh_figures(session, today)
-    return True
 
 
 def _unit_ids_for(conn: Connection, code: str | None) -> list[int] | None:
@@ -145,24 +130,46 @@ def quarter_sums(monthly: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame
     return folded.groupby(["unit_id", "quarter"], as_index=False)[list(FIGURE_COLUMNS)].sum()
 
 
+UNIT_COLUMNS = [
+    "unit_id",
+    "code",
+    "name",
+    "service_area",
+    "leader",
+    "project_joined_on",
+    "baseline_quarter",
+    "headcount",
+    "avg_2y_pct",
+    "target_group",
+    "reason",
+]
+LIST_COLUMNS = [
+    *UNIT_COLUMNS,
+    "last_quarter",
+    "last_quarter_pct",
+    "baseline_pct",
+    "compare_quarter",
+    "compare_pct",
+    "change_pp",
+]
+_PCT_COLUMNS = ["avg_2y_pct", "last_quarter_pct", "baseline_pct", "compare_pct", "change_pp"]
+
+
+def unit_list(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
+    """storage.unit_rows' unit list as a DataFrame (NaN where a percentage is undefined)."""
+    frame = pd.DataFrame(unit_rows(conn, as_of, rules), columns=LIST_COLUMNS)
+    frame[_PCT_COLUMNS] = frame[_PCT_COLUMNS].astype(float)
+    return frame.astype({"unit_id": "int64", "headcount": "int64", "target_group": "int64"})
+
+
 def groups(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
     """Every unit's headcount on `as_of`, 2-year average and target group (with the reason).
 
-    The limits are the stored settings' unless `rules` are given. Uses the precomputed monthly
-    figures: the 8 quarters lie wholly before `as_of`, so the sums do not depend on the day the
-    figures were computed for, as long as that is later.
+    The limits are the stored settings' unless `rules` are given. The 8 quarters lie wholly
+    before `as_of`, so the sums do not depend on the day the figures were computed for, as long
+    as that is later.
     """
-    if rules is None:
-        rules = load_settings(conn).group_rules()
-    quarters = complete_quarters_before(as_of, 8)
-    monthly = monthly_figures(conn, quarters[0].start, quarters[-1].end)
-    sums = monthly.groupby("unit_id")[["lost", "possible"]].sum()
-    units = load_units(conn).set_index("unit_id")
-    units["headcount"] = headcount_on(conn, as_of).reindex(units.index).fillna(0).astype(int)
-    units["avg_2y_pct"] = pct_series(
-        sums["lost"].reindex(units.index), sums["possible"].reindex(units.index)
-    )
-    return target_groups(units.reset_index(), rules)
+    return unit_list(conn, as_of, rules)[UNIT_COLUMNS]
 
 
 def groups_json(frame: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
@@ -245,83 +252,6 @@ def cases_json(cases: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
     return {"as_of": as_of.isoformat(), "cases": rows}
 
 
-def same_season_after(baseline: Quarter, last_complete: Quarter) -> Quarter | None:
-    """The latest quarter of the baseline's season that is complete and after the baseline.
-
-    Sick leave is seasonal, so progress compares like with like (2024Q3 with 2025Q3, …).
-    """
-    candidate = last_complete.shift(-((last_complete.q - baseline.q) % 4))
-    return candidate if candidate > baseline else None
-
-
-def unit_list(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
-    """One row per unit for the unit list: headcount, 2-year average, last quarter, baseline.
-
-    `change_pp` is the unit's latest same-season quarter minus its baseline quarter.
-    """
-    frame = groups(conn, as_of, rules).set_index("unit_id")
-    last = complete_quarters_before(as_of, 1)[0]
-    baseline = frame["baseline_quarter"].map(
-        lambda q: Quarter.parse(q) if isinstance(q, str) else None
-    )
-    compare = baseline.map(lambda q: same_season_after(q, last) if q is not None else None)
-    wanted = {last, *baseline.dropna(), *compare.dropna()}
-    monthly = monthly_figures(conn, min(q.start for q in wanted), last.end)
-    quarters = quarter_sums(monthly, sorted(wanted)).set_index(["unit_id", "quarter"])
-    pct = pct_series(quarters["lost"], quarters["possible"])
-
-    def lookup(unit_id: int, quarter: Quarter | None) -> float:
-        key = (unit_id, str(quarter))
-        return float(pct.loc[key]) if quarter is not None and key in pct.index else np.nan
-
-    frame["last_quarter"] = str(last)
-    frame["last_quarter_pct"] = [lookup(u, last) for u in frame.index]
-    frame["baseline_pct"] = [lookup(u, q) for u, q in baseline.items()]
-    frame["compare_quarter"] = compare.map(lambda q: str(q) if q is not None else None)
-    frame["compare_pct"] = [lookup(u, q) for u, q in compare.items()]
-    frame["change_pp"] = frame["compare_pct"] - frame["baseline_pct"]
-    return frame.reset_index()
-
-
-def has_units(engine: Engine) -> bool:
-    with engine.connect() as conn:
-        return conn.execute(select(Unit.id).limit(1)).first() is not None
-
-
-def measure_counts(conn: Connection, today: dt.date) -> pd.DataFrame:
-    """Open (åpen or pågår) and overdue measures per unit."""
-    is_open = Measure.status.in_(OPEN_STATUSES)
-    overdue = case((is_open & (Measure.due_date < today), 1), else_=0)
-    rows = conn.execute(
-        select(Measure.unit_id, func.count(), func.sum(overdue))
-        .where(is_open)
-        .group_by(Measure.unit_id)
-    ).all()
-    return pd.DataFrame(rows, columns=["unit_id", "open_measures", "overdue_measures"]).set_index(
-        "unit_id"
-    )
-
-
-def last_sessions(conn: Connection) -> pd.Series:
-    rows = conn.execute(
-        select(MeetingSession.unit_id, func.max(MeetingSession.held_on)).group_by(
-            MeetingSession.unit_id
-        )
-    ).all()
-    return pd.Series({unit: held for unit, held in rows}, name="last_session", dtype=object)
-
-
-def unit_list_with_activity(
-    conn: Connection, today: dt.date, rules: GroupRules | None = None
-) -> pd.DataFrame:
-    """The unit list with open/overdue measures and the date of the last session."""
-    frame = unit_list(conn, today, rules).set_index("unit_id")
-    counts = measure_counts(conn, today).reindex(frame.index).fillna(0).astype(int)
-    frame = frame.join(counts)
-    frame["last_session"] = last_sessions(conn).reindex(frame.index)
-    return frame.reset_index()
-
-
 @dataclass(frozen=True)
 class UnitOverview:
     """Everything the unit overview shows, computed from the monthly figures."""
@@ -362,18 +292,34 @@ def _none(value: Any) -> Any:
     return None if value is None or pd.isna(value) else value
 
 
+def _unit_months(conn: Connection, unit_id: int, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """One unit's monthly figures from `first` to `last` (columns month and FIGURE_COLUMNS)."""
+    if not figures_cover(conn, first):
+        monthly = monthly_figures(conn, first, last)
+        return monthly[monthly["unit_id"] == unit_id]
+    columns = ["month", *FIGURE_COLUMNS]
+    rows = conn.execute(
+        text(
+            f"SELECT {', '.join(columns)} FROM unit_month_figures "
+            "WHERE unit_id = :unit AND month BETWEEN :first AND :last"
+        ),
+        {"unit": unit_id, "first": first.isoformat(), "last": last.isoformat()},
+    ).all()
+    frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+    frame["month"] = pd.to_datetime(frame["month"], format="%Y-%m-%d")
+    return frame.astype(dict.fromkeys(FIGURE_COLUMNS, float)).assign(unit_id=unit_id)
+
+
 def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOverview:
     settings = load_settings(conn)
-    frame = unit_list(conn, today, settings.group_rules())
-    row = next(r for r in frame.to_dict("records") if r["unit_id"] == unit_id)
+    (row,) = unit_rows(conn, today, settings.group_rules(), unit_id)
     last = complete_quarters_before(today, 1)[0]
     eight = complete_quarters_before(today, 8)
     baseline_code = _none(row["baseline_quarter"])
     baseline = Quarter.parse(baseline_code) if baseline_code else None
     before = [baseline.shift(-i) for i in range(3, -1, -1)] if baseline else []
     first = min([eight[0].start, *(q.start for q in before)])
-    monthly = monthly_figures(conn, first, last.end)
-    monthly = monthly[monthly["unit_id"] == unit_id]
+    monthly = _unit_months(conn, unit_id, first, last.end)
     quarters = quarter_sums(monthly, eight + before).set_index("quarter")
 
     def quarter_pct(chosen: list[Quarter]) -> float | None:

@@ -6,12 +6,14 @@ import json
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Connection, Engine, column, delete, insert, select, table, update
 
 from core.errors import InvalidInput
 from core.settings import FIELD, Settings
-from storage.db import transaction
-from storage.models import Setting
+
+# The settings table as plain SQL (storage.models maps it too): reading the settings at start
+# does not need the ORM, which is slow to load.
+SETTINGS = table("settings", column("key"), column("value"))
 
 
 def load_settings(conn: Connection) -> Settings:
@@ -20,7 +22,9 @@ def load_settings(conn: Connection) -> Settings:
     A stored value that is no longer valid (edited by hand, or from a version with other bounds)
     falls back to its default rather than stopping every screen that needs the settings.
     """
-    rows = conn.execute(select(Setting.key, Setting.value).where(Setting.key.in_(FIELD))).all()
+    rows = conn.execute(
+        select(SETTINGS.c.key, SETTINGS.c.value).where(SETTINGS.c.key.in_(FIELD))
+    ).all()
     values: dict[str, Any] = {}
     for key, text in rows:
         try:
@@ -48,14 +52,14 @@ def save_setting(engine: Engine, key: str, value: Any) -> Settings:
 
     Checked together with the others first: InvalidInput, in Norwegian, and nothing stored.
     """
-    with transaction(engine) as session:
-        settings = load_settings(session.connection()).with_value(key, value)
+    with engine.begin() as conn:
+        settings = load_settings(conn).with_value(key, value)
         text = json.dumps(FIELD[key].to_json(getattr(settings, key)))
-        stored = session.get(Setting, key)
-        if stored is None:
-            session.add(Setting(key=key, value=text))
-        else:
-            stored.value = text
+        changed = conn.execute(
+            update(SETTINGS).where(SETTINGS.c.key == key).values(value=text)
+        ).rowcount
+        if not changed:
+            conn.execute(insert(SETTINGS).values(key=key, value=text))
     return settings
 
 
@@ -63,9 +67,9 @@ def reset_setting(engine: Engine, key: str) -> Settings:
     """Back to the default (tilbakestill): the stored value is removed."""
     if key not in FIELD:
         raise InvalidInput(f"Ukjent innstilling: {key}.")
-    with transaction(engine) as session:
-        current = load_settings(session.connection())
+    with engine.begin() as conn:
+        current = load_settings(conn)
         # The default must fit with the other settings too (11 % against a stored 10 %, say).
         settings = current.with_value(key, FIELD[key].default)
-        session.execute(delete(Setting).where(Setting.key == key))
+        conn.execute(delete(SETTINGS).where(SETTINGS.c.key == key))
     return settings

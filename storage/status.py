@@ -18,9 +18,10 @@ from core.sickleave import Period, workday_figures
 from core.status import SUM_COLUMNS, sector_line, total, with_figures
 from storage.figures import monthly_figures
 from storage.forecast import forecast
-from storage.reports import groups, last_sessions, measure_counts, quarter_sums, same_season_after
+from storage.reports import UNIT_COLUMNS, groups, quarter_sums
 from storage.repository import load_employments
 from storage.settings import load_settings
+from storage.unit_rows import same_season_after, unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
 NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kind", "grade"])
@@ -236,7 +237,10 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
     municipal_baseline = settings.baseline
     municipal_compare = same_season_after(municipal_baseline, last)
 
-    units = groups(conn, today, settings.group_rules())  # identity, headcount, group today
+    # Identity, headcount and group today, the last session; open measures go with the sums.
+    rows = unit_rows_with_activity(conn, today, settings.group_rules())
+    units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "last_session"])
+    counts = pd.DataFrame(rows, columns=["open_measures", "overdue_measures"])
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
     units["project"] = units["project_joined_on"].notna()
@@ -262,7 +266,6 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
     forecasts = _forecasts(conn, today, forecast_quarters(today, FORECAST_QUARTERS), units)
     next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
     ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
-    counts = measure_counts(conn, today).reindex(unit_ids).fillna(0).astype(int)
     for frame in (sums, municipal):
         frame["forecast_lost"] = ahead["lost"].to_numpy()
         frame["forecast_known_lost"] = ahead["known_lost"].to_numpy()
@@ -275,8 +278,6 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
     units["compare_quarter"] = [
         str(compare) if b and (compare := same_season_after(b, last)) else None for b in baselines
     ]
-    sessions = last_sessions(conn)
-    units["last_session"] = [sessions.get(u) for u in unit_ids]
     units["days_since_session"] = [
         (today - held).days if isinstance(held, dt.date) else None for held in units["last_session"]
     ]

@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from sqlalchemy import Engine
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -15,7 +14,10 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from tui.commands import NaervaerCommands
-from tui.messages import DatabaseReady, Failed
+from tui.messages import DatabaseReady, Failed, UnitsShown
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class NaervaerApp(App[int]):
@@ -54,6 +56,7 @@ class NaervaerApp(App[int]):
         self.today = today or dt.date.today()
         self.engine: Engine | None = None
         self.failure: str | None = None
+        self.started = False  # the unit list has been shown once
 
     def on_mount(self) -> None:
         self._update_subtitle()
@@ -61,11 +64,12 @@ class NaervaerApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_database(self) -> None:
+        # Nothing here loads pandas or the ORM when the figures are current: the unit list
+        # comes first, the rest of the start's work after it (see `units_shown`).
         from storage.db import open_database
-        from storage.reports import ensure_figures_current, has_units
+        from storage.unit_rows import ensure_figures_current, has_units
 
         engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
-        self.backup_once_a_day()
         empty = not has_units(engine)
         if empty and self.demo:
             from storage.demo import load_demo
@@ -73,8 +77,20 @@ class NaervaerApp(App[int]):
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
         ensure_figures_current(engine, self.today)
-        self.remind_of_retention(engine)
         self.post_message(DatabaseReady(engine, empty))
+
+    @on(UnitsShown)
+    def units_shown(self) -> None:
+        if not self.started:
+            self.started = True
+            self.after_start()
+
+    @work(thread=True, exit_on_error=False, group="after-start")
+    def after_start(self) -> None:
+        """The day's backup and the retention reminder, once the advisor has the unit list."""
+        assert self.engine is not None
+        self.backup_once_a_day()
+        self.remind_of_retention(self.engine)
 
     def warn_from_thread(self, text: str) -> None:
         self.call_from_thread(self.notify, text, severity="warning", timeout=10, markup=False)

@@ -340,7 +340,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_groups(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.reports import ensure_figures_current, groups, groups_json
+    from storage.reports import groups, groups_json
+    from storage.unit_rows import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
@@ -563,8 +564,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from storage import crypto
-    from storage.maintenance import backup_dir
-    from storage.paths import resolve_db_path
+    from storage.paths import backup_dir, resolve_db_path
 
     path = resolve_db_path(args.db)
     if not path.is_file():
@@ -603,7 +603,7 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
     from storage import export
-    from storage.reports import ensure_figures_current
+    from storage.unit_rows import ensure_figures_current
 
     needs = {"summary": ("--session", args.session), "unit": ("--unit", args.unit)}
     if args.document in needs and needs[args.document][1] is None:

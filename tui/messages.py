@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 class DatabaseReady(Message):
@@ -13,6 +15,10 @@ class DatabaseReady(Message):
         super().__init__()
         self.engine = engine
         self.empty = empty
+
+
+class UnitsShown(Message):
+    """The unit list has its figures on screen: the app's start is over."""
 
 
 class Failed(Message):

@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from storage import db
 from storage.db import DatabaseError, open_database
-from storage.maintenance import backup, backup_dir
+from storage.maintenance import backup
+from storage.paths import backup_dir
 from tui.cli import main
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Unix permissions")

@@ -12,7 +12,7 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from storage import sessions
-from storage.db import MIGRATIONS, DatabaseError, open_database
+from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
 from tui.cli import EXIT_REJECTED, main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -42,6 +42,11 @@ def test_every_schema_has_a_fixture():
     """A new migration comes with a fixture made by its release (see fixtures/make_schema_*)."""
     made = {p.name for p in FIXTURES.glob("schema_*.sqlite")}
     assert {f"schema_{s.revision}.sqlite" for s in SCRIPTS.walk_revisions()} <= made
+
+
+def test_the_revision_the_app_opens_without_alembic_is_the_newest_migration():
+    """A stale constant would skip a new migration on every database already at the old head."""
+    assert SCRIPTS.get_current_head() == SCHEMA_REVISION
 
 
 @pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("schema_*.sqlite")), ids=lambda p: p.stem)

@@ -13,6 +13,7 @@ from tui.app import NaervaerApp
 from tui.screens.unit import UnitScreen
 from tui.screens.units import UnitsScreen
 from tui.screens.welcome import WelcomeScreen
+from tui.widgets.row_table import RowTable
 
 D = dt.date
 TODAY = D(2025, 11, 24)
@@ -37,8 +38,8 @@ async def settle(app: NaervaerApp, pilot) -> None:  # type: ignore[no-untyped-de
         await pilot.pause()
 
 
-def cells(table: DataTable) -> list[list[str]]:
-    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+def cells(table: RowTable) -> list[list[str]]:
+    return [table.row_cells(i) for i in range(table.row_count)]
 
 
 async def test_unit_list_shows_every_unit_with_its_figures(town: Builder, engine: Engine):
@@ -46,7 +47,7 @@ async def test_unit_list_shows_every_unit_with_its_figures(town: Builder, engine
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
         assert isinstance(app.screen, UnitsScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(RowTable)
         rows = cells(table)
         assert [r[0] for r in rows] == ["Lia sykehjem", "Berg skole"]  # by 2-year average
         lia = rows[0]
@@ -70,7 +71,7 @@ async def test_sorting_by_a_column_and_back(town: Builder, engine: Engine):
     app = NaervaerApp(engine_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(RowTable)
         await pilot.press("s")  # next column after the average: last quarter
         await pilot.press("r")
         order = [r[0] for r in cells(table)]
@@ -107,7 +108,7 @@ async def test_empty_database_offers_the_demo(engine: Engine):
         await pilot.click("#small")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitsScreen)
-        assert app.screen.query_one(DataTable).row_count > 5
+        assert app.screen.query_one(RowTable).row_count > 5
 
 
 async def test_search_field_takes_letters_that_are_also_keys(town: Builder, engine: Engine):
@@ -128,12 +129,12 @@ def engine_path(engine: Engine):  # type: ignore[no-untyped-def]
 async def test_a_failing_screen_worker_is_told_in_norwegian(
     town: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    import storage.reports
+    import storage.unit_rows
 
     def broken(*_: object) -> None:
         raise RuntimeError("Kari Nordmann")  # an error text that must never be shown
 
-    monkeypatch.setattr(storage.reports, "unit_list_with_activity", broken)
+    monkeypatch.setattr(storage.unit_rows, "unit_rows_with_activity", broken)
     app = NaervaerApp(engine_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)

@@ -14,7 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from core import fmt
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
@@ -22,6 +22,7 @@ from tui.masking import one_line, person
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.forms import DateForm, MeasureDialog, TextForm
+from tui.widgets.keybar import KeyBar
 
 
 def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
@@ -72,7 +73,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             yield DataTable(id="checklist", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="measures", cursor_type="row", zebra_stripes=True)
         yield Static(id="measure-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         if self.session_id is not None:

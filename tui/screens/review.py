@@ -22,7 +22,6 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import (
     Button,
-    Footer,
     Header,
     OptionList,
     SelectionList,
@@ -43,6 +42,7 @@ from tui.masking import one_line, person
 from tui.messages import Loaded
 from tui.screens.forms import MeasureDialog, MeasureDraft
 from tui.widgets.charts import Chart, ChartData
+from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -161,7 +161,7 @@ class ReviewScreen(Screen[None]):
                     placeholder="Notat om den ansatte i dette møtet (lagres mens du skriver)",
                 )
                 yield Static(PRIVACY_REMINDER, id="review-privacy")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         listing = self.query_one("#review-list", OptionList)

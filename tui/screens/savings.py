@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from core import fmt
 from core.errors import InvalidInput
@@ -20,6 +20,7 @@ from core.status import savings_of
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.settings import SettingInput, save_text
+from tui.widgets.keybar import KeyBar
 
 ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
 
@@ -117,7 +118,7 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
                     yield Static("", id=f"help-{key}", classes="setting-help", markup=False)
             yield Static("Laster …", id="savings-municipality")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="savings-table")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Besparelse"

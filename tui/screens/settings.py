@@ -10,13 +10,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Header, Label, Select, Static
+from textual.widgets import Button, Header, Label, Select, Static
 
 from core.errors import InvalidInput
 from core.settings import FIELD, SELF_CERT_RULES, SETTING_FIELDS, Settings
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.widgets.autosave import AutosaveInput
+from tui.widgets.keybar import KeyBar
 
 CHOICE_KEYS = {"self_cert_rule"}
 
@@ -81,7 +82,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
         yield Header()
         with VerticalScroll(id="settings-body"):
             yield Static("Laster innstillingene …", id="settings-loading")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Innstillinger"

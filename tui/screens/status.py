@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Select, Static
 
 from core import fmt
 from core.errors import InvalidInput
@@ -23,6 +23,7 @@ from core.status import SECTOR_SHORT
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.widgets.charts import Chart, ChartData
+from tui.widgets.keybar import KeyBar
 
 ALL = "alle"
 GROUP_CHOICES = [
@@ -301,7 +302,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             )
         yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="status-table")
         yield Static("", id="status-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Statusoversikt"

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Markdown, Static
+from textual.widgets import Header, Label, Markdown, Static
 
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.autosave import AutosaveTextArea
+from tui.widgets.keybar import KeyBar
 
 
 class SummaryScreen(ReportsWorkerErrors, Screen[None]):
@@ -46,7 +47,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static(
                     "Ikke skriv helseopplysninger eller diagnoser.", classes="privacy-reminder"
                 )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", lambda _: self.render_summary(), init=False)

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from core import fmt
 from core.periods import Quarter, add_months
@@ -23,6 +23,7 @@ from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.charts import Chart, ChartData
+from tui.widgets.keybar import KeyBar
 
 SESSION_KEYS = {"o": "oppstartsmote", "i": "individuell_radgivning", "s": "statusmote"}
 
@@ -173,7 +174,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
                     yield Static(id="unit-scores")
                 with VerticalScroll(id="unit-session"):
                     yield Static(id="unit-last-session")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#unit-quarters", DataTable)

@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -14,16 +14,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from core import fmt
 from tui.masking import one_line
-from tui.messages import Loaded
+from tui.messages import Loaded, UnitsShown
 from tui.screens.base import ReportsWorkerErrors
-
-if TYPE_CHECKING:
-    # Only the worker needs pandas (through storage): importing the screen stays light.
-    import pandas as pd
+from tui.widgets.keybar import KeyBar
+from tui.widgets.row_table import RowTable, TableColumn
 
 ALL = "alle"
 GROUP_CHOICES = [
@@ -89,10 +87,6 @@ def _sort_value(key: str, row: dict[str, Any]) -> Any:
     return (value is None, value if value is not None else 0)
 
 
-def _cell(column: Column, row: dict[str, Any]) -> Text:
-    return Text(column.show(row), justify="right" if column.right else "left")
-
-
 class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     """The list the advisor starts from."""
 
@@ -112,6 +106,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="units")
         self.rows: list[dict[str, Any]] = []
+        self.cells: dict[int, list[str]] = {}  # each row's text per column, by unit id
         self.sort_key = "avg_2y_pct"
         self.sort_reverse = True
 
@@ -122,41 +117,48 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             yield Select(GROUP_CHOICES, value=ALL, allow_blank=False, id="group")
             yield Select(PROJECT_CHOICES, value=ALL, allow_blank=False, id="project")
             yield Select([("Alle tjenesteområder", ALL)], value=ALL, allow_blank=False, id="area")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="unit-table")
+        yield RowTable(id="unit-table")
         yield Static("Laster enhetene …", id="unit-reason")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_columns()
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
         self.load()
 
     def set_columns(self) -> None:
-        """Columns as wide as their widest value among all units, so they never jump.
-
-        Fixed widths, not DataTable's automatic ones, which could lag behind a refill.
-        """
-        table = self.query_one(DataTable)
-        table.clear(columns=True)
-        for column in COLUMNS:
-            width = max([len(column.header), *(len(column.show(r)) for r in self.rows)])
-            table.add_column(column.header, key=column.key, width=width)
+        """Columns as wide as their widest value among all units, so they never jump."""
+        self.query_one(RowTable).set_columns(
+            [
+                TableColumn(
+                    column.key,
+                    column.header,
+                    max([len(column.header), *(len(cells[i]) for cells in self.cells.values())]),
+                    column.right,
+                )
+                for i, column in enumerate(COLUMNS)
+            ]
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from storage.reports import unit_list_with_activity
+        from storage.unit_rows import unit_rows_with_activity
 
         app: Any = self.app
         with app.engine.connect() as conn:
-            frame = unit_list_with_activity(conn, app.today)
-        frame["project"] = frame["project_joined_on"].notna()
-        self.post_message(Loaded("units", frame_to_rows(frame)))
+            rows = unit_rows_with_activity(conn, app.today)
+        for row in rows:
+            row["project"] = row["project_joined_on"] is not None
+        self.post_message(Loaded("units", rows))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         if message.what != "units":
             return
+        first = not self.rows
         self.rows = message.data
+        # Each cell's text once: the widths and every refill (filter, sort) reuse it.
+        self.cells = {r["unit_id"]: [column.show(r) for column in COLUMNS] for r in self.rows}
         self.set_columns()
         areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
         self.query_one("#area", Select).set_options(
@@ -164,6 +166,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             [("Alle tjenesteområder", ALL), *[(Text(one_line(a)), a) for a in areas]]
         )
         self.refresh_table()
+        if first:
+            self.call_after_refresh(self.post_message, UnitsShown())
 
     def visible_rows(self) -> list[dict[str, Any]]:
         text = self.query_one("#search", Input).value.strip().casefold()
@@ -182,17 +186,14 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         return rows
 
     def refresh_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         selected = self.selected_unit_id()
         rows = self.visible_rows()
-        table.clear()
-        table.add_rows(
-            ([_cell(column, r) for column in COLUMNS] for r in rows),
-        )
         # Row keys are the unit ids, so that the cursor can stay on the same unit.
         self._row_ids = [r["unit_id"] for r in rows]
+        table.set_rows([self.cells[r["unit_id"]] for r in rows], self._row_ids)
         if selected in self._row_ids:
-            table.move_cursor(row=self._row_ids.index(selected))
+            table.move_cursor(self._row_ids.index(selected))
         header = COLUMN[self.sort_key].header
         direction = "synkende" if self.sort_reverse else "stigende"
         # The filters in words too: on a narrow terminal their fields are hidden.
@@ -212,9 +213,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.show_reason()
 
     def selected_unit_id(self) -> int | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         ids = getattr(self, "_row_ids", [])
-        if not ids or table.cursor_row is None or table.cursor_row >= len(ids):
+        if not ids or table.cursor_row >= len(ids):
             return None
         return int(ids[table.cursor_row])
 
@@ -249,13 +250,13 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         )
         reason.update(Text(f"{row['reason']}\n{baseline} · {area}\n{activity}"))
 
-    @on(DataTable.RowHighlighted)
+    @on(RowTable.RowHighlighted)
     def highlighted(self) -> None:
         self.show_reason()
 
-    @on(DataTable.HeaderSelected)
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
+    @on(RowTable.HeaderSelected)
+    def header_selected(self, event: RowTable.HeaderSelected) -> None:
+        key = event.column_key
         self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
         self.sort_key = key
         self.refresh_table()
@@ -268,9 +269,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
-    @on(DataTable.RowSelected)
+    @on(RowTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open_unit()
 
@@ -287,7 +288,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_clear_search(self) -> None:
         self.query_one("#search", Input).value = ""
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
     def action_next_sort(self) -> None:
         keys = [column.key for column in COLUMNS]
@@ -310,11 +311,3 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_next_project(self) -> None:
         self._cycle("#project", PROJECT_CHOICES)
-
-
-def frame_to_rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Records with None for missing values (NaN and NaT alike)."""
-    records: list[dict[str, Any]] = (
-        frame.astype(object).where(frame.notna(), None).to_dict("records")
-    )
-    return records

@@ -9,7 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
+
+from tui.widgets.keybar import KeyBar
 
 WELCOME = """[b]Velkommen til Nærvær[/b]
 
@@ -37,7 +39,7 @@ class WelcomeScreen(Screen[str | None]):
             yield Button("Liten demokommune (12 enheter)", id="small", variant="primary")
             yield Button("Hel kommune (300 enheter, tar litt tid)", id="municipality")
             yield Button("Avslutt", id="leave")
-        yield Footer()
+        yield KeyBar()
 
     @on(Button.Pressed)
     def chosen(self, event: Button.Pressed) -> None:

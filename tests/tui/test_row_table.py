@@ -1,0 +1,97 @@
+"""The unit list's line-drawn table: cursor, scrolling, header clicks, cut and aligned cells."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import App, ComposeResult
+
+from tui.widgets.row_table import RowTable, TableColumn
+
+COLUMNS = [TableColumn("name", "Enhet", 8), TableColumn("pct", "Fravær", 7, right=True)]
+
+
+class TableApp(App[None]):
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+        self.events: list[tuple[str, Any]] = []
+
+    def compose(self) -> ComposeResult:
+        yield RowTable(id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.set_columns(COLUMNS)
+        table.set_rows(
+            [[f"Enhet {i}", f"{i},0 %"] for i in range(self.rows)], list(range(self.rows))
+        )
+        table.focus()
+
+    @on(RowTable.RowHighlighted)
+    def highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self.events.append(("highlighted", event.row))
+
+    @on(RowTable.RowSelected)
+    def selected(self, event: RowTable.RowSelected) -> None:
+        self.events.append(("selected", event.row))
+
+    @on(RowTable.HeaderSelected)
+    def header(self, event: RowTable.HeaderSelected) -> None:
+        self.events.append(("header", event.column_key))
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    table = app.query_one(RowTable)
+    return [table.render_line(y).text for y in range(table.size.height)]
+
+
+async def test_cells_are_cut_and_figures_right_aligned() -> None:
+    app = TableApp(rows=12)
+    async with app.run_test(size=(40, 10)) as pilot:
+        await pilot.pause()
+        lines = screen_lines(app)
+        assert lines[0].startswith(" Enhet      Fravær ")
+        assert lines[1].startswith(" Enhet 0     0,0 % ")
+        assert lines[9].startswith(" Enhet 8     8,0 % ")  # 10 lines: the header, rows 0-8
+        table = app.query_one(RowTable)
+        assert table.row_cells(11) == ["Enhet 11", "11,0 %"]
+        table.set_rows([["Furumoen helsesenter", "12,3 %"]], ["E1"])
+        await pilot.pause()
+        assert screen_lines(app)[1].startswith(" Furumoen   12,3 % ")  # cut to its 8 cells
+
+
+async def test_the_cursor_moves_scrolls_and_selects_with_a_click() -> None:
+    app = TableApp(rows=30)
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.press("down", "down")
+        assert table.cursor_row == 2 and ("highlighted", 2) in app.events
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.cursor_row == 29
+        assert screen_lines(app)[-1].startswith(" Enhet 29")  # scrolled to keep it in view
+        assert screen_lines(app)[0].startswith(" Enhet ")  # the header stays put
+        await pilot.press("home")
+        await pilot.pause()
+        assert table.cursor_row == 0 and screen_lines(app)[1].startswith(" Enhet 0 ")
+
+        await pilot.click(RowTable, offset=(2, 3))  # the third row: the cursor moves there
+        assert table.cursor_row == 2 and ("selected", 2) not in app.events
+        await pilot.click(RowTable, offset=(2, 3))  # again: chosen
+        assert ("selected", 2) in app.events
+        await pilot.click(RowTable, offset=(12, 0))  # the header of the second column
+        assert ("header", "pct") in app.events
+
+
+async def test_fewer_rows_keep_the_cursor_in_range() -> None:
+    app = TableApp(rows=20)
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.press("end")
+        table.set_rows([["Lia", "1,0 %"]], ["E1"])
+        assert table.cursor_row == 0 and table.row_count == 1
+        table.set_rows([], [])
+        assert table.row_count == 0
+        await pilot.press("down")  # nothing to move to: no error

@@ -1,0 +1,233 @@
+"""A read-only table drawn line by line: for lists of hundreds of rows that must appear at once.
+
+Textual's DataTable measures and renders every cell through Rich; filling one with the unit
+list cost more than everything else in the app's start. Here each visible line is one string
+cut to the column widths: rows cost nothing until they scroll into view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+PADDING = 1  # a space either side of every cell, as in DataTable
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    key: str
+    header: str
+    width: int
+    right: bool = False  # figures are right-aligned
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    """`text` padded or cut to exactly `width` cells."""
+    if right and cell_len(text) < width:
+        return " " * (width - cell_len(text)) + text
+    return set_cell_size(text, width)
+
+
+class RowTable(ScrollView, can_focus=True):
+    """Columns of fixed width, a header that stays put, a row cursor; no cell editing."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "row-table--header",
+        "row-table--cursor",
+        "row-table--even",
+    }
+    DEFAULT_CSS = """
+    RowTable {
+        background: $surface;
+        color: $foreground;
+    }
+    RowTable > .row-table--header {
+        text-style: bold;
+        background: $panel;
+        color: $foreground;
+    }
+    RowTable > .row-table--even {
+        background: $surface-lighten-1 30%;
+    }
+    RowTable > .row-table--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+    }
+    RowTable:focus > .row-table--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "cursor(-1)", "Opp", show=False),
+        Binding("down", "cursor(1)", "Ned", show=False),
+        Binding("pageup", "page(-1)", "Side opp", show=False),
+        Binding("pagedown", "page(1)", "Side ned", show=False),
+        Binding("home", "first", "Først", show=False),
+        Binding("end", "last", "Sist", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class _RowMessage(Message):
+        def __init__(self, table: RowTable, row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    class RowHighlighted(_RowMessage):
+        """The cursor moved to `row`."""
+
+    class RowSelected(_RowMessage):
+        """A click on the row the cursor is on (Enter is the screen's to bind)."""
+
+    class HeaderSelected(Message):
+        def __init__(self, table: RowTable, column_key: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column_key = column_key
+
+        @property
+        def control(self) -> RowTable:
+            return self.table
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.columns: list[TableColumn] = []
+        self.keys: list[Hashable] = []
+        self._lines: list[str] = []  # each row as drawn
+        self._cells: list[list[str]] = []  # each row's cells as given
+
+    # --- content ---------------------------------------------------------------------------
+
+    def set_columns(self, columns: Sequence[TableColumn]) -> None:
+        self.columns = list(columns)
+        self._lines, self._cells, self.keys = [], [], []
+        self._resize()
+
+    def set_rows(self, rows: Sequence[Sequence[str]], keys: Sequence[Hashable]) -> None:
+        """Replace every row; `keys` name them (one per row). The cursor stays in range."""
+        gap = " " * PADDING
+        self._lines = [
+            "".join(
+                f"{gap}{_fit(text, column.width, column.right)}{gap}"
+                for column, text in zip(self.columns, row, strict=True)
+            )
+            for row in rows
+        ]
+        self.keys = list(keys)
+        self._cells = [list(row) for row in rows]
+        self._resize()
+        self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
+
+    @property
+    def row_count(self) -> int:
+        return len(self._lines)
+
+    def row_cells(self, row: int) -> list[str]:
+        """The texts of a row's cells, as given to `set_rows`."""
+        return self._cells[row]
+
+    def move_cursor(self, row: int) -> None:
+        self.cursor_row = max(0, min(row, self.row_count - 1))
+
+    def _resize(self) -> None:
+        width = sum(column.width + 2 * PADDING for column in self.columns)
+        self.virtual_size = Size(width, self.row_count + 1)  # the header is a line too
+        self.refresh()
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def _header_line(self) -> str:
+        gap = " " * PADDING
+        return "".join(
+            f"{gap}{_fit(column.header, column.width, column.right)}{gap}"
+            for column in self.columns
+        )
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            text, style = self._header_line(), self.get_component_rich_style("row-table--header")
+        else:
+            row = scroll_y + y - 1
+            if row >= self.row_count:
+                return Strip.blank(width, self.rich_style)
+            text = self._lines[row]
+            if row == self.cursor_row:
+                style = self.get_component_rich_style("row-table--cursor")
+            elif row % 2:
+                style = self.get_component_rich_style("row-table--even")
+            else:
+                style = self.rich_style
+        line = set_cell_size(text, max(cell_len(text), scroll_x + width))
+        return Strip([Segment(line, style)]).crop(scroll_x, scroll_x + width)
+
+    def watch_cursor_row(self, old: int, new: int) -> None:
+        self.refresh()
+        self._scroll_to_cursor()
+        if self.row_count:
+            self.post_message(self.RowHighlighted(self, new))
+
+    def _scroll_to_cursor(self) -> None:
+        rows_shown = max(self.scrollable_content_region.height - 1, 1)
+        top = int(self.scroll_y)
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif self.cursor_row >= top + rows_shown:
+            self.scroll_to(y=self.cursor_row - rows_shown + 1, animate=False)
+
+    # --- keys and mouse --------------------------------------------------------------------
+
+    def action_cursor(self, step: int) -> None:
+        self.move_cursor(self.cursor_row + step)
+
+    def action_page(self, direction: int) -> None:
+        self.move_cursor(self.cursor_row + direction * max(self.size.height - 2, 1))
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(self.row_count - 1)
+
+    def _select(self) -> None:
+        if self.row_count:
+            self.post_message(self.RowSelected(self, self.cursor_row))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            x = offset.x + int(self.scroll_x)
+            for column in self.columns:
+                x -= column.width + 2 * PADDING
+                if x < 0:
+                    self.post_message(self.HeaderSelected(self, column.key))
+                    return
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= self.row_count:
+            return
+        if row == self.cursor_row:
+            self._select()
+        else:
+            self.move_cursor(row)
