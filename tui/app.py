@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import App
@@ -57,6 +58,10 @@ class NaervaerApp(App[int]):
         self.engine: Engine | None = None
         self.failure: str | None = None
         self.started = False  # the unit list has been shown once
+        # The prognosis pools every unit, so it is computed for all of them at once and kept
+        # until the data changes (an import); screens read their unit's part from it.
+        self._forecast: dict[str, Any] | None = None
+        self._forecast_lock = threading.Lock()
 
     def on_mount(self) -> None:
         self._update_subtitle()
@@ -91,6 +96,18 @@ class NaervaerApp(App[int]):
         assert self.engine is not None
         self.backup_once_a_day()
         self.remind_of_retention(self.engine)
+        self.forecast_document()  # ready before the first unit is opened
+
+    def forecast_document(self) -> dict[str, Any]:
+        """Every unit's prognosis (`forecast --json`); computed once, in a worker's thread."""
+        from storage.forecast import forecast
+
+        with self._forecast_lock:
+            if self._forecast is None:
+                assert self.engine is not None
+                with self.engine.connect() as conn:
+                    self._forecast = forecast(conn, self.today)
+            return self._forecast
 
     def warn_from_thread(self, text: str) -> None:
         self.call_from_thread(self.notify, text, severity="warning", timeout=10, markup=False)
@@ -201,6 +218,8 @@ class NaervaerApp(App[int]):
         from tui.screens.units import UnitsScreen
 
         if changed:
+            with self._forecast_lock:
+                self._forecast = None
             for screen in self.screen_stack:
                 if isinstance(screen, UnitsScreen):
                     screen.load()

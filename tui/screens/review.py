@@ -10,15 +10,17 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.table import Table
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content, Span
 from textual.events import DescendantBlur
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.style import Style
 from textual.timer import Timer
 from textual.widgets import (
     Button,
@@ -97,6 +99,26 @@ class WriteFailed(Message):
         super().__init__()
         self.what = what
         self.error = error
+
+
+# The list's line: the tick (2 cells), the name, a space, markers (7) and lost workdays.
+MARKER_CELLS = 7
+LOST_CELLS = 6  # a space, then up to 99999,9
+LIST_FIXED_CELLS = 2 + 1 + MARKER_CELLS + LOST_CELLS
+# One Style object each, shared by every line: drawing a list hashes each style it meets.
+LIST_STYLES = {
+    "tick": Style.parse("bold green"),
+    "case": Style.parse("cyan"),
+    "overdue": Style.parse("bold red"),
+    "flags": Style.parse("yellow"),
+}
+
+
+def _cut(text: str, width: int) -> str:
+    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
 
 
 class ReviewScreen(Screen[None]):
@@ -247,23 +269,36 @@ class ReviewScreen(Screen[None]):
     def _option(self, detail: EmployeeDetail) -> Option:
         return Option(self._line(detail), id=str(detail.employee_id))
 
-    def _line(self, detail: EmployeeDetail) -> Table:
-        grid = Table.grid(expand=True, padding=(0, 1, 0, 0))
-        grid.add_column(width=1)
-        grid.add_column(ratio=1, no_wrap=True, overflow="ellipsis")
-        grid.add_column(width=7, no_wrap=True)
-        grid.add_column(width=5, justify="right", no_wrap=True)
-        tick = Text("✓", style="bold green") if detail.employee_id in self.reviewed else Text(" ")
-        markers = Text()
+    def _line(self, detail: EmployeeDetail) -> Content:
+        """`✓ name  ● !1 ⚑2  12,0`: one line of plain text with a few shared styles, cheap to
+        lay out and draw for hundreds of people (no markup: names are shown as they are)."""
+        width = self.query_one("#review-list", OptionList).scrollable_content_region.width
+        name_width = max(width - LIST_FIXED_CELLS, 8)
+        parts: list[tuple[str, Style | None]] = [
+            ("✓ " if detail.employee_id in self.reviewed else "  ", LIST_STYLES["tick"]),
+            (_cut(person(detail.number, detail.name, self.masked), name_width), None),
+            (" ", None),
+        ]
+        markers = 0
         if detail.case is not None:
-            markers.append("● ", style="cyan")
+            parts.append(("● ", LIST_STYLES["case"]))
+            markers += 2
             if detail.case.overdue:
-                markers.append(f"!{detail.case.overdue} ", style="bold red")
+                overdue = f"!{detail.case.overdue} "
+                parts.append((overdue, LIST_STYLES["overdue"]))
+                markers += len(overdue)
         if detail.raised_flags:
-            markers.append(f"⚑{detail.raised_flags}", style="yellow")
-        name = shown_person(detail.number, detail.name, self.masked)
-        grid.add_row(tick, name, markers, fmt.number(detail.lost_12m))
-        return grid
+            flags = f"⚑{detail.raised_flags}"
+            parts.append((flags, LIST_STYLES["flags"]))
+            markers += len(flags)
+        parts.append((" " * max(MARKER_CELLS - markers, 0), None))
+        parts.append((fmt.number(detail.lost_12m).rjust(LOST_CELLS), None))
+        spans, start = [], 0
+        for text, style in parts:
+            if style is not None:
+                spans.append(Span(start, start + len(text), style))
+            start += len(text)
+        return Content("".join(text for text, _ in parts), spans)
 
     def _redraw_line(self, employee_id: int) -> None:
         index = self.position[employee_id]
@@ -347,8 +382,14 @@ class ReviewScreen(Screen[None]):
         )
 
     def on_resize(self) -> None:
-        # After the layout has settled, so that the chart's new width is known.
+        # After the layout has settled, so that the chart's and the list's new widths are known.
         self.call_after_refresh(self._redraw_chart)
+        self.call_after_refresh(self._redraw_list)
+
+    def _redraw_list(self) -> None:
+        listing = self.query_one("#review-list", OptionList)
+        for index, detail in enumerate(self.details):
+            listing.replace_option_prompt_at_index(index, self._line(detail))
 
     def _redraw_chart(self) -> None:
         detail = self.current()
@@ -655,9 +696,7 @@ class ReviewScreen(Screen[None]):
         gc.unfreeze()
 
     def _masked_changed(self) -> None:
-        listing = self.query_one("#review-list", OptionList)
-        for index, detail in enumerate(self.details):
-            listing.replace_option_prompt_at_index(index, self._line(detail))
+        self._redraw_list()
         self.show_detail()
 
 

@@ -207,12 +207,9 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="forecast")
     def load_forecast(self, code: str) -> None:
         """The prognosis after the figures: it takes longer, and the figures come first."""
-        from storage.forecast import forecast
-
         app: Any = self.app
-        with app.engine.connect() as conn:
-            document = forecast(conn, app.today, code)
-        self.post_message(Loaded("unit-forecast", document["units"][0]["quarters"]))
+        (unit,) = [u for u in app.forecast_document()["units"] if u["unit_id"] == code]
+        self.post_message(Loaded("unit-forecast", unit["quarters"]))
 
     @on(Loaded)
     def forecast_loaded(self, message: Loaded) -> None:
@@ -309,7 +306,11 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             from tui.screens.review import ReviewScreen
 
             self.app.push_screen(ReviewScreen(session_id, self.unit_id))
-        self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back from a session: its state (an open session, a new summary) may have changed."""
+        if self.overview is not None:
+            self.load()
 
     def action_measures(self) -> None:
         from tui.screens.measures import MeasuresScreen
