@@ -58,6 +58,7 @@ class NaervaerApp(App[int]):
         self.engine: Engine | None = None
         self.failure: str | None = None
         self.started = False  # the unit list has been shown once
+        self.figures_stale = False  # shown as computed on an earlier day, until rebuilt
         # The prognosis pools every unit, so it is computed for all of them at once and kept
         # until the data changes (an import); screens read their unit's part from it.
         self._forecast: dict[str, Any] | None = None
@@ -72,7 +73,7 @@ class NaervaerApp(App[int]):
         # Nothing here loads pandas or the ORM when the figures are current: the unit list
         # comes first, the rest of the start's work after it (see `units_shown`).
         from storage.db import open_database
-        from storage.unit_rows import ensure_figures_current, has_units
+        from storage.unit_rows import ensure_figures_current, figures_as_of, has_units
 
         engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
         empty = not has_units(engine)
@@ -81,7 +82,13 @@ class NaervaerApp(App[int]):
 
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
-        ensure_figures_current(engine, self.today)
+        with engine.connect() as conn:
+            computed = figures_as_of(conn)
+        if computed is None:  # never computed: nothing to show before they are
+            ensure_figures_current(engine, self.today)
+        else:
+            # Yesterday's figures are shown at once; today's replace them when rebuilt.
+            self.figures_stale = computed != self.today
         self.post_message(DatabaseReady(engine, empty))
 
     @on(UnitsShown)
@@ -92,8 +99,16 @@ class NaervaerApp(App[int]):
 
     @work(thread=True, exit_on_error=False, group="after-start")
     def after_start(self) -> None:
-        """The day's backup and the retention reminder, once the advisor has the unit list."""
+        """Today's figures (the day's first start), the day's backup and the retention reminder,
+        once the advisor has the unit list."""
         assert self.engine is not None
+        if self.figures_stale:
+            from storage.unit_rows import ensure_figures_current
+
+            self.call_from_thread(self.notify, "Tallene er fra en tidligere dag: oppdaterer …")
+            ensure_figures_current(self.engine, self.today)
+            self.figures_stale = False
+            self.call_from_thread(self._reload_units_if, True)
         self.backup_once_a_day()
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened

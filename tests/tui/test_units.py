@@ -151,3 +151,21 @@ async def test_data_older_than_the_retention_period_is_pointed_out(build: Builde
         await settle(app, pilot)
         messages = [str(n.message) for n in app._notifications]
         assert any("naervaer purge --older-than 5" in m for m in messages)
+
+
+async def test_yesterdays_figures_are_shown_and_then_rebuilt_for_today(
+    build: Builder, engine: Engine
+):
+    from storage.unit_rows import figures_as_of
+
+    build.unit(1, "E1", "Lia").employee(1, "1001").employment(1, 1, 100.0, D(2020, 1, 1))
+    build.spell(1, D(2025, 8, 4), D(2025, 8, 8)).refresh(TODAY - dt.timedelta(days=1))
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        assert app.screen.query_one(RowTable).row_count == 1
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Tallene er fra en tidligere dag" in m for m in messages)
+    with engine.connect() as conn:
+        assert figures_as_of(conn) == TODAY
