@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.console import Console
+from rich.segment import Segment
+from rich.text import Text
 from textual.app import RenderResult
+from textual.css.styles import RulesMap
+from textual.strip import Strip
+from textual.style import Style
+from textual.visual import RenderOptions, Visual
 from textual_plotext import PlotextPlot
 
 from core import fmt
@@ -50,7 +57,9 @@ class Chart(PlotextPlot):
         # plotext's build and the parsing of its output are most of what a frame costs.
         key = (self.size, self.app.theme, self.theme)
         if self._built is None or self._built[0] != key:
-            self._built = (key, super().render())
+            plot = super().render()
+            assert isinstance(plot, Text)  # plotext's picture, parsed from its colour codes
+            self._built = (key, _Lines(plot, self.app.console))
         return self._built[1]
 
     def draw(self) -> None:
@@ -105,6 +114,34 @@ class Chart(PlotextPlot):
             return [*sums, *self.data.lines.values()]
         values = [v for s in self.data.series.values() for v in s if v is not None]
         return [*values, *self.data.lines.values()]
+
+
+class _Lines(Visual):
+    """A plot's lines as strips, made once: a plot is all colour changes, and going through
+    Textual's general text layout for it took longer than plotext's own drawing."""
+
+    def __init__(self, plot: Text, console: Console) -> None:
+        self._plot = plot
+        self._console = console
+        self._strips: tuple[Style, list[Strip]] | None = None
+
+    def render_strips(
+        self, width: int, height: int | None, style: Style, options: RenderOptions
+    ) -> list[Strip]:
+        if self._strips is None or self._strips[0] != style:
+            base = style.rich_style
+            lines = [
+                Strip(Segment.apply_style(line.render(self._console), base))
+                for line in self._plot.split("\n", allow_blank=True)
+            ]
+            self._strips = (style, lines)
+        return [strip.crop(0, width) for strip in self._strips[1][:height]]
+
+    def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
+        return max((line.cell_len for line in self._plot.split("\n")), default=0)
+
+    def get_height(self, rules: RulesMap, width: int) -> int:
+        return len(self._plot.split("\n", allow_blank=True))
 
 
 def tick_spacing(count: int, label_width: int, width: int) -> int:
