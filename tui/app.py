@@ -113,6 +113,13 @@ class NaervaerApp(App[int]):
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened
 
+    def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None:
+        """One unit's prognosis by quarter; None if not computed yet and `wait` is False."""
+        if not wait and self._forecast is None:
+            return None
+        units = self.forecast_document()["units"]
+        return next((u["quarters"] for u in units if u["unit_id"] == code), None)
+
     def forecast_document(self) -> dict[str, Any]:
         """Every unit's prognosis (`forecast --json`); computed once, in a worker's thread."""
         from storage.forecast import forecast

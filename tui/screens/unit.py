@@ -197,6 +197,8 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             overview = unit_overview(conn, self.unit_id, app.today)
         data = {
             "overview": overview,
+            # Usually computed by now (after the unit list came up); if not, it follows.
+            "prognosis": app.unit_forecast(overview.code, wait=False),
             "factors": sessions.presence_factors(app.engine, self.unit_id),
             "scores": sessions.survey_scores(app.engine, self.unit_id),
             "last": sessions.latest_ended_session(app.engine, self.unit_id),
@@ -208,8 +210,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     def load_forecast(self, code: str) -> None:
         """The prognosis after the figures: it takes longer, and the figures come first."""
         app: Any = self.app
-        (unit,) = [u for u in app.forecast_document()["units"] if u["unit_id"] == code]
-        self.post_message(Loaded("unit-forecast", unit["quarters"]))
+        self.post_message(Loaded("unit-forecast", app.unit_forecast(code)))
 
     @on(Loaded)
     def forecast_loaded(self, message: Loaded) -> None:
@@ -230,8 +231,10 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
         self.sub_title = one_line(overview.name)
+        self.prognosis = data["prognosis"]
         self.show_figures()
-        self.load_forecast(overview.code)
+        if self.prognosis is None:
+            self.load_forecast(overview.code)
         table = self.query_one("#unit-quarters", DataTable)
         table.clear()
         for q in overview.quarters.itertuples():
