@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from math import prod
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -189,6 +190,25 @@ def from_day_numbers(days: npt.ArrayLike) -> pd.Series:
     )
 
 
+def sort_order(*keys: IntArray) -> IntArray:
+    """The stable order by the first key, then the second, …: np.lexsort(keys[::-1]).
+
+    The keys are folded into one integer when their ranges allow it, and sorted once: many
+    times faster than np.lexsort, and nearly free for rows that come sorted already.
+    """
+    arrays = [np.asarray(key, dtype=np.int64) for key in keys]
+    if not len(arrays[0]):
+        return np.zeros(0, dtype=np.int64)
+    lows = [int(array.min()) for array in arrays]
+    spans = [int(array.max()) - low + 1 for array, low in zip(arrays, lows, strict=True)]
+    if prod(spans) >= 1 << 62:
+        return np.lexsort(arrays[::-1])
+    folded = arrays[0] - lows[0]
+    for array, low, span in zip(arrays[1:], lows[1:], spans[1:], strict=True):
+        folded = folded * span + (array - low)
+    return np.argsort(folded, kind="stable")
+
+
 def grouped_running_max(keys: IntArray, values: IntArray) -> IntArray:
     """Running maximum of `values` restarting at each new key; `keys` must be sorted.
 
@@ -231,7 +251,7 @@ def union_blocks(
     if len(starts) == 0:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, empty
-    order = np.lexsort((starts, keys))
+    order = sort_order(keys, starts)
     keys, starts, ends = keys[order], starts[order], ends[order]
     runs = interval_runs(keys, starts, ends, max_gap=0)
     first = np.flatnonzero(np.diff(runs, prepend=-1))
@@ -292,7 +312,7 @@ def build_cases(spells: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.
     employees = known["employee_id"].to_numpy(dtype=np.int64)
     firsts = known["first_day"].to_numpy(dtype=np.int64)
     lasts = known["last_day"].to_numpy(dtype=np.int64)
-    order = np.lexsort((lasts, firsts, employees))
+    order = sort_order(employees, firsts, lasts)
     emp_s, first_s, last_s = employees[order], firsts[order], lasts[order]
 
     case_s = interval_runs(emp_s, first_s, last_s, max_gap=MAX_GAP_DAYS)

@@ -40,11 +40,32 @@ def to_days(values: pd.Series | pd.Index, missing: int = _NEVER) -> IntArray:
     return days
 
 
+# numpy converts between days and months slowly, element by element; for the usual span of a
+# few years a table of every day (or month) in the span, looked up, gives the same numbers.
+_TABLE_SPAN = 1 << 20
+
+
 def _month_index(days: IntArray) -> IntArray:
+    if len(days) and int(days.max()) - int(days.min()) < _TABLE_SPAN:
+        low = int(days.min())
+        table = np.arange(low, int(days.max()) + 1, dtype=np.int64)
+        return _month_index_of(table)[days - low]
+    return _month_index_of(days)
+
+
+def _month_index_of(days: IntArray) -> IntArray:
     return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
 
 def _month_first_day(months: IntArray) -> IntArray:
+    if len(months) and int(months.max()) - int(months.min()) < _TABLE_SPAN:
+        low = int(months.min())
+        table = np.arange(low, int(months.max()) + 1, dtype=np.int64)
+        return _month_first_day_of(table)[months - low]
+    return _month_first_day_of(months)
+
+
+def _month_first_day_of(months: IntArray) -> IntArray:
     return months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
 
 
@@ -225,8 +246,14 @@ def workday_figures(
     first = min(e_month.min(initial=0), s_month.min(initial=0))
     span = max(e_month.max(initial=0), s_month.max(initial=0)) - first + 1
     s_employment = pieces["employment_id"].to_numpy(dtype=np.int64)[row]
-    possible_sums = pd.Series(possible).groupby(e_employment * span + e_month - first, sort=False)
-    summed = possible_sums.sum()
+    possible_keys = e_employment * span + e_month - first
+    if emp["employment_id"].is_unique:
+        # One piece per employment and month: each sum is its piece, as pandas' sum gives a
+        # single value (NaN counts as nothing, and 0.0 + -0.0 is 0.0).
+        values = np.where(np.isnan(possible), 0.0, possible + 0.0)
+        summed = pd.Series(values, index=pd.Index(possible_keys))
+    else:
+        summed = pd.Series(possible).groupby(possible_keys, sort=False).sum()
     lost_sums = lost_frame.groupby(s_employment * span + s_month - first, sort=False).sum()
     lost_sums = lost_sums.reindex(summed.index, fill_value=0.0)
     key = summed.index.to_numpy(dtype=np.int64)

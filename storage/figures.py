@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.orm import Session
 
 from core.periods import Quarter, add_months
@@ -53,15 +53,41 @@ def refresh_figures(session: Session, as_of: dt.date | None = None) -> None:
     """Recompute every unit's monthly figures as known on `as_of` (today by default)."""
     as_of = as_of or dt.date.today()
     conn = session.connection()
+    start = figures_start(session, as_of)
+    sums = compute_unit_months(load_employments(conn), sick_spells(conn), start, as_of, as_of)
+    store_unit_months(session, sums, as_of)
+
+
+def figures_start(session: Session, as_of: dt.date) -> dt.date:
+    """The first month refresh_figures computes, for the units' baselines as stored."""
     baselines = session.execute(
         select(Unit.baseline_quarter).where(Unit.baseline_quarter.is_not(None)).distinct()
     ).scalars()
-    start = first_month(as_of, [q for q in baselines if q])
-    sums = compute_unit_months(load_employments(conn), sick_spells(conn), start, as_of, as_of)
+    return first_month(as_of, [q for q in baselines if q])
+
+
+def store_unit_months(session: Session, sums: pd.DataFrame, as_of: dt.date) -> None:
+    """Replace the stored monthly figures with `sums` (from compute_unit_months) as of `as_of`.
+
+    The rows go to the driver as plain tuples (the Date type's ISO text, floats, integer ids):
+    SQLAlchemy's per-row parameter handling would cost more than the computing.
+    """
     session.execute(delete(UnitMonthFigure))
     if len(sums):
-        rows = sums.assign(month=sums["month"].dt.date, unit_id=sums["unit_id"].astype(int))
-        session.execute(insert(UnitMonthFigure), rows.to_dict("records"))
+        table = UnitMonthFigure.__table__
+        assert isinstance(table, Table)
+        names = [column.name for column in table.columns]
+        marks = ", ".join("?" * len(names))
+        months = sums["month"].to_numpy().astype("datetime64[D]")
+        values = {
+            "unit_id": sums["unit_id"].to_numpy().astype("int64").tolist(),
+            "month": [month.item().isoformat() for month in months],
+            **{name: sums[name].to_numpy(dtype="float64").tolist() for name in FIGURE_COLUMNS},
+        }
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
+            list(zip(*(values[name] for name in names), strict=True)),
+        )
     stored = session.get(Setting, AS_OF_KEY)
     if stored is None:
         session.add(Setting(key=AS_OF_KEY, value=json.dumps(as_of.isoformat())))

@@ -18,8 +18,27 @@ def _dates(values: pd.Series) -> pd.Series:
 
 
 def _frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    """Rows of a query as a DataFrame; plain tuples, since pandas is slow on Row objects."""
-    return pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=columns)
+    """Rows of a query as a DataFrame; plain tuples, since pandas is slow on Row objects.
+
+    When no column's type converts what the driver returns (integers, floats, text: all the
+    large queries here), the tuples come from the driver's cursor as they are, without a Row
+    object per row: the same values, in a fraction of the time.
+    """
+    result = conn.execute(query)
+    if _as_returned(conn, query):
+        rows = result.cursor.fetchall()
+        result.close()
+        return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame([tuple(row) for row in result], columns=columns)
+
+
+def _as_returned(conn: Connection, query: Any) -> bool:
+    """Whether SQLAlchemy would hand on every column's values as the driver returns them."""
+    dialect = conn.dialect
+    return all(
+        column.type.dialect_impl(dialect).result_processor(dialect, None) is None
+        for column in query.selected_columns
+    )
 
 
 def _iso(column: Any) -> Any:

@@ -15,7 +15,7 @@ import pandas as pd
 from core import fmt
 from storage.importing.columns import SPECS, SPELLS, TableSpec, normalize_header, recognise
 from storage.importing.problems import ImportProblem, sheet_source
-from storage.importing.values import map_distinct
+from storage.importing.values import is_formula, is_too_long, map_distinct
 
 if TYPE_CHECKING:  # the mapping module reads its file with `decode` from here
     from storage.importing.mapping import ColumnMapping
@@ -38,6 +38,9 @@ class RawTable:
     frame: pd.DataFrame  # FILE (the source), LINE and one str column per field in `headers`
     sheet: str | None = None  # the sheet of a workbook; LINE is then Excel's row number
     positions: dict[str, int] = field(default_factory=dict)  # field name -> column, from 0
+    # Fields whose every value is known to be a str that is neither a formula nor too long: the
+    # CSV reader sees each distinct text anyway, and the checks need not look again.
+    plain: frozenset[str] = frozenset()
 
     @property
     def source(self) -> str:
@@ -87,18 +90,30 @@ def detect_separator(header_line: str) -> str:
 
 
 def _first_line(text: str) -> str:
-    for line in text.splitlines():
-        if line.strip():
-            return line
-    return ""
+    """The first line that is not blank, as `text.splitlines()` cuts it (without splitting all)."""
+    size = 4096
+    while True:
+        whole = size >= len(text)
+        lines = text[:size].splitlines()
+        if not whole:
+            lines = lines[:-1]  # the last line of a slice may go on past it
+        for line in lines:
+            if line.strip():
+                return line
+        if whole:
+            return ""
+        size *= 4
 
 
 class _Irregular(Exception):
     """The file needs the line-by-line reader: ragged rows or line breaks inside quotes."""
 
 
-def _read_fast(text: str, separator: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """pandas' C parser; row i is physical line i + 1 unless a quoted value spans lines."""
+def _read_fast(text: str, separator: str) -> tuple[pd.DataFrame, np.ndarray, set[int]]:
+    """pandas' C parser; row i is physical line i + 1 unless a quoted value spans lines.
+
+    Also the columns whose texts are all plain (neither formula nor too long).
+    """
     try:
         cells = pd.read_csv(
             io.StringIO(text),
@@ -111,15 +126,37 @@ def _read_fast(text: str, separator: str) -> tuple[pd.DataFrame, np.ndarray]:
         )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise _Irregular from exc
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
+    breaks = text.count("\n")
+    if "\r" in text:
+        breaks += text.count("\r") - text.count("\r\n")
     physical = breaks + (0 if text.endswith(("\n", "\r")) else 1)
     if len(cells) != physical:
         raise _Irregular
     lines = np.arange(1, len(cells) + 1, dtype="int64")
     cells.columns = pd.RangeIndex(cells.shape[1])
+    plain: set[int] = set()
     for column in cells.columns:
-        cells[column] = map_distinct(cells[column].fillna(""), str.strip)
-    return cells, lines
+        cells[column], texts = _stripped(cells[column])
+        if _all_plain(texts):
+            plain.add(column)
+    return cells, lines, plain
+
+
+def _all_plain(texts: list[str]) -> bool:
+    """No text is a formula nor too long (a NUL before "=" inside a text only says False)."""
+    joined = "\0".join(texts)
+    return not (is_formula(joined) or "\0=" in joined) and not is_too_long(max(texts, key=len))
+
+
+def _stripped(column: pd.Series) -> tuple[pd.Series, list[str]]:
+    """Each text stripped, "" for a missing field (a short row): once per distinct text.
+
+    Also the distinct texts, stripped.
+    """
+    codes, uniques = pd.factorize(column.to_numpy(dtype=object))
+    texts = [*(str(text).strip() for text in uniques), ""]
+    values = np.array(texts, dtype=object)[codes]  # code -1 (missing): ""
+    return pd.Series(values, index=column.index, dtype=object), texts
 
 
 def _csv_error(error: csv.Error) -> str:
@@ -197,9 +234,12 @@ def read_csv(
         return error("har et NUL-tegn; filen er skadet eller ikke en tekstfil (CSV)", line)
 
     separator = detect_separator(_first_line(text))
+    plain: set[int] = set()
     try:
-        cells, lines = _read_fast(text, separator)
-        blank = cells.eq("").all(axis=1).to_numpy()
+        cells, lines, plain = _read_fast(text, separator)
+        blank = np.ones(len(cells), dtype=bool)
+        for column in cells.columns:
+            blank &= cells[column].to_numpy() == ""
         cells, lines = cells[~blank].reset_index(drop=True), lines[~blank]
     except _Irregular:
         cells, lines = _read_slow(text, separator, name, result, progress)
@@ -209,7 +249,7 @@ def read_csv(
     body = cells.iloc[1:].reset_index(drop=True)
     if progress is not None:
         progress(name, len(body), len(body))
-    recognise_table(result, name, header, body, lines[1:], mapping)
+    recognise_table(result, name, header, body, lines[1:], mapping, plain=plain)
     return result
 
 
@@ -222,11 +262,13 @@ def recognise_table(
     mapping: ColumnMapping | None = None,
     sheet: str | None = None,
     optional: bool = False,
+    plain: set[int] | None = None,
 ) -> RawTable | None:
     """Which table the headers name, and its columns; the table is added to `result`.
 
     `raw` holds the rows below the header as stripped strings, `lines` their line numbers.
     An `optional` source that is no table (a workbook's notes sheet) is skipped with a warning.
+    `plain` are the columns (by position) known to hold only plain str (see RawTable.plain).
     """
 
     def problem(column: str | None, message: str) -> ImportProblem:
@@ -280,11 +322,13 @@ def recognise_table(
         result.warnings.append(
             problem(None, "filen har ingen rader" if sheet is None else "arket har ingen rader")
         )
+    known = {name for name, index in positions.items() if index in (plain or ())}
     if mapping is not None and spec is SPELLS and "absence_type" in columns:
         columns["absence_type"] = map_distinct(columns["absence_type"], mapping.type_code)
+        known.discard("absence_type")
 
     frame = pd.DataFrame(columns, index=pd.RangeIndex(len(raw)), dtype=object)
-    table = RawTable(file, spec, headers, frame, sheet, positions)
+    table = RawTable(file, spec, headers, frame, sheet, positions, frozenset(known))
     frame.insert(0, LINE, lines)
     frame.insert(0, FILE, table.source)
     result.tables.append(table)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
@@ -12,7 +13,10 @@ from storage.importing.consistency import FROM_TEXT, outside_employment, overgra
 from storage.importing.problems import ImportProblem, row_word
 from storage.importing.read import FILE, LINE, RawTable
 from storage.importing.values import (
+    MAX_TEXT,
     format_number,
+    is_formula,
+    is_too_long,
     map_distinct,
     parse_dates,
     parse_numbers,
@@ -24,7 +28,6 @@ Message = str | Callable[[pd.DataFrame], Iterable[str]]
 
 DATE_HINT = " (skriv dd.mm.åååå eller åååå-mm-dd)"
 EMPTY = "(tom)"
-MAX_TEXT = 255  # longer than any code, name or title: a broken file, not a value
 
 
 @dataclass
@@ -43,8 +46,12 @@ class Rows:
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         names = [column.name for column in spec.columns]
         frame = frame.reindex(columns=[FILE, LINE, *names])
+        # Fields every file has as plain text (RawTable.plain) need no checking of their cells.
+        self.plain = frozenset.intersection(*(raw.plain for raw in raws)) if raws else frozenset()
         # Columns a file lacks read as empty cells; `present` tells them from empty values.
-        frame[names] = frame[names].astype(object).fillna("")
+        for name in names:
+            if name not in self.plain and not _all_text(frame[name]):
+                frame[name] = frame[name].astype(object).fillna("")
         self.frame = frame
         self.headers = {raw.source: raw.headers for raw in raws}
         self.sheets = {raw.source: raw.sheet for raw in raws}
@@ -55,7 +62,9 @@ class Rows:
         self.bad = pd.Series(False, index=frame.index)  # rows with at least one error
         # Cells refused as a whole (a formula): one message each, not one more per check.
         self.refused = {name: pd.Series(False, index=frame.index) for name in names}
-        self._given = {name: frame[name].ne("") for name in names}
+        self._given = {
+            name: pd.Series(frame[name].to_numpy() != "", index=frame.index) for name in names
+        }
 
     def has(self, name: str) -> bool:
         return bool(self.present[name].any())
@@ -151,13 +160,15 @@ class Rows:
         """
         for column in self.spec.columns:
             values = self.frame[column.name]
-            formula = map_distinct(values, lambda text: text.startswith("=")).astype(bool)
+            if column.name in self.plain or _plain(values):
+                continue  # nothing to refuse: `refused` stays all False
+            formula = map_distinct(values, is_formula).astype(bool)
             self.report(
                 formula,
                 column.name,
                 "ser ut som en formel; lagre resultatet, ikke formelen (eller fjern =)",
             )
-            long = map_distinct(values, lambda text: len(text) > MAX_TEXT).astype(bool)
+            long = map_distinct(values, is_too_long).astype(bool)
             self.report(long & ~formula, column.name, f"er for lang (over {MAX_TEXT} tegn)")
             self.refused[column.name] = formula | long
 
@@ -167,7 +178,43 @@ class Rows:
     def valid(self, columns: dict[str, pd.Series]) -> pd.DataFrame:
         """The rows without errors as a canonical frame, with file and line for warnings."""
         frame = pd.DataFrame({FILE: self.frame[FILE], LINE: self.frame[LINE], **columns})
+        if not self.bad.any():
+            return frame.reset_index(drop=True)  # the same as the filter below, without copying
         return frame[~self.bad].reset_index(drop=True)
+
+
+def _all_text(values: pd.Series) -> bool:
+    """Whether every value is a str (no missing ones): str.join refuses anything else, fast."""
+    if values.dtype != object:
+        return False
+    try:
+        "".join(values.to_numpy())
+    except TypeError:
+        return False
+    return True
+
+
+def _plain(values: pd.Series) -> bool:
+    """True when surely no text starts with "=" nor is over MAX_TEXT long (False: look closer).
+
+    The texts are joined by NUL and searched at C speed, their lengths read off the NUL
+    positions; a NUL inside a value, or any value not a str, sends the column to the exact check.
+    """
+    texts = values.to_numpy()
+    if not len(texts):
+        return True
+    try:
+        joined = "\0".join(texts)
+        code_points = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    except (TypeError, UnicodeEncodeError):
+        return False
+    if is_formula(joined) or "\0=" in joined:
+        return False
+    ends = np.flatnonzero(code_points == 0)
+    if len(ends) != len(texts) - 1:
+        return False
+    lengths = np.diff(ends, prepend=-1, append=len(code_points)) - 1
+    return int(lengths.max()) <= MAX_TEXT
 
 
 def _units(rows: Rows) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -32,6 +31,16 @@ TYPE_CODES = {
 }
 SICK_TYPES = ("egenmelding", "sykmelding")
 DATE_DTYPE: Final = "datetime64[s]"
+MAX_TEXT = 255  # longer than any code, name or title: a broken file, not a value
+
+
+def is_formula(text: str) -> bool:
+    """A formula saved as text (`=SUM(…)`, `=cmd|…`): no value, and it could run in Excel."""
+    return text.startswith("=")
+
+
+def is_too_long(text: str) -> bool:
+    return len(text) > MAX_TEXT
 
 
 def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -139,12 +148,6 @@ def as_dates(values: Any) -> pd.Series:
     if not pd.api.types.is_datetime64_any_dtype(series.dtype):
         series = pd.to_datetime(series.astype(object).where(series.notna(), None))
     return series.astype(DATE_DTYPE)
-
-
-def date_list(dates: pd.Series) -> list[dt.date | None]:
-    """Python dates (None for NaT), as the database driver wants them."""
-    values: list[dt.date | None] = dates.to_numpy().astype("datetime64[D]").tolist()
-    return values
 
 
 def day_numbers(dates: pd.Series, missing: int) -> np.ndarray:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import importlib.util
 import io
 import shutil
+import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, make_transient
 
+from storage import crypto
 from storage.db import open_database, transaction
+from storage.demo import generate
+from storage.figures import refresh_figures
 from storage.importer import (
     ImportProblem,
     ImportReport,
@@ -27,7 +34,9 @@ from storage.importer import (
     write_tables,
 )
 from storage.importing.values import parse_dates, parse_numbers, parse_types
-from storage.models import AbsenceSpell, Base, Employee, Employment, Unit
+from storage.importing.write import execute_plan, load_existing, plan_writes
+from storage.models import AbsenceSpell, Base, Employee, Employment, Unit, UnitMonthFigure
+from storage.repository import load_employments, load_spells
 
 D = dt.date
 
@@ -835,6 +844,185 @@ def test_write_tables_keeps_stored_values_of_columns_left_out(
 
     assert counts.units.updated == 1
     assert ("10", "Lade HVS", "Helse og velferd", "Kari Ås") in content(engine)["units"]
+
+
+# --- how rows are written: through the driver, read back through the ORM --------------------------
+
+
+def raw_rows(path: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored value with its SQLite storage class, read past SQLAlchemy's types."""
+    with closing(sqlite3.connect(path)) as conn:
+        return {
+            table.name: sorted(
+                conn.execute(
+                    "SELECT "
+                    + ", ".join(f"typeof({c.name}), {c.name}" for c in table.columns)
+                    + f" FROM {table.name}"
+                ).fetchall(),
+                key=repr,
+            )
+            for table in Base.metadata.sorted_tables
+        }
+
+
+def test_written_rows_read_back_through_the_orm_with_their_types(
+    engine: Engine, tmp_path: Path
+) -> None:
+    standard_import(engine, tmp_path / "files")
+
+    with Session(engine) as session:
+        spells = session.scalars(select(AbsenceSpell).order_by(AbsenceSpell.id)).all()
+        employments = session.scalars(select(Employment).order_by(Employment.id)).all()
+        units = session.scalars(select(Unit).order_by(Unit.id)).all()
+        employees = session.scalars(select(Employee).order_by(Employee.id)).all()
+    for spell in spells:
+        assert type(spell.id) is int and type(spell.employee_id) is int
+        assert spell.unit_id is None or type(spell.unit_id) is int
+        assert type(spell.from_date) is dt.date
+        assert spell.to_date is None or type(spell.to_date) is dt.date
+        assert type(spell.grade_pct) is float and type(spell.absence_type) is str
+    assert [(s.from_date, s.to_date, s.unit_id is None) for s in spells] == [
+        (D(2025, 2, 3), D(2025, 2, 5), False),
+        (D(2025, 3, 3), D(2025, 3, 30), True),
+        (D(2025, 1, 6), None, False),
+    ]
+    for employment in employments:
+        assert type(employment.id) is int and type(employment.unit_id) is int
+        assert type(employment.start_date) is dt.date and type(employment.position_pct) is float
+        assert employment.end_date is None or type(employment.end_date) is dt.date
+    assert [e.end_date for e in employments] == [None, D(2025, 12, 31), None]
+    assert [type(u.id) for u in units] == [int, int] and [u.project_joined_on for u in units] == [
+        None,
+        None,
+    ]
+    assert [(e.number, e.name) for e in employees] == [("1001", "Åse Bø"), ("1002", "Øystein Ærø")]
+
+
+def test_written_rows_are_stored_as_sqlalchemy_itself_stores_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    standard_import(engine, tmp_path / "files")
+    imported = raw_rows(tmp_path / "db" / "naervaer.sqlite")
+    # The same rows, read through the ORM and written again by it into an empty database.
+    copy = open_database(tmp_path / "copy" / "naervaer.sqlite")
+    try:
+        with Session(engine) as source, transaction(copy) as target:
+            for model in (Unit, Employee, Employment, AbsenceSpell, UnitMonthFigure):
+                for row in source.scalars(select(model)).all():
+                    source.expunge(row)
+                    make_transient(row)
+                    target.add(row)
+                target.flush()
+    finally:
+        copy.dispose()
+    again = raw_rows(tmp_path / "copy" / "naervaer.sqlite")
+
+    for table in ("units", "employees", "employments", "absence_spells", "unit_month_figures"):
+        assert imported[table] == again[table], table
+    dates = [row[6:10] for row in imported["absence_spells"]]  # typeof and value of both
+    assert ("text", "2025-03-03", "text", "2025-03-30") in dates
+    assert ("text", "2025-01-06", "null", None) in dates
+
+
+def test_figures_written_with_an_import_are_those_computed_from_the_database(
+    engine: Engine,
+) -> None:
+    """The importer computes the figures from what it writes; reading it back gives the same."""
+    data = generate("small", 3, D(2026, 6, 30))
+    first = Tables(units=data.units, employments=data.employments, spells=data.spells)
+    spells = data.spells.copy()
+    changed = spells.index[::7]
+    spells.loc[changed, "to_date"] = spells.loc[changed, "from_date"] + pd.Timedelta(days=40)
+    spells.loc[changed[::2], "grade_pct"] = 40.0
+    spells.loc[spells.index[::11], "unit_code"] = None  # new spells, for every employment
+    employments = data.employments.copy()
+    employments.loc[employments.index[::5], "position_pct"] = 55.0
+    employments.loc[employments.index[::9], "end_date"] = pd.Timestamp(2025, 12, 31)
+    second = Tables(employments=employments, spells=spells)
+
+    for tables in (first, second, second):
+        # What the importer holds as written is what the database then holds, ids and order too.
+        with Session(engine) as session:
+            existing = load_existing(session)
+            written = execute_plan(session, existing, plan_writes(existing, tables))
+            conn = session.connection()
+            stored_employments = load_employments(conn)[list(written.employments.columns)]
+            stored_spells = load_spells(conn)
+            session.rollback()
+        dates = {"start": "datetime64[s]", "end": "datetime64[s]"}
+        pd.testing.assert_frame_equal(written.employments, stored_employments.astype(dates))
+        pd.testing.assert_frame_equal(
+            written.spells.astype({"kind": object}),
+            stored_spells.astype({**dates, "kind": object}),
+        )
+        # And the figures written with the import are those read back from it.
+        with transaction(engine) as session:
+            write_tables(session, tables)
+        after_import = dump(engine)["unit_month_figures"]
+        with transaction(engine) as session:
+            refresh_figures(session)
+        assert dump(engine)["unit_month_figures"] == after_import
+        assert after_import
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("sqlcipher3") is None, reason="needs the crypto extra (sqlcipher3)"
+)
+def test_an_encrypted_database_is_written_the_same_way(tmp_path: Path) -> None:
+    path = tmp_path / "secret" / "naervaer.sqlite"
+    path.parent.mkdir(mode=0o700)
+    open_database(path).dispose()
+    crypto.encrypt(path, "hemmelig passord")
+    engine = open_database(path, "hemmelig passord")
+    try:
+        first = standard_import(engine, tmp_path / "files")
+        after_first = dump(engine)
+        second = import_files(engine, write_set(tmp_path / "again", render()))
+        stored = content(engine)
+        assert dump(engine) == after_first
+    finally:
+        engine.dispose()
+
+    assert first.counts is not None and first.counts.spells.inserted == 3
+    assert second.ok and second.counts is not None and second.counts.changed == 0
+    assert stored["spells"] == EXPECTED["spells"]
+    assert after_first["unit_month_figures"]
+
+
+def test_formulas_and_overlong_values_are_refused_in_any_row_and_column(
+    engine: Engine, tmp_path: Path
+) -> None:
+    text = (
+        UNIT_HEAD
+        + "10;Lade\n"
+        + "20;=cmd|' /C calc'!A0\n"
+        + f"30;{'Å' * 255}\n"  # as long as a value may be
+        + f"40;{'Å' * 256}\n"
+        + "=1;Byåsen\n"
+        + '50;"Nord\n=Sør"\n'  # a line break and "=" inside a value: no formula
+    )
+
+    report = import_files(engine, [write(tmp_path, "enheter.csv", text)])
+
+    assert lines(report.errors) == [
+        "enheter.csv linje 3, enhet: =cmd|' /C calc'!A0 ser ut som en formel; "
+        "lagre resultatet, ikke formelen (eller fjern =)",
+        f"enheter.csv linje 5, enhet: {'Å' * 59}… er for lang (over 255 tegn)",
+        "enheter.csv linje 6, enhet_id: =1 ser ut som en formel; "
+        "lagre resultatet, ikke formelen (eller fjern =)",
+    ]
+
+
+def test_the_header_is_found_below_many_blank_lines(engine: Engine, tmp_path: Path) -> None:
+    text = "\r\n" * 3000 + " ;;\r\n" * 2000 + "enhet_id;enhet\r\n10;=Lade\r\n"
+
+    report = import_files(engine, [write(tmp_path, "enheter.csv", text)])
+
+    assert report.tables == {"enheter.csv": "enheter"}
+    assert lines(report.errors) == [
+        "enheter.csv linje 5002, enhet: =Lade ser ut som en formel; "
+        "lagre resultatet, ikke formelen (eller fjern =)"
+    ]
 
 
 # --- property: importing the same generated files twice changes nothing ---------------------------
