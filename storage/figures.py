@@ -19,16 +19,11 @@ from core.sickleave import (
 )
 from storage.models import Setting, Unit, UnitMonthFigure
 from storage.repository import load_employments, load_spells, load_unit_month_figures
+from storage.unit_rows import FIGURES_AS_OF_KEY, figures_as_of
 
-AS_OF_KEY = "figures_as_of"
 # Enough for the last three years' quarters (two-year averages, last year's same quarter); the
 # baseline quarters, the eight before them (groups at joining) are added when they are older.
 HISTORY_YEARS = 3
-
-
-def figures_as_of(conn: Connection | Session) -> dt.date | None:
-    value = conn.execute(select(Setting.value).where(Setting.key == AS_OF_KEY)).scalar()
-    return dt.date.fromisoformat(json.loads(value)) if value else None
 
 
 def first_month(as_of: dt.date, baseline_quarters: list[str]) -> dt.date:
@@ -88,9 +83,9 @@ def store_unit_months(session: Session, sums: pd.DataFrame, as_of: dt.date) -> N
             f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
             list(zip(*(values[name] for name in names), strict=True)),
         )
-    stored = session.get(Setting, AS_OF_KEY)
+    stored = session.get(Setting, FIGURES_AS_OF_KEY)
     if stored is None:
-        session.add(Setting(key=AS_OF_KEY, value=json.dumps(as_of.isoformat())))
+        session.add(Setting(key=FIGURES_AS_OF_KEY, value=json.dumps(as_of.isoformat())))
     else:
         stored.value = json.dumps(as_of.isoformat())
     session.flush()

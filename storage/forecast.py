@@ -26,10 +26,11 @@ from core.forecast import (
 )
 from core.periods import Quarter
 from core.sickleave import SICK_KINDS, Period, workday_figures
-from storage.figures import figures_as_of, monthly_figures
+from storage.figures import monthly_figures
 from storage.models import AbsenceSpell, Employment
 from storage.reports import UnknownUnit, quarter_sums
 from storage.repository import load_units
+from storage.unit_rows import figures_as_of
 
 DAY = dt.timedelta(days=1)
 IntArray = npt.NDArray[np.int64]

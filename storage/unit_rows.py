@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, text
 
@@ -19,13 +19,16 @@ from core.periods import Quarter, complete_quarters_before
 from core.vocabulary import OPEN_STATUSES
 from storage.settings import load_settings
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 FIGURES_AS_OF_KEY = "figures_as_of"
 GROUP_QUARTERS = 8  # the two years the target groups average over
 
 Sums = dict[tuple[int, str], tuple[float, float]]  # (unit id, quarter) -> (lost, possible)
 
 
-def figures_as_of(conn: Connection) -> dt.date | None:
+def figures_as_of(conn: Connection | Session) -> dt.date | None:
     """The day the precomputed monthly figures were computed for (None before the first)."""
     value = conn.execute(
         text("SELECT value FROM settings WHERE key = :key"), {"key": FIGURES_AS_OF_KEY}
