@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -89,7 +90,15 @@ class NaervaerApp(App[int]):
         else:
             # Yesterday's figures are shown at once; today's replace them when rebuilt.
             self.figures_stale = computed != self.today
-        self.post_message(DatabaseReady(engine, empty))
+        units = None
+        if not empty:
+            from tui.screens.units import load_rows
+
+            # With the database, so that the list's screen is drawn once, with its figures.
+            # If that fails, the screen loads them itself, and reports what went wrong.
+            with suppress(Exception):
+                units = load_rows(engine, self.today)
+        self.post_message(DatabaseReady(engine, empty, units))
 
     @on(UnitsShown)
     def units_shown(self) -> None:
@@ -164,7 +173,7 @@ class NaervaerApp(App[int]):
 
             self.push_screen(WelcomeScreen(), self._welcome_answered)
         else:
-            self.show_units()
+            self.show_units(message.units)
 
     def _welcome_answered(self, scale: str | None) -> None:
         if scale is None:
@@ -181,10 +190,10 @@ class NaervaerApp(App[int]):
         load_demo(self.engine, scale=scale, seed=1, today=self.today)
         self.post_message(DatabaseReady(self.engine, empty=False))
 
-    def show_units(self) -> None:
+    def show_units(self, rows: list[dict[str, Any]] | None = None) -> None:
         from tui.screens.units import UnitsScreen
 
-        self.push_screen(UnitsScreen())
+        self.push_screen(UnitsScreen(rows))
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:

@@ -11,10 +11,13 @@ if TYPE_CHECKING:
 
 
 class DatabaseReady(Message):
-    def __init__(self, engine: Engine, empty: bool) -> None:
+    """The database is open; `units` are the unit list's rows when they were loaded with it."""
+
+    def __init__(self, engine: Engine, empty: bool, units: list[dict[str, Any]] | None = None):
         super().__init__()
         self.engine = engine
         self.empty = empty
+        self.units = units
 
 
 class UnitsShown(Message):

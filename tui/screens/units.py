@@ -6,7 +6,7 @@ import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +22,9 @@ from tui.messages import Loaded, UnitsShown
 from tui.screens.base import ReportsWorkerErrors
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 ALL = "alle"
 GROUP_CHOICES = [
@@ -103,10 +106,13 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "clear_search", "Tøm søk", show=False),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, rows: list[dict[str, Any]] | None = None) -> None:
+        """`rows` from `load_rows` if they are at hand (at start): one drawing, not two."""
         super().__init__(id="units")
+        self._first_rows = rows
         self.rows: list[dict[str, Any]] = []
         self.cells: dict[int, list[str]] = {}  # each row's text per column, by unit id
+        self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
         self.sort_key = "avg_2y_pct"
         self.sort_reverse = True
 
@@ -122,9 +128,12 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.set_columns()
         self.query_one(RowTable).focus()
-        self.load()
+        if self._first_rows is None:
+            self.set_columns()
+            self.load()
+        else:
+            self.show_rows(self._first_rows)
 
     def set_columns(self) -> None:
         """Columns as wide as their widest value among all units, so they never jump."""
@@ -142,21 +151,17 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from storage.unit_rows import unit_rows_with_activity
-
         app: Any = self.app
-        with app.engine.connect() as conn:
-            rows = unit_rows_with_activity(conn, app.today)
-        for row in rows:
-            row["project"] = row["project_joined_on"] is not None
-        self.post_message(Loaded("units", rows))
+        self.post_message(Loaded("units", load_rows(app.engine, app.today)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what != "units":
-            return
+        if message.what == "units":
+            self.show_rows(message.data)
+
+    def show_rows(self, rows: list[dict[str, Any]]) -> None:
         first = not self.rows
-        self.rows = message.data
+        self.rows = rows
         # Each cell's text once: the widths and every refill (filter, sort) reuse it.
         self.cells = {r["unit_id"]: [column.show(r) for column in COLUMNS] for r in self.rows}
         self.set_columns()
@@ -186,6 +191,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         return rows
 
     def refresh_table(self) -> None:
+        self._shown_filters = self._filters()
         table = self.query_one(RowTable)
         selected = self.selected_unit_id()
         rows = self.visible_rows()
@@ -264,8 +270,15 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     @on(Input.Changed, "#search")
     @on(Select.Changed)
     def filters_changed(self) -> None:
-        if self.rows:
+        # The fields also say Changed when they are set up; only a new filter redraws.
+        if self.rows and self._filters() != self._shown_filters:
             self.refresh_table()
+
+    def _filters(self) -> tuple[object, ...]:
+        return (
+            self.query_one("#search", Input).value,
+            *(self.query_one(f"#{name}", Select).value for name in ("group", "project", "area")),
+        )
 
     @on(Input.Submitted, "#search")
     def search_done(self) -> None:
@@ -311,3 +324,14 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_next_project(self) -> None:
         self._cycle("#project", PROJECT_CHOICES)
+
+
+def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
+    """The unit list's rows (storage.unit_rows), each marked whether it is in the project."""
+    from storage.unit_rows import unit_rows_with_activity
+
+    with engine.connect() as conn:
+        rows = unit_rows_with_activity(conn, today)
+    for row in rows:
+        row["project"] = row["project_joined_on"] is not None
+    return rows
