@@ -27,6 +27,7 @@ from core.sickleave import (
 from storage.figures import monthly_figures
 from storage.models import Employment, Unit
 from storage.repository import (
+    UNIT_IDENTITY,
     headcount_between,
     load_employees,
     load_employments,
@@ -131,13 +132,7 @@ def quarter_sums(monthly: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame
 
 
 UNIT_COLUMNS = [
-    "unit_id",
-    "code",
-    "name",
-    "service_area",
-    "leader",
-    "project_joined_on",
-    "baseline_quarter",
+    *UNIT_IDENTITY,
     "headcount",
     "avg_2y_pct",
     "target_group",

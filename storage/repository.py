@@ -47,6 +47,18 @@ def _iso(column: Any) -> Any:
     return cast(column, String)
 
 
+# A unit's own columns, as load_units names them.
+UNIT_IDENTITY = [
+    "unit_id",
+    "code",
+    "name",
+    "service_area",
+    "leader",
+    "project_joined_on",
+    "baseline_quarter",
+]
+
+
 def load_units(conn: Connection) -> pd.DataFrame:
     query = select(
         Unit.id,
@@ -57,19 +69,7 @@ def load_units(conn: Connection) -> pd.DataFrame:
         Unit.project_joined_on,
         Unit.baseline_quarter,
     ).order_by(Unit.name)
-    return _frame(
-        conn,
-        query,
-        [
-            "unit_id",
-            "code",
-            "name",
-            "service_area",
-            "leader",
-            "project_joined_on",
-            "baseline_quarter",
-        ],
-    )
+    return _frame(conn, query, UNIT_IDENTITY)
 
 
 def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) -> pd.DataFrame:

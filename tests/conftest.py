@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -95,3 +97,13 @@ class Builder:
 @pytest.fixture
 def build(engine: Engine) -> Builder:
     return Builder(engine)
+
+
+def unreadable_without_the_passphrase(path: Path) -> bool:
+    """Whether plain sqlite3 fails to read the file (as it must an encrypted one)."""
+    with closing(sqlite3.connect(path)) as conn:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            return True
+    return False

@@ -24,6 +24,7 @@ from storage.maintenance import backup, check_database_file, daily_backup, resto
 from storage.models import Employee, Measure
 from storage.paths import backup_dir
 from storage.reports import stats
+from tests.conftest import unreadable_without_the_passphrase
 from tests.tui.conftest import screen_text, settle
 from tui import cli
 from tui.app import NaervaerApp
@@ -253,15 +254,6 @@ def counts(path: Path, passphrase: str | None = None) -> dict[str, int]:
         return {
             name: conn.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0] for name in tables
         }
-
-
-def unreadable_without_the_passphrase(path: Path) -> bool:
-    with closing(sqlite3.connect(path)) as conn:
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError:
-            return True
-    return False
 
 
 def add_a_unit(path: Path, code: str) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import importlib.util
 import os
-import sqlite3
 import stat
 from contextlib import closing
 from pathlib import Path
@@ -16,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from storage import crypto
 from storage.db import open_database
 from storage.models import AbsenceSpell, Employee, Unit
-from tests.conftest import Builder
+from tests.conftest import Builder, unreadable_without_the_passphrase
 from tui import cli
 from tui.cli import main
 
@@ -107,15 +106,6 @@ def test_db_before_the_command_is_the_database_the_command_uses(
     db = tmp_path / "valgt.sqlite"
     assert main(["--db", str(db), "import", *map(str, export)]) == 0
     assert count(db, Unit) == 1
-
-
-def unreadable_without_the_passphrase(path: Path) -> bool:
-    with closing(sqlite3.connect(path)) as conn:
-        try:
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError:
-            return True
-    return False
 
 
 @needs_sqlcipher
