@@ -95,3 +95,15 @@ async def test_fewer_rows_keep_the_cursor_in_range() -> None:
         table.set_rows([], [])
         assert table.row_count == 0
         await pilot.press("down")  # nothing to move to: no error
+
+
+async def test_a_table_wider_than_the_screen_scrolls_sideways() -> None:
+    app = TableApp(rows=3)
+    async with app.run_test(size=(12, 8)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        assert table.max_scroll_x > 0
+        await pilot.press("right", "right")
+        await pilot.pause()
+        assert table.scroll_x > 0
+        assert screen_lines(app)[1].startswith(table.row_cells(0)[0][int(table.scroll_x) - 1 :])

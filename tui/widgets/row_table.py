@@ -77,6 +77,8 @@ class RowTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Side ned", show=False),
         Binding("home", "first", "Først", show=False),
         Binding("end", "last", "Sist", show=False),
+        Binding("left", "scroll_left", "Venstre", show=False),
+        Binding("right", "scroll_right", "Høyre", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, always_update=True, repaint=False)
