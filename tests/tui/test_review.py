@@ -279,3 +279,26 @@ async def test_a_failed_write_is_told_in_norwegian_and_read_back(
         assert "disk full" not in message  # an error's text can carry personal data
         assert "0 av 5 gjennomgått" in status(screen)  # read back from the database
         assert screen.selected == screen.details[1].employee_id  # the place is kept
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_line_of_a_long_list_shows_its_lost_workdays(
+    build: Builder, engine: Engine, size: tuple[int, int]
+):
+    """A list longer than the screen gets a scrollbar: the lines are cut to what is left."""
+    build.unit(UNIT, "E1", "Lia sykehjem")
+    for employee_id in range(1, 61):
+        build.employee(employee_id, f"{100000 + employee_id}", "Kristoffer Andreas Johannessen")
+        build.employment(employee_id, UNIT, 100.0, D(2020, 1, 1))
+        build.spell(employee_id, D(2026, 3, 2), D(2026, 3, 6))  # 5 lost workdays each
+    build.refresh(TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        app.masked = False  # names shown, long enough to be cut, from the first drawing on
+        screen = await open_review(app, pilot, start(engine))
+        listing = screen.query_one("#review-list", OptionList)
+        assert listing.max_scroll_y > 0
+        lines = [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
+        shown = [line for line in lines if "Kristoffer" in line]
+        assert len(shown) >= 5
+        assert all(line.endswith("5,0") and "…" in line for line in shown), shown

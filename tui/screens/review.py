@@ -161,6 +161,7 @@ class ReviewScreen(Screen[None]):
         # the lock step aside instead of overwriting a newer one.
         self._write_lock = threading.Lock()
         self._versions: dict[tuple[object, ...], int] = {}
+        self._line_width = 0  # the list's width its lines were cut to
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -249,6 +250,9 @@ class ReviewScreen(Screen[None]):
             self.selected = self.details[0].employee_id if self.details else None
         listing = self.query_one("#review-list", OptionList)
         listing.set_options(self._option(d) for d in self.details)
+        # The lines are cut to the list's width, known for sure only once it is laid out (with
+        # or without a scrollbar): check it then.
+        self.call_after_refresh(self._fit_list)
         if self.selected is not None:
             listing.highlighted = self.position[self.selected]
         self.show_progress()
@@ -269,10 +273,13 @@ class ReviewScreen(Screen[None]):
     def _option(self, detail: EmployeeDetail) -> Option:
         return Option(self._line(detail), id=str(detail.employee_id))
 
+    def _list_width(self) -> int:
+        return self.query_one("#review-list", OptionList).scrollable_content_region.width
+
     def _line(self, detail: EmployeeDetail) -> Content:
         """`✓ name  ● !1 ⚑2  12,0`: one line of plain text with a few shared styles, cheap to
         lay out and draw for hundreds of people (no markup: names are shown as they are)."""
-        width = self.query_one("#review-list", OptionList).scrollable_content_region.width
+        self._line_width = width = self._list_width()
         name_width = max(width - LIST_FIXED_CELLS, 8)
         parts: list[tuple[str, Style | None]] = [
             ("✓ " if detail.employee_id in self.reviewed else "  ", LIST_STYLES["tick"]),
@@ -390,6 +397,10 @@ class ReviewScreen(Screen[None]):
         listing = self.query_one("#review-list", OptionList)
         for index, detail in enumerate(self.details):
             listing.replace_option_prompt_at_index(index, self._line(detail))
+
+    def _fit_list(self) -> None:
+        if self._line_width != self._list_width():
+            self._redraw_list()
 
     def _redraw_chart(self) -> None:
         detail = self.current()
