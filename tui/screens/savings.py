@@ -20,19 +20,16 @@ from core.status import savings_of
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.settings import SettingInput, save_text
+from tui.screens.sorting import number
 from tui.widgets.keybar import KeyBar
 
 ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
 
 
-def _num(value: Any) -> float | None:
-    return None if value is None or value != value else float(value)
-
-
 def municipality_text(report: Any, settings: Settings) -> Text:
     """The seed's slide: årsverk, saved årsverk, cost per day and per årsverk, the savings."""
     total = report.totals.set_index("key").loc["municipality"]
-    change = _num(total["change_pp"])
+    change = number(total["change_pp"])
     compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
     text = Text(f"Kommunen, {fmt.quarter_label(settings.baseline_quarter)} → {compare}\n")
     text.stylize("bold")
@@ -81,7 +78,7 @@ def savings_rows(report: Any, settings: Settings) -> list[tuple[bool, tuple[str,
 
 
 def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
-    change = _num(row["change_pp"])
+    change = number(row["change_pp"])
     possible = float(row["year_possible"])
     saved = savings_of(change, possible, settings.cost_per_day)
     saved_days = None if change is None else -change * possible / 100
@@ -89,7 +86,7 @@ def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
         fmt.points(change),
         fmt.number(possible, 0),
         fmt.number(saved_days),
-        fmt.kroner(_num(saved)),
+        fmt.kroner(number(saved)),
     )
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -22,10 +21,10 @@ from core.savings import savings_estimate
 from core.status import SECTOR_SHORT
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
+from tui.screens.sorting import ALL, Sorting, cycle, number
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
 
-ALL = "alle"
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
     ("Målgruppe 1", "1"),
@@ -35,12 +34,6 @@ GROUP_CHOICES = [
 BAR_WIDTH = 10
 EIGHTHS = " ▏▎▍▌▋▊▉"
 NAME_WIDTH = 21
-
-
-def _num(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return float(value)
 
 
 def progress_bar(share: float | None, width: int = BAR_WIDTH) -> Text:
@@ -67,7 +60,7 @@ def _measures(row: dict[str, Any]) -> str:
 def _days(row: dict[str, Any]) -> str:
     if not row["unit"]:
         return ""
-    days = _num(row["days_since_session"])
+    days = number(row["days_since_session"])
     return fmt.MISSING if days is None else f"{int(days)} d"
 
 
@@ -81,7 +74,7 @@ class Column:
 
 
 def _pct_column(key: str, header: str, width: int = 6) -> Column:
-    return Column(key, header, width, lambda r: fmt.percent(_num(r[key])))
+    return Column(key, header, width, lambda r: fmt.percent(number(r[key])))
 
 
 COLUMNS = [
@@ -95,8 +88,8 @@ COLUMNS = [
     Column("joined_group", "Mgr", 3, lambda r: str(int(r["joined_group"])) if r["unit"] else ""),
     _pct_column("baseline_pct", "Nullp."),
     _pct_column("compare_pct", "Nå"),
-    Column("change_pp", "Endring", 10, lambda r: fmt.points(_num(r["change_pp"]))),
-    Column("goal_share", "Mot mål", BAR_WIDTH, lambda r: progress_bar(_num(r["goal_share"]))),
+    Column("change_pp", "Endring", 10, lambda r: fmt.points(number(r["change_pp"]))),
+    Column("goal_share", "Mot mål", BAR_WIDTH, lambda r: progress_bar(number(r["goal_share"]))),
     _pct_column("last_four_pct", "Siste 4", 7),
     _pct_column("before_four_pct", "4 før"),
     _pct_column("forecast_pct", "Progn."),
@@ -110,15 +103,6 @@ COLUMNS = [
     ),
     Column("days_since_session", "Møte", 5, _days),
 ]
-COLUMN = {column.key: column for column in COLUMNS}
-
-
-def _sort_value(key: str, row: dict[str, Any]) -> Any:
-    column = COLUMN[key]
-    if column.sort is not None:
-        return column.sort(row)
-    value = _num(row[key])
-    return (value is None, value if value is not None else 0)
 
 
 def _cell(column: Column, row: dict[str, Any]) -> Text:
@@ -178,24 +162,24 @@ def summary_text(report: Any) -> Text:
 
     line(
         f"Nullpunkt {', '.join(fmt.quarter_label(q) for q in baselines) or '–'}:",
-        f"{fmt.percent(_num(project['baseline_pct']))} · mål {fmt.points(-settings.goal_pp)}",
+        f"{fmt.percent(number(project['baseline_pct']))} · mål {fmt.points(-settings.goal_pp)}",
     )
-    share = _num(project["goal_share"])
+    share = number(project["goal_share"])
     reached = "" if share is None or share <= 0 else f" · {fmt.number(share * 100, 0)} % av målet"
     now = ", ".join(fmt.quarter_label(q) for q in compares) or "ingen sammenlignbar periode"
     line(
         f"{now}:",
-        f"{fmt.percent(_num(project['compare_pct']))} · "
-        f"{fmt.points(_num(project['change_pp']))}{reached}",
+        f"{fmt.percent(number(project['compare_pct']))} · "
+        f"{fmt.points(number(project['change_pp']))}{reached}",
     )
     groups = [
         f"{'mgr. ' + key[-1] if key.startswith('group') else 'øvrige'} "
-        f"{fmt.points(_num(row['change_pp']))}"
+        f"{fmt.points(number(row['change_pp']))}"
         for key, row in totals.items()
         if key.startswith("group") or key == "others"
     ]
     text.append(" · ".join(groups) + "\n")
-    municipality = _num(totals["municipality"]["change_pp"])
+    municipality = number(totals["municipality"]["change_pp"])
     compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
     line(
         "Kommunen",
@@ -203,9 +187,9 @@ def summary_text(report: Any) -> Text:
     )
     line(
         f"Prognose {fmt.quarter_label(report.forecast_quarter)}:",
-        f"{fmt.percent(_num(project['forecast_pct']))} (kjent "
-        f"{fmt.number(_num(project['forecast_known_pct']))} + forv. "
-        f"{fmt.number(_num(project['forecast_expected_pct']))})",
+        f"{fmt.percent(number(project['forecast_pct']))} (kjent "
+        f"{fmt.number(number(project['forecast_known_pct']))} + forv. "
+        f"{fmt.number(number(project['forecast_expected_pct']))})",
     )
     if municipality is not None:
         saved = savings_estimate(
@@ -223,35 +207,35 @@ def _share_text(share: float | None) -> str:
 def detail_text(row: dict[str, Any], report: Any) -> Text:
     """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
     four = (
-        f"siste fire kv. {fmt.percent(_num(row['last_four_pct']))} mot "
-        f"{fmt.percent(_num(row['before_four_pct']))} de fire før oppstart "
-        f"({fmt.points(_num(row['four_change_pp']))})"
+        f"siste fire kv. {fmt.percent(number(row['last_four_pct']))} mot "
+        f"{fmt.percent(number(row['before_four_pct']))} de fire før oppstart "
+        f"({fmt.points(number(row['four_change_pp']))})"
     )
     if not row["unit"]:
         count, comparable = int(row["units"]), int(row["comparable_units"])
         extra = "" if comparable == count else f", {comparable} med sammenlignbar periode"
         units = "enhet" if count == 1 else "enheter"
+        share = _share_text(number(row["goal_share"]))
         return Text(
             f"{row['title']}: {count} {units}{extra}; summert som Σ tapte / Σ mulige dagsverk, "
             f"aldri som snitt av prosenter.\n"
-            f"Endring {fmt.points(_num(row['change_pp']))}{_share_text(_num(row['goal_share']))}"
-            f" · {four}."
+            f"Endring {fmt.points(number(row['change_pp']))}{share} · {four}."
         )
     session = row["last_session"]
     held = fmt.date(session) if isinstance(session, dt.date) else "ingen"
     lines = [
         f"{row['name']} · {row['service_area'] or 'uten tjenesteområde'} · prognose "
-        f"{fmt.quarter_label(report.forecast_quarter)} {fmt.percent(_num(row['forecast_pct']))}"
-        f" (kjent {fmt.number(_num(row['forecast_known_pct']))} + forv. "
-        f"{fmt.number(_num(row['forecast_expected_pct']))}) · siste møte {held}"
+        f"{fmt.quarter_label(report.forecast_quarter)} {fmt.percent(number(row['forecast_pct']))}"
+        f" (kjent {fmt.number(number(row['forecast_known_pct']))} + forv. "
+        f"{fmt.number(number(row['forecast_expected_pct']))}) · siste møte {held}"
     ]
     if row["compare_quarter"]:
         lines.append(
             f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])} "
-            f"{fmt.percent(_num(row['baseline_pct']))} → "
+            f"{fmt.percent(number(row['baseline_pct']))} → "
             f"{fmt.quarter_label(row['compare_quarter'])} "
-            f"{fmt.percent(_num(row['compare_pct']))}: {fmt.points(_num(row['change_pp']))}"
-            f"{_share_text(_num(row['goal_share']))} · {four}"
+            f"{fmt.percent(number(row['compare_pct']))}: {fmt.points(number(row['change_pp']))}"
+            f"{_share_text(number(row['goal_share']))} · {four}"
         )
     else:
         lines.append(f"Ingen sammenlignbar periode ennå · {four}")
@@ -283,8 +267,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.report: Any = None
         self.rows: list[dict[str, Any]] = []
         self.totals: list[dict[str, Any]] = []
-        self.sort_key = "change_pp"
-        self.sort_reverse = True
+        self.sorting = Sorting(COLUMNS, "change_pp", descending=True)
         self._row_keys: list[str] = []
         self._shown: list[dict[str, Any]] = []
 
@@ -383,8 +366,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             and (group == ALL or str(int(r["joined_group"])) == group)
             and (area in (ALL, Select.BLANK) or r["service_area"] == area)
         ]
-        rows.sort(key=lambda r: _sort_value(self.sort_key, r), reverse=self.sort_reverse)
-        return rows
+        return self.sorting.sorted(rows)
 
     def table_rows(self) -> list[dict[str, Any]]:
         """Each group's total, then its units (sorted); then the project, others, municipality."""
@@ -408,8 +390,6 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self._shown = rows
         if selected in self._row_keys:
             table.move_cursor(row=self._row_keys.index(selected))
-        header = COLUMN[self.sort_key].header
-        direction = "synkende" if self.sort_reverse else "stigende"
         shown = sum(1 for r in rows if r["unit"])
         group = self.query_one("#status-group", Select).value
         filters = [label for label, value in GROUP_CHOICES if value != ALL and value == group]
@@ -417,7 +397,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             [
                 f"{shown} av {len(self.rows)} prosjektenheter",
                 *filters,
-                f"sortert på {header.lower()} ({direction})",
+                self.sorting.describe(),
                 "målgruppe ved oppstart",
             ]
         )
@@ -449,9 +429,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(DataTable.HeaderSelected)
     def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        key = str(event.column_key.value)
-        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
-        self.sort_key = key
+        self.sorting.by(str(event.column_key.value))
         self.refresh_table()
 
     @on(Input.Changed, "#status-search")
@@ -491,20 +469,15 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             self.app.pop_screen()
 
     def action_next_sort(self) -> None:
-        keys = [column.key for column in COLUMNS]
-        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
-        self.sort_reverse = False
+        self.sorting.next_column()
         self.refresh_table()
 
     def action_reverse_sort(self) -> None:
-        self.sort_reverse = not self.sort_reverse
+        self.sorting.reverse()
         self.refresh_table()
 
     def action_next_group(self) -> None:
-        select = self.query_one("#status-group", Select)
-        values = [v for _, v in GROUP_CHOICES]
-        current = values.index(str(select.value)) if select.value in values else 0
-        select.value = values[(current + 1) % len(values)]
+        cycle(self.query_one("#status-group", Select), GROUP_CHOICES)
 
     def action_toggle_chart(self) -> None:
         top = self.query_one("#status-top")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -20,13 +19,13 @@ from core import fmt
 from tui.masking import one_line
 from tui.messages import Loaded, UnitsShown
 from tui.screens.base import ReportsWorkerErrors
+from tui.screens.sorting import ALL, Sorting, cycle, number
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-ALL = "alle"
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
     ("Målgruppe 1 og 2", "12"),
@@ -35,10 +34,6 @@ GROUP_CHOICES = [
     ("Målgruppe 3", "3"),
 ]
 PROJECT_CHOICES = [("Alle enheter", ALL), ("Prosjektenheter", "ja"), ("Ikke i prosjektet", "nei")]
-
-
-def _num(value: Any) -> float | None:
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def _session_date(row: dict[str, Any]) -> dt.date | None:
@@ -60,9 +55,9 @@ COLUMNS = [
         "name", "Enhet", lambda r: one_line(r["name"]), lambda r: r["name"].casefold(), right=False
     ),
     Column("headcount", "Ansatte", lambda r: str(r["headcount"])),
-    Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(_num(r["avg_2y_pct"]))),
-    Column("last_quarter_pct", "Siste kv.", lambda r: fmt.percent(_num(r["last_quarter_pct"]))),
-    Column("change_pp", "Mot nullp.", lambda r: fmt.points(_num(r["change_pp"]))),
+    Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r["avg_2y_pct"]))),
+    Column("last_quarter_pct", "Siste kv.", lambda r: fmt.percent(number(r["last_quarter_pct"]))),
+    Column("change_pp", "Mot nullp.", lambda r: fmt.points(number(r["change_pp"]))),
     Column("target_group", "Mgr.", lambda r: str(r["target_group"])),
     Column("project", "Prosj.", lambda r: "ja" if r["project"] else "", right=False),
     Column(
@@ -78,16 +73,6 @@ COLUMNS = [
         lambda r: _session_date(r) or dt.date.min,
     ),
 ]
-COLUMN = {column.key: column for column in COLUMNS}
-
-
-def _sort_value(key: str, row: dict[str, Any]) -> Any:
-    column = COLUMN[key]
-    if column.sort is not None:
-        return column.sort(row)
-    value = _num(row[key])
-    # Missing figures sort last whichever way.
-    return (value is None, value if value is not None else 0)
 
 
 class UnitsScreen(ReportsWorkerErrors, Screen[None]):
@@ -113,8 +98,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.rows: list[dict[str, Any]] = []
         self.cells: dict[int, list[str]] = {}  # each row's text per column, by unit id
         self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
-        self.sort_key = "avg_2y_pct"
-        self.sort_reverse = True
+        self.sorting = Sorting(COLUMNS, "avg_2y_pct", descending=True)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -187,8 +171,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             and (project == ALL or r["project"] == (project == "ja"))
             and (area in (ALL, Select.BLANK) or r["service_area"] == area)
         ]
-        rows.sort(key=lambda r: _sort_value(self.sort_key, r), reverse=self.sort_reverse)
-        return rows
+        return self.sorting.sorted(rows)
 
     def refresh_table(self) -> None:
         self._shown_filters = self._filters()
@@ -200,8 +183,6 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         table.set_rows([self.cells[r["unit_id"]] for r in rows], self._row_ids)
         if selected in self._row_ids:
             table.move_cursor(self._row_ids.index(selected))
-        header = COLUMN[self.sort_key].header
-        direction = "synkende" if self.sort_reverse else "stigende"
         # The filters in words too: on a narrow terminal their fields are hidden.
         filters = [
             label
@@ -213,7 +194,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             [
                 f"{len(rows)} av {len(self.rows)} enheter",
                 *filters,
-                f"sortert på {header.lower()} ({direction})",
+                self.sorting.describe(),
             ]
         )
         self.show_reason()
@@ -245,9 +226,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         else:
             baseline = (
                 f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])}: "
-                f"{fmt.percent(_num(row['baseline_pct']))}, "
+                f"{fmt.percent(number(row['baseline_pct']))}, "
                 f"{fmt.quarter_label(row['compare_quarter'])}: "
-                f"{fmt.percent(_num(row['compare_pct']))}"
+                f"{fmt.percent(number(row['compare_pct']))}"
             )
         area = one_line(row["service_area"] or "") or "uten tjenesteområde"
         activity = (
@@ -262,9 +243,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(RowTable.HeaderSelected)
     def header_selected(self, event: RowTable.HeaderSelected) -> None:
-        key = event.column_key
-        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
-        self.sort_key = key
+        self.sorting.by(event.column_key)
         self.refresh_table()
 
     @on(Input.Changed, "#search")
@@ -304,26 +283,18 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one(RowTable).focus()
 
     def action_next_sort(self) -> None:
-        keys = [column.key for column in COLUMNS]
-        self.sort_key = keys[(keys.index(self.sort_key) + 1) % len(keys)]
-        self.sort_reverse = False
+        self.sorting.next_column()
         self.refresh_table()
 
     def action_reverse_sort(self) -> None:
-        self.sort_reverse = not self.sort_reverse
+        self.sorting.reverse()
         self.refresh_table()
 
-    def _cycle(self, select_id: str, choices: list[tuple[str, str]]) -> None:
-        select = self.query_one(select_id, Select)
-        values = [v for _, v in choices]
-        current = values.index(str(select.value)) if select.value in values else 0
-        select.value = values[(current + 1) % len(values)]
-
     def action_next_group(self) -> None:
-        self._cycle("#group", GROUP_CHOICES)
+        cycle(self.query_one("#group", Select), GROUP_CHOICES)
 
     def action_next_project(self) -> None:
-        self._cycle("#project", PROJECT_CHOICES)
+        cycle(self.query_one("#project", Select), PROJECT_CHOICES)
 
 
 def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
