@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import sys
 import threading
+from collections.abc import Callable
 from contextlib import suppress
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -13,8 +15,10 @@ from textual import on, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, UnitsShown
 
@@ -121,6 +125,7 @@ class NaervaerApp(App[int]):
         self.backup_once_a_day()
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened
+        memory.hold()  # the unit list and the prognosis stay loaded
 
     def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None:
         """One unit's prognosis by quarter; None if not computed yet and `wait` is False."""
@@ -228,6 +233,46 @@ class NaervaerApp(App[int]):
 
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
+
+    def open_unit(self, unit_id: int) -> None:
+        """The unit's screen, drawn once with its figures: they are read before it opens."""
+        self._load_unit(self.screen, unit_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:
+        from tui.screens.unit import UnitScreen, load_unit
+
+        data = load_unit(self, unit_id)
+        self.call_from_thread(self._open_loaded, origin, partial(UnitScreen, unit_id, data))
+
+    def open_review(self, session_id: int, unit_id: int, *, replace: bool = False) -> None:
+        """The session's review, drawn once with every employee: read before it opens.
+
+        `replace`: in place of the screen it is opened from (the checklist, the summary).
+        """
+        self._load_review(self.screen, session_id, unit_id, replace)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_review(
+        self, origin: Screen[Any], session_id: int, unit_id: int, replace: bool
+    ) -> None:
+        from tui.screens.review import ReviewScreen, load_review
+
+        assert self.engine is not None
+        data = load_review(self.engine, session_id, unit_id, self.today)
+        screen = partial(ReviewScreen, session_id, unit_id, data)
+        self.call_from_thread(self._open_loaded, origin, screen, replace)
+
+    def _open_loaded(
+        self, origin: Screen[Any], make: Callable[[], Screen[Any]], replace: bool = False
+    ) -> None:
+        """Open a screen whose data was read in a worker, unless the advisor left meanwhile."""
+        if self.screen is not origin:
+            return
+        if replace:
+            self.switch_screen(make())
+        else:
+            self.push_screen(make())
 
     def action_status(self) -> None:
         from tui.screens.status import StatusScreen

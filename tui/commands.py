@@ -61,9 +61,8 @@ class NaervaerCommands(Provider):
         return commands
 
     def _open(self, unit_id: int) -> None:
-        from tui.screens.unit import UnitScreen
-
-        self.app.push_screen(UnitScreen(unit_id))
+        app: Any = self.app
+        app.open_unit(unit_id)
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands()[:8]:

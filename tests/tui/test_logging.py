@@ -95,6 +95,8 @@ async def test_a_failed_save_is_told_and_the_app_goes_on(
         assert app.is_running and app.failure is None
         assert "Notatet ble ikke lagret. Noe gikk galt (RuntimeError)." in shown, shown
         assert not any(part in shown for part in NAME.split())
+    # Still unsaved when the app quit: tried once more on the way out, and said.
+    assert app.failure is not None and app.failure.startswith("Notatet ble ikke lagret.")
     assert_logged_without_data("RuntimeError", "broken_save")
 
 

@@ -277,9 +277,8 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         if self.session_id is None:
             self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
             return
-        from tui.screens.review import ReviewScreen
-
-        self.app.switch_screen(ReviewScreen(self.session_id, self.unit_id))
+        app: Any = self.app
+        app.open_review(self.session_id, self.unit_id, replace=True)
 
     def action_summary(self) -> None:
         if self.session_id is None:

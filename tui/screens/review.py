@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -40,6 +39,7 @@ from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
 from storage import sessions
 from storage.review import EmployeeDetail, review_details
 from storage.sessions import MeasureRow, SessionInfo
+from tui import memory
 from tui.masking import one_line, person
 from tui.messages import Loaded
 from tui.screens.forms import MeasureDialog, MeasureDraft
@@ -85,6 +85,18 @@ class ReviewData:
     details: list[EmployeeDetail]
     states: dict[int, tuple[bool, str]]
     measures: dict[int, list[CaseMeasure]] = field(default_factory=dict)
+
+
+def load_review(engine: Engine, session_id: int, unit_id: int, today: dt.date) -> ReviewData:
+    """Everything the review shows, read in a worker's thread: moving on then reads nothing."""
+    info = sessions.session_info(engine, session_id)
+    with engine.connect() as conn:
+        details = review_details(conn, unit_id, today)
+    measures: dict[int, list[CaseMeasure]] = {}
+    for row in sessions.measures_for_unit(engine, unit_id, open_only=True):
+        if row.employee_id is not None:
+            measures.setdefault(row.employee_id, []).append(measure_of(row))
+    return ReviewData(info, details, sessions.review_states(engine, session_id), measures)
 
 
 class NoteSaved(Message):
@@ -142,10 +154,12 @@ class ReviewScreen(Screen[None]):
         Binding("pageup", "scroll_detail(-1)", "Rull opp", show=False, priority=True),
     ]
 
-    def __init__(self, session_id: int, unit_id: int) -> None:
+    def __init__(self, session_id: int, unit_id: int, data: ReviewData | None = None) -> None:
+        """`data` from `load_review` when read before opening: the screen is drawn once, full."""
         super().__init__(id="review")
         self.session_id = session_id
         self.unit_id = unit_id
+        self._first_data = data
         self.info: SessionInfo | None = None
         self.details: list[EmployeeDetail] = []
         self.position: dict[int, int] = {}  # employee_id -> index in the list
@@ -195,7 +209,11 @@ class ReviewScreen(Screen[None]):
         note.disabled = True
         listing.focus()
         self.watch(self.app, "masked", self._masked_changed, init=False)
-        self.load()
+        if self._first_data is None:
+            self.load()
+        else:
+            self.show(self._first_data)
+            self._first_data = None
 
     @property
     def naervaer(self) -> NaervaerApp:
@@ -215,23 +233,17 @@ class ReviewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def load(self) -> None:
-        engine = self.engine
-        info = sessions.session_info(engine, self.session_id)
-        with engine.connect() as conn:
-            details = review_details(conn, self.unit_id, self.naervaer.today)
-        measures: dict[int, list[CaseMeasure]] = {}
-        for row in sessions.measures_for_unit(engine, self.unit_id, open_only=True):
-            if row.employee_id is not None:
-                measures.setdefault(row.employee_id, []).append(measure_of(row))
-        states = sessions.review_states(engine, self.session_id)
-        self.post_message(Loaded("review", ReviewData(info, details, states, measures)))
+        data = load_review(self.engine, self.session_id, self.unit_id, self.naervaer.today)
+        self.post_message(Loaded("review", data))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         if message.what != "review":
             return
         message.stop()
-        data: ReviewData = message.data
+        self.show(message.data)
+
+    def show(self, data: ReviewData) -> None:
         self.info = data.info
         self.details = data.details
         self.position = {d.employee_id: i for i, d in enumerate(self.details)}
@@ -257,10 +269,8 @@ class ReviewScreen(Screen[None]):
             listing.highlighted = self.position[self.selected]
         self.show_progress()
         self.show_detail()
-        # What is loaded by now stays while the review is open. A full garbage collection that
-        # walks it all took a third of a second on a large unit, and it comes in the middle of
-        # a key press: keep these objects out of collections until the screen closes.
-        gc.freeze()
+        # What is loaded stays while the review is open: out of the collector's way (tui.memory).
+        memory.hold()
 
     @on(Worker.StateChanged)
     def load_failed(self, event: Worker.StateChanged) -> None:
@@ -448,15 +458,18 @@ class ReviewScreen(Screen[None]):
         if event.widget.id == "review-note":
             self.flush_notes()
 
-    def flush_notes(self) -> None:
-        """Write every note that differs from what is stored (usually just the one typed)."""
+    def flush_notes(self, *, now: bool = False) -> None:
+        """Write every note that differs from what is stored (usually just the one typed).
+
+        `now`: here, not in a thread, and also notes whose write is still on its way: the
+        screen is closing, and with the app a write not yet started would be cancelled.
+        """
         if self._note_timer is not None:
             self._note_timer.stop()
             self._note_timer = None
         for employee_id, text in self.note_text.items():
-            if (
-                text == self.note_saved.get(employee_id, "")
-                or self._note_sent.get(employee_id) == text
+            if text == self.note_saved.get(employee_id, "") or (
+                self._note_sent.get(employee_id) == text and not now
             ):
                 continue
             self._note_sent[employee_id] = text
@@ -470,6 +483,7 @@ class ReviewScreen(Screen[None]):
                     text=text,
                 ),
                 NoteSaved(employee_id, text),
+                now=now,
             )
 
     @on(NoteSaved)
@@ -504,8 +518,11 @@ class ReviewScreen(Screen[None]):
         key: tuple[object, ...],
         call: Callable[[Engine], object],
         done: Message | None = None,
+        *,
+        now: bool = False,
     ) -> None:
-        """Run one write in a thread; `failure` is what the user is told if it fails."""
+        """Run one write in a thread (here if `now`); `failure` is what the user is told if it
+        fails. A newer write of the same `key` makes an older one not yet run step aside."""
         version = self._versions.get(key, 0) + 1
         self._versions[key] = version
         engine = self.engine
@@ -524,8 +541,11 @@ class ReviewScreen(Screen[None]):
             if done is not None:
                 self.post_message(done)
 
-        # On the app, so that leaving the screen does not cancel a write not yet started.
-        self.app.run_worker(run, thread=True, exit_on_error=False, group="review-writes")
+        if now:
+            run()
+        else:
+            # On the app, so that leaving the screen does not cancel a write not yet started.
+            self.app.run_worker(run, thread=True, exit_on_error=False, group="review-writes")
 
     @on(WriteFailed)
     def write_failed(self, message: WriteFailed) -> None:
@@ -703,8 +723,17 @@ class ReviewScreen(Screen[None]):
         self.flush_notes()
 
     def on_unmount(self) -> None:
-        self.flush_notes()
-        gc.unfreeze()
+        try:
+            self.flush_notes(now=True)
+        except Exception as error:
+            from tui.errors import describe
+
+            text = f"Notatet ble ikke lagret. {describe(error)}"
+            if self.app.is_running:
+                self.app.notify(text, title="Ikke lagret", severity="error", markup=False)
+            else:  # the app is quitting: said on the way out
+                self.naervaer.failure = text
+        memory.release()
 
     def _masked_changed(self) -> None:
         self._redraw_list()

@@ -453,9 +453,8 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         if not row["unit"]:
             self.notify("Velg en enhet for å åpne den; dette er en sum.", timeout=3)
             return
-        from tui.screens.unit import UnitScreen
-
-        self.app.push_screen(UnitScreen(int(row["unit_id"])))
+        app: Any = self.app
+        app.open_unit(int(row["unit_id"]))
 
     def action_search(self) -> None:
         self.query_one("#status-search", Input).focus()

@@ -140,9 +140,8 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_review(self) -> None:
-        from tui.screens.review import ReviewScreen
-
-        self.app.switch_screen(ReviewScreen(self.session_id, self.unit_id))
+        app: Any = self.app
+        app.open_review(self.session_id, self.unit_id, replace=True)
 
     def action_measures(self) -> None:
         from tui.screens.measures import MeasuresScreen

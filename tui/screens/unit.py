@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from core import fmt
 from core.periods import Quarter, add_months
@@ -113,6 +113,38 @@ def chart_data(overview: Any, prognosis: list[dict[str, Any]] | None = None) -> 
     )
 
 
+QUARTER_HEADERS = ("Kvartal", "Fravær", "Egenm.", "Legem.", "Lang")
+QUARTER_WIDTHS = (len("4. kv. 2024"), *[len("100,0 %")] * 4)
+
+
+def quarters_text(quarters: Any) -> Content:
+    """The unit's quarters as a small table: the rate, and each kind's share of workdays."""
+
+    def line(cells: tuple[str, ...]) -> str:
+        first, *rest = cells
+        return "  ".join(
+            [first.ljust(QUARTER_WIDTHS[0])]
+            + [c.rjust(w) for c, w in zip(rest, QUARTER_WIDTHS[1:], strict=True)]
+        )
+
+    lines = [Content.styled(line(QUARTER_HEADERS), "bold")]
+    for q in quarters.itertuples():
+        possible = q.possible or 0.0
+
+        def share(lost: float, possible: float = possible) -> str:
+            return fmt.percent(lost / possible * 100 if possible else None)
+
+        cells = (
+            fmt.quarter_label(q.quarter),
+            fmt.percent(None if q.pct != q.pct else q.pct),
+            share(q.lost_self),
+            share(q.lost_doctor),
+            share(q.lost_long),
+        )
+        lines.append(Content(line(cells)))
+    return Content("\n").join(lines)
+
+
 def factors_text(factors: dict[str, list[str]]) -> Content:
     lines = []
     for kind, label in FACTOR_KINDS.items():
@@ -137,6 +169,24 @@ def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(lines)
 
 
+def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
+    """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
+    from storage import sessions
+    from storage.reports import unit_overview
+
+    with app.engine.connect() as conn:
+        overview = unit_overview(conn, unit_id, app.today)
+    return {
+        "overview": overview,
+        # Usually computed by now (after the unit list came up); if not, it follows.
+        "prognosis": app.unit_forecast(overview.code, wait=False),
+        "factors": sessions.presence_factors(app.engine, unit_id),
+        "scores": sessions.survey_scores(app.engine, unit_id),
+        "last": sessions.latest_ended_session(app.engine, unit_id),
+        "open": sessions.open_session(app.engine, unit_id),
+    }
+
+
 class UnitScreen(ReportsWorkerErrors, Screen[None]):
     """The unit overview; o/i/s start a session of that type."""
 
@@ -152,9 +202,12 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
-    def __init__(self, unit_id: int) -> None:
+    def __init__(self, unit_id: int, data: dict[str, Any] | None = None) -> None:
+        """`data` from `load_unit` when read before opening: the screen is drawn once, full."""
         super().__init__()
         self.unit_id = unit_id
+        self._first_data = data
+        self._left = False  # another screen has been on top of this one
         self.overview: Any = None
         self.prognosis: list[dict[str, Any]] | None = None
         self.factors: dict[str, list[str]] = {}
@@ -168,7 +221,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
                 yield Static("Laster …", id="unit-figures")
                 yield Chart(id="unit-chart")
             with Horizontal(id="unit-bottom"):
-                yield DataTable(id="unit-quarters", cursor_type="none", zebra_stripes=True)
+                yield Static(id="unit-quarters")
                 with VerticalScroll(id="unit-side"):
                     yield Static(id="unit-factors")
                     yield Static(id="unit-scores")
@@ -177,34 +230,18 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one("#unit-quarters", DataTable)
-        # Fixed widths: DataTable's automatic ones can lag behind a refill.
-        table.add_column("Kvartal", width=len("4. kv. 2024"))
-        for header in ("Fravær", "Egenm.", "Legem.", "Lang"):
-            table.add_column(header, width=len("100,0 %"))
-        table.border_title = "Kvartaler"
+        self.query_one("#unit-quarters").border_title = "Kvartaler"
         self.query_one("#unit-side").border_title = "Nærværsfaktorer og kartlegging"
         self.query_one("#unit-session").border_title = "Møter"
-        self.load()
+        if self._first_data is None:
+            self.load()
+        else:
+            self.show(self._first_data)
+            self._first_data = None
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from storage import sessions
-        from storage.reports import unit_overview
-
-        app: Any = self.app
-        with app.engine.connect() as conn:
-            overview = unit_overview(conn, self.unit_id, app.today)
-        data = {
-            "overview": overview,
-            # Usually computed by now (after the unit list came up); if not, it follows.
-            "prognosis": app.unit_forecast(overview.code, wait=False),
-            "factors": sessions.presence_factors(app.engine, self.unit_id),
-            "scores": sessions.survey_scores(app.engine, self.unit_id),
-            "last": sessions.latest_ended_session(app.engine, self.unit_id),
-            "open": sessions.open_session(app.engine, self.unit_id),
-        }
-        self.post_message(Loaded("unit", data))
+        self.post_message(Loaded("unit", load_unit(self.app, self.unit_id)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="forecast")
     def load_forecast(self, code: str) -> None:
@@ -225,9 +262,10 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what != "unit":
-            return
-        data = message.data
+        if message.what == "unit":
+            self.show(message.data)
+
+    def show(self, data: dict[str, Any]) -> None:
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
         self.sub_title = one_line(overview.name)
@@ -235,21 +273,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.show_figures()
         if self.prognosis is None:
             self.load_forecast(overview.code)
-        table = self.query_one("#unit-quarters", DataTable)
-        table.clear()
-        for q in overview.quarters.itertuples():
-            possible = q.possible or 0.0
-
-            def share(lost: float, possible: float = possible) -> str:
-                return fmt.percent(lost / possible * 100 if possible else None)
-
-            table.add_row(
-                fmt.quarter_label(q.quarter),
-                fmt.percent(None if q.pct != q.pct else q.pct),
-                share(q.lost_self),
-                share(q.lost_doctor),
-                share(q.lost_long),
-            )
+        self.query_one("#unit-quarters", Static).update(quarters_text(overview.quarters))
         self.query_one("#unit-factors", Static).update(factors_text(self.factors))
         self.query_one("#unit-scores", Static).update("\n" + scores_text(self.scores))
         self.query_one("#unit-last-session", Static).update(self.session_text(data))
@@ -306,13 +330,15 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
             self.app.push_screen(MeasuresScreen(self.unit_id, session_id=session_id))
         else:
-            from tui.screens.review import ReviewScreen
+            app: Any = self.app
+            app.open_review(session_id, self.unit_id)
 
-            self.app.push_screen(ReviewScreen(session_id, self.unit_id))
+    def on_screen_suspend(self) -> None:
+        self._left = True
 
     def on_screen_resume(self) -> None:
         """Back from a session: its state (an open session, a new summary) may have changed."""
-        if self.overview is not None:
+        if self._left:
             self.load()
 
     def action_measures(self) -> None:

@@ -271,9 +271,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         unit_id = self.selected_unit_id()
         if unit_id is None:
             return
-        from tui.screens.unit import UnitScreen
-
-        self.app.push_screen(UnitScreen(unit_id))
+        app: Any = self.app
+        app.open_unit(unit_id)
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

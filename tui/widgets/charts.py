@@ -47,30 +47,28 @@ class Chart(PlotextPlot):
 
     def show(self, data: ChartData) -> None:
         self.data = data
-        self.draw()
-
-    def on_resize(self) -> None:
-        self.draw()
+        self._built = None
+        self.refresh()
 
     def render(self) -> RenderResult:
-        # A repaint without a new draw (after a layout pass, say) shows the plot built last:
-        # plotext's build and the parsing of its output are most of what a frame costs.
+        # Plotted when painted, once per data, size and theme: a repaint after a layout pass,
+        # or a resize to the same size, shows the plot built last. plotext's build and the
+        # parsing of its output are most of what a frame costs.
         key = (self.size, self.app.theme, self.theme)
         if self._built is None or self._built[0] != key:
+            self._plot_data()
             plot = super().render()
             assert isinstance(plot, Text)  # plotext's picture, parsed from its colour codes
             self._built = (key, _Lines(plot, self.app.console))
         return self._built[1]
 
-    def draw(self) -> None:
-        self._built = None
+    def _plot_data(self) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         data = self.data
         if data is None or not data.labels:
             plt.title("Ingen data")
-            self.refresh()
             return
         plt.title(data.title)
         xs = [float(x) for x in range(len(data.labels))]
@@ -103,7 +101,6 @@ class Chart(PlotextPlot):
         step = nice_step(high)
         yticks = [i * step for i in range(int(high / step) + 1)]
         plt.yticks(yticks, [fmt.number(t, 0 if step >= 1 else 1) for t in yticks])
-        self.refresh()
 
     def _values(self) -> list[float]:
         assert self.data is not None
