@@ -70,8 +70,12 @@ class NaervaerApp(App[int]):
         self._forecast_lock = threading.Lock()
 
     def on_mount(self) -> None:
+        memory.pause()  # until the unit list (or the welcome) is up
         self._update_subtitle()
         self.open_database()
+
+    def on_unmount(self) -> None:
+        memory.end()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def open_database(self) -> None:
@@ -108,6 +112,7 @@ class NaervaerApp(App[int]):
     def units_shown(self) -> None:
         if not self.started:
             self.started = True
+            memory.hold()  # what the start loaded stays: the modules, the unit list
             self.after_start()
 
     @work(thread=True, exit_on_error=False, group="after-start")
@@ -125,7 +130,7 @@ class NaervaerApp(App[int]):
         self.backup_once_a_day()
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened
-        memory.hold()  # the unit list and the prognosis stay loaded
+        memory.hold()  # the prognosis stays loaded too
 
     def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None:
         """One unit's prognosis by quarter; None if not computed yet and `wait` is False."""
@@ -174,6 +179,7 @@ class NaervaerApp(App[int]):
     def database_ready(self, message: DatabaseReady) -> None:
         self.engine = message.engine
         if message.empty:
+            memory.hold()
             from tui.screens.welcome import WelcomeScreen
 
             self.push_screen(WelcomeScreen(), self._welcome_answered)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 
 import pytest
 from sqlalchemy import Engine
@@ -99,6 +100,19 @@ async def test_enter_opens_the_unit_overview(town: Builder, engine: Engine):
         await settle(app, pilot)
         figures = str(app.screen.query_one("#unit-figures", Static).render())
         assert "Berg skole" in figures and "ikke med i sykefraværsprosjektet" in figures
+
+
+async def test_the_start_collects_no_garbage_only_until_the_list_is_up(
+    town: Builder, engine: Engine
+):
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        # Collections run again; what the start loaded is left out of them.
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    # Closed: nothing held back from collection (one process runs many apps in the tests).
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 async def test_empty_database_offers_the_demo(engine: Engine):
