@@ -295,6 +295,19 @@ class StatusReport:
     rows: tuple[StatusRow, ...]
     totals: tuple[StatusTotal, ...]
 
+    def totals_headings(self) -> list[str]:
+        """The target-group totals' column headings, the same in every format."""
+        return [
+            "Målgruppe",
+            "Enheter",
+            "Ansatte",
+            "Snitt 2 år",
+            fmt.quarter_label(self.last_quarter),
+            "Nullpunkt",
+            "Sammenlignet",
+            "Endring",
+        ]
+
 
 Sums = tuple[float, float]  # (lost, possible) workdays
 

@@ -541,16 +541,7 @@ def status_report_pdf(report: StatusReport) -> bytes:
 
     pdf.heading("Målgrupper")
     pdf.data_table(
-        [
-            "Målgruppe",
-            "Enheter",
-            "Ansatte",
-            "Snitt 2 år",
-            last,
-            "Nullpunkt",
-            "Sammenlignet",
-            "Endring",
-        ],
+        report.totals_headings(),
         [
             [
                 t.label,

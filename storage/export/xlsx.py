@@ -178,16 +178,7 @@ def status_report_xlsx(report: StatusReport) -> bytes:
     ws.title = "Målgrupper"
     _table(
         ws,
-        [
-            "Målgruppe",
-            "Enheter",
-            "Ansatte",
-            "Snitt 2 år",
-            last,
-            "Nullpunkt",
-            "Sammenlignet",
-            "Endring",
-        ],
+        report.totals_headings(),
         [
             [
                 t.label,
