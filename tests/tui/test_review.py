@@ -10,6 +10,7 @@ from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
 from storage import sessions
 from storage.db import make_engine
 from storage.models import MilestoneDone
+from storage.review import review_details
 from tests.conftest import Builder
 from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
@@ -18,9 +19,11 @@ from tui.screens.forms import MeasureDialog
 from tui.screens.review import (
     ReviewMilestoneDialog,
     ReviewScreen,
+    case_text,
     shown_person,
 )
 from tui.widgets.charts import Chart
+from tui.widgets.text_view import TextView
 
 
 async def open_review(app: NaervaerApp, pilot: Pilot[int], session_id: int) -> ReviewScreen:
@@ -111,8 +114,8 @@ async def test_milestones_are_marked_done_and_persist(unit: Builder, engine: Eng
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(app, pilot, session_id)
-        case = screen.query_one("#review-case", Static)
-        assert "forfalt" in str(case.render())
+        text = screen.query_one("#review-text", TextView)
+        assert "forfalt" in text.text.plain
 
         await pilot.press("d")  # the first open one: the end of the employer period
         await settle(app, pilot)
@@ -121,6 +124,8 @@ async def test_milestones_are_marked_done_and_persist(unit: Builder, engine: Eng
         statuses = {m.key: m.status for m in detail.case.milestones}
         assert statuses["employer_period_end"] == "done"
         assert statuses["followup_plan"] == "overdue"
+        shown = text.text.plain.splitlines()
+        assert any("utført" in line and "Arbeidsgiverperioden slutt" in line for line in shown)
 
         await pilot.press("D")
         assert isinstance(app.screen, ReviewMilestoneDialog)
@@ -166,7 +171,7 @@ async def test_measure_is_added_and_bad_input_keeps_the_dialog(unit: Builder, en
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen
-        shown = str(screen.query_one("#review-measures", Static).render())
+        shown = screen.query_one("#review-text", TextView).text.plain
         assert "Samtale om tilrettelegging" in shown and "15.12.2026" in shown
 
     (measure,) = sessions.measures_for_unit(engine, UNIT)
@@ -285,7 +290,7 @@ async def test_a_failed_write_is_told_in_norwegian_and_read_back(
 async def test_every_line_of_a_long_list_shows_its_lost_workdays(
     build: Builder, engine: Engine, size: tuple[int, int]
 ):
-    """A list longer than the screen gets a scrollbar: the lines are cut to what is left."""
+    """A list longer than the screen gets a scrollbar: the names are cut to what is left."""
     build.unit(UNIT, "E1", "Lia sykehjem")
     for employee_id in range(1, 61):
         build.employee(employee_id, f"{100000 + employee_id}", "Kristoffer Andreas Johannessen")
@@ -301,4 +306,49 @@ async def test_every_line_of_a_long_list_shows_its_lost_workdays(
         lines = [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
         shown = [line for line in lines if "Kristoffer" in line]
         assert len(shown) >= 5
-        assert all(line.endswith("5,0") and "…" in line for line in shown), shown
+        assert all(line.startswith("     5,0 ") and line.endswith("…") for line in shown), shown
+        # Cut at the list's edge, short of its scrollbar.
+        assert {len(line) for line in shown} == {listing.scrollable_content_region.width}
+
+
+async def test_the_detail_keeps_its_place_and_its_text_scrolls_by_the_page(
+    unit: Builder, engine: Engine
+):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        parts = [screen.query_one(f"#review-{part}") for part in ("head", "chart", "text")]
+        text = screen.query_one("#review-text", TextView)
+        places = [part.region for part in parts]
+        kari = text.text.plain
+        assert text.render_line(0).text.startswith("Pågående fraværstilfelle")
+
+        await pilot.press("n")  # Ola: no case, four short absences; a text of another length
+        await settle(app, pilot)
+        assert text.text.plain != kari
+        assert len(text.text.plain.splitlines()) != len(kari.splitlines())
+        assert [part.region for part in parts] == places
+
+        await pilot.press("p")
+        await settle(app, pilot)
+        lines = kari.splitlines()
+        assert len(lines) > text.size.height  # Kari's case does not fit in the box
+        await pilot.press("pagedown")
+        top = text.render_line(0).text.rstrip()
+        assert top.strip() and top != lines[0]
+        assert top in lines and lines.index(top) == text.size.height - 1
+        await pilot.press("pageup")
+        assert text.render_line(0).text.startswith("Pågående fraværstilfelle")
+
+
+def test_only_the_titles_and_the_milestone_statuses_are_styled(unit: Builder, engine: Engine):
+    with engine.connect() as conn:
+        (kari,) = [d for d in review_details(conn, UNIT, TODAY) if d.employee_id == 1]
+    text = case_text(kari)
+    plain = text.plain
+    assert not text.style  # a style of the whole Text would cover every line
+    styled = {plain[span.start : span.end]: str(span.style) for span in text.spans}
+    assert styled["Pågående fraværstilfelle"] == "bold underline"
+    assert styled[" forfalt "] == "bold white on red"
+    assert "Arbeidsgiverperioden slutt" not in "".join(styled)

@@ -22,7 +22,7 @@ from tui.app import NaervaerApp
 from tui.cli import main
 from tui.screens.savings import SavingsScreen
 from tui.screens.settings import SettingsScreen
-from tui.screens.status import StatusScreen
+from tui.screens.status import StatusScreen, progress_bar
 from tui.screens.unit import UnitScreen
 
 D = dt.date
@@ -242,3 +242,13 @@ async def test_the_status_reloads_after_a_changed_setting(build: Builder, engine
         # Alfa's 20 % is no longer over the limit for any size: it joined in group 2.
         rows = [r[0] for r in cells(screen.query_one(DataTable))]
         assert rows[:3] == ["Målgruppe 2 (2)", "Beta barnehage", "Alfa sykehjem"]
+
+
+def test_the_progress_bar_colours_its_filled_part_and_dims_only_the_rest():
+    bar = progress_bar(0.5, width=4)
+    assert bar.plain == "██░░"
+    assert [(span.start, span.end, str(span.style)) for span in bar.spans] == [
+        (0, 2, "yellow"),
+        (2, 4, "dim"),
+    ]
+    assert not bar.style

@@ -9,12 +9,11 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content, Span
 from textual.events import DescendantBlur
 from textual.message import Message
@@ -45,6 +44,7 @@ from tui.messages import Loaded
 from tui.screens.forms import MeasureDialog, MeasureDraft
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
+from tui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -113,10 +113,10 @@ class WriteFailed(Message):
         self.error = error
 
 
-# The list's line: the tick (2 cells), the name, a space, markers (7) and lost workdays.
+# The list's line: the tick (2 cells), lost workdays (6), a space, markers (7) and the name,
+# which the list cuts at its edge (app.tcss): the line is the same at any width.
 MARKER_CELLS = 7
-LOST_CELLS = 6  # a space, then up to 99999,9
-LIST_FIXED_CELLS = 2 + 1 + MARKER_CELLS + LOST_CELLS
+LOST_CELLS = 6  # up to 9999,9, right-aligned
 # One Style object each, shared by every line: drawing a list hashes each style it meets.
 LIST_STYLES = {
     "tick": Style.parse("bold green"),
@@ -124,13 +124,6 @@ LIST_STYLES = {
     "overdue": Style.parse("bold red"),
     "flags": Style.parse("yellow"),
 }
-
-
-def _cut(text: str, width: int) -> str:
-    """`text` in exactly `width` cells: padded, or cut with an ellipsis."""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
-    return set_cell_size(text, width - 1) + "…"
 
 
 class ReviewScreen(Screen[None]):
@@ -175,7 +168,6 @@ class ReviewScreen(Screen[None]):
         # the lock step aside instead of overwriting a newer one.
         self._write_lock = threading.Lock()
         self._versions: dict[tuple[object, ...], int] = {}
-        self._line_width = 0  # the list's width its lines were cut to
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -185,13 +177,12 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="review-body"):
             yield OptionList(id="review-list")
             with Vertical(id="review-right"):
-                with VerticalScroll(id="review-detail", can_focus=False):
+                # Each part keeps its size from one employee to the next: moving on repaints
+                # them without laying out the screen again.
+                with Vertical(id="review-detail"):
                     yield Static(id="review-head")
                     yield Chart(id="review-chart")
-                    yield Static(id="review-case")
-                    yield Static(id="review-flags")
-                    yield Static(id="review-measures")
-                    yield Static(id="review-spells")
+                    yield TextView(id="review-text")
                 yield TextArea(
                     id="review-note",
                     soft_wrap=True,
@@ -262,9 +253,6 @@ class ReviewScreen(Screen[None]):
             self.selected = self.details[0].employee_id if self.details else None
         listing = self.query_one("#review-list", OptionList)
         listing.set_options(self._option(d) for d in self.details)
-        # The lines are cut to the list's width, known for sure only once it is laid out (with
-        # or without a scrollbar): check it then.
-        self.call_after_refresh(self._fit_list)
         if self.selected is not None:
             listing.highlighted = self.position[self.selected]
         self.show_progress()
@@ -283,18 +271,12 @@ class ReviewScreen(Screen[None]):
     def _option(self, detail: EmployeeDetail) -> Option:
         return Option(self._line(detail), id=str(detail.employee_id))
 
-    def _list_width(self) -> int:
-        return self.query_one("#review-list", OptionList).scrollable_content_region.width
-
     def _line(self, detail: EmployeeDetail) -> Content:
-        """`✓ name  ● !1 ⚑2  12,0`: one line of plain text with a few shared styles, cheap to
+        """`✓  12,0 ● !1 ⚑2 name`: one line of plain text with a few shared styles, cheap to
         lay out and draw for hundreds of people (no markup: names are shown as they are)."""
-        self._line_width = width = self._list_width()
-        name_width = max(width - LIST_FIXED_CELLS, 8)
         parts: list[tuple[str, Style | None]] = [
             ("✓ " if detail.employee_id in self.reviewed else "  ", LIST_STYLES["tick"]),
-            (_cut(person(detail.number, detail.name, self.masked), name_width), None),
-            (" ", None),
+            (fmt.number(detail.lost_12m).rjust(LOST_CELLS) + " ", None),
         ]
         markers = 0
         if detail.case is not None:
@@ -309,7 +291,7 @@ class ReviewScreen(Screen[None]):
             parts.append((flags, LIST_STYLES["flags"]))
             markers += len(flags)
         parts.append((" " * max(MARKER_CELLS - markers, 0), None))
-        parts.append((fmt.number(detail.lost_12m).rjust(LOST_CELLS), None))
+        parts.append((person(detail.number, detail.name, self.masked), None))
         spans, start = [], 0
         for text, style in parts:
             if style is not None:
@@ -326,7 +308,7 @@ class ReviewScreen(Screen[None]):
     def show_progress(self) -> None:
         done = sum(1 for d in self.details if d.employee_id in self.reviewed)
         # First on the line, so that a narrow terminal cuts the unit's name, not the progress.
-        status = Text(f" {done} av {len(self.details)} gjennomgått ", style="bold reverse")
+        status = Text.assemble((f" {done} av {len(self.details)} gjennomgått ", "bold reverse"))
         if self.info is not None:
             kind = SESSION_TYPES.get(self.info.session_type, self.info.session_type)
             status.append(f"  Gjennomgang · {one_line(self.info.unit_name)} · ")
@@ -351,7 +333,7 @@ class ReviewScreen(Screen[None]):
         if listing.highlighted != self.position[employee_id]:
             listing.highlighted = self.position[employee_id]
         self.show_detail()
-        self.query_one("#review-detail", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#review-text", TextView).show_top()
 
     def current(self) -> EmployeeDetail | None:
         if self.selected is None or self.selected not in self.position:
@@ -364,18 +346,14 @@ class ReviewScreen(Screen[None]):
         detail = self.current()
         note = self.query_one("#review-note", TextArea)
         if detail is None:
-            self.query_one("#review-head", Static).update("")
+            self.query_one("#review-head", Static).update("", layout=False)
             self.query_one("#review-chart", Chart).show(ChartData("Ingen ansatt valgt", []))
-            for part in ("#review-case", "#review-flags", "#review-measures", "#review-spells"):
-                self.query_one(part, Static).update("")
+            self.query_one("#review-text", TextView).update(Text())
             note.disabled = True
             return
         self.show_head(detail)
         self.show_chart(detail)
-        self.show_case(detail)
-        self.query_one("#review-flags", Static).update(flags_text(detail))
-        self.show_measures(detail)
-        self.query_one("#review-spells", Static).update(spells_text(detail, self.naervaer.today))
+        self.show_text(detail)
         note.disabled = False
         text = self.note_text.get(detail.employee_id, "")
         if note.text != text:
@@ -383,39 +361,20 @@ class ReviewScreen(Screen[None]):
         self.show_note_state()
 
     def show_chart(self, detail: EmployeeDetail) -> None:
-        chart = self.query_one("#review-chart", Chart)
-        title = "Tapte dagsverk – " + shown_person(detail.number, detail.name, self.masked).plain
-        # plotext leaves out a title wider than the plot, so shorten it to fit instead.
-        room = chart.content_size.width - 2
-        if 0 < room < len(title):
-            title = title[: room - 1] + "…"
-        chart.show(
+        self.query_one("#review-chart", Chart).show(
             ChartData(
-                title=title,
+                title="Tapte dagsverk – "
+                + shown_person(detail.number, detail.name, self.masked).plain,
                 labels=[fmt.month_label(m) for m in detail.months],
                 series={"Egenmeldt": list(detail.lost_self), "Legemeldt": list(detail.lost_doctor)},
                 stacked=True,
             )
         )
 
-    def on_resize(self) -> None:
-        # After the layout has settled, so that the chart's and the list's new widths are known.
-        self.call_after_refresh(self._redraw_chart)
-        self.call_after_refresh(self._redraw_list)
-
     def _redraw_list(self) -> None:
         listing = self.query_one("#review-list", OptionList)
         for index, detail in enumerate(self.details):
             listing.replace_option_prompt_at_index(index, self._line(detail))
-
-    def _fit_list(self) -> None:
-        if self._line_width != self._list_width():
-            self._redraw_list()
-
-    def _redraw_chart(self) -> None:
-        detail = self.current()
-        if detail is not None:
-            self.show_chart(detail)
 
     def show_head(self, detail: EmployeeDetail) -> None:
         head = Text()
@@ -427,16 +386,17 @@ class ReviewScreen(Screen[None]):
         if detail.employee_id in self.reviewed:
             head.append("  ✓ gjennomgått", style="bold green")
         head.append(f"\nTapte dagsverk siste 12 måneder: {fmt.number(detail.lost_12m)}")
-        self.query_one("#review-head", Static).update(head)
+        # Two lines, cut rather than wrapped (app.tcss): the head never changes its height.
+        self.query_one("#review-head", Static).update(head, layout=False)
 
-    def show_case(self, detail: EmployeeDetail) -> None:
-        self.query_one("#review-case", Static).update(case_text(detail))
-
-    def show_measures(self, detail: EmployeeDetail) -> None:
-        widget = self.query_one("#review-measures", Static)
+    def show_text(self, detail: EmployeeDetail) -> None:
+        """The case and its milestones, the flags, open measures (if any) and the spells."""
+        parts = [case_text(detail), flags_text(detail)]
         measures = self.measures.get(detail.employee_id, [])
-        widget.display = bool(measures)
-        widget.update(measures_text(measures))
+        if measures:
+            parts.append(measures_text(measures))
+        parts.append(spells_text(detail, self.naervaer.today))
+        self.query_one("#review-text", TextView).update(Text("\n\n").join(parts))
 
     # --- the note ---------------------------------------------------------------------------
 
@@ -666,7 +626,7 @@ class ReviewScreen(Screen[None]):
         self.details[self.position[detail.employee_id]] = updated
         self._redraw_line(detail.employee_id)
         if self.selected == detail.employee_id:
-            self.show_case(updated)
+            self.show_text(updated)
 
     def action_add_measure(self) -> None:
         detail = self.current()
@@ -681,7 +641,7 @@ class ReviewScreen(Screen[None]):
             self.measures.setdefault(employee_id, []).append(measure)
             current = self.current()
             if current is not None and current.employee_id == employee_id:
-                self.show_measures(current)
+                self.show_text(current)
             self.notify("Tiltaket er lagret.", title="Tiltak")
 
         about = shown_person(detail.number, detail.name, self.masked)
@@ -713,11 +673,7 @@ class ReviewScreen(Screen[None]):
         self.app.switch_screen(SummaryScreen(self.session_id, self.unit_id))
 
     def action_scroll_detail(self, direction: int) -> None:
-        detail = self.query_one("#review-detail", VerticalScroll)
-        if direction > 0:
-            detail.scroll_page_down()
-        else:
-            detail.scroll_page_up()
+        self.query_one("#review-text", TextView).scroll_page(direction)
 
     def on_screen_suspend(self) -> None:
         self.flush_notes()
@@ -744,7 +700,8 @@ class ReviewScreen(Screen[None]):
 
 
 def section(title: str) -> Text:
-    return Text(title, style="bold underline")
+    # The title styled, not the Text: a Text's own style would also cover what is appended.
+    return Text.assemble((title, "bold underline"))
 
 
 def case_text(detail: EmployeeDetail) -> Text:
@@ -764,7 +721,7 @@ def case_text(detail: EmployeeDetail) -> Text:
 
 def milestone_line(milestone: MilestoneStatus) -> Text:
     # Status first: it is what the eye looks for, and a narrow pane then wraps only the label.
-    line = Text(f" {milestone.status_label:<7} ", style=STATUS_STYLES[milestone.status])
+    line = Text.assemble((f" {milestone.status_label:<7} ", STATUS_STYLES[milestone.status]))
     line.append(f" {fmt.date(milestone.due)}  {milestone.label}")
     return line
 

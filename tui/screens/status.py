@@ -44,9 +44,8 @@ def progress_bar(share: float | None, width: int = BAR_WIDTH) -> Text:
     full, part = divmod(eighths, 8)
     filled = "█" * full + (EIGHTHS[part] if part else "")
     style = "green" if share >= 1.0 else "yellow" if share > 0 else "red"
-    bar = Text(filled, style=style)
-    bar.append("░" * (width - len(filled)), style="red" if share <= 0 else "dim")
-    return bar
+    track = "░" * (width - len(filled))
+    return Text.assemble((filled, style), (track, "red" if share <= 0 else "dim"))
 
 
 def _shorten(text: str, width: int) -> str:

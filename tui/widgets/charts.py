@@ -70,7 +70,12 @@ class Chart(PlotextPlot):
         if data is None or not data.labels:
             plt.title("Ingen data")
             return
-        plt.title(data.title)
+        # plotext leaves out a title wider than the plot: shortened to fit instead.
+        room = self.size.width - 2
+        title = data.title
+        if 0 < room < len(title):
+            title = title[: room - 1] + "…"
+        plt.title(title)
         xs = [float(x) for x in range(len(data.labels))]
         if data.stacked:
             stacks = [[v or 0.0 for v in s] for s in data.series.values()]

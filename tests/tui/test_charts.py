@@ -1,0 +1,35 @@
+"""The plotext chart widget: plotted when painted, its title fitted to its width."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tui.widgets.charts import Chart, ChartData
+
+TITLE = "Tapte dagsverk – Kari Nordmann"  # 30 cells
+
+
+class Plot(App[None]):
+    CSS = "Chart { width: 24; height: 10; }"
+
+    def compose(self) -> ComposeResult:
+        yield Chart(id="chart")
+
+
+def drawn(chart: Chart) -> str:
+    return "\n".join(chart.render_line(y).text for y in range(chart.size.height))
+
+
+async def test_the_title_is_cut_to_fit_and_shown_whole_once_there_is_room():
+    app = Plot()
+    async with app.run_test(size=(80, 20)) as pilot:
+        chart = app.query_one(Chart)
+        chart.show(ChartData(TITLE, ["jan", "feb", "mar"], {"Legemeldt": [1.0, 2.0, 0.0]}))
+        await pilot.pause()
+        assert "Tapte dagsverk – Kari…" in drawn(chart)  # 22 cells: the width less 2
+        assert TITLE not in drawn(chart)
+
+        chart.styles.width = 60
+        await pilot.pause()
+        assert TITLE in drawn(chart)
+        assert chart.data is not None and chart.data.title == TITLE  # the data is kept whole
