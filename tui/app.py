@@ -23,7 +23,11 @@ from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, UnitsShown
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from sqlalchemy import Engine
+
+    from storage.review import EmployeeDetail
 
 
 class NaervaerApp(App[int]):
@@ -251,21 +255,34 @@ class NaervaerApp(App[int]):
         data = load_unit(self, unit_id)
         self.call_from_thread(self._open_loaded, origin, partial(UnitScreen, unit_id, data))
 
-    def open_review(self, session_id: int, unit_id: int, *, replace: bool = False) -> None:
+    def open_review(
+        self,
+        session_id: int,
+        unit_id: int,
+        *,
+        replace: bool = False,
+        ahead: Future[list[EmployeeDetail]] | None = None,
+    ) -> None:
         """The session's review, drawn once with every employee: read before it opens.
 
         `replace`: in place of the screen it is opened from (the checklist, the summary).
+        `ahead`: the employees' details, if the screen it is opened from read them ahead.
         """
-        self._load_review(self.screen, session_id, unit_id, replace)
+        self._load_review(self.screen, session_id, unit_id, replace, ahead)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_review(
-        self, origin: Screen[Any], session_id: int, unit_id: int, replace: bool
+        self,
+        origin: Screen[Any],
+        session_id: int,
+        unit_id: int,
+        replace: bool,
+        ahead: Future[list[EmployeeDetail]] | None,
     ) -> None:
         from tui.screens.review import ReviewScreen, load_review
 
         assert self.engine is not None
-        data = load_review(self.engine, session_id, unit_id, self.today)
+        data = load_review(self.engine, session_id, unit_id, self.today, ahead)
         screen = partial(ReviewScreen, session_id, unit_id, data)
         self.call_from_thread(self._open_loaded, origin, screen, replace)
 

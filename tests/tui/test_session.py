@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, func, select
+import pytest
+from sqlalchemy import Engine, event, func, select
 from textual.widgets import DataTable, Input, Markdown, Select
 
 from storage import sessions
 from storage.models import MilestoneDone
 from tests.conftest import Builder
-from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, db_path, screen_text, settle
+from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
+from tui.screens import review as review_module
 from tui.screens.forms import MeasureDialog, TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
@@ -132,3 +134,65 @@ async def test_masked_display_shows_no_name_on_any_screen(unit: Builder, engine:
         await settle(app, pilot)
         assert "Kari Nordmann" in screen_text(app)
     assert NAMES[1] == "Kari Nordmann"
+
+
+def session_with_a_checklist(engine: Engine) -> int:
+    """A second session, whose checklist is the measure agreed in the first."""
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    sessions.end_session(engine, first, "Første møte")
+    return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+
+
+async def test_the_checklist_reads_the_review_ahead_and_g_opens_it_on_that(
+    unit: Builder, engine: Engine
+):
+    session_id = session_with_a_checklist(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, session_id))
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen) and checklist.review_ahead.done()
+        spells_read: list[str] = []
+        assert app.engine is not None
+        event.listen(
+            app.engine,
+            "before_cursor_execute",
+            lambda *args: spells_read.append(args[2]) if "spells" in args[2] else None,
+        )
+
+        await pilot.press("g")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert [d.employee_id for d in review.details][:3] == [1, 2, 3]
+        assert review.details is checklist.review_ahead.result()
+        assert spells_read == []  # nothing of the employees' absence was read again
+
+
+async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    session_id = session_with_a_checklist(engine)
+
+    def broken(*args: object) -> None:
+        raise OSError("disk I/O error")
+
+    monkeypatch.setattr(review_module, "review_details", broken)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, session_id))
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen)
+        assert isinstance(checklist.review_ahead.exception(), OSError)
+        monkeypatch.undo()
+
+        await pilot.press("g")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen) and len(review.details) == 5
+        assert app.failure is None

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any, ClassVar
+from concurrent.futures import Future
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -23,6 +24,9 @@ from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.forms import DateForm, MeasureDialog, TextForm
 from tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from storage.review import EmployeeDetail
 
 
 def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
@@ -66,6 +70,8 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         self.session_id = session_id
         self.checklist: list[Any] = []
         self.measures: list[Any] = []
+        # The review's employees, read while the advisor goes through the checklist.
+        self.review_ahead: Future[list[EmployeeDetail]] = Future()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,6 +94,8 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         )
         self.watch(self.app, "masked", lambda _: self.render_tables(), init=False)
         self.load()
+        if self.session_id is not None:
+            self.read_review_ahead()
 
     def add_measure_columns(self, table: DataTable[Any]) -> None:
         """Fixed widths for the short columns; the measure's text gets the rest of the width."""
@@ -119,6 +127,13 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
                 "measures": sessions.measures_created_in(app.engine, self.session_id),
             }
         self.post_message(Loaded("measures", data))
+
+    @work(thread=True, exit_on_error=False, group="review-ahead")
+    def read_review_ahead(self) -> None:
+        from tui.screens.review import read_ahead
+
+        app: Any = self.app
+        read_ahead(app.engine, self.unit_id, app.today, self.review_ahead)
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -278,7 +293,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
             return
         app: Any = self.app
-        app.open_review(self.session_id, self.unit_id, replace=True)
+        app.open_review(self.session_id, self.unit_id, replace=True, ahead=self.review_ahead)
 
     def action_summary(self) -> None:
         if self.session_id is None:

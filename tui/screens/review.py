@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -87,16 +88,45 @@ class ReviewData:
     measures: dict[int, list[CaseMeasure]] = field(default_factory=dict)
 
 
-def load_review(engine: Engine, session_id: int, unit_id: int, today: dt.date) -> ReviewData:
-    """Everything the review shows, read in a worker's thread: moving on then reads nothing."""
+def load_review(
+    engine: Engine,
+    session_id: int,
+    unit_id: int,
+    today: dt.date,
+    ahead: Future[list[EmployeeDetail]] | None = None,
+) -> ReviewData:
+    """Everything the review shows, read in a worker's thread: moving on then reads nothing.
+
+    `ahead`: the employees' details as read ahead (`read_ahead`), used once that read has
+    started and unless it failed; they are read here otherwise.
+    """
     info = sessions.session_info(engine, session_id)
-    with engine.connect() as conn:
-        details = review_details(conn, unit_id, today)
+    if ahead is not None and (ahead.running() or ahead.done()) and ahead.exception() is None:
+        details = ahead.result()
+    else:
+        with engine.connect() as conn:
+            details = review_details(conn, unit_id, today)
     measures: dict[int, list[CaseMeasure]] = {}
     for row in sessions.measures_for_unit(engine, unit_id, open_only=True):
         if row.employee_id is not None:
             measures.setdefault(row.employee_id, []).append(measure_of(row))
     return ReviewData(info, details, sessions.review_states(engine, session_id), measures)
+
+
+def read_ahead(
+    engine: Engine, unit_id: int, today: dt.date, into: Future[list[EmployeeDetail]]
+) -> None:
+    """The review's longest read, done before the review is asked for (in a worker's thread).
+
+    A failure is kept in `into`, not raised: the review then reads again, and says it there.
+    """
+    if not into.set_running_or_notify_cancel():
+        return
+    try:
+        with engine.connect() as conn:
+            into.set_result(review_details(conn, unit_id, today))
+    except Exception as error:
+        into.set_exception(error)
 
 
 class NoteSaved(Message):
