@@ -196,3 +196,22 @@ async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
         review = app.screen
         assert isinstance(review, ReviewScreen) and len(review.details) == 5
         assert app.failure is None
+
+
+async def test_a_session_opens_on_its_checklist_read_before_it_is_drawn(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    session_id = session_with_a_checklist(engine)
+    loads: list[MeasuresScreen] = []
+    monkeypatch.setattr(MeasuresScreen, "load", lambda screen: loads.append(screen))
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        await pilot.press("i")  # goes on with the session started today
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen) and checklist.session_id == session_id
+        assert checklist.query_one("#checklist", DataTable).row_count == 1
+        assert loads == []  # drawn with what was read when the session started

@@ -26,6 +26,8 @@ from tui.screens.forms import DateForm, MeasureDialog, TextForm
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from storage.review import EmployeeDetail
 
 
@@ -46,6 +48,20 @@ def overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
     return due is not None and due < today and status in OPEN_STATUSES
 
 
+def load_measures(engine: Engine, unit_id: int, session_id: int | None) -> dict[str, Any]:
+    """What the screen shows, read in a worker's thread: a session's checklist and the
+    measures agreed in it, or (outside a session) all the unit's measures."""
+    from storage import sessions
+
+    if session_id is None:
+        return {"checklist": [], "measures": sessions.measures_for_unit(engine, unit_id)}
+    return {
+        "info": sessions.session_info(engine, session_id),
+        "checklist": sessions.checklist(engine, session_id),
+        "measures": sessions.measures_created_in(engine, session_id),
+    }
+
+
 class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
     """Keys act on the measure under the cursor in the focused table."""
 
@@ -64,10 +80,14 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
-    def __init__(self, unit_id: int, session_id: int | None) -> None:
+    def __init__(
+        self, unit_id: int, session_id: int | None, data: dict[str, Any] | None = None
+    ) -> None:
+        """`data` from `load_measures` when read before opening: the screen is drawn once, full."""
         super().__init__()
         self.unit_id = unit_id
         self.session_id = session_id
+        self._first_data = data
         self.checklist: list[Any] = []
         self.measures: list[Any] = []
         # The review's employees, read while the advisor goes through the checklist.
@@ -93,7 +113,11 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             "Tiltak avtalt i dette møtet" if self.session_id is not None else "Enhetens tiltak"
         )
         self.watch(self.app, "masked", lambda _: self.render_tables(), init=False)
-        self.load()
+        if self._first_data is None:
+            self.load()
+        else:
+            self.show(self._first_data)
+            self._first_data = None
         if self.session_id is not None:
             self.read_review_ahead()
 
@@ -111,22 +135,10 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from storage import sessions
-
         app: Any = self.app
-        data: dict[str, Any]
-        if self.session_id is None:
-            data = {
-                "checklist": [],
-                "measures": sessions.measures_for_unit(app.engine, self.unit_id),
-            }
-        else:
-            data = {
-                "info": sessions.session_info(app.engine, self.session_id),
-                "checklist": sessions.checklist(app.engine, self.session_id),
-                "measures": sessions.measures_created_in(app.engine, self.session_id),
-            }
-        self.post_message(Loaded("measures", data))
+        self.post_message(
+            Loaded("measures", load_measures(app.engine, self.unit_id, self.session_id))
+        )
 
     @work(thread=True, exit_on_error=False, group="review-ahead")
     def read_review_ahead(self) -> None:
@@ -137,11 +149,13 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what != "measures":
-            return
-        self.checklist = message.data["checklist"]
-        self.measures = message.data["measures"]
-        info = message.data.get("info")
+        if message.what == "measures":
+            self.show(message.data)
+
+    def show(self, data: dict[str, Any]) -> None:
+        self.checklist = data["checklist"]
+        self.measures = data["measures"]
+        info = data.get("info")
         if info is not None:
             self.sub_title = (
                 f"{one_line(info.unit_name)} · {SESSION_TYPES[info.session_type]} "

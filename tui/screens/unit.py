@@ -309,6 +309,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="start")
     def start_session(self, session_type: str) -> None:
         from storage import sessions
+        from tui.screens.measures import load_measures
 
         app: Any = self.app
         current = sessions.open_session(app.engine, self.unit_id)
@@ -316,19 +317,20 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             session_id = current.id
         else:
             session_id = sessions.start_session(app.engine, self.unit_id, session_type, app.today)
-        has_checklist = bool(sessions.checklist(app.engine, session_id))
-        self.post_message(Loaded("session", (session_id, has_checklist)))
+        # Read here, so that the checklist is drawn once, with its measures.
+        measures = load_measures(app.engine, self.unit_id, session_id)
+        self.post_message(Loaded("session", (session_id, measures)))
 
     @on(Loaded)
     def session_started(self, message: Loaded) -> None:
         """A session opens on last time's checklist when there is one, else on the review."""
         if message.what != "session":
             return
-        session_id, has_checklist = message.data
-        if has_checklist:
+        session_id, measures = message.data
+        if measures["checklist"]:
             from tui.screens.measures import MeasuresScreen
 
-            self.app.push_screen(MeasuresScreen(self.unit_id, session_id=session_id))
+            self.app.push_screen(MeasuresScreen(self.unit_id, session_id, measures))
         else:
             app: Any = self.app
             app.open_review(session_id, self.unit_id)
