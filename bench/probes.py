@@ -80,11 +80,11 @@ def put_cursor_on(app: App[Any], unit_id: int) -> None:
     screen.query_one("#unit-table", RowTable).move_cursor(order.index(unit_id))
 
 
-async def open_review(pilot: Pilot[Any]) -> None:
+async def open_review(pilot: Pilot[Any]) -> list[str]:
     """From the unit list with the cursor on a unit: Enter, `i`, and the review is ready.
 
     A unit whose last session left open measures first shows that checklist; `g` goes on to
-    the review from there, as the advisor would.
+    the review from there, as the advisor would. Returns the keys pressed.
     """
     from tui.screens.measures import MeasuresScreen
     from tui.screens.unit import UnitScreen
@@ -96,9 +96,11 @@ async def open_review(pilot: Pilot[Any]) -> None:
     )
     await pilot.press("i")
     await wait_until(pilot, lambda: review_shown(app) or isinstance(app.screen, MeasuresScreen))
-    if isinstance(app.screen, MeasuresScreen):
-        await pilot.press("g")
-        await wait_until(pilot, lambda: review_shown(app))
+    if not isinstance(app.screen, MeasuresScreen):
+        return ["enter", "i"]
+    await pilot.press("g")
+    await wait_until(pilot, lambda: review_shown(app))
+    return ["enter", "i", "g"]
 
 
 async def back_to_units(pilot: Pilot[Any]) -> None:

@@ -10,7 +10,8 @@
 # The data is the built-in demo, seeded, as of a fixed day, in a temporary folder (HOME points
 # there too, so that nothing touches the user's files). Screens are timed in the app through the
 # Pilot: open_unit from Enter on the largest unit (then `i`, and `g` past a checklist) until its
-# review shows, against a no-op key's round trip plus a raw query of the unit's spells;
+# review shows, against a no-op key's round trip plus a raw query of the unit's spells (the
+# table then says what that comes to a key);
 # next_employee is the p95 of `n` against the p95 of the no-op key. `scaling` is the unit list
 # on a database holding a second municipality beside the demo (another seed, its unit codes and
 # employee numbers moved out of the first one's way, its project units in the project too),
@@ -106,6 +107,7 @@ class Metric:
     floor: float | None
     target: float
     unit: str  # for the table only
+    note: str = ""  # said under the table
 
     @property
     def ratio(self) -> float | None:
@@ -400,6 +402,7 @@ async def press_time(pilot: Pilot[Any], key: str) -> float:
 @dataclass
 class ScreenTimes:
     unit_id: int  # the largest unit, whose review was opened
+    keys: list[str]  # pressed to open it
     opens: list[float]
     moves: list[float]
     unit_noops: list[float]  # on the unit list
@@ -413,6 +416,7 @@ async def screen_times(bench: Bench) -> ScreenTimes:
     runs = bench.runs
     app = NaervaerApp(bench.db, today=TODAY)
     opens, moves, unit_noops, review_noops = [], [], [], []
+    keys: list[str] = []
     async with app.run_test(size=probes.SIZE) as pilot:
         await probes.wait_until(pilot, lambda: probes.units_shown(app))
         unit_id = probes.largest_unit(app)
@@ -424,7 +428,7 @@ async def screen_times(bench: Bench) -> ScreenTimes:
             probes.put_cursor_on(app, unit_id)
             await probes.settle(pilot)
             started = time.perf_counter()
-            await probes.open_review(pilot)
+            keys = await probes.open_review(pilot)
             opens.append(time.perf_counter() - started)
             if run < runs.opens:
                 await probes.back_to_units(pilot)
@@ -433,7 +437,7 @@ async def screen_times(bench: Bench) -> ScreenTimes:
         for _ in range(runs.moves):
             review_noops.append(await press_time(pilot, NOOP_KEY))
             moves.append(await press_time(pilot, "n"))
-    return ScreenTimes(unit_id, opens[1:], moves, unit_noops, review_noops)
+    return ScreenTimes(unit_id, keys, opens[1:], moves, unit_noops, review_noops)
 
 
 def unit_spells(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
@@ -453,10 +457,15 @@ def screens(bench: Bench) -> dict[str, Metric]:
         query = median_time(lambda: unit_spells(connection, times.unit_id), bench.runs.unit_lists)
     finally:
         connection.close()
+    opening, noop = statistics.median(times.opens), statistics.median(times.unit_noops)
+    # The floor is one key's round trip, as the target asks; the path takes more than one key.
+    per_key = opening / len(times.keys)
+    note = (
+        f"open_unit takes {len(times.keys)} keys ({', '.join(times.keys)}): "
+        f"{number(per_key, 's')} a key, {per_key / noop:.2f} times a no-op key's round trip"
+    )
     return {
-        "open_unit": Metric(
-            statistics.median(times.opens), statistics.median(times.unit_noops) + query, 2.0, "s"
-        ),
+        "open_unit": Metric(opening, noop + query, 2.0, "s", note),
         "next_employee": Metric(p95(times.moves), p95(times.review_noops), 1.5, "s"),
     }
 
@@ -530,6 +539,7 @@ def table(scale: str, metrics: dict[str, Metric]) -> str:
             for i, (cell, w) in enumerate(zip(row, widths, strict=True))
         ]
         lines.append("  ".join(cells))
+    lines += [m.note for m in metrics.values() if m.note]
     return "\n".join(lines)
 
 
