@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import Engine, event, select
 from textual.pilot import Pilot
@@ -20,6 +22,7 @@ from tui.screens.review import (
     ReviewMilestoneDialog,
     ReviewScreen,
     case_text,
+    list_line,
     shown_person,
 )
 from tui.widgets.charts import Chart
@@ -352,3 +355,15 @@ def test_only_the_titles_and_the_milestone_statuses_are_styled(unit: Builder, en
     assert styled["Pågående fraværstilfelle"] == "bold underline"
     assert styled[" forfalt "] == "bold white on red"
     assert "Arbeidsgiverperioden slutt" not in "".join(styled)
+
+
+def test_a_list_line_keeps_its_columns_with_every_marker_shown(unit: Builder, engine: Engine):
+    with engine.connect() as conn:
+        (kari,) = [d for d in review_details(conn, UNIT, TODAY) if d.employee_id == 1]
+    assert kari.case is not None and kari.case.overdue == 4
+    flagged = replace(kari, raised_flags=2)
+    assert list_line(flagged, reviewed=True, masked=True).plain == "✓   61,0 ● !4 ⚑2 Ansatt 100001"
+    assert (
+        list_line(kari, reviewed=False, masked=False).plain
+        == "    61,0 ● !4    Kari Nordmann (100001)"
+    )

@@ -143,8 +143,8 @@ class WriteFailed(Message):
         self.error = error
 
 
-# The list's line: the tick (2 cells), lost workdays (6), a space, markers (7) and the name,
-# which the list cuts at its edge (app.tcss): the line is the same at any width.
+# The list's line: the tick (2 cells), lost workdays (6), a space, markers (7), a space and the
+# name, which the list cuts at its edge (app.tcss): the line is the same at any width.
 MARKER_CELLS = 7
 LOST_CELLS = 6  # up to 9999,9, right-aligned
 # One Style object each, shared by every line: drawing a list hashes each style it meets.
@@ -154,6 +154,35 @@ LIST_STYLES = {
     "overdue": Style.parse("bold red"),
     "flags": Style.parse("yellow"),
 }
+
+
+def list_line(detail: EmployeeDetail, reviewed: bool, masked: bool) -> Content:
+    """`✓  12,0 ● !1 ⚑2 name`: one line of plain text with a few shared styles, cheap to
+    lay out and draw for hundreds of people (no markup: names are shown as they are)."""
+    parts: list[tuple[str, Style | None]] = [
+        ("✓ " if reviewed else "  ", LIST_STYLES["tick"]),
+        (fmt.number(detail.lost_12m).rjust(LOST_CELLS) + " ", None),
+    ]
+    markers = 0
+    if detail.case is not None:
+        parts.append(("● ", LIST_STYLES["case"]))
+        markers += 2
+        if detail.case.overdue:
+            overdue = f"!{detail.case.overdue} "
+            parts.append((overdue, LIST_STYLES["overdue"]))
+            markers += len(overdue)
+    if detail.raised_flags:
+        flags = f"⚑{detail.raised_flags}"
+        parts.append((flags, LIST_STYLES["flags"]))
+        markers += len(flags)
+    parts.append((" " * max(MARKER_CELLS - markers, 0) + " ", None))
+    parts.append((person(detail.number, detail.name, masked), None))
+    spans, start = [], 0
+    for text, style in parts:
+        if style is not None:
+            spans.append(Span(start, start + len(text), style))
+        start += len(text)
+    return Content("".join(text for text, _ in parts), spans)
 
 
 class ReviewScreen(Screen[None]):
@@ -302,32 +331,7 @@ class ReviewScreen(Screen[None]):
         return Option(self._line(detail), id=str(detail.employee_id))
 
     def _line(self, detail: EmployeeDetail) -> Content:
-        """`✓  12,0 ● !1 ⚑2 name`: one line of plain text with a few shared styles, cheap to
-        lay out and draw for hundreds of people (no markup: names are shown as they are)."""
-        parts: list[tuple[str, Style | None]] = [
-            ("✓ " if detail.employee_id in self.reviewed else "  ", LIST_STYLES["tick"]),
-            (fmt.number(detail.lost_12m).rjust(LOST_CELLS) + " ", None),
-        ]
-        markers = 0
-        if detail.case is not None:
-            parts.append(("● ", LIST_STYLES["case"]))
-            markers += 2
-            if detail.case.overdue:
-                overdue = f"!{detail.case.overdue} "
-                parts.append((overdue, LIST_STYLES["overdue"]))
-                markers += len(overdue)
-        if detail.raised_flags:
-            flags = f"⚑{detail.raised_flags}"
-            parts.append((flags, LIST_STYLES["flags"]))
-            markers += len(flags)
-        parts.append((" " * max(MARKER_CELLS - markers, 0), None))
-        parts.append((person(detail.number, detail.name, self.masked), None))
-        spans, start = [], 0
-        for text, style in parts:
-            if style is not None:
-                spans.append(Span(start, start + len(text), style))
-            start += len(text)
-        return Content("".join(text for text, _ in parts), spans)
+        return list_line(detail, detail.employee_id in self.reviewed, self.masked)
 
     def _redraw_line(self, employee_id: int) -> None:
         index = self.position[employee_id]
