@@ -151,7 +151,7 @@ async def test_the_checklist_reads_the_review_ahead_and_g_opens_it_on_that(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await app.push_screen(MeasuresScreen(UNIT, session_id))
+        await app.push_screen(MeasuresScreen(UNIT, session_id, read_ahead=True))
         await settle(app, pilot)
         checklist = app.screen
         assert isinstance(checklist, MeasuresScreen) and checklist.review_ahead.done()
@@ -184,7 +184,7 @@ async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await app.push_screen(MeasuresScreen(UNIT, session_id))
+        await app.push_screen(MeasuresScreen(UNIT, session_id, read_ahead=True))
         await settle(app, pilot)
         checklist = app.screen
         assert isinstance(checklist, MeasuresScreen)
@@ -215,3 +215,29 @@ async def test_a_session_opens_on_its_checklist_read_before_it_is_drawn(
         assert isinstance(checklist, MeasuresScreen) and checklist.session_id == session_id
         assert checklist.query_one("#checklist", DataTable).row_count == 1
         assert loads == []  # drawn with what was read when the session started
+
+
+async def test_the_checklist_opened_from_the_review_leaves_the_review_to_read_afresh(
+    unit: Builder, engine: Engine
+):
+    """The review's last writes may still be on their way: reading ahead could miss them."""
+    session_id = session_with_a_checklist(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_review(session_id, UNIT)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.selected == 1
+        await pilot.press("d", "T")  # Kari's next milestone done, and on to the checklist at once
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen)
+        assert not checklist.review_ahead.running() and not checklist.review_ahead.done()
+
+        await pilot.press("g")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        kari = review.current()
+        assert kari is not None and kari.case is not None
+        assert kari.case.milestones[0].status == "done"

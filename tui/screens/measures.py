@@ -81,13 +81,23 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
     ]
 
     def __init__(
-        self, unit_id: int, session_id: int | None, data: dict[str, Any] | None = None
+        self,
+        unit_id: int,
+        session_id: int | None,
+        data: dict[str, Any] | None = None,
+        *,
+        read_ahead: bool = False,
     ) -> None:
-        """`data` from `load_measures` when read before opening: the screen is drawn once, full."""
+        """`data` from `load_measures` when read before opening: the screen is drawn once, full.
+
+        `read_ahead`: read the review's employees while the checklist is open. Only at the
+        session's start: coming back from the review, its last writes may still be on the way.
+        """
         super().__init__()
         self.unit_id = unit_id
         self.session_id = session_id
         self._first_data = data
+        self._read_ahead = read_ahead
         self.checklist: list[Any] = []
         self.measures: list[Any] = []
         # The review's employees, read while the advisor goes through the checklist.
@@ -118,7 +128,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         else:
             self.show(self._first_data)
             self._first_data = None
-        if self.session_id is not None:
+        if self._read_ahead and self.session_id is not None:
             self.read_review_ahead()
 
     def add_measure_columns(self, table: DataTable[Any]) -> None:
@@ -307,7 +317,8 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
             return
         app: Any = self.app
-        app.open_review(self.session_id, self.unit_id, replace=True, ahead=self.review_ahead)
+        ahead = self.review_ahead if self._read_ahead else None
+        app.open_review(self.session_id, self.unit_id, replace=True, ahead=ahead)
 
     def action_summary(self) -> None:
         if self.session_id is None:

@@ -330,7 +330,8 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         if measures["checklist"]:
             from tui.screens.measures import MeasuresScreen
 
-            self.app.push_screen(MeasuresScreen(self.unit_id, session_id, measures))
+            checklist = MeasuresScreen(self.unit_id, session_id, measures, read_ahead=True)
+            self.app.push_screen(checklist)
         else:
             app: Any = self.app
             app.open_review(session_id, self.unit_id)
