@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -367,3 +368,18 @@ def test_a_list_line_keeps_its_columns_with_every_marker_shown(unit: Builder, en
         list_line(kari, reviewed=False, masked=False).plain
         == "    61,0 ● !4    Kari Nordmann (100001)"
     )
+
+
+async def test_a_narrow_terminal_still_shows_each_masked_name_whole(build: Builder, engine: Engine):
+    build.unit(UNIT, "E1", "Lia sykehjem")
+    for employee_id in range(1, 41):  # more than the screen holds: the list has a scrollbar
+        build.employee(employee_id, f"{100000 + employee_id}", "Kristoffer Andreas Johannessen")
+        build.employment(employee_id, UNIT, 100.0, D(2020, 1, 1))
+    build.refresh(TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_review(app, pilot, start(engine))
+        listing = screen.query_one("#review-list", OptionList)
+        assert listing.max_scroll_y > 0
+        lines = [listing.render_line(y).text for y in range(listing.size.height)]
+        assert all(re.search(r"Ansatt 1000\d\d\s*$", line) for line in lines), lines
