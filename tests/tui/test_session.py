@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import Engine, event, func, select
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, Select
 
 from storage import sessions
@@ -144,17 +145,23 @@ def session_with_a_checklist(engine: Engine) -> int:
     return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
 
 
+async def open_checklist(app: NaervaerApp, pilot: Pilot[int], session_id: int) -> MeasuresScreen:
+    """The checklist as a session's start opens it: reading the review ahead."""
+    await settle(app, pilot)
+    await app.push_screen(MeasuresScreen(UNIT, session_id, read_ahead=True))
+    await settle(app, pilot)
+    assert isinstance(app.screen, MeasuresScreen)
+    return app.screen
+
+
 async def test_the_checklist_reads_the_review_ahead_and_g_opens_it_on_that(
     unit: Builder, engine: Engine
 ):
     session_id = session_with_a_checklist(engine)
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await app.push_screen(MeasuresScreen(UNIT, session_id, read_ahead=True))
-        await settle(app, pilot)
-        checklist = app.screen
-        assert isinstance(checklist, MeasuresScreen) and checklist.review_ahead.done()
+        checklist = await open_checklist(app, pilot, session_id)
+        assert checklist.review_ahead.done()
         spells_read: list[str] = []
         assert app.engine is not None
         event.listen(
@@ -183,11 +190,7 @@ async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
     monkeypatch.setattr(review_module, "review_details", broken)
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(app, pilot)
-        await app.push_screen(MeasuresScreen(UNIT, session_id, read_ahead=True))
-        await settle(app, pilot)
-        checklist = app.screen
-        assert isinstance(checklist, MeasuresScreen)
+        checklist = await open_checklist(app, pilot, session_id)
         assert isinstance(checklist.review_ahead.exception(), OSError)
         monkeypatch.undo()
 

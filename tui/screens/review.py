@@ -397,8 +397,7 @@ class ReviewScreen(Screen[None]):
     def show_chart(self, detail: EmployeeDetail) -> None:
         self.query_one("#review-chart", Chart).show(
             ChartData(
-                title="Tapte dagsverk – "
-                + shown_person(detail.number, detail.name, self.masked).plain,
+                title="Tapte dagsverk – " + person(detail.number, detail.name, self.masked),
                 labels=[fmt.month_label(m) for m in detail.months],
                 series={"Egenmeldt": list(detail.lost_self), "Legemeldt": list(detail.lost_doctor)},
                 stacked=True,
