@@ -6,7 +6,7 @@ import re
 
 import pytest
 from sqlalchemy import Engine
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from storage import sessions
 from tests.conftest import Builder
@@ -18,6 +18,7 @@ from tui.screens.review import ReviewScreen
 from tui.screens.summary import SummaryScreen
 from tui.screens.unit import UnitScreen
 from tui.screens.units import UnitsScreen
+from tui.widgets.choice import Choice
 
 # Control bytes and escape sequences a CSV export or a paste can carry: clear the screen, set
 # the window title, write the clipboard (OSC 52), ring, backspace, an 8-bit CSI.
@@ -96,8 +97,8 @@ async def test_every_screen_shows_hostile_text_as_typed(hostile: tuple[int, int]
         await settle(app, pilot)
         assert isinstance(app.screen, UnitsScreen)
         assert_shown_as_text(app, "unit", "area")
-        area = app.screen.query_one("#area", Select)
-        area.value = next(value for _, value in area._options if value != "alle")
+        area = app.screen.query_one("#area", Choice)
+        area.value = next(value for value in area.values() if value != "alle")
         await settle(app, pilot)
         assert_shown_as_text(app, "unit", "area")
 

@@ -1,12 +1,10 @@
-"""What the unit list and the status overview share: filters that cycle, and sorting by column."""
+"""What the unit list and the status overview share: sorting by column, and the filters' "all"."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
-
-from textual.widgets import Select
 
 ALL = "alle"  # the filter choice that lets everything through
 
@@ -65,10 +63,3 @@ class Sorting:
     def describe(self) -> str:
         direction = "synkende" if self.descending else "stigende"
         return f"sortert på {self.columns[self.key].header.lower()} ({direction})"
-
-
-def cycle(select: Select[str], choices: Sequence[tuple[str, str]]) -> None:
-    """Move a filter on to its next choice (a key does what a click in the field would)."""
-    values = [value for _, value in choices]
-    current = values.index(str(select.value)) if select.value in values else 0
-    select.value = values[(current + 1) % len(values)]

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Select, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
@@ -21,8 +21,9 @@ from core.savings import savings_estimate
 from core.status import SECTOR_SHORT
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.sorting import ALL, Sorting, cycle, number
+from tui.screens.sorting import ALL, Sorting, number
 from tui.widgets.charts import Chart, ChartData
+from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 
 GROUP_CHOICES = [
@@ -278,10 +279,8 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             yield Chart(id="status-chart")
         with Horizontal(id="status-filters"):
             yield Input(placeholder="Søk på enhetsnavn …", id="status-search")
-            yield Select(GROUP_CHOICES, value=ALL, allow_blank=False, id="status-group")
-            yield Select(
-                [("Alle tjenesteområder", ALL)], value=ALL, allow_blank=False, id="status-area"
-            )
+            yield Choice(GROUP_CHOICES, ALL, id="status-group")
+            yield Choice([("Alle tjenesteområder", ALL)], ALL, id="status-area")
         yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="status-table")
         yield Static("", id="status-detail")
         yield KeyBar()
@@ -331,11 +330,10 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         ]
         self.totals = _records(totals)
         areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
-        area = self.query_one("#status-area", Select)
-        current = area.value
-        area.set_options([("Alle tjenesteområder", ALL), *[(a, a) for a in areas]])
-        if current in areas:
-            area.value = current
+        # The chosen area stays chosen if it is still there.
+        self.query_one("#status-area", Choice).set_options(
+            [("Alle tjenesteområder", ALL), *[(a, a) for a in areas]]
+        )
         self.query_one("#status-summary", Static).update(summary_text(report))
         self.query_one(Chart).show(chart_data(report.chart))
         self.query_one("#status-chart").border_subtitle = SECTOR_SHORT
@@ -356,14 +354,14 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def visible_units(self) -> list[dict[str, Any]]:
         text = self.query_one("#status-search", Input).value.strip().casefold()
-        group = self.query_one("#status-group", Select).value
-        area = self.query_one("#status-area", Select).value
+        group = self.query_one("#status-group", Choice).value
+        area = self.query_one("#status-area", Choice).value
         rows = [
             r
             for r in self.rows
             if (not text or text in r["name"].casefold())
             and (group == ALL or str(int(r["joined_group"])) == group)
-            and (area in (ALL, Select.BLANK) or r["service_area"] == area)
+            and (area == ALL or r["service_area"] == area)
         ]
         return self.sorting.sorted(rows)
 
@@ -390,7 +388,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         if selected in self._row_keys:
             table.move_cursor(row=self._row_keys.index(selected))
         shown = sum(1 for r in rows if r["unit"])
-        group = self.query_one("#status-group", Select).value
+        group = self.query_one("#status-group", Choice).value
         filters = [label for label, value in GROUP_CHOICES if value != ALL and value == group]
         table.border_title = " · ".join(
             [
@@ -432,7 +430,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_table()
 
     @on(Input.Changed, "#status-search")
-    @on(Select.Changed)
+    @on(Choice.Changed)
     def filters_changed(self) -> None:
         if self.rows:
             self.refresh_table()
@@ -475,7 +473,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_table()
 
     def action_next_group(self) -> None:
-        cycle(self.query_one("#status-group", Select), GROUP_CHOICES)
+        self.query_one("#status-group", Choice).cycle()
 
     def action_toggle_chart(self) -> None:
         top = self.query_one("#status-top")

@@ -13,13 +13,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Header, Input, Select, Static
+from textual.widgets import Header, Input, Static
 
 from core import fmt
 from tui.masking import one_line
 from tui.messages import Loaded, UnitsShown
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.sorting import ALL, Sorting, cycle, number
+from tui.screens.sorting import ALL, Sorting, number
+from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
 
@@ -104,9 +105,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         yield Header()
         with Horizontal(id="unit-filters"):
             yield Input(placeholder="Søk på enhetsnavn …", id="search")
-            yield Select(GROUP_CHOICES, value=ALL, allow_blank=False, id="group")
-            yield Select(PROJECT_CHOICES, value=ALL, allow_blank=False, id="project")
-            yield Select([("Alle tjenesteområder", ALL)], value=ALL, allow_blank=False, id="area")
+            yield Choice(GROUP_CHOICES, ALL, id="group")
+            yield Choice(PROJECT_CHOICES, ALL, id="project")
+            yield Choice([("Alle tjenesteområder", ALL)], ALL, id="area")
         yield RowTable(id="unit-table")
         yield Static("Laster enhetene …", id="unit-reason")
         yield KeyBar()
@@ -150,9 +151,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.cells = {r["unit_id"]: [column.show(r) for column in COLUMNS] for r in self.rows}
         self.set_columns()
         areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
-        self.query_one("#area", Select).set_options(
-            # Text, not str: a str prompt is read as markup.
-            [("Alle tjenesteområder", ALL), *[(Text(one_line(a)), a) for a in areas]]
+        self.query_one("#area", Choice).set_options(
+            [("Alle tjenesteområder", ALL), *[(one_line(a), a) for a in areas]]
         )
         self.refresh_table()
         if first:
@@ -160,16 +160,16 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def visible_rows(self) -> list[dict[str, Any]]:
         text = self.query_one("#search", Input).value.strip().casefold()
-        group = self.query_one("#group", Select).value
-        project = self.query_one("#project", Select).value
-        area = self.query_one("#area", Select).value
+        group = self.query_one("#group", Choice).value
+        project = self.query_one("#project", Choice).value
+        area = self.query_one("#area", Choice).value
         rows = [
             r
             for r in self.rows
             if (not text or text in r["name"].casefold())
             and (group == ALL or str(r["target_group"]) in str(group))
             and (project == ALL or r["project"] == (project == "ja"))
-            and (area in (ALL, Select.BLANK) or r["service_area"] == area)
+            and (area == ALL or r["service_area"] == area)
         ]
         return self.sorting.sorted(rows)
 
@@ -186,9 +186,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         # The filters in words too: on a narrow terminal their fields are hidden.
         filters = [
             label
-            for select_id, choices in (("#group", GROUP_CHOICES), ("#project", PROJECT_CHOICES))
+            for choice_id, choices in (("#group", GROUP_CHOICES), ("#project", PROJECT_CHOICES))
             for label, value in choices
-            if value != ALL and value == self.query_one(select_id, Select).value
+            if value != ALL and value == self.query_one(choice_id, Choice).value
         ]
         table.border_title = " · ".join(
             [
@@ -247,7 +247,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_table()
 
     @on(Input.Changed, "#search")
-    @on(Select.Changed)
+    @on(Choice.Changed)
     def filters_changed(self) -> None:
         # The fields also say Changed when they are set up; only a new filter redraws.
         if self.rows and self._filters() != self._shown_filters:
@@ -256,7 +256,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     def _filters(self) -> tuple[object, ...]:
         return (
             self.query_one("#search", Input).value,
-            *(self.query_one(f"#{name}", Select).value for name in ("group", "project", "area")),
+            *(self.query_one(f"#{name}", Choice).value for name in ("group", "project", "area")),
         )
 
     @on(Input.Submitted, "#search")
@@ -290,10 +290,10 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_table()
 
     def action_next_group(self) -> None:
-        cycle(self.query_one("#group", Select), GROUP_CHOICES)
+        self.query_one("#group", Choice).cycle()
 
     def action_next_project(self) -> None:
-        cycle(self.query_one("#project", Select), PROJECT_CHOICES)
+        self.query_one("#project", Choice).cycle()
 
 
 def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
