@@ -13,6 +13,8 @@ from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
 
+Shown = tuple[str, str, bool, str]
+
 
 class KeyBar(Widget):
     """The screen's shown key bindings, `key Description`; a click on one presses its key."""
@@ -37,6 +39,7 @@ class KeyBar(Widget):
 
     def __init__(self) -> None:
         super().__init__()
+        self._shown: list[Shown] = []  # what the line shows, as last drawn
         self._spans: list[tuple[int, int, str]] = []  # start, end and key of each shown binding
 
     def on_mount(self) -> None:
@@ -46,29 +49,40 @@ class KeyBar(Widget):
         self.screen.bindings_updated_signal.unsubscribe(self)
 
     def _bindings_changed(self, screen: Screen[object]) -> None:
-        if self.is_attached and screen is self.screen:
+        # Textual says so more than once as a screen opens: redraw only for a new line.
+        if self.is_attached and screen is self.screen and self.shown() != self._shown:
             self.refresh()
 
-    def render(self) -> Text:
-        key_style = self.get_component_rich_style("key-bar--key")
-        disabled = self.get_component_rich_style("key-bar--disabled")
-        line = Text(no_wrap=True, overflow="crop")
-        self._spans = []
+    def shown(self) -> list[Shown]:
+        """Each shown key's display, description, whether it is enabled, and the key itself."""
+        shown: list[Shown] = []
         actions: set[str] = set()
         for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            start = len(line)
-            line.append(f" {self.app.get_key_display(binding)} ", key_style)
-            line.append(f"{binding.description} ", None if enabled else disabled)
-            self._spans.append((start, len(line), binding.key))
+            shown.append(
+                (self.app.get_key_display(binding), binding.description, enabled, binding.key)
+            )
         palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         if self.app.ENABLE_COMMAND_PALETTE and palette is not None:
+            binding = palette.binding
+            shown.append(
+                (self.app.get_key_display(binding), binding.description, True, binding.key)
+            )
+        return shown
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("key-bar--key")
+        disabled = self.get_component_rich_style("key-bar--disabled")
+        line = Text(no_wrap=True, overflow="crop")
+        self._shown = self.shown()
+        self._spans = []
+        for display, description, enabled, key in self._shown:
             start = len(line)
-            line.append(f" {self.app.get_key_display(palette.binding)} ", key_style)
-            line.append(f"{palette.binding.description} ")
-            self._spans.append((start, len(line), palette.binding.key))
+            line.append(f" {display} ", key_style)
+            line.append(f"{description} ", None if enabled else disabled)
+            self._spans.append((start, len(line), key))
         return line
 
     def on_click(self, event: events.Click) -> None:
