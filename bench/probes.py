@@ -103,6 +103,35 @@ async def open_review(pilot: Pilot[Any]) -> list[str]:
     return ["enter", "i", "g"]
 
 
+async def bare_push(pilot: Pilot[Any], key: str) -> float:
+    """`key` opens a screen of a header and one line, until it is shown, and Esc closes it.
+
+    What opening any screen costs in Textual before the screen's own work: the lower bound of
+    a step that opens one.
+    """
+    from textual.app import ComposeResult
+    from textual.screen import Screen
+    from textual.widgets import Header, Static
+
+    class Bare(Screen[None]):
+        def compose(self) -> ComposeResult:
+            yield Header()
+            yield Static("En tom skjerm")
+
+    app = pilot.app
+    app.install_screen(Bare(), "bench-bare")  # a new one each time, as a screen is opened
+    app.bind(key, "push_screen('bench-bare')", show=False)
+    started = time.perf_counter()
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(app.screen, Bare))
+    took = time.perf_counter() - started
+    await settle(pilot)
+    app.pop_screen()
+    await settle(pilot)
+    app.uninstall_screen("bench-bare")
+    return took
+
+
 async def back_to_units(pilot: Pilot[Any]) -> None:
     while not units_shown(pilot.app):
         await pilot.press("escape")

@@ -11,7 +11,8 @@
 # there too, so that nothing touches the user's files). Screens are timed in the app through the
 # Pilot: open_unit from Enter on the largest unit (then `i`, and `g` past a checklist) until its
 # review shows, against a no-op key's round trip plus a raw query of the unit's spells (the
-# table then says what that comes to a key);
+# table then says what that comes to a key, and what as many keys that each open a bare screen
+# take: the least any path through that many screens can);
 # next_employee is the p95 of `n` against the p95 of the no-op key. `scaling` is the unit list
 # on a database holding a second municipality beside the demo (another seed, its unit codes and
 # employee numbers moved out of the first one's way, its project units in the project too),
@@ -53,6 +54,7 @@ SECOND_NUMBER_OFFSET = 10_000_000
 PROBES = Path(probes.__file__).resolve()
 # A key nothing in the app is bound to: the round trip of a key press that does nothing.
 NOOP_KEY = "f19"
+BARE_KEY = "f18"  # opens a bare screen: what any screen costs to open
 
 CSV_FILES = {
     "enheter.csv": {
@@ -407,6 +409,7 @@ class ScreenTimes:
     moves: list[float]
     unit_noops: list[float]  # on the unit list
     review_noops: list[float]
+    bare_pushes: list[float]  # a key that opens a screen of a header and a line
 
 
 async def screen_times(bench: Bench) -> ScreenTimes:
@@ -415,7 +418,7 @@ async def screen_times(bench: Bench) -> ScreenTimes:
 
     runs = bench.runs
     app = NaervaerApp(bench.db, today=TODAY)
-    opens, moves, unit_noops, review_noops = [], [], [], []
+    opens, moves, unit_noops, review_noops, bare_pushes = [], [], [], [], []
     keys: list[str] = []
     async with app.run_test(size=probes.SIZE) as pilot:
         await probes.wait_until(pilot, lambda: probes.units_shown(app))
@@ -423,6 +426,8 @@ async def screen_times(bench: Bench) -> ScreenTimes:
         await probes.settle(pilot)
         for _ in range(runs.moves):
             unit_noops.append(await press_time(pilot, NOOP_KEY))
+        for _ in range(runs.opens):
+            bare_pushes.append(await probes.bare_push(pilot, BARE_KEY))
         # One more open than counted: the first also starts the session the others resume.
         for run in range(runs.opens + 1):
             probes.put_cursor_on(app, unit_id)
@@ -437,7 +442,7 @@ async def screen_times(bench: Bench) -> ScreenTimes:
         for _ in range(runs.moves):
             review_noops.append(await press_time(pilot, NOOP_KEY))
             moves.append(await press_time(pilot, "n"))
-    return ScreenTimes(unit_id, keys, opens[1:], moves, unit_noops, review_noops)
+    return ScreenTimes(unit_id, keys, opens[1:], moves, unit_noops, review_noops, bare_pushes)
 
 
 def unit_spells(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
@@ -459,10 +464,13 @@ def screens(bench: Bench) -> dict[str, Metric]:
         connection.close()
     opening, noop = statistics.median(times.opens), statistics.median(times.unit_noops)
     # The floor is one key's round trip, as the target asks; the path takes more than one key.
-    per_key = opening / len(times.keys)
+    per_key, bare = opening / len(times.keys), statistics.median(times.bare_pushes)
     note = (
         f"open_unit takes {len(times.keys)} keys ({', '.join(times.keys)}): "
-        f"{number(per_key, 's')} a key, {per_key / noop:.2f} times a no-op key's round trip"
+        f"{number(per_key, 's')} a key, {per_key / noop:.2f} times a no-op key's round trip. "
+        f"A key that opens a bare screen (a header and a line) takes {number(bare, 's')}: "
+        f"{len(times.keys)} such keys come to {len(times.keys) * bare / (noop + query):.2f} "
+        "times the floor"
     )
     return {
         "open_unit": Metric(opening, noop + query, 2.0, "s", note),
