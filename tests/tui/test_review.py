@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from sqlalchemy import Engine, event, select
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, SelectionList, Static, TextArea
+from textual.widgets import Input, SelectionList, Static, TextArea
 
 from storage import sessions
 from storage.db import make_engine
@@ -27,6 +27,7 @@ from tui.screens.review import (
     shown_person,
 )
 from tui.widgets.charts import Chart
+from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
 
 
@@ -61,8 +62,8 @@ async def test_moves_between_employees_in_review_order(unit: Builder, engine: En
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_review(app, pilot, session_id)
-        listing = screen.query_one("#review-list", OptionList)
-        assert listing.option_count == 5
+        listing = screen.query_one("#review-list", LineList)
+        assert listing.line_count() == 5
         # Ongoing case first, then flags, then lost workdays.
         order = [d.employee_id for d in screen.details]
         assert order[:3] == [1, 2, 3]
@@ -207,7 +208,7 @@ async def test_note_is_saved_after_a_pause_and_on_leaving_it(
         await settle(app, pilot)
         assert fresh_states(engine, session_id)[first] == (False, "Tilrettelagt")
         await pilot.press("escape")
-        assert screen.focused is screen.query_one("#review-list", OptionList)
+        assert screen.focused is screen.query_one("#review-list", LineList)
         await settle(app, pilot)
         assert fresh_states(engine, session_id)[first] == (False, "Tilrettelagtok")
 
@@ -305,14 +306,14 @@ async def test_every_line_of_a_long_list_shows_its_lost_workdays(
     async with app.run_test(size=size) as pilot:
         app.masked = False  # names shown, long enough to be cut, from the first drawing on
         screen = await open_review(app, pilot, start(engine))
-        listing = screen.query_one("#review-list", OptionList)
-        assert listing.max_scroll_y > 0
-        lines = [listing.render_line(y).text.rstrip() for y in range(listing.size.height)]
-        shown = [line for line in lines if "Kristoffer" in line]
+        listing = screen.query_one("#review-list", LineList)
+        assert listing.line_count() > listing.size.height
+        rows = [listing.render_line(y).text for y in range(listing.size.height)]
+        assert {row[-1] for row in rows} == {"▐", " "}  # the scrollbar, in the last column
+        shown = [row[:-1] for row in rows if "Kristoffer" in row]
         assert len(shown) >= 5
-        assert all(line.startswith("     5,0 ") and line.endswith("…") for line in shown), shown
         # Cut at the list's edge, short of its scrollbar.
-        assert {len(line) for line in shown} == {listing.scrollable_content_region.width}
+        assert all(line.startswith("     5,0 ") and line.endswith("…") for line in shown), shown
 
 
 async def test_the_detail_keeps_its_place_and_its_text_scrolls_by_the_page(
@@ -379,7 +380,7 @@ async def test_a_narrow_terminal_still_shows_each_masked_name_whole(build: Build
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_review(app, pilot, start(engine))
-        listing = screen.query_one("#review-list", OptionList)
-        assert listing.max_scroll_y > 0
-        lines = [listing.render_line(y).text for y in range(listing.size.height)]
+        listing = screen.query_one("#review-list", LineList)
+        assert listing.line_count() > listing.size.height
+        lines = [listing.render_line(y).text[:-1] for y in range(listing.size.height)]
         assert all(re.search(r"Ansatt 1000\d\d\s*$", line) for line in lines), lines

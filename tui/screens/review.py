@@ -21,15 +21,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.style import Style
 from textual.timer import Timer
-from textual.widgets import (
-    Button,
-    Header,
-    OptionList,
-    SelectionList,
-    Static,
-    TextArea,
-)
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Header, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from core import fmt
@@ -45,6 +37,7 @@ from tui.messages import Loaded
 from tui.screens.forms import MeasureDialog, MeasureDraft
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
+from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
 
 if TYPE_CHECKING:
@@ -144,7 +137,7 @@ class WriteFailed(Message):
 
 
 # The list's line: the tick (2 cells), lost workdays (6), a space, markers (7), a space and the
-# name, which the list cuts at its edge (app.tcss): the line is the same at any width.
+# name, which the list cuts at its edge: the line is the same at any width.
 MARKER_CELLS = 7
 LOST_CELLS = 6  # up to 9999,9, right-aligned
 # One Style object each, shared by every line: drawing a list hashes each style it meets.
@@ -234,7 +227,7 @@ class ReviewScreen(Screen[None]):
         yield Header()
         yield Static("Laster gjennomgangen …", id="review-status")
         with Horizontal(id="review-body"):
-            yield OptionList(id="review-list")
+            yield LineList(id="review-list")
             with Vertical(id="review-right"):
                 # Each part keeps its size from one employee to the next: moving on repaints
                 # them without laying out the screen again.
@@ -251,7 +244,7 @@ class ReviewScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        listing = self.query_one("#review-list", OptionList)
+        listing = self.query_one("#review-list", LineList)
         listing.border_title = "Ansatte · tapte dagsverk 12 mnd"
         listing.border_subtitle = "● sak  ! forfalt  ⚑ flagg"
         note = self.query_one("#review-note", TextArea)
@@ -310,8 +303,8 @@ class ReviewScreen(Screen[None]):
                 self.note_text[employee_id] = note
         if self.selected not in self.position:
             self.selected = self.details[0].employee_id if self.details else None
-        listing = self.query_one("#review-list", OptionList)
-        listing.set_options(self._option(d) for d in self.details)
+        listing = self.query_one("#review-list", LineList)
+        listing.set_lines([self._line(d) for d in self.details])
         if self.selected is not None:
             listing.highlighted = self.position[self.selected]
         self.show_progress()
@@ -327,17 +320,13 @@ class ReviewScreen(Screen[None]):
 
     # --- the list ---------------------------------------------------------------------------
 
-    def _option(self, detail: EmployeeDetail) -> Option:
-        return Option(self._line(detail), id=str(detail.employee_id))
-
     def _line(self, detail: EmployeeDetail) -> Content:
         return list_line(detail, detail.employee_id in self.reviewed, self.masked)
 
     def _redraw_line(self, employee_id: int) -> None:
         index = self.position[employee_id]
-        self.query_one("#review-list", OptionList).replace_option_prompt_at_index(
-            index, self._line(self.details[index])
-        )
+        line = self._line(self.details[index])
+        self.query_one("#review-list", LineList).replace_line(index, line)
 
     def show_progress(self) -> None:
         done = sum(1 for d in self.details if d.employee_id in self.reviewed)
@@ -351,10 +340,10 @@ class ReviewScreen(Screen[None]):
                 status.append(" · Ingen ansatte i enheten i dag.")
         self.query_one("#review-status", Static).update(status)
 
-    @on(OptionList.OptionHighlighted, "#review-list")
+    @on(LineList.Highlighted, "#review-list")
     def highlighted(self) -> None:
         # Read the list's current state rather than the event's: a reload posts several.
-        index = self.query_one("#review-list", OptionList).highlighted
+        index = self.query_one("#review-list", LineList).highlighted
         if index is not None and index < len(self.details):
             self.select(self.details[index].employee_id)
 
@@ -363,7 +352,7 @@ class ReviewScreen(Screen[None]):
             return
         self.flush_notes()
         self.selected = employee_id
-        listing = self.query_one("#review-list", OptionList)
+        listing = self.query_one("#review-list", LineList)
         if listing.highlighted != self.position[employee_id]:
             listing.highlighted = self.position[employee_id]
         self.show_detail()
@@ -405,9 +394,7 @@ class ReviewScreen(Screen[None]):
         )
 
     def _redraw_list(self) -> None:
-        listing = self.query_one("#review-list", OptionList)
-        for index, detail in enumerate(self.details):
-            listing.replace_option_prompt_at_index(index, self._line(detail))
+        self.query_one("#review-list", LineList).set_lines([self._line(d) for d in self.details])
 
     def show_head(self, detail: EmployeeDetail) -> None:
         head = Text()
@@ -688,7 +675,7 @@ class ReviewScreen(Screen[None]):
 
     def action_leave(self) -> None:
         if self.focused is self.query_one("#review-note", TextArea):
-            self.query_one("#review-list", OptionList).focus()
+            self.query_one("#review-list", LineList).focus()
             return
         self.flush_notes()
         self.dismiss(None)

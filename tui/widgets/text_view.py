@@ -12,18 +12,58 @@ from textual.widget import Widget
 SCROLL_LINES = 3  # a turn of the mouse wheel
 
 
-class TextView(Widget, can_focus=False):
+class ScrollingLines(Widget):
+    """Lines in a box that keeps its size and scrolls by itself, with a thin scrollbar of its
+    own in the last column: new lines repaint the box, never lay out the screen again."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._top = 0  # the first line shown
+
+    def line_count(self) -> int:
+        raise NotImplementedError
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self._show_from(self._top + SCROLL_LINES)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self._show_from(self._top - SCROLL_LINES)
+
+    def _show_from(self, top: int) -> None:
+        last = max(self.line_count() - self.size.height, 0)
+        top = min(max(top, 0), last)
+        if top != self._top:
+            self._top = top
+            self.refresh()
+
+    def _scrollbar(self, y: int, base: Style) -> Segment:
+        """Row `y` of the scrollbar: a thumb over the lines shown, nothing if all are shown."""
+        total, height = self.line_count(), self.size.height
+        if total <= height or height <= 0:
+            return Segment(" ", base)
+        size = max(round(height * height / total), 1)
+        start = min(round(self._top * height / total), height - size)
+        styles = self.styles
+        thumb = styles.scrollbar_color.rich_color
+        track = styles.scrollbar_background.rich_color
+        if start <= y < start + size:
+            return Segment("▐", base + Style(color=thumb, bgcolor=track))
+        return Segment(" ", base + Style(bgcolor=track))
+
+
+class TextView(ScrollingLines, can_focus=False):
     """A Static whose text changes often, in a box that does not grow with it.
 
     A Static in a scrolling container changes its height with its text, and the screen then
-    lays itself out again, and its scrollbars once more. This box keeps its size and scrolls by
-    itself, with a thin scrollbar of its own in the last column: new text repaints the box only.
+    lays itself out again, and its scrollbars once more. This box wraps its text to its width
+    and scrolls it by itself.
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._text = Text()
-        self._top = 0  # the first line shown
         # The text wrapped to a width (the box's, less the scrollbar's column), made when drawn.
         self._wrapped: tuple[int, list[Strip]] | None = None
 
@@ -42,20 +82,8 @@ class TextView(Widget, can_focus=False):
     def scroll_page(self, direction: int) -> None:
         self._show_from(self._top + direction * max(self.size.height - 1, 1))
 
-    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
-        event.stop()
-        self._show_from(self._top + SCROLL_LINES)
-
-    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
-        event.stop()
-        self._show_from(self._top - SCROLL_LINES)
-
-    def _show_from(self, top: int) -> None:
-        last = max(len(self._lines()) - self.size.height, 0)
-        top = min(max(top, 0), last)
-        if top != self._top:
-            self._top = top
-            self.refresh()
+    def line_count(self) -> int:
+        return len(self._lines())
 
     def _lines(self) -> list[Strip]:
         width = max(self.size.width - 1, 0)
@@ -71,21 +99,7 @@ class TextView(Widget, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         lines = self._lines()
-        width, height = self.size
         base = self.rich_style
         index = self._top + y
-        text = lines[index] if index < len(lines) else Strip.blank(width - 1)
-        return Strip([*text.apply_style(base), self._scrollbar(y, len(lines), height, base)])
-
-    def _scrollbar(self, y: int, total: int, height: int, base: Style) -> Segment:
-        """Row `y` of the scrollbar: a thumb over the lines shown, nothing if all are shown."""
-        if total <= height or height <= 0:
-            return Segment(" ", base)
-        size = max(round(height * height / total), 1)
-        start = min(round(self._top * height / total), height - size)
-        styles = self.styles
-        thumb = styles.scrollbar_color.rich_color
-        track = styles.scrollbar_background.rich_color
-        if start <= y < start + size:
-            return Segment("▐", base + Style(color=thumb, bgcolor=track))
-        return Segment(" ", base + Style(bgcolor=track))
+        text = lines[index] if index < len(lines) else Strip.blank(self.size.width - 1)
+        return Strip([*text.apply_style(base), self._scrollbar(y, base)])
