@@ -104,7 +104,7 @@ async def open_review(pilot: Pilot[Any]) -> list[str]:
 
 
 async def bare_push(pilot: Pilot[Any], key: str) -> float:
-    """`key` opens a screen of a header and one line, until it is shown, and Esc closes it.
+    """`key` opens a screen of a header and one line: the time until it is shown.
 
     What opening any screen costs in Textual before the screen's own work: the lower bound of
     a step that opens one.

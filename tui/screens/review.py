@@ -303,10 +303,9 @@ class ReviewScreen(Screen[None]):
                 self.note_text[employee_id] = note
         if self.selected not in self.position:
             self.selected = self.details[0].employee_id if self.details else None
-        listing = self.query_one("#review-list", LineList)
-        listing.set_lines([self._line(d) for d in self.details])
+        self._redraw_list()
         if self.selected is not None:
-            listing.highlighted = self.position[self.selected]
+            self.query_one("#review-list", LineList).highlighted = self.position[self.selected]
         self.show_progress()
         self.show_detail()
         # What is loaded stays while the review is open: out of the collector's way (tui.memory).
