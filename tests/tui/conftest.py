@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 from tests.conftest import Builder
 from tui.app import NaervaerApp
@@ -54,6 +55,11 @@ async def settle(app: NaervaerApp, pilot: Pilot[int]) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def drawn_rows(widget: Widget) -> list[str]:
+    """Each row a line-drawn widget draws, as text."""
+    return [widget.render_line(y).text for y in range(widget.size.height)]
 
 
 def screen_text(app: NaervaerApp) -> str:

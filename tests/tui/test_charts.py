@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
+from tests.tui.conftest import drawn_rows
 from tui.widgets.charts import Chart, ChartData
 
 TITLE = "Tapte dagsverk – Kari Nordmann"  # 30 cells
@@ -17,7 +18,7 @@ class Plot(App[None]):
 
 
 def drawn(chart: Chart) -> str:
-    return "\n".join(chart.render_line(y).text for y in range(chart.size.height))
+    return "\n".join(drawn_rows(chart))
 
 
 async def test_the_title_is_cut_to_fit_and_shown_whole_once_there_is_room():

@@ -6,6 +6,7 @@ from textual.app import App, ComposeResult
 from textual.content import Content
 from textual.strip import Strip
 
+from tests.tui.conftest import drawn_rows
 from tui.widgets.line_list import LineList
 
 
@@ -37,10 +38,6 @@ def names(count: int) -> list[Content]:
     return [Content(f"Person nummer {n:02}") for n in range(count)]
 
 
-def rows(listing: LineList) -> list[str]:
-    return [listing.render_line(y).text for y in range(listing.size.height)]
-
-
 async def test_lines_are_cut_beside_the_scrollbar_and_only_the_highlight_is_styled():
     app = Lists()
     async with app.run_test() as pilot:
@@ -49,13 +46,13 @@ async def test_lines_are_cut_beside_the_scrollbar_and_only_the_highlight_is_styl
         listing.highlighted = 1
         await pilot.pause()
         # 15 columns of text and the scrollbar's, blank while every line fits.
-        assert rows(listing) == ["Person nummer … "] * 3 + [" " * 16]
+        assert drawn_rows(listing) == ["Person nummer … "] * 3 + [" " * 16]
         backgrounds = [next(iter(listing.render_line(y))).style.bgcolor for y in range(3)]
         assert backgrounds[0] == backgrounds[2] != backgrounds[1]
 
         listing.set_lines(names(8))  # twice the height: the thumb covers half the track
         await pilot.pause()
-        assert [row[-1] for row in rows(listing)] == ["▐", "▐", " ", " "]
+        assert [row[-1] for row in drawn_rows(listing)] == ["▐", "▐", " ", " "]
         assert listing.highlighted == 1  # kept across new lines
 
 
@@ -68,12 +65,12 @@ async def test_keys_move_the_highlight_within_the_list_and_keep_it_in_view():
         await pilot.press("down")  # nothing highlighted yet: the first line
         await pilot.press("down", "down", "down", "down")
         assert listing.highlighted == 4
-        assert rows(listing)[-1].startswith("4")  # scrolled just far enough
+        assert drawn_rows(listing)[-1].startswith("4")  # scrolled just far enough
         await pilot.press("end")
-        assert rows(listing)[-1].startswith("9")
+        assert drawn_rows(listing)[-1].startswith("9")
         await pilot.press("down")  # stays on the last
         await pilot.press("home", "up")
-        assert rows(listing)[0].startswith("0")
+        assert drawn_rows(listing)[0].startswith("0")
         await pilot.pause()
         assert app.highlights == [0, 1, 2, 3, 4, 9, 0]
 

@@ -15,7 +15,17 @@ from storage.db import make_engine
 from storage.models import MilestoneDone
 from storage.review import review_details
 from tests.conftest import Builder
-from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
+from tests.tui.conftest import (
+    NAMES,
+    SURNAMES,
+    TODAY,
+    UNIT,
+    D,
+    db_path,
+    drawn_rows,
+    screen_text,
+    settle,
+)
 from tui.app import NaervaerApp
 from tui.screens import review
 from tui.screens.forms import MeasureDialog
@@ -308,7 +318,7 @@ async def test_every_line_of_a_long_list_shows_its_lost_workdays(
         screen = await open_review(app, pilot, start(engine))
         listing = screen.query_one("#review-list", LineList)
         assert listing.line_count() > listing.size.height
-        rows = [listing.render_line(y).text for y in range(listing.size.height)]
+        rows = drawn_rows(listing)
         assert {row[-1] for row in rows} == {"▐", " "}  # the scrollbar, in the last column
         shown = [row[:-1] for row in rows if "Kristoffer" in row]
         assert len(shown) >= 5
@@ -382,5 +392,5 @@ async def test_a_narrow_terminal_still_shows_each_masked_name_whole(build: Build
         screen = await open_review(app, pilot, start(engine))
         listing = screen.query_one("#review-list", LineList)
         assert listing.line_count() > listing.size.height
-        lines = [listing.render_line(y).text[:-1] for y in range(listing.size.height)]
+        lines = [row[:-1] for row in drawn_rows(listing)]
         assert all(re.search(r"Ansatt 1000\d\d\s*$", line) for line in lines), lines

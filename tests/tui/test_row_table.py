@@ -7,6 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import App, ComposeResult
 
+from tests.tui.conftest import drawn_rows
 from tui.widgets.row_table import RowTable, TableColumn
 
 COLUMNS = [TableColumn("name", "Enhet", 8), TableColumn("pct", "Fravær", 7, right=True)]
@@ -43,8 +44,7 @@ class TableApp(App[None]):
 
 
 def screen_lines(app: App[None]) -> list[str]:
-    table = app.query_one(RowTable)
-    return [table.render_line(y).text for y in range(table.size.height)]
+    return drawn_rows(app.query_one(RowTable))
 
 
 async def test_cells_are_cut_and_figures_right_aligned() -> None:
