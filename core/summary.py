@@ -8,27 +8,10 @@ from dataclasses import dataclass
 from typing import Final
 
 from core import fmt
+from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 
 HEALTH_REMINDER: Final = "Notatene skal ikke inneholde helseopplysninger eller diagnoser."
-
-# Terminal escape sequences (CSI, OSC, other ESC pairs, 8-bit CSI) go whole, parameters and
-# all, so that no "[31m" debris is left behind when only the control byte is removed.
-_ESCAPE_SEQUENCES: Final = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-    r"|\x1b[@-Z\\-_]"
-    r"|\x9b[0-?]*[ -/]*[@-~]"
-)
-# C0 and C1 controls except tab and newline, DEL, and the bidirectional overrides that can
-# make text read differently from what it says.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean_text(text: str) -> str:
-    """User text without control characters or terminal escapes; newlines as plain \\n."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", _ESCAPE_SEQUENCES.sub("", text))
 
 
 @dataclass(frozen=True)

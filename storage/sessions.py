@@ -27,7 +27,8 @@ from sqlalchemy.orm import aliased
 
 from core.cases import MILESTONES
 from core.errors import InvalidInput
-from core.summary import MeasureLine, SessionSummary, clean_text
+from core.summary import MeasureLine, SessionSummary
+from core.text import clean_text
 from core.vocabulary import (
     FACTOR_KINDS,
     KS_FACTORS,

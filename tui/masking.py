@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.summary import clean_text
+from core.text import clean_text
 
 
 def person(number: str, name: str | None, masked: bool) -> str:

@@ -14,7 +14,8 @@ from sqlalchemy import Connection, Engine, select
 from core import fmt
 from core.periods import Quarter, add_months, complete_quarters_before
 from core.sickleave import Figures, pct
-from core.summary import SessionSummary, clean_text
+from core.summary import SessionSummary
+from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage import sessions
 from storage.figures import monthly_figures

@@ -14,7 +14,8 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core import fmt
-from core.summary import clean_text, summary_markdown
+from core.summary import summary_markdown
+from core.text import clean_text
 from storage.export.documents import (
     HIDDEN,
     STATUS_EXPLAINED,

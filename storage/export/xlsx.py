@@ -13,7 +13,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from core import fmt
-from core.summary import clean_text
+from core.text import clean_text
 from storage.export.documents import (
     HIDDEN,
     STATUS_EXPLAINED,

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from core.summary import HEALTH_REMINDER, MeasureLine, SessionSummary, clean_text, summary_markdown
+from core.summary import HEALTH_REMINDER, MeasureLine, SessionSummary, summary_markdown
+from core.text import clean_text
 
 KARI = ("1001", "Kari Nordmann")
 PER = ("1002", "Per Hansen")

@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from core import fmt
 from core.cases import MilestoneStatus, milestone_status
-from core.summary import clean_text
+from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
 from storage import sessions
 from storage.review import EmployeeDetail, review_details
