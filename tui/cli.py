@@ -7,9 +7,9 @@ that `naervaer --help` and a bad argument answer at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
-import json
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_REJECTED = 2
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool its reader left
 
 
 class UserError(Exception):
@@ -226,12 +227,32 @@ def _new_passphrase() -> str:
 
 
 def _print_json(document: Any) -> None:
-    json.dump(document, sys.stdout, ensure_ascii=False, indent=2)
+    from core.text import json_text
+
+    sys.stdout.write(json_text(document))
     sys.stdout.write("\n")
 
 
+def say(text: object, error: bool = False) -> None:
+    """Print a message that may hold text from the data (a name, a value, a file name).
+
+    Each line is printed through `shown`: a control character is written out, not sent.
+    """
+    from core.text import shown
+
+    for line in str(text).split("\n"):
+        print(shown(line), file=sys.stderr if error else sys.stdout)
+
+
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> None:
-    """A plain text table; columns in `right` (numbers) are right-aligned."""
+    """A plain text table; columns in `right` (numbers) are right-aligned.
+
+    Cells come from the data: each is printed through `shown`, and aligned as shown.
+    """
+    from core.text import shown
+
+    headers = [shown(cell) for cell in headers]
+    rows = [[shown(cell) for cell in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         widths = [max(w, len(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -262,6 +283,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    from core.text import shown
     from storage.importer import format_problems, import_files
 
     engine = _engine(args)
@@ -269,23 +291,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     def progress(name: str, done: int, total: int) -> None:
         # One line rewritten in place, for a person watching; scripts get only the result.
         end = "\r" if done < total else "\n"
-        print(f"  {name}: {done:,} av {total:,} rader".replace(",", " "), end=end, file=sys.stderr)
+        line = f"  {shown(name)}: {done:,} av {total:,} rader".replace(",", " ")
+        print(line, end=end, file=sys.stderr)
 
     show = progress if sys.stderr.isatty() else None
     report = import_files(
         engine, list(args.files), dry_run=args.dry_run, progress=show, mapping=args.mapping
     )
     for line in format_problems(report.warnings):
-        print(f"Advarsel: {line}", file=sys.stderr)
+        say(f"Advarsel: {line}", error=True)
     if not report.ok:
         for line in format_problems(report.errors):
-            print(f"Feil: {line}", file=sys.stderr)
+            say(f"Feil: {line}", error=True)
         print(
             f"Importen ble avvist: {len(report.errors)} feil. Ingenting er skrevet.",
             file=sys.stderr,
         )
         return EXIT_REJECTED
-    print(report.summary())
+    say(report.summary())
     return EXIT_OK
 
 
@@ -558,7 +581,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
         )
     except InvalidInput as error:
         raise UserError(str(error)) from None
-    print(report)
+    say(report)
     return EXIT_OK
 
 
@@ -629,7 +652,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UserError(str(error)) from None
     except OSError as error:
         raise UserError(f"Fikk ikke lagret i {folder}: {error.strerror}.") from None
-    print(path)
+    say(path)
     return EXIT_OK
 
 
@@ -664,12 +687,28 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
 }
 
 
+def _reader_gone() -> int:
+    """The reader of the output went away (`naervaer stats | head -1`): end quietly.
+
+    What is still buffered can go nowhere; stdout is pointed at the null device so that
+    Python's flush at exit does not complain about it on stderr.
+    """
+    # Without a file behind stdout (tests capture it) there is nothing to flush.
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_CLOSED_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a reader gone shows here, not in Python's own flush at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except UserError as error:
-        print(f"naervaer: {error}", file=sys.stderr)
+        say(f"naervaer: {error}", error=True)
         return EXIT_REJECTED
     except KeyboardInterrupt:
         print("Avbrutt.", file=sys.stderr)
@@ -679,7 +718,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from storage.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
-            print(f"naervaer: {error}", file=sys.stderr)
+            say(f"naervaer: {error}", error=True)
             return EXIT_REJECTED
         from tui.errors import describe
 
