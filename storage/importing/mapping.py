@@ -18,7 +18,7 @@ from typing import Any
 
 from storage.importing.columns import TABLES, TableSpec, normalize_header
 from storage.importing.problems import ImportProblem
-from storage.importing.read import decode
+from storage.importing.read import NOT_UTF8, MixedEncoding, decode
 from storage.importing.values import TYPE_CODES
 
 TYPES_TABLE = "fraværstyper"
@@ -118,6 +118,8 @@ def load_mapping(path: Path) -> tuple[ColumnMapping | None, list[ImportProblem]]
         return refuse("er en mappe, ikke en tilordningsfil")
     except OSError:
         return refuse("tilordningsfilen kan ikke leses (har du tilgang til den?)")
+    except MixedEncoding as mixed:
+        return None, [ImportProblem(name, line, None, None, NOT_UTF8) for line in mixed.lines]
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -55,10 +56,33 @@ class ReadResult:
     warnings: list[ImportProblem] = field(default_factory=list)
 
 
+# A multi-byte UTF-8 sequence: a Windows-1252 file has (practically) none, as æøå are single
+# bytes there and a sequence would need two or more letters like "Ã¦" in a row.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+NOT_UTF8 = (
+    "linjen er ikke UTF-8 som resten av filen (trolig Windows-1252, limt inn fra en annen fil); "
+    "lagre filen på nytt som «CSV UTF-8» og prøv igjen"
+)
+
+
+class MixedEncoding(ValueError):
+    """A file that is partly UTF-8 and partly not: `lines` are the lines that are not."""
+
+    def __init__(self, lines: list[int]) -> None:
+        super().__init__(lines)
+        self.lines = lines
+
+
 def decode(data: bytes) -> str:
-    """Text from Excel's three CSV flavours: UTF-8 with BOM, plain UTF-8, or Windows-1252."""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    """Text from Excel's three CSV flavours: UTF-8 with BOM, plain UTF-8, or Windows-1252.
+
+    Strict, so that nothing is stored garbled: a file that is valid UTF-8 is UTF-8; one that is
+    not is Windows-1252 only when it holds no UTF-8 sequence at all. A mix (a Windows-1252 line
+    pasted into a UTF-8 file) raises MixedEncoding with the lines that are not UTF-8.
+    """
+    bom = data.startswith(codecs.BOM_UTF8)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Excel's "Unicode text"
         return data.decode("utf-16", errors="replace")
     head = data[:200]
@@ -66,9 +90,17 @@ def decode(data: bytes) -> str:
         odd = head[1::2].count(0) > head[0::2].count(0)
         return data.decode("utf-16-le" if odd else "utf-16-be", errors="replace")
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
+    if bom or _UTF8_SEQUENCE.search(data):
+        lines = []
+        for number, line in enumerate(data.split(b"\n"), start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                lines.append(number)
+        raise MixedEncoding(lines)
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
@@ -159,6 +191,30 @@ def _stripped(column: pd.Series) -> tuple[pd.Series, list[str]]:
     return pd.Series(values, index=column.index, dtype=object), texts
 
 
+UNCLOSED_QUOTE = 'et anførselstegn (") åpnes men lukkes aldri'
+
+
+def _unclosed_quote(
+    row: list[str], separator: str, start: int, end: int, last: int
+) -> tuple[int, str] | None:
+    """Where a quote left open swallowed the lines after it: its line, and what to say.
+
+    A value that spans lines and holds the separator is whole rows read as one value: no column
+    of ours has line breaks, and a line break typed in a cell (Alt+Enter) brings no separator.
+    `start` is the record's first line, `end` its last, `last` the file's.
+    """
+    for index, cell in enumerate(row):
+        if "\n" in cell and separator in cell:
+            opened = start + sum(earlier.count("\n") for earlier in row[:index])
+            if end >= last:
+                return opened, UNCLOSED_QUOTE
+            return opened, (
+                f'et anførselstegn (") åpnes, og lukkes først på linje {end}; '
+                "alt imellom ble lest som én verdi"
+            )
+    return None
+
+
 def _csv_error(error: csv.Error) -> str:
     """The csv module's complaint in Norwegian (its own text is English)."""
     if "field limit" in str(error):
@@ -176,6 +232,7 @@ def _read_slow(
     lines: list[int] = []
     width = 0
     total = max(text.count("\n"), 1)
+    last = text.count("\n") + (0 if text.endswith("\n") else 1)
     while True:
         start = reader.line_num + 1
         try:
@@ -183,8 +240,18 @@ def _read_slow(
         except StopIteration:
             break
         except csv.Error as error:  # the rest cannot be read reliably: one error, then stop
-            result.errors.append(ImportProblem(name, start, None, None, _csv_error(error)))
+            message = _csv_error(error)
+            if reader.line_num > start and "field limit" in str(error):
+                message = UNCLOSED_QUOTE  # a value that long and over lines is an open quote
+            result.errors.append(ImportProblem(name, start, None, None, message))
             break
+        unclosed = reader.line_num > start and _unclosed_quote(
+            row, separator, start, reader.line_num, last
+        )
+        if unclosed:
+            opened, message = unclosed
+            result.errors.append(ImportProblem(name, opened, None, None, message))
+            break  # what follows is read from the wrong place: one error, then stop
         if not "".join(row).strip():
             continue  # blank lines and Excel's trailing ";;;;" rows
         row = [cell.strip() for cell in row]
@@ -225,7 +292,11 @@ def read_csv(
         result.errors.append(ImportProblem(name, line, None, None, message))
         return result
 
-    text = decode(data)
+    try:
+        text = decode(data)
+    except MixedEncoding as mixed:
+        result.errors += [ImportProblem(name, line, None, None, NOT_UTF8) for line in mixed.lines]
+        return result
     if not text.strip().strip("\ufeff"):
         return error("filen er tom")
     if (nul := text.find("\x00")) >= 0:
@@ -251,6 +322,23 @@ def read_csv(
         progress(name, len(body), len(body))
     recognise_table(result, name, header, body, lines[1:], mapping, plain=plain)
     return result
+
+
+REPEATED = "gjentar overskriftsraden (to eksporter satt sammen?); raden er hoppet over"
+
+
+def _repeated_header(keys: list[str], raw: pd.DataFrame) -> np.ndarray:
+    """The rows that are the header again, as where two exports were put one after the other.
+
+    Compared as headers are (any case, æøå or not); `keys` are the header's cells so read.
+    """
+    repeated = np.zeros(len(raw), dtype=bool)
+    for step, (index, key) in enumerate((i, key) for i, key in enumerate(keys) if key):
+        same = map_distinct(raw[index], normalize_header).to_numpy() == key
+        repeated = same if step == 0 else repeated & same
+        if not repeated.any():
+            break  # the usual case: decided by the first column
+    return repeated
 
 
 def recognise_table(
@@ -288,6 +376,11 @@ def recognise_table(
         else:
             result.errors.append(problem(None, found))
         return None
+    repeated = _repeated_header(keys, raw)
+    if repeated.any():
+        for line in lines[repeated]:
+            result.warnings.append(ImportProblem(file, int(line), None, None, REPEATED, sheet))
+        raw, lines = raw[~repeated].reset_index(drop=True), lines[~repeated]
     keys = per_table[spec.kind]
 
     headers: dict[str, str] = {}
