@@ -69,6 +69,20 @@ def imported_key(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# Every character `imported_text` or `imported_key` may change, but for the normal form.
+_TOUCHED: Final = re.compile(
+    "[\x00-\x1f\x7f-\xa0\u00ad\u061c\u1680\u2000-\u200f\u2028-\u202f\u205f-\u2069\u3000\ufeff]"
+)
+
+
+def is_clean(text: str) -> bool:
+    """Whether `imported_text` and `imported_key` leave the (stripped) text as it is.
+
+    Fast on a whole column joined into one text; False may still leave it unchanged.
+    """
+    return _TOUCHED.search(text) is None and unicodedata.is_normalized("NFC", text)
+
+
 def has_control(text: str) -> bool:
     """Whether the text holds a control character, an escape sequence or a bidi control."""
     return _UNSAFE.search(text) is not None

@@ -7,6 +7,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+KEY, TEXT = "key", "text"
+
 
 @dataclass(frozen=True)
 class Column:
@@ -14,6 +16,8 @@ class Column:
     header: str  # the Norwegian header the templates write
     english: str
     required: bool = False
+    # KEY: compared and stored as core.text.imported_key; TEXT: as core.text.imported_text.
+    kind: str | None = None
 
     @property
     def keys(self) -> tuple[str, str]:
@@ -45,29 +49,29 @@ def normalize_header(text: str) -> str:
 UNITS = TableSpec(
     "enheter",
     (
-        Column("code", "enhet_id", "unit_id", required=True),
-        Column("name", "enhet", "unit", required=True),
-        Column("service_area", "tjenesteområde", "service_area"),
-        Column("leader", "leder", "leader"),
+        Column("code", "enhet_id", "unit_id", required=True, kind=KEY),
+        Column("name", "enhet", "unit", required=True, kind=TEXT),
+        Column("service_area", "tjenesteområde", "service_area", kind=TEXT),
+        Column("leader", "leder", "leader", kind=TEXT),
     ),
 )
 EMPLOYMENTS = TableSpec(
     "ansatte",
     (
-        Column("employee_number", "ansattnr", "employee_id", required=True),
-        Column("name", "navn", "name"),
-        Column("unit_code", "enhet_id", "unit_id", required=True),
+        Column("employee_number", "ansattnr", "employee_id", required=True, kind=KEY),
+        Column("name", "navn", "name", kind=TEXT),
+        Column("unit_code", "enhet_id", "unit_id", required=True, kind=KEY),
         Column("position_pct", "stillingsprosent", "position_pct", required=True),
         Column("start_date", "startdato", "start_date", required=True),
         Column("end_date", "sluttdato", "end_date"),
-        Column("title", "stilling", "title"),
+        Column("title", "stilling", "title", kind=TEXT),
     ),
 )
 SPELLS = TableSpec(
     "fravær",
     (
-        Column("employee_number", "ansattnr", "employee_id", required=True),
-        Column("unit_code", "enhet_id", "unit_id"),
+        Column("employee_number", "ansattnr", "employee_id", required=True, kind=KEY),
+        Column("unit_code", "enhet_id", "unit_id", kind=KEY),
         Column("from_date", "fra_dato", "from_date", required=True),
         Column("to_date", "til_dato", "to_date"),
         Column("absence_type", "fraværstype", "type", required=True),

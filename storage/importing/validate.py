@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
+from core.text import has_control, imported_key, imported_text, is_clean
+from storage.importing.columns import EMPLOYMENTS, KEY, SPECS, SPELLS, UNITS, TableSpec
 from storage.importing.consistency import FROM_TEXT, outside_employment, overgraded
 from storage.importing.problems import ImportProblem, row_word
 from storage.importing.read import FILE, LINE, RawTable
@@ -26,6 +28,11 @@ from storage.importing.write import Existing, Tables
 
 Message = str | Callable[[pd.DataFrame], Iterable[str]]
 
+CONTROL_IN_KEY = (
+    "har kontrolltegn eller skjulte styretegn; rett nøkkelen i kildesystemet og eksporter på nytt"
+)
+ONLY_CONTROL = "består bare av kontrolltegn eller skjulte styretegn"
+CONTROL_REMOVED = "hadde kontrolltegn eller skjulte styretegn, som er fjernet"
 DATE_HINT = " (skriv dd.mm.åååå eller åååå-mm-dd)"
 EMPTY = "(tom)"
 
@@ -151,6 +158,38 @@ class Rows:
             )
             self.bad.at[row_index] = True
 
+    def texts(self) -> None:
+        """Keys and texts as core.text reads them, the same way in every table.
+
+        A key loses what cannot be seen (a BOM, a zero-width space, a soft hyphen) and is an
+        error when it holds a control character. A text loses its control characters and
+        escape sequences with a warning that names the line; one that is nothing else is an
+        error.
+        """
+        for column in self.spec.columns:
+            values = self.frame[column.name]
+            if column.kind is None or _clean(values):
+                continue
+            self.plain -= {column.name}
+            if column.kind == KEY:
+                cleaned = map_distinct(values, imported_key)
+                control = map_distinct(cleaned, has_control).astype(bool)
+                self.report(control, column.name, CONTROL_IN_KEY)
+            else:
+                cleaned = map_distinct(values, imported_text)
+                kept = map_distinct(values, lambda text: unicodedata.normalize("NFC", text))
+                control = self._given[column.name] & cleaned.eq("")
+                self.report(control, column.name, ONLY_CONTROL)
+
+                def message(rows: pd.DataFrame, cleaned: pd.Series = cleaned) -> Iterable[str]:
+                    for text in cleaned[rows.index]:
+                        yield f"{CONTROL_REMOVED}; lagret som «{text}»"
+
+                self.report(cleaned.ne(kept) & ~control, column.name, message, warning=True)
+            self.refused[column.name] = control
+            self.frame[column.name] = cleaned
+            self._given[column.name] = cleaned.ne("")
+
     def cells(self) -> None:
         """Refuse what no column may hold: formulas saved as text, and overlong values.
 
@@ -170,7 +209,7 @@ class Rows:
             )
             long = map_distinct(values, is_too_long).astype(bool)
             self.report(long & ~formula, column.name, f"er for lang (over {MAX_TEXT} tegn)")
-            self.refused[column.name] = formula | long
+            self.refused[column.name] |= formula | long
 
     def text(self, name: str) -> pd.Series:
         return self.frame[name].where(self.given(name), None).astype(object)
@@ -181,6 +220,14 @@ class Rows:
         if not self.bad.any():
             return frame.reset_index(drop=True)  # the same as the filter below, without copying
         return frame[~self.bad].reset_index(drop=True)
+
+
+def _clean(values: pd.Series) -> bool:
+    """True when surely no text is changed by core.text's import rules (False: look closer)."""
+    try:
+        return is_clean("|".join(values.to_numpy()))
+    except TypeError:
+        return False
 
 
 def _all_text(values: pd.Series) -> bool:
@@ -319,6 +366,7 @@ def validate(raws: list[RawTable], existing: Existing) -> Validated:
     spells = Rows(SPELLS, by_kind[SPELLS.kind], result)
 
     for rows in (units, employments, spells):
+        rows.texts()
         rows.cells()
     _units(units)
     employment_columns = _employments(employments)
