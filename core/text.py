@@ -105,6 +105,11 @@ def shown(text: str) -> str:
     return _UNSAFE.sub(_escaped, text)
 
 
+def shown_lines(text: str) -> str:
+    """`shown` for a message of several lines: its own line breaks are kept."""
+    return "\n".join(shown(line) for line in text.split("\n"))
+
+
 def json_text(document: Any) -> str:
     """A document as JSON that is safe on a terminal and reads back to the same values.
 

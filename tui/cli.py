@@ -236,12 +236,11 @@ def _print_json(document: Any) -> None:
 def say(text: object, error: bool = False) -> None:
     """Print a message that may hold text from the data (a name, a value, a file name).
 
-    Each line is printed through `shown`: a control character is written out, not sent.
+    A control character in it is written out (`\\x1b`), not sent to the terminal.
     """
-    from core.text import shown
+    from core.text import shown_lines
 
-    for line in str(text).split("\n"):
-        print(shown(line), file=sys.stderr if error else sys.stdout)
+    print(shown_lines(str(text)), file=sys.stderr if error else sys.stdout)
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: set[int]) -> None:

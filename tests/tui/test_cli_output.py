@@ -105,3 +105,20 @@ def test_head_reads_the_first_line_and_the_rest_ends_quietly(hostile_db: Path) -
     assert first.decode().startswith("Sykefravær 01.01.2025–31.03.2025")
     assert err == b""
     assert code in (0, EXIT_CLOSED_PIPE)  # 0 when the rest was written before the reader left
+
+
+def test_import_problems_and_summary_are_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    units = tmp_path / "enheter\x1b]0;eid\x07.csv"
+    units.write_text("enhet_id\tenhet\nE1\tLia\x1b[2J\nE2\x9b31m\tMoholt\n")
+    code = main(["--db", str(tmp_path / "db.sqlite"), "import", str(units)])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert not RAW & set(captured.out + captured.err), repr(captured)
+    assert (
+        "enheter\\x1b]0;eid\\x07.csv linje 2, enhet: Lia\\x1b[2J hadde kontrolltegn" in captured.err
+    )
+    assert (
+        "enheter\\x1b]0;eid\\x07.csv linje 3, enhet_id: E2\\x9b31m har kontrolltegn" in captured.err
+    )

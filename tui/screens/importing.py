@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from core import fmt
+from core.text import shown, shown_lines
 from storage.importer import ImportProblem, ImportReport, import_files
 
 MAX_SHOWN = 1000  # problems listed; a file with every row wrong says enough with these
@@ -44,8 +45,8 @@ def parse_paths(text: str) -> list[Path]:
 
 
 def _problem_line(problem: ImportProblem) -> str:
-    """The problem without its file, which the heading above it names."""
-    return str(problem)[len(problem.source) :].lstrip(" ,:")
+    """The problem without its file, which the heading above it names; safe to draw."""
+    return shown(str(problem)[len(problem.source) :].lstrip(" ,:"))
 
 
 def problem_options(report: ImportReport, limit: int = MAX_SHOWN) -> list[Option]:
@@ -55,19 +56,19 @@ def problem_options(report: ImportReport, limit: int = MAX_SHOWN) -> list[Option
         for problem in problems:
             groups.setdefault(problem.source, []).append((problem.line or 0, is_error, problem))
     options: list[Option] = []
-    shown = 0
+    listed = 0
     for source, entries in groups.items():
-        if shown >= limit:
+        if listed >= limit:
             break
-        options.append(Option(Text(source, style="bold"), disabled=True))
+        options.append(Option(Text(shown(source), style="bold"), disabled=True))
         # Errors before warnings on the same line; the sort is stable within each.
         for _, is_error, problem in sorted(entries, key=lambda entry: (entry[0], not entry[1])):
-            if shown >= limit:
+            if listed >= limit:
                 break
             mark = ("✗ feil: ", "bold red") if is_error else ("! advarsel: ", "bold yellow")
             options.append(Option(Text.assemble("  ", mark, _problem_line(problem))))
-            shown += 1
-    hidden = len(report.errors) + len(report.warnings) - shown
+            listed += 1
+    hidden = len(report.errors) + len(report.warnings) - listed
     if hidden > 0:
         options.append(Option(Text(f"… og {fmt.number(hidden, 0)} til", style="italic")))
     return options
@@ -263,7 +264,7 @@ class ImportScreen(ModalScreen[bool]):
     def show_progress(self, label: str, done: int, total: int) -> None:
         self.show_progress_bar(True)
         text = self.query_one("#import-progress-label", Static)
-        text.update(Text(f"{label}: {fmt.number(done, 0)} av {fmt.number(total, 0)} rader"))
+        text.update(Text(f"{shown(label)}: {fmt.number(done, 0)} av {fmt.number(total, 0)} rader"))
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def failed(self, message: str) -> None:
@@ -288,7 +289,7 @@ class ImportScreen(ModalScreen[bool]):
             self.app.notify("Importen er ferdig.", title="Import")
         else:
             head = Text("Importen ble avvist, og ingenting er lagret.\n", "bold red")
-        self.status(head + Text(summary))
+        self.status(head + Text(shown_lines(summary)))
         self.set_running(False)
         self.show_progress_bar(False)
         if self.checked is not None:
