@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from core.text import clean_text
+from collections.abc import Iterable
+
+from rich.segment import Segment
+
+from core.text import clean_text, has_control, shown
 
 
 def person(number: str, name: str | None, masked: bool) -> str:
@@ -20,3 +24,12 @@ def person(number: str, name: str | None, masked: bool) -> str:
 def one_line(text: str) -> str:
     """Typed text on one line, cleaned, for lists and headings."""
     return " ".join(clean_text(text).split())
+
+
+def drawable(segments: Iterable[Segment]) -> list[Segment]:
+    """Segments as a line-drawn widget sends them: a control character left in a text (data
+    that reached the widget uncleaned) is written out, never sent to the terminal."""
+    return [
+        Segment(shown(segment.text), segment.style) if has_control(segment.text) else segment
+        for segment in segments
+    ]

@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from rich.text import Text
 from sqlalchemy import Engine
-from textual.app import App
+from textual.app import App, ComposeResult
+from textual.content import Content
 
 from tests.conftest import Builder
-from tests.tui.conftest import TODAY, D, db_path, settle
+from tests.tui.conftest import TODAY, D, db_path, drawn_rows, settle
 from tests.tui.test_import_screen import Host, enter_paths, listed
 from tui.app import NaervaerApp
 from tui.screens.units import UnitsScreen
+from tui.widgets.line_list import LineList
+from tui.widgets.row_table import RowTable, TableColumn
+from tui.widgets.text_view import TextView
 
 # Set the title, clear the screen, an 8-bit CSI, a right-to-left override: BEL aside (Rich
 # drops it), each of these reaches a terminal unless the app takes it out.
@@ -59,3 +64,35 @@ async def test_the_import_report_shows_hostile_values_written_out(
         )
         assert "linje 3, enhet: \\x1b]0;eid" in shown
         assert "enheter\\x1b]0;eid\\x07\\x1b[2J\\x9b31m\\u202e.csv" in shown
+
+
+class Widgets(App[None]):
+    """Our three line-drawn widgets, each given a text that was never cleaned."""
+
+    CSS = "RowTable, LineList, TextView { height: 3; width: 60; }"
+
+    def compose(self) -> ComposeResult:
+        yield RowTable()
+        yield LineList()
+        yield TextView()
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.set_columns([TableColumn("name", "Enhet", 40)])
+        table.set_rows([[f"Lia{HOSTILE}"]], ["E1"])
+        self.query_one(LineList).set_lines([Content(f"Kari{HOSTILE}")])
+        self.query_one(TextView).update(Text(f"Notat{HOSTILE}"))
+
+
+async def test_the_line_drawn_widgets_write_out_a_control_byte_they_are_given() -> None:
+    app = Widgets()
+    async with app.run_test(size=(80, 12)) as pilot:
+        await pilot.pause()
+        assert sent(app) == []
+        # The row table gets a plain string, BEL and all; Rich drops BEL from Content and Text.
+        assert (
+            "Lia\\x1b]0;eid\\x07\\x1b[2J\\x9b31m\\u202e" in drawn_rows(app.query_one(RowTable))[1]
+        )
+        written = "\\x1b]0;eid\\x1b[2J\\x9b31m\\u202e"
+        assert f"Kari{written}" in drawn_rows(app.query_one(LineList))[0]
+        assert f"Notat{written}" in drawn_rows(app.query_one(TextView))[0]

@@ -15,6 +15,7 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
+from tui.masking import drawable
 from tui.widgets.text_view import ScrollingLines
 
 
@@ -134,7 +135,7 @@ class LineList(ScrollingLines, can_focus=True):
             if index == self._highlighted:
                 base = base + self.get_visual_style("line-list--highlight")
             line = self._items[index].truncate(width, ellipsis=True, pad=True)
-            segments = line.render_segments(base)
+            segments = drawable(line.render_segments(base))
         else:
             segments = list(Strip.blank(width, base.rich_style))
         return Strip([*segments, self._scrollbar(y, self.rich_style)])

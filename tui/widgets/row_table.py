@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from core.text import shown
+
 PADDING = 1  # a space either side of every cell, as in DataTable
 
 
@@ -33,7 +35,8 @@ class TableColumn:
 
 
 def _fit(text: str, width: int, right: bool) -> str:
-    """`text` padded or cut to exactly `width` cells."""
+    """`text` padded or cut to exactly `width` cells; a control character in it written out."""
+    text = shown(text)
     if right and cell_len(text) < width:
         return " " * (width - cell_len(text)) + text
     return set_cell_size(text, width)

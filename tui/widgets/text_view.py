@@ -9,6 +9,8 @@ from textual import events
 from textual.strip import Strip
 from textual.widget import Widget
 
+from tui.masking import drawable
+
 SCROLL_LINES = 3  # a turn of the mouse wheel
 
 
@@ -93,7 +95,7 @@ class TextView(ScrollingLines, can_focus=False):
                 console = self.app.console
                 options = console.options.update_width(width)
                 rendered = console.render_lines(self._text, options, pad=False)
-                lines = [Strip(line).crop_extend(0, width, None) for line in rendered]
+                lines = [Strip(drawable(line)).crop_extend(0, width, None) for line in rendered]
             self._wrapped = (width, lines)
         return self._wrapped[1]
 
