@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from storage.db import open_database
 from storage.importer import ImportReport, import_files
 from tests.storage.test_import import content, dump, lines
+from tests.storage.test_import_xlsx import workbook
 
 D = dt.date
 UNITS = "enhet_id;enhet;tjenesteområde;leder\r\n"
@@ -206,3 +207,28 @@ def test_a_line_break_typed_in_a_quoted_cell_is_still_read(engine: Engine, tmp_p
     report = run(engine, tmp_path, {"enheter.csv": UNITS + "E1;Lia;;\r\n", "ansatte.csv": text})
     assert report.ok, lines(report.errors)
     assert content(engine)["employees"] == [("1001", "Kari Nordmann"), ("1002", "Per")]
+
+
+def test_a_workbook_follows_the_same_rules(engine: Engine, tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path / "data.xlsx",
+        {
+            "enheter": [
+                ["\ufeffE1", "Lia\u202e sykehjem", None, None],
+                ["Enhet_id", "ENHET", "Tjenesteomrade", "leder"],  # a second export's header
+                ["E2", "Moholt", None, None],
+            ],
+            "ansatte": [["1001\u200b", "Kari", "E1\u00a0", 80, D(2020, 1, 1), None, None]],
+        },
+    )
+    report = import_files(engine, [path])
+    assert report.ok, lines(report.errors)
+    stored = content(engine)
+    assert stored["units"] == [("E1", "Lia sykehjem", None, None), ("E2", "Moholt", None, None)]
+    assert stored["employees"] == [("1001", "Kari")]
+    assert lines(report.warnings) == [
+        "data.xlsx, ark enheter rad 2, enhet: Lia\u202e sykehjem hadde kontrolltegn eller skjulte "
+        "styretegn, som er fjernet; lagret som «Lia sykehjem»",
+        "data.xlsx, ark enheter rad 3: gjentar overskriftsraden (to eksporter satt sammen?); "
+        "raden er hoppet over",
+    ]
