@@ -332,12 +332,23 @@ def _repeated_header(keys: list[str], raw: pd.DataFrame) -> np.ndarray:
 
     Compared as headers are (any case, æøå or not); `keys` are the header's cells so read.
     """
-    repeated = np.zeros(len(raw), dtype=bool)
-    for step, (index, key) in enumerate((i, key) for i, key in enumerate(keys) if key):
-        same = map_distinct(raw[index], normalize_header).to_numpy() == key
-        repeated = same if step == 0 else repeated & same
+    columns = [(index, key) for index, key in enumerate(keys) if key]
+    none = np.zeros(len(raw), dtype=bool)
+    if not columns or raw.empty:
+        return none
+    # Only distinct values are compared, and the column with the fewest decides first: most
+    # files have no value there that reads as its header, and are done with at once.
+    distinct = {index: pd.unique(raw[index].to_numpy(dtype=object)) for index, _ in columns}
+    repeated = ~none
+    for index, key in sorted(columns, key=lambda column: len(distinct[column[0]])):
+        same = [
+            value
+            for value in distinct[index]
+            if isinstance(value, str) and normalize_header(value) == key
+        ]
+        repeated &= raw[index].isin(same).to_numpy()
         if not repeated.any():
-            break  # the usual case: decided by the first column
+            break
     return repeated
 
 
