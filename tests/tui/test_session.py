@@ -244,3 +244,33 @@ async def test_the_checklist_opened_from_the_review_leaves_the_review_to_read_af
         kari = review.current()
         assert kari is not None and kari.case is not None
         assert kari.case.milestones[0].status == "done"
+
+
+async def test_the_cursor_follows_the_measure_when_a_new_due_date_moves_it(
+    unit: Builder, engine: Engine
+):
+    """`d` re-sorts the checklist: the next `f` must close the measure just given a new date."""
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    early = sessions.add_measure(
+        engine, UNIT, "enhet", "Oppdatere rutinen", due_date=D(2027, 1, 31), session_id=first
+    )
+    late = sessions.add_measure(
+        engine, UNIT, "enhet", "Faste nærværssamtaler", due_date=D(2027, 2, 15), session_id=first
+    )
+    sessions.end_session(engine, first, "Første møte")
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_checklist(app, pilot, session_id)
+        assert [item.measure.id for item in checklist.checklist] == [early, late]
+        assert checklist.selected()[1].id == early
+
+        await pilot.press("d", "ctrl+u", *"28.02.2027", "enter")
+        await settle(app, pilot)
+        assert [item.measure.id for item in checklist.checklist] == [late, early]
+        assert checklist.selected()[1].id == early  # the cursor went along
+
+        await pilot.press("f")
+        await settle(app, pilot)
+    statuses = {m.id: m.status for m in sessions.measures_for_unit(engine, UNIT)}
+    assert statuses == {early: "fullfort", late: "apen"}

@@ -6,14 +6,16 @@ Outside a session the screen lists all the unit's measures and edits them direct
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
@@ -46,6 +48,24 @@ def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
 
 def overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
     return due is not None and due < today and status in OPEN_STATUSES
+
+
+@contextmanager
+def _cursor_kept(table: DataTable[Any]) -> Iterator[None]:
+    """Refill `table` (rows keyed by measure id) with the cursor on the same measure.
+
+    The lists re-sort when a due date or status changes: a cursor left on the row number would
+    sit on another measure, and the next key would change that one.
+    """
+    row = table.cursor_row
+    key = None
+    if 0 <= row < table.row_count:
+        key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
+    table.clear()
+    yield
+    if key is not None and key in table.rows:
+        row = table.get_row_index(key)
+    table.move_cursor(row=row)
 
 
 def load_measures(engine: Engine, unit_id: int, session_id: int | None) -> dict[str, Any]:
@@ -181,32 +201,30 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         masked, today = app.masked, app.today
         if self.session_id is not None:
             table = self.query_one("#checklist", DataTable)
-            row = table.cursor_row
-            table.clear()
-            for item in self.checklist:
-                status = Text(MEASURE_STATUSES[item.status])
-                if overdue(item.due_date, item.status, today):
-                    status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
-                table.add_row(
-                    "✓" if item.checked else "☐",
-                    *measure_cells(item.measure, masked)[:3],
-                    fmt.date(item.due_date),
-                    status,
-                )
-            table.move_cursor(row=row)
+            with _cursor_kept(table):
+                for item in self.checklist:
+                    status = Text(MEASURE_STATUSES[item.status])
+                    if overdue(item.due_date, item.status, today):
+                        status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
+                    table.add_row(
+                        "✓" if item.checked else "☐",
+                        *measure_cells(item.measure, masked)[:3],
+                        fmt.date(item.due_date),
+                        status,
+                        key=str(item.measure.id),
+                    )
             done = sum(1 for item in self.checklist if item.checked)
             table.border_subtitle = f"{done} av {len(self.checklist)} avkrysset"
         table = self.query_one("#measures", DataTable)
-        row = table.cursor_row
-        table.clear()
-        for measure in self.measures:
-            label = MEASURE_STATUSES[measure.status]
-            late = overdue(measure.due_date, measure.status, today)
-            table.add_row(
-                *measure_cells(measure, masked),
-                Text(f"{label}, forfalt", style="bold red") if late else label,
-            )
-        table.move_cursor(row=row)
+        with _cursor_kept(table):
+            for measure in self.measures:
+                label = MEASURE_STATUSES[measure.status]
+                late = overdue(measure.due_date, measure.status, today)
+                table.add_row(
+                    *measure_cells(measure, masked),
+                    Text(f"{label}, forfalt", style="bold red") if late else label,
+                    key=str(measure.id),
+                )
         self.show_detail()
 
     def selected(self) -> tuple[Any | None, Any | None]:
