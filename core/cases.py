@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from math import prod
 from typing import Final, NamedTuple
 
@@ -38,6 +38,9 @@ class Milestone(NamedTuple):
     label_nb: str
     offset_days: int
     explanation_nb: str
+    # A task is marked done by the advisor and is overdue when its date has passed; the rest
+    # (the end of the employer period) are dates to know, never done nor overdue.
+    task: bool = True
 
 
 # Due on S + offset_days; a milestone at week W falls due on S + 7·W − 1.
@@ -47,6 +50,7 @@ MILESTONES: Final[tuple[Milestone, ...]] = (
         "Arbeidsgiverperioden slutt",
         15,
         "Arbeidsgiver betaler de første 16 dagene; NAV betaler sykepenger fra dag 17.",
+        task=False,
     ),
     Milestone(
         "followup_plan",
@@ -86,11 +90,14 @@ MILESTONES: Final[tuple[Milestone, ...]] = (
     ),
 )
 
+TASKS: Final[frozenset[str]] = frozenset(m.key for m in MILESTONES if m.task)
+
 STATUS_LABELS: Final[dict[str, str]] = {
     "done": "utført",
     "overdue": "forfalt",
     "coming": "kommer",
     "later": "senere",
+    "passed": "passert",
 }
 
 
@@ -103,6 +110,10 @@ class MilestoneStatus(NamedTuple):
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
+
+    @property
+    def is_task(self) -> bool:
+        return self.key in TASKS
 
 
 # NAV's duration classes: (longest case in the class in sick days, label); the last is open.
@@ -136,6 +147,8 @@ def milestone_status(
 
     A case that has ended (its last sick day is before `as_of`) keeps only the milestones due on
     or before its last sick day: the rest never fell due. `end_or_none` None means open-ended.
+    A date that is not a task (the end of the employer period) is "passed" once its day is
+    over, never done or overdue.
     """
     ended = end_or_none is not None and end_or_none < as_of
     horizon = as_of + dt.timedelta(days=coming_days)
@@ -144,7 +157,9 @@ def milestone_status(
         due = case_start + dt.timedelta(days=milestone.offset_days)
         if ended and end_or_none is not None and due > end_or_none:
             continue
-        if milestone.key in done:
+        if not milestone.task and due < as_of:
+            status = "passed"
+        elif milestone.task and milestone.key in done:
             status = "done"
         elif due < as_of:
             status = "overdue"
@@ -154,6 +169,11 @@ def milestone_status(
             status = "later"
         result.append(MilestoneStatus(milestone.key, milestone.label_nb, due, status))
     return result
+
+
+def next_task(milestones: Iterable[MilestoneStatus]) -> MilestoneStatus | None:
+    """The case's first milestone still to be done: the one the advisor marks done next."""
+    return next((m for m in milestones if m.is_task and m.status != "done"), None)
 
 
 def duration_class(sick_days: int) -> str:

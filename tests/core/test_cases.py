@@ -20,6 +20,7 @@ from core.cases import (
     duration_classes,
     milestone_dates,
     milestone_status,
+    next_task,
     union_blocks,
 )
 
@@ -100,20 +101,40 @@ def test_milestone_dates_domain_example() -> None:
 
 
 def test_milestone_status_open_case() -> None:
-    result = milestone_status(D(2025, 1, 6), None, D(2025, 2, 20), {"employer_period_end"})
+    result = milestone_status(D(2025, 1, 6), None, D(2025, 2, 20), {"dialogue_meeting_1"})
     assert [(m.key, m.due, m.status) for m in result] == [
-        ("employer_period_end", D(2025, 1, 21), "done"),
+        ("employer_period_end", D(2025, 1, 21), "passed"),
         ("followup_plan", D(2025, 2, 2), "overdue"),
-        ("dialogue_meeting_1", D(2025, 2, 23), "coming"),
+        ("dialogue_meeting_1", D(2025, 2, 23), "done"),
         ("activity_requirement", D(2025, 3, 2), "coming"),
         ("dialogue_meeting_2", D(2025, 7, 6), "later"),
         ("week_39", D(2025, 10, 5), "later"),
         ("max_date", D(2026, 1, 4), "later"),
     ]
     assert result[0].label == "Arbeidsgiverperioden slutt"
-    assert [m.status_label for m in result[:3]] == ["utført", "forfalt", "kommer"]
+    assert [m.status_label for m in result[:4]] == ["passert", "forfalt", "utført", "kommer"]
     assert result[-1].status_label == "senere"
-    assert set(STATUS_LABELS) == {"done", "overdue", "coming", "later"}
+    assert set(STATUS_LABELS) == {"done", "overdue", "coming", "later", "passed"}
+
+
+def test_the_end_of_the_employer_period_is_a_date_not_a_task() -> None:
+    """DOMAIN.md: it is never overdue, never done, and never the next milestone to mark."""
+    start = D(2025, 1, 6)  # the employer period ends 21 January
+    coming = milestone_status(start, None, D(2025, 1, 10))
+    assert (coming[0].key, coming[0].status, coming[0].is_task) == (
+        "employer_period_end",
+        "coming",
+        False,
+    )
+    # Marked done by an older version: still only a date that has passed.
+    passed = milestone_status(start, None, D(2025, 1, 30), {"employer_period_end"})
+    assert passed[0].status == "passed"
+    assert sum(m.status == "overdue" for m in passed) == 0
+    following = next_task(passed)
+    assert following is not None and following.key == "followup_plan"
+    all_done = milestone_status(start, D(2025, 1, 25), D(2025, 3, 1), {"followup_plan"})
+    assert [m.key for m in all_done] == ["employer_period_end"]
+    assert next_task(all_done) is None
 
 
 def test_milestone_status_boundaries() -> None:
@@ -134,13 +155,13 @@ def test_milestone_status_boundaries() -> None:
 def test_milestone_status_ended_case_drops_milestones_after_its_end() -> None:
     result = milestone_status(D(2025, 1, 6), D(2025, 2, 10), D(2025, 3, 1), set())
     assert [(m.key, m.status) for m in result] == [
-        ("employer_period_end", "overdue"),
+        ("employer_period_end", "passed"),
         ("followup_plan", "overdue"),
     ]
     # A milestone due on the last sick day was relevant that day.
     result = milestone_status(D(2025, 1, 6), D(2025, 2, 23), D(2025, 3, 1), {"followup_plan"})
     assert [(m.key, m.status) for m in result] == [
-        ("employer_period_end", "overdue"),
+        ("employer_period_end", "passed"),
         ("followup_plan", "done"),
         ("dialogue_meeting_1", "overdue"),
     ]

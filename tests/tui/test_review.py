@@ -132,21 +132,23 @@ async def test_milestones_are_marked_done_and_persist(unit: Builder, engine: Eng
         text = screen.query_one("#review-text", TextView)
         assert "forfalt" in text.text.plain
 
-        await pilot.press("d")  # the first open one: the end of the employer period
-        await settle(app, pilot)
+        await pilot.press("d")  # the first open task: the follow-up plan (the end of the
+        await settle(app, pilot)  # employer period is a date, not a task)
         detail = screen.current()
         assert detail is not None and detail.case is not None
         statuses = {m.key: m.status for m in detail.case.milestones}
-        assert statuses["employer_period_end"] == "done"
-        assert statuses["followup_plan"] == "overdue"
+        assert statuses["employer_period_end"] == "passed"
+        assert statuses["followup_plan"] == "done"
+        assert statuses["dialogue_meeting_1"] == "overdue"
         shown = text.text.plain.splitlines()
-        assert any("utført" in line and "Arbeidsgiverperioden slutt" in line for line in shown)
+        assert any("utført" in line and "Oppfølgingsplan" in line for line in shown)
+        assert any("passert" in line and "Arbeidsgiverperioden slutt" in line for line in shown)
 
         await pilot.press("D")
         assert isinstance(app.screen, ReviewMilestoneDialog)
         choices = app.screen.query_one(SelectionList)
-        choices.select("followup_plan")
-        choices.deselect("employer_period_end")
+        offered = [choices.get_option_at_index(i).value for i in range(choices.option_count)]
+        assert offered[0] == "followup_plan" and "employer_period_end" not in offered
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen
@@ -372,12 +374,13 @@ def test_only_the_titles_and_the_milestone_statuses_are_styled(unit: Builder, en
 def test_a_list_line_keeps_its_columns_with_every_marker_shown(unit: Builder, engine: Engine):
     with engine.connect() as conn:
         (kari,) = [d for d in review_details(conn, UNIT, TODAY) if d.employee_id == 1]
-    assert kari.case is not None and kari.case.overdue == 4
+    # Follow-up plan, dialogue meeting 1 and the activity requirement; not the employer period.
+    assert kari.case is not None and kari.case.overdue == 3
     flagged = replace(kari, raised_flags=2)
-    assert list_line(flagged, reviewed=True, masked=True).plain == "✓   61,0 ● !4 ⚑2 Ansatt 100001"
+    assert list_line(flagged, reviewed=True, masked=True).plain == "✓   61,0 ● !3 ⚑2 Ansatt 100001"
     assert (
         list_line(kari, reviewed=False, masked=False).plain
-        == "    61,0 ● !4    Kari Nordmann (100001)"
+        == "    61,0 ● !3    Kari Nordmann (100001)"
     )
 
 

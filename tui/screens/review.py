@@ -25,7 +25,7 @@ from textual.widgets import Button, Header, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from core import fmt
-from core.cases import MilestoneStatus, milestone_status
+from core.cases import MilestoneStatus, milestone_status, next_task
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
 from storage import sessions
@@ -53,6 +53,7 @@ STATUS_STYLES = {
     "overdue": "bold white on red",
     "coming": "bold yellow",
     "later": "dim",
+    "passed": "dim",
 }
 
 
@@ -598,7 +599,7 @@ class ReviewScreen(Screen[None]):
             self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
             return
         done = {m.key for m in detail.case.milestones if m.status == "done"}
-        following = next((m for m in detail.case.milestones if m.status != "done"), None)
+        following = next_task(detail.case.milestones)
         if following is None:
             self.notify("Alle milepælene i saken er utført.")
             return
@@ -811,7 +812,11 @@ class ReviewMilestoneDialog(ModalScreen[set[str] | None]):
         with Vertical(id="review-milestone-box", classes="dialog") as box:
             box.border_title = "Milepæler utført"
             yield SelectionList[str](
-                *[(milestone_line(m), m.key, m.status == "done") for m in self.milestones],
+                *[
+                    (milestone_line(m), m.key, m.status == "done")
+                    for m in self.milestones
+                    if m.is_task
+                ],
                 id="review-milestone-list",
             )
             yield Static(
