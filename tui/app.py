@@ -47,7 +47,9 @@ class NaervaerApp(App[int]):
         (0, "-narrow"),
         (110, "-wide"),
     ]
-    COMMANDS: ClassVar = {*App.COMMANDS, NaervaerCommands}
+    # Ours alone: Textual's system commands are English, and its screenshot would write the
+    # screen, names and all, to a file.
+    COMMANDS: ClassVar = {NaervaerCommands}
 
     masked: reactive[bool] = reactive(True)
 
@@ -322,6 +324,14 @@ class NaervaerApp(App[int]):
             for screen in self.screen_stack:
                 if isinstance(screen, UnitsScreen):
                     screen.load()
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if not isinstance(self.screen, CommandPalette):
+            self.push_screen(
+                CommandPalette(placeholder="Søk etter kommandoer …", id="--command-palette")
+            )
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -40,6 +40,7 @@ class NaervaerCommands(Provider):
             ("Statusoversikt", app.action_status, "Prosjektenhetene før statusmøtet"),
             ("Importer data", app.action_import_data, "CSV eller Excel fra HR-systemet"),
             ("Innstillinger", app.action_settings, "Grenser, mål og forutsetninger"),
+            ("Avslutt", app.action_quit, "Lukk Nærvær (Ctrl+Q)"),
         ]
         for key, label in (
             ("oppstartsmote", "Start oppstartsmøte"),
@@ -70,10 +71,22 @@ class NaervaerCommands(Provider):
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
+        found = False
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:
+                found = True
                 yield Hit(score, highlighted(matcher, name), callback, text=name, help=help_text)
+        if not found:
+            # The only provider: without this line the palette would say so in English.
+            yield Hit(0, Content(NO_MATCH), _nothing, text=NO_MATCH, help="Prøv et annet ord.")
+
+
+NO_MATCH = "Ingen treff"
+
+
+def _nothing() -> None:
+    """Choosing "no match" just closes the palette."""
 
 
 def highlighted(matcher: Matcher, name: str) -> Content:

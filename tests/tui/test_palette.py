@@ -1,0 +1,38 @@
+"""The command palette speaks Norwegian: its field, its commands and its empty answer."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, db_path, screen_text, settle
+from tui.app import NaervaerApp
+
+ENGLISH = ("Search for commands", "No matches found", "Theme", "Quit", "Keys", "Screenshot")
+
+
+async def test_the_palette_is_norwegian_and_says_when_nothing_matches(
+    unit: Builder, engine: Engine
+):
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Søk etter kommandoer" in shown
+        assert "Skjul/vis navn" in shown
+        assert not [word for word in ENGLISH if word in shown]
+
+        await pilot.press(*"avsl")
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert "Avslutt" in screen_text(app)
+
+        await pilot.press(*"xyzzy")
+        await pilot.pause(0.8)
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Ingen treff" in shown
+        assert not [word for word in ENGLISH if word in shown]
