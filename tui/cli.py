@@ -46,18 +46,47 @@ def _number(text: str) -> float:
         raise argparse.ArgumentTypeError(f"{text!r} er ikke et tall") from None
 
 
+# argparse's fixed English phrases (Python 3.11 and later) and what the user reads instead.
+NORWEGIAN_PHRASES = (
+    ("the following arguments are required", "disse må være med"),
+    ("one of the arguments", "ett av argumentene"),
+    ("is required", "må være med"),
+    ("unrecognized arguments", "ukjente argumenter"),
+    ("invalid choice", "ugyldig valg"),
+    ("choose from", "velg blant"),
+    ("invalid int value", "ugyldig heltall"),
+    ("invalid float value", "ugyldig tall"),
+    ("expected at least one argument", "mangler verdi"),
+    ("expected one argument", "mangler verdi"),
+    ("ambiguous option", "tvetydig valg"),
+    ("could match", "kan bety"),
+    ("not allowed with argument", "kan ikke brukes sammen med"),
+)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, "bruk: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with its fixed English phrases in Norwegian."""
+    """argparse with its fixed English phrases in Norwegian: usage, headings, help, errors."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **{**kwargs, "add_help": False})
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help="vis denne hjelpen og avslutt",
+        )
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        replacements = {
-            "the following arguments are required": "disse må være med",
-            "unrecognized arguments": "ukjente argumenter",
-            "invalid choice": "ugyldig valg",
-            "argument ": "argument ",
-            "expected one argument": "mangler verdi",
-        }
-        for english, norwegian in replacements.items():
+        for english, norwegian in NORWEGIAN_PHRASES:
             message = message.replace(english, norwegian)
         self.print_usage(sys.stderr)
         self.exit(EXIT_REJECTED, f"naervaer: feil: {message}\n")
