@@ -306,6 +306,7 @@ def _empty_cases() -> pd.DataFrame:
             "end": pd.Series(dtype="datetime64[ns]"),
             "open_ended": pd.Series(dtype="bool"),
             "sick_days": pd.Series(dtype="int64"),
+            "sick_days_to_date": pd.Series(dtype="int64"),
             "long_term": pd.Series(dtype="bool"),
             "n_spells": pd.Series(dtype="int64"),
         }
@@ -320,8 +321,9 @@ def build_cases(spells: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.
       `start` = first sick day, `end` = last sick day (an open-ended spell runs to `as_of`;
       output that must show "ongoing" uses `open_ended`, True when an open-ended spell reaches
       the case's last day); `sick_days` = calendar days covered by the spells (union, gaps
-      excluded); `long_term` = sick_days >= 17; `n_spells`; `unit_id` = unit of the latest
-      spell that names one (NaN if none does).
+      excluded), a sick note's days after `as_of` included; `sick_days_to_date` = those up to
+      and including `as_of`; `long_term` = sick_days >= 17; `n_spells`; `unit_id` = unit of
+      the latest spell that names one (NaN if none does).
     - case_of_spell: `case_id` of every known sick spell, indexed like those rows of `spells`
       (spells of other kinds, or starting after `as_of`, are left out).
     """
@@ -342,12 +344,17 @@ def build_cases(spells: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.
     new_case = np.ones(len(case_s), dtype=bool)
     new_case[1:] = case_s[1:] != case_s[:-1]
     covered_before = np.where(new_case, np.iinfo(np.int64).min // 2, np.roll(run_max, 1))
-    added = np.maximum(last_s - np.maximum(first_s, covered_before + 1) + 1, 0)
+    added_from = np.maximum(first_s, covered_before + 1)
+    added = np.maximum(last_s - added_from + 1, 0)
+    # The same union cut at `as_of`: a sick note's days still ahead have not happened yet.
+    as_of_day = int(np.datetime64(as_of, "D").astype(np.int64))
+    added_to_date = np.maximum(np.minimum(last_s, as_of_day) - added_from + 1, 0)
 
     first_idx = np.flatnonzero(new_case)
     n_cases = len(first_idx)
     case_last = np.maximum.reduceat(last_s, first_idx)
     sick_days = np.add.reduceat(added, first_idx)
+    sick_days_to_date = np.add.reduceat(added_to_date, first_idx)
     n_spells = np.diff(np.append(first_idx, len(case_s)))
 
     open_s = known["open_ended"].to_numpy(dtype=bool)[order]
@@ -372,6 +379,7 @@ def build_cases(spells: pd.DataFrame, as_of: dt.date) -> tuple[pd.DataFrame, pd.
             "end": from_day_numbers(case_last),
             "open_ended": open_ended,
             "sick_days": sick_days.astype(np.int64),
+            "sick_days_to_date": sick_days_to_date.astype(np.int64),
             "long_term": sick_days >= LONG_TERM_MIN_DAYS,
             "n_spells": n_spells.astype(np.int64),
         }

@@ -40,7 +40,8 @@ class SpellLine:
 class CaseView:
     start: dt.date
     end: dt.date | None  # None while open-ended
-    sick_days: int
+    sick_days: int  # with the days of a sick note still ahead
+    sick_days_to_date: int
     long_term: bool
     milestones: list[MilestoneStatus]
 
@@ -170,6 +171,7 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
                 start=start,
                 end=end,
                 sick_days=int(case.sick_days),
+                sick_days_to_date=int(case.sick_days_to_date),
                 long_term=bool(case.long_term),
                 milestones=milestone_status(
                     start, end, today, done.get((employee_id, start), set())

@@ -357,6 +357,7 @@ def test_empty_input_gives_empty_frames() -> None:
         "end",
         "open_ended",
         "sick_days",
+        "sick_days_to_date",
         "long_term",
         "n_spells",
     ]
@@ -492,3 +493,18 @@ def test_cases_match_brute_force(rows: list[tuple], as_of_offset: int) -> None:
             "timedelta64[D]"
         ).astype(int) - 1
         assert (gaps >= 16).all()
+
+
+def test_sick_days_to_date_leave_out_the_days_of_a_sick_note_still_ahead() -> None:
+    # 1–10 March and a sick note 15 March – 30 April, as of 20 March: 10 + 6 days so far
+    # (15–20 March), 10 + 47 = 57 with the whole note.
+    frame = spells((1, "2025-03-01", "2025-03-10"), (1, "2025-03-15", "2025-04-30"))
+    case = one_case(frame, D(2025, 3, 20))
+    assert (case["sick_days"], case["sick_days_to_date"]) == (57, 16)
+    # Overlapping spells count a day once, so far too: 1–20 March and 5–25 March, as of 12 March.
+    frame = spells((1, "2025-03-01", "2025-03-20"), (1, "2025-03-05", "2025-03-25"))
+    case = one_case(frame, D(2025, 3, 12))
+    assert (case["sick_days"], case["sick_days_to_date"]) == (25, 12)
+    # Once the note has run out, both are the same.
+    case = one_case(frame, D(2025, 6, 30))
+    assert case["sick_days_to_date"] == case["sick_days"] == 25

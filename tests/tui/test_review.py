@@ -397,3 +397,16 @@ async def test_a_narrow_terminal_still_shows_each_masked_name_whole(build: Build
         assert listing.line_count() > listing.size.height
         lines = [row[:-1] for row in drawn_rows(listing)]
         assert all(re.search(r"Ansatt 1000\d\d\s*$", line) for line in lines), lines
+
+
+def test_a_sick_note_running_on_counts_only_the_days_so_far(build: Builder, engine: Engine):
+    build.unit(UNIT, "E1", "Lia sykehjem")
+    build.employee(1, "100001", "Kari Nordmann").employment(1, UNIT, 100.0, D(2020, 1, 1))
+    build.spell(1, D(2026, 11, 1), D(2026, 12, 31))  # a sick note into next month
+    build.refresh(TODAY)
+    with engine.connect() as conn:
+        (kari,) = review_details(conn, UNIT, TODAY)
+    assert kari.case is not None
+    # 1–24 November so far; 61 days to the note's end on 31 December.
+    assert (kari.case.sick_days_to_date, kari.case.sick_days) == (24, 61)
+    assert "24 sykedager hittil (61 med sykmeldingen ut)" in case_text(kari).plain

@@ -732,7 +732,10 @@ def case_text(detail: EmployeeDetail) -> Text:
         return text
     until = f"til {fmt.date(case.end)}" if case.end is not None else "pågår"
     length = "langtid" if case.long_term else "korttid"
-    text.append(f"\nFra {fmt.date(case.start)}, {until} · {case.sick_days} sykedager · {length}")
+    days = f"{case.sick_days} sykedager"
+    if case.sick_days_to_date < case.sick_days:
+        days = f"{case.sick_days_to_date} sykedager hittil ({case.sick_days} med sykmeldingen ut)"
+    text.append(f"\nFra {fmt.date(case.start)}, {until} · {days} · {length}")
     for milestone in case.milestones:
         text.append("\n")
         text.append_text(milestone_line(milestone))
