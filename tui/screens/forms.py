@@ -44,9 +44,23 @@ class MeasureDraft:
 
 class _Dialog(ModalScreen[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Avbryt")]
+    # A due date in the past, said once: the same date saved again is meant.
+    _past_due_said: dt.date | None = None
 
     def error(self, message: str) -> None:
         self.query_one(".dialog-error", Static).update(escape(message))
+
+    def past_due_said(self, due: dt.date | None) -> bool:
+        """Whether `due` is passed and has not been pointed out yet (it is now)."""
+        app: Any = self.app
+        if due is None or due >= app.today or due == self._past_due_said:
+            return False
+        self._past_due_said = due
+        self.error(
+            f"Fristen {fmt.date(due)} er passert. Lagre en gang til for å bruke den likevel, "
+            "eller skriv en ny."
+        )
+        return True
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -145,6 +159,9 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
                 "#due",
             )
             return
+        if self.past_due_said(due):
+            self.query_one("#due", Input).focus()
+            return
         level = "enkeltsak" if self.employee_id is not None else str(self.query_one(Select).value)
         owner = one_line(self.query_one("#owner", Input).value)
         self.saving = True
@@ -238,6 +255,8 @@ class DateForm(_Dialog[tuple[dt.date | None] | None]):
             due = parse_due(self.query_one("#value", Input).value)
         except ValueError as problem:
             self.error(str(problem))
+            return
+        if self.past_due_said(due):
             return
         # Wrapped, so that "no date" (None inside) differs from "cancelled" (None).
         self.dismiss((due,))
