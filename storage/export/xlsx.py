@@ -39,9 +39,11 @@ _HEADING_FILL: Final = PatternFill("solid", fgColor="E2EAF2")
 
 def _set(ws: Worksheet, row: int, column: int, value: Value, number_format: str | None) -> None:
     cell = ws.cell(row=row, column=column)
+    if number_format:
+        cell.number_format = number_format
     if value is None:
-        # An undefined figure reads as in the app, never as 0.
-        cell.value = fmt.MISSING if number_format in (PCT, PP) else None
+        # An undefined figure is an empty cell: never 0, and no text among the numbers, which
+        # would upset the reader's sums and sorting.
         return
     if isinstance(value, str):
         # Control characters make Excel refuse the file; imported text may hold some.
@@ -52,8 +54,6 @@ def _set(ws: Worksheet, row: int, column: int, value: Value, number_format: str 
             cell.alignment = Alignment(horizontal="right")
         return
     cell.value = value
-    if number_format:
-        cell.number_format = number_format
 
 
 def _table(

@@ -329,7 +329,13 @@ def test_status_report_xlsx_hides_small_groups_and_sums_what_it_shows(
     assert lia["Sammenlignet"] == pytest.approx(expected.loc["E1", "compare_pct"])
     assert lia["Endring"] == pytest.approx(expected.loc["E1", "change_pp"])
     assert berg["3. kv. 2026"] == pytest.approx(expected.loc["E3", "last_quarter_pct"])
-    assert berg["Nullpunkt"] == "–"  # not in the project
+    assert berg["Nullpunkt"] is None  # not in the project: an empty cell, not text
+    sheet = workbook["Enheter"]
+    formats = {
+        heading: sheet.cell(row=2, column=i).number_format for i, heading in enumerate(headings, 1)
+    }
+    assert formats["Nullpunkt"] == formats["Snitt 2 år"] == '0.0" %"'
+    assert formats["Endring"] == '+0.0" p.p.";-0.0" p.p.";0.0" p.p."'
 
     totals = {row[0]: row for row in workbook["Målgrupper"].iter_rows(min_row=2, values_only=True)}
     everyone = totals["Alle enheter"]
