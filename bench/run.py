@@ -232,12 +232,10 @@ class Bench:
     @cached_property
     def double_db(self) -> Path:
         """The demo with a second municipality written beside it: twice the data."""
-        from sqlalchemy import update
-
         from storage.db import open_database, transaction
         from storage.demo import BASELINE_QUARTER, PROJECT_START
         from storage.importer import Tables, write_tables
-        from storage.models import Unit
+        from storage.project import join, unit_ids
         from storage.unit_rows import ensure_figures_current
 
         path = self.folder / "double.sqlite"
@@ -248,11 +246,9 @@ class Bench:
         engine = open_database(path)
         with transaction(engine) as session:
             write_tables(session, Tables(units=units, employments=employments, spells=spells))
-            session.execute(
-                update(Unit)
-                .where(Unit.code.in_(project))
-                .values(project_joined_on=PROJECT_START, baseline_quarter=BASELINE_QUARTER)
-            )
+            conn = session.connection()
+            ids = unit_ids(conn)
+            join(conn, {code: ids[code] for code in project}, PROJECT_START, BASELINE_QUARTER)
         ensure_figures_current(engine, TODAY)
         engine.dispose()
         return path

@@ -10,7 +10,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select, update
+from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.calendar import day_number, default_calendar, from_day_number
@@ -29,6 +29,7 @@ from storage.models import (
     MeasureFollowUp,
     MilestoneDone,
     PresenceFactor,
+    ProjectMembership,
     Setting,
     SurveyScore,
     Unit,
@@ -1492,13 +1493,21 @@ def _next_id(session: Session, column: object) -> int:
 
 def _write_project(session: Session, data: DemoData) -> None:
     """Project membership, sessions, measures and the rest, keyed to the ids just written."""
-    codes = data.project_units["unit_code"].tolist()
-    session.execute(
-        update(Unit)
-        .where(Unit.code.in_(codes))
-        .values(project_joined_on=PROJECT_START, baseline_quarter=BASELINE_QUARTER)
-    )
     unit_ids = {code: id_ for code, id_ in session.execute(select(Unit.code, Unit.id))}
+    session.execute(
+        insert(ProjectMembership),
+        [
+            {
+                "unit_id": unit_ids[code],
+                "joined_on": PROJECT_START,
+                "baseline_quarter": BASELINE_QUARTER,
+                "target_group": int(group),
+            }
+            for code, group in zip(
+                data.project_units["unit_code"], data.project_units["target_group"], strict=True
+            )
+        ],
+    )
     employee_ids = {
         number: id_ for number, id_ in session.execute(select(Employee.number, Employee.id))
     }

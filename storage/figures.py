@@ -17,7 +17,7 @@ from core.sickleave import (
     with_long_term,
     workday_figures,
 )
-from storage.models import Setting, Unit, UnitMonthFigure
+from storage.models import ProjectMembership, Setting, UnitMonthFigure
 from storage.repository import load_employments, load_spells, load_unit_month_figures
 from storage.unit_rows import FIGURES_AS_OF_KEY, figures_as_of
 
@@ -55,10 +55,8 @@ def refresh_figures(session: Session, as_of: dt.date | None = None) -> None:
 
 def figures_start(session: Session, as_of: dt.date) -> dt.date:
     """The first month refresh_figures computes, for the units' baselines as stored."""
-    baselines = session.execute(
-        select(Unit.baseline_quarter).where(Unit.baseline_quarter.is_not(None)).distinct()
-    ).scalars()
-    return first_month(as_of, [q for q in baselines if q])
+    baselines = session.execute(select(ProjectMembership.baseline_quarter).distinct()).scalars()
+    return first_month(as_of, list(baselines))
 
 
 def store_unit_months(session: Session, sums: pd.DataFrame, as_of: dt.date) -> None:

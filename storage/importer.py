@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from core import fmt
 from storage.db import transaction
+from storage.importing import membership
 from storage.importing.files import in_folder, read_file
 from storage.importing.mapping import ColumnMapping, load_mapping
 from storage.importing.problems import ImportProblem, format_problems
@@ -156,6 +157,9 @@ def import_files(
             if (problem.file, problem.sheet, problem.line, problem.column) not in refused
         ]
         report.warnings += map(located, validated.warnings)
+        report.errors += map(
+            located, membership.problems(session.connection(), validated.tables.units)
+        )
         report.errors.sort(key=position)
         report.warnings.sort(key=position)
         if report.errors:
@@ -164,5 +168,6 @@ def import_files(
             report.counts = plan_writes(existing, validated.tables).counts
         else:
             report.counts = write_plan(session, existing, validated.tables, progress)
+            membership.apply(session.connection(), validated.tables.units)
     report.ok = True
     return report

@@ -53,11 +53,30 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     service_area: Mapped[str | None] = mapped_column(String(200))
     leader: Mapped[str | None] = mapped_column(String(200))
-    # Project membership: the day the unit joined and the baseline quarter ("2024Q3").
-    project_joined_on: Mapped[dt.date | None] = mapped_column(Date)
-    baseline_quarter: Mapped[str | None] = mapped_column(String(6))
 
     employments: Mapped[list[Employment]] = relationship(back_populates="unit", lazy="raise")
+
+
+class ProjectMembership(Base):
+    """One period of a unit in the project; a unit that left and came back has two.
+
+    Kept when the unit leaves (`left_on`, its first day out), so that its history stays.
+    """
+
+    __tablename__ = "project_memberships"
+    __table_args__ = (
+        UniqueConstraint("unit_id", "joined_on"),
+        CheckConstraint("left_on IS NULL OR left_on >= joined_on", name="left_after_joined"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"))
+    joined_on: Mapped[dt.date] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_quarter: Mapped[str] = mapped_column(String(6))
+    # The unit's target group on the day it joined; None for periods from before it was
+    # recorded (the figures then compute it for that day).
+    target_group: Mapped[int | None] = mapped_column(Integer)
 
 
 class Employee(Base):

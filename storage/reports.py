@@ -16,6 +16,7 @@ from core.calendar import default_calendar
 from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
 from core.groups import GroupRules
 from core.periods import Quarter, add_months, complete_quarters_before
+from core.project import Membership
 from core.sickleave import (
     FIGURE_COLUMNS,
     Figures,
@@ -133,6 +134,8 @@ def quarter_sums(monthly: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame
 
 UNIT_COLUMNS = [
     *UNIT_IDENTITY,
+    "project_joined_on",  # the unit's period in the project on the day asked about
+    "baseline_quarter",
     "headcount",
     "avg_2y_pct",
     "target_group",
@@ -271,6 +274,7 @@ class UnitOverview:
     last_four_pct: float | None
     before_four_pct: float | None
     goal_pp: float  # the project's goal, a reduction in percentage points (a setting)
+    membership: Membership | None  # the unit's latest period in the project (it may have ended)
 
     @property
     def change_pp(self) -> float | None:
@@ -349,4 +353,5 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
         last_four_pct=quarter_pct(complete_quarters_before(today, 4)) if baseline else None,
         before_four_pct=quarter_pct(before) if baseline else None,
         goal_pp=settings.goal_pp,
+        membership=row["membership"],
     )

@@ -54,8 +54,6 @@ UNIT_IDENTITY = [
     "name",
     "service_area",
     "leader",
-    "project_joined_on",
-    "baseline_quarter",
 ]
 
 
@@ -66,8 +64,6 @@ def load_units(conn: Connection) -> pd.DataFrame:
         Unit.name,
         Unit.service_area,
         Unit.leader,
-        Unit.project_joined_on,
-        Unit.baseline_quarter,
     ).order_by(Unit.name)
     return _frame(conn, query, UNIT_IDENTITY)
 

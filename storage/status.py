@@ -158,18 +158,30 @@ def _joined_groups(conn: Connection, units: pd.DataFrame, settings: Settings) ->
     """Each project unit's target group on the day it joined, with the reason.
 
     A unit that improved must stay in the group it joined from: counting it in a lower group
-    today would make the groups' progress look worse than it is.
+    today would make the groups' progress look worse than it is. The group recorded when the
+    unit joined stands; the reason is computed for that day, and periods from before groups
+    were recorded take the computed group.
     """
     rules = settings.group_rules()
+    project = units[units["project"]]
     parts = []
-    for joined in sorted(units["project_joined_on"].dropna().unique()):
+    for joined in sorted(project["project_joined_on"].unique()):
         at_joining = groups(conn, pd.Timestamp(joined).date(), rules)
-        wanted = units.loc[units["project_joined_on"] == joined, "unit_id"]
+        wanted = project.loc[project["project_joined_on"] == joined, "unit_id"]
         parts.append(at_joining[at_joining["unit_id"].isin(wanted)])
     if not parts:
         return pd.DataFrame(columns=["unit_id", "joined_group", "joined_reason"])
-    joined_frame = pd.concat(parts)[["unit_id", "target_group", "reason"]]
-    return joined_frame.rename(columns={"target_group": "joined_group", "reason": "joined_reason"})
+    computed = pd.concat(parts)[["unit_id", "target_group", "reason"]]
+    recorded = project.set_index("unit_id")["target_group_at_joining"]
+    recorded = recorded.reindex(computed["unit_id"]).to_numpy()
+    group = np.where(pd.isna(recorded), computed["target_group"], recorded).astype(int)
+    same = group == computed["target_group"].to_numpy()
+    reason = np.where(
+        same, computed["reason"], [f"målgruppe {g} da enheten ble med i prosjektet" for g in group]
+    )
+    return pd.DataFrame(
+        {"unit_id": computed["unit_id"].to_numpy(), "joined_group": group, "joined_reason": reason}
+    )
 
 
 def _chart(
@@ -239,7 +251,7 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
 
     # Identity, headcount and group today, the last session; open measures go with the sums.
     rows = unit_rows_with_activity(conn, today, settings.group_rules())
-    units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "last_session"])
+    units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
     counts = pd.DataFrame(rows, columns=["open_measures", "overdue_measures"])
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")

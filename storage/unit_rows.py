@@ -16,7 +16,9 @@ from sqlalchemy import Connection, Engine, text
 
 from core.groups import GroupRules, target_group
 from core.periods import Quarter, complete_quarters_before
+from core.project import latest, member_on
 from core.vocabulary import OPEN_STATUSES
+from storage.project import memberships
 from storage.settings import load_settings
 
 if TYPE_CHECKING:
@@ -133,6 +135,9 @@ def unit_rows(
     average, target group and why, the last complete quarter, and the baseline against the
     latest quarter of its season.
 
+    `project_joined_on` and `baseline_quarter` are those of the unit's period in the project on
+    `as_of` (None when it is not in the project that day); `membership` is its latest period.
+
     `change_pp` is that quarter minus the baseline quarter; percentages are None where no
     workday was possible. The limits are the stored settings' unless `rules` are given.
     """
@@ -141,7 +146,7 @@ def unit_rows(
         rules = load_settings(conn).group_rules()
     units = conn.execute(
         text(
-            "SELECT id, code, name, service_area, leader, project_joined_on, baseline_quarter "
+            "SELECT id, code, name, service_area, leader "
             "FROM units WHERE :unit IS NULL OR id = :unit ORDER BY name"
         ),
         one,
@@ -158,7 +163,10 @@ def unit_rows(
     )
     two_years = complete_quarters_before(as_of, GROUP_QUARTERS)
     last = two_years[-1]
-    baselines = {u.id: Quarter.parse(u.baseline_quarter) for u in units if u.baseline_quarter}
+    periods = memberships(conn, unit_id)
+    current = {unit: member_on(held, as_of) for unit, held in periods.items()}
+    member = {unit: period for unit, period in current.items() if period is not None}
+    baselines = {unit: Quarter.parse(period.baseline_quarter) for unit, period in member.items()}
     first = min([two_years[0], *baselines.values()])
     sums = quarter_sums(conn, first, last, unit_id)
     rows = []
@@ -177,8 +185,12 @@ def unit_rows(
                 "name": unit.name,
                 "service_area": unit.service_area,
                 "leader": unit.leader,
-                "project_joined_on": _date(unit.project_joined_on),
-                "baseline_quarter": unit.baseline_quarter,
+                "project_joined_on": member[unit.id].joined_on if unit.id in member else None,
+                "baseline_quarter": member[unit.id].baseline_quarter if unit.id in member else None,
+                "target_group_at_joining": member[unit.id].target_group
+                if unit.id in member
+                else None,
+                "membership": latest(periods.get(unit.id, [])),
                 "headcount": headcount.get(unit.id, 0),
                 "avg_2y_pct": average,
                 "target_group": group,

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, insert
 
 from storage.db import open_database, transaction
 from storage.figures import refresh_figures
-from storage.models import AbsenceSpell, Employee, Employment, Unit
+from storage.models import AbsenceSpell, Employee, Employment, ProjectMembership, Unit
 
 
 @pytest.fixture(autouse=True)
@@ -39,8 +39,26 @@ class Builder:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def unit(self, unit_id: int, code: str, name: str, **extra: object) -> Builder:
-        return self._insert(Unit, id=unit_id, code=code, name=name, **extra)
+    def unit(
+        self,
+        unit_id: int,
+        code: str,
+        name: str,
+        *,
+        project_joined_on: dt.date | None = None,
+        baseline_quarter: str | None = None,
+        **extra: object,
+    ) -> Builder:
+        """A unit; with `project_joined_on`, in the project from that day (group not recorded)."""
+        self._insert(Unit, id=unit_id, code=code, name=name, **extra)
+        if project_joined_on is not None:
+            self._insert(
+                ProjectMembership,
+                unit_id=unit_id,
+                joined_on=project_joined_on,
+                baseline_quarter=baseline_quarter,
+            )
+        return self
 
     def employee(self, employee_id: int, number: str, name: str | None = None) -> Builder:
         return self._insert(Employee, id=employee_id, number=number, name=name)

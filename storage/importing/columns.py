@@ -53,6 +53,7 @@ UNITS = TableSpec(
         Column("name", "enhet", "unit", required=True, kind=TEXT),
         Column("service_area", "tjenesteområde", "service_area", kind=TEXT),
         Column("leader", "leder", "leader", kind=TEXT),
+        Column("project_from", "prosjekt_fra", "project_from"),
     ),
 )
 EMPLOYMENTS = TableSpec(

@@ -275,6 +275,8 @@ def _units_frame(rows: Rows) -> pd.DataFrame:
     for name in ("service_area", "leader"):
         if rows.has(name):
             columns[name] = rows.text(name)
+    if rows.has("project_from"):
+        columns["project_from"] = rows.dates("project_from")
     return rows.valid(columns)
 
 

@@ -22,6 +22,7 @@ from storage.models import (
     MeasureFollowUp,
     MilestoneDone,
     PresenceFactor,
+    ProjectMembership,
     SurveyScore,
     Unit,
     UnitMonthFigure,
@@ -287,8 +288,8 @@ def test_small_scale_is_written_whole(engine: Engine, small: demo.DemoData) -> N
 
     with engine.connect() as conn:
         marked = conn.execute(
-            select(Unit.code, Unit.project_joined_on, Unit.baseline_quarter).where(
-                Unit.project_joined_on.is_not(None)
+            select(Unit.code, ProjectMembership.joined_on, ProjectMembership.baseline_quarter).join(
+                ProjectMembership, ProjectMembership.unit_id == Unit.id
             )
         ).all()
         # The project units are exactly groups 1 and 2 as the app itself computes them.

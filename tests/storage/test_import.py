@@ -891,10 +891,7 @@ def test_written_rows_read_back_through_the_orm_with_their_types(
         assert type(employment.start_date) is dt.date and type(employment.position_pct) is float
         assert employment.end_date is None or type(employment.end_date) is dt.date
     assert [e.end_date for e in employments] == [None, D(2025, 12, 31), None]
-    assert [type(u.id) for u in units] == [int, int] and [u.project_joined_on for u in units] == [
-        None,
-        None,
-    ]
+    assert [type(u.id) for u in units] == [int, int]
     assert [(e.number, e.name) for e in employees] == [("1001", "Åse Bø"), ("1002", "Øystein Ærø")]
 
 

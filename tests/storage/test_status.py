@@ -12,7 +12,7 @@ from core.calendar import default_calendar
 from storage import sessions
 from storage.db import transaction
 from storage.forecast import forecast
-from storage.models import Unit
+from storage.models import ProjectMembership
 from storage.settings import save_setting
 from storage.status import StatusReport, load_status
 from tests.conftest import Builder
@@ -196,9 +196,9 @@ def test_a_unit_that_joined_later_is_measured_from_its_own_baseline(
 ) -> None:
     with transaction(engine) as session:
         session.execute(
-            update(Unit)
-            .where(Unit.id == 2)
-            .values(project_joined_on=D(2025, 4, 1), baseline_quarter="2025Q1")
+            update(ProjectMembership)
+            .where(ProjectMembership.unit_id == 2)
+            .values(joined_on=D(2025, 4, 1), baseline_quarter="2025Q1")
         )
     report = report_of(engine)
     beta = report.units.set_index("code").loc["B2"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 from contextlib import closing
@@ -11,8 +12,10 @@ from typing import Any
 import pytest
 from alembic.script import ScriptDirectory
 
+from core.project import Membership
 from storage import sessions
 from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
+from storage.project import memberships
 from tui.cli import EXIT_REJECTED, main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -101,3 +104,14 @@ def test_a_database_from_a_newer_version_is_refused_and_left_unchanged(
     after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
     assert after == before
     assert revision(path) == "0099_from_the_future"
+
+
+def test_a_unit_in_the_project_before_memberships_had_history_stays_in_it(tmp_path: Path):
+    """Schema 0001 kept one period on the unit; 0002 moves it to a period of its own."""
+    path = tmp_path / "naervaer.sqlite"
+    shutil.copy(FIXTURES / "schema_0001.sqlite", path)
+    engine = open_database(path)
+    with engine.connect() as conn:
+        held = memberships(conn)
+    engine.dispose()
+    assert held == {1: [Membership(dt.date(2024, 10, 1), "2024Q3")]}  # Lia; Berg never joined

@@ -6,11 +6,10 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine
 
 from storage import sessions
-from storage.db import transaction
-from storage.models import Unit
+from storage.project import add_units
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
@@ -26,10 +25,7 @@ def project(unit: Builder, engine: Engine) -> Engine:
     Berg skole's one employee was 20 % sick (graded) for the two years before: target group 1.
     """
     unit.spell(9, dt.date(2023, 10, 1), dt.date(2025, 9, 30), grade=20.0).refresh(TODAY)
-    with transaction(engine) as session:
-        session.execute(
-            update(Unit).values(project_joined_on=dt.date(2025, 10, 1), baseline_quarter="2025Q3")
-        )
+    add_units(engine, ["E1", "E2"], dt.date(2025, 10, 1), "2025Q3")
     sessions.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
                          due_date=TODAY.replace(month=10))  # fmt: skip
     return engine
