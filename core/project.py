@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -47,12 +48,25 @@ def default_baseline(joined_on: dt.date, project_start: dt.date, project_baselin
     return str(Quarter.of(joined_on).shift(-1))
 
 
+_LABEL = re.compile(r"^\s*([1-4])\s*\.?\s*kv\.?\s*(\d{4})\s*$", re.IGNORECASE)
+
+
 def parse_baseline(text: str) -> str:
-    """A baseline quarter typed by a person ('2024Q3', '2024-q3', '2024K3'), or InvalidInput."""
+    """A baseline quarter typed by a person, or InvalidInput.
+
+    As the app shows quarters ('4. kv. 2024') or as the command line takes them ('2024Q4',
+    '2024-q4', '2024K4').
+    """
+    label = _LABEL.match(text)
+    if label:
+        return f"{label.group(2)}Q{label.group(1)}"
     try:
         return str(Quarter.parse(text))
-    except ValueError as error:
-        raise InvalidInput(f"Nullpunkt: {error}.") from None
+    except ValueError:
+        raise InvalidInput(
+            f"Nullpunkt: «{text.strip()}» er ikke et kvartal "
+            "(skriv f.eks. 3. kv. 2024 eller 2024Q3)."
+        ) from None
 
 
 def member_on(periods: Iterable[Membership], day: dt.date) -> Membership | None:

@@ -12,13 +12,19 @@ from storage.importing.mapping import EXAMPLE, EXAMPLE_NAME
 
 WORKBOOK_NAME = "naervaer-mal.xlsx"
 DATE_FORMAT = "dd.mm.yyyy"
-DATE_FIELDS = frozenset({"start_date", "end_date", "from_date", "to_date"})
+DATE_FIELDS = frozenset({"start_date", "end_date", "from_date", "to_date", "project_from"})
 CODE_FIELDS = frozenset({"code", "unit_code", "employee_number"})
 
 # One fictional row per table, in the columns' order; dates and numbers as values, so that the
 # workbook gets real date and number cells and the CSV files the Norwegian way of writing them.
 EXAMPLES: dict[str, tuple[object, ...]] = {
-    UNITS.kind: ("9001", "Eksempelvik bo- og omsorgssenter", "Helse og velferd", "Kari Eksempel"),
+    UNITS.kind: (
+        "9001",
+        "Eksempelvik bo- og omsorgssenter",
+        "Helse og velferd",
+        "Kari Eksempel",
+        None,
+    ),
     EMPLOYMENTS.kind: (
         "900001",
         "Ola Eksempel",
@@ -37,6 +43,7 @@ HINTS: dict[str, str] = {
     "enhet": "Påkrevd. Enhetens navn.",
     "tjenesteområde": "Valgfri, f.eks. Helse og velferd.",
     "leder": "Valgfri. Lederens navn.",
+    "prosjekt_fra": "Valgfri. Første dag i prosjektet (dd.mm.åååå); tom = som satt i appen.",
     "ansattnr": "Påkrevd. Ansattnummeret i HR-systemet.",
     "navn": "Valgfri. Fullt navn (personopplysning).",
     "stillingsprosent": "Påkrevd. Prosent over 0 og høyst 100, f.eks. 80 eller 62,5.",

@@ -333,6 +333,15 @@ class NaervaerApp(App[int]):
                 CommandPalette(placeholder="Søk etter kommandoer …", id="--command-palette")
             )
 
+    def membership_changed(self) -> None:
+        """A unit joined or left: every figure of the project follows, the prognoses do not."""
+        from tui.screens.status import StatusScreen
+        from tui.screens.units import UnitsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, UnitsScreen | StatusScreen):
+                screen.load()
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 

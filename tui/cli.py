@@ -154,6 +154,42 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument("--unit", metavar="ENHET_ID")
     forecast.add_argument("--quarters", type=int, default=4, metavar="N")
 
+    project = command("project", "enheter inn i og ut av prosjektet", figures=False)
+    steps = project.add_subparsers(dest="step", metavar="HANDLING", parser_class=_Parser)
+    steps.required = True
+    add = steps.add_parser(
+        "add",
+        help="ta enheter med i prosjektet",
+        description="ta enheter med i prosjektet, alle fra samme dag",
+    )
+    add.add_argument("units", nargs="+", metavar="ENHET_ID")
+    add.add_argument(
+        "--joined", type=_date, metavar="DATO", help="første dag i prosjektet (standard: i dag)"
+    )
+    add.add_argument(
+        "--baseline",
+        metavar="KVARTAL",
+        help="nullpunkt, f.eks. 2024Q3 (standard: prosjektets nullpunkt for enheter med fra "
+        "oppstart, ellers kvartalet før enheten ble med)",
+    )
+    remove = steps.add_parser(
+        "remove",
+        help="ta enheter ut av prosjektet (historikken beholdes)",
+        description="ta enheter ut av prosjektet; historikken beholdes",
+    )
+    remove.add_argument("units", nargs="+", metavar="ENHET_ID")
+    remove.add_argument(
+        "--left", type=_date, metavar="DATO", help="første dag utenfor prosjektet (standard: i dag)"
+    )
+    listing = steps.add_parser(
+        "list",
+        help="enhetene som er eller har vært i prosjektet, med periodene sine",
+        description="enhetene som er eller har vært i prosjektet, med periodene sine",
+    )
+    listing.add_argument("--json", action="store_true", help="maskinlesbar JSON på stdout")
+    for step in (add, remove, listing):
+        step.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
+
     backup = command("backup", "ta en sikkerhetskopi (også mens appen er åpen)", figures=False)
     backup.add_argument("file", nargs="?", type=Path, metavar="FIL")
 
@@ -546,6 +582,56 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _units_word(count: int) -> str:
+    return f"{count} enhet" if count == 1 else f"{count} enheter"
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    from core import fmt
+    from core.errors import InvalidInput
+    from storage import project
+
+    engine = _engine(args)
+    today = dt.date.today()
+    try:
+        if args.step == "add":
+            joined = args.joined or today
+            added = project.add_units(engine, args.units, joined, args.baseline)
+            print(
+                f"{_units_word(len(added))} med i prosjektet fra {fmt.date(joined)}, "
+                f"nullpunkt {fmt.quarter_label(added[0].baseline_quarter)}."
+            )
+            return EXIT_OK
+        if args.step == "remove":
+            left = args.left or today
+            project.remove_units(engine, args.units, left)
+            print(f"{_units_word(len(set(args.units)))} ute av prosjektet fra {fmt.date(left)}.")
+            return EXIT_OK
+    except InvalidInput as error:
+        raise UserError(f"{error} Ingenting er endret.") from None
+    units = project.list_units(engine)
+    if args.json:
+        _print_json(project.list_json(units))
+        return EXIT_OK
+    print_table(
+        ["Enhet", "Navn", "Med fra", "Ute fra", "Nullpunkt", "Målgruppe ved start"],
+        [
+            [
+                unit.code,
+                unit.name,
+                fmt.date(period.joined_on),
+                fmt.date(period.left_on) if period.left_on else "",
+                fmt.quarter_label(period.baseline_quarter),
+                str(period.target_group or "–"),
+            ]
+            for unit in units
+            for period in unit.periods
+        ],
+        right={5},
+    )
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.maintenance import backup
     from storage.paths import resolve_db_path
@@ -706,6 +792,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "cases": cmd_cases,
     "savings": cmd_savings,
     "forecast": cmd_forecast,
+    "project": cmd_project,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "purge": cmd_purge,

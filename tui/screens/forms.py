@@ -1,8 +1,10 @@
-"""Small dialogs: a new measure, a new due date, a comment. Bad input is explained, not lost."""
+"""Small dialogs: a new measure, a due date, a comment, joining the project. Bad input is
+explained, not lost."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeVar
 
@@ -20,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from core import fmt
 from core.errors import InvalidInput
 from core.periods import parse_date
+from core.project import parse_baseline
 from core.vocabulary import MEASURE_LEVELS
 from tui.masking import one_line
 
@@ -260,3 +263,70 @@ class DateForm(_Dialog[tuple[dt.date | None] | None]):
             return
         # Wrapped, so that "no date" (None inside) differs from "cancelled" (None).
         self.dismiss((due,))
+
+
+@dataclass(frozen=True)
+class JoinDraft:
+    """When units join the project, and the quarter they are measured from ("2024Q4")."""
+
+    joined_on: dt.date
+    baseline_quarter: str
+
+
+class JoinForm(_Dialog[JoinDraft | None]):
+    """Join date (default today) and baseline quarter (default computed from the date).
+
+    The baseline follows the date as it is typed, until the advisor writes one of their own.
+    """
+
+    def __init__(self, title: str, today: dt.date, default: Callable[[dt.date], str]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.today = today
+        self.default = default
+        self.shown_default = default(today)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield Label("Med i prosjektet fra (dd.mm.åååå)")
+            yield Input(value=fmt.date(self.today), placeholder="dd.mm.åååå", id="joined")
+            yield Label("Nullpunkt (kvartal)")
+            yield Input(value=fmt.quarter_label(self.shown_default), id="baseline")
+            yield Static(
+                "Standard: kvartalet før enheten ble med (prosjektets nullpunkt fra oppstart).",
+                classes="privacy-reminder",
+            )
+            yield from self.buttons()
+
+    def on_mount(self) -> None:
+        self.query_one("#joined", Input).focus()
+
+    @on(Input.Changed, "#joined")
+    def date_changed(self, event: Input.Changed) -> None:
+        baseline = self.query_one("#baseline", Input)
+        if baseline.value != fmt.quarter_label(self.shown_default):
+            return  # the advisor's own choice stays
+        try:
+            self.shown_default = self.default(parse_date(event.value))
+        except ValueError:
+            return
+        baseline.value = fmt.quarter_label(self.shown_default)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#ok")
+    def save(self) -> None:
+        text = self.query_one("#joined", Input).value
+        try:
+            joined = parse_date(text)
+        except ValueError:
+            self.error(f"«{one_line(text)}» er ikke en gyldig dato. Skriv den som dd.mm.åååå.")
+            self.query_one("#joined", Input).focus()
+            return
+        try:
+            baseline = parse_baseline(self.query_one("#baseline", Input).value)
+        except InvalidInput as problem:
+            self.error(str(problem))
+            self.query_one("#baseline", Input).focus()
+            return
+        self.dismiss(JoinDraft(joined, baseline))

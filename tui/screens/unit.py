@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +16,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from core import fmt
+from core.errors import InvalidInput
 from core.periods import Quarter, add_months
+from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.masking import one_line
@@ -28,11 +31,30 @@ from tui.widgets.keybar import KeyBar
 SESSION_KEYS = {"o": "oppstartsmote", "i": "individuell_radgivning", "s": "statusmote"}
 
 
-def figures_text(overview: Any, prognosis: list[dict[str, Any]] | None = None) -> Content:
+def project_line(membership: Membership | None, today: dt.date) -> str:
+    """The unit's place in the project, with its target group when it joined."""
+    if membership is None:
+        return "Enheten er ikke med i sykefraværsprosjektet ([b]p[/b]: ta den med)."
+    group = (
+        f" · målgruppe {membership.target_group} ved oppstart" if membership.target_group else ""
+    )
+    if membership.left_on is not None and membership.left_on <= today:
+        return (
+            f"[b]Ute av prosjektet fra {fmt.date(membership.left_on)}[/b] (med fra "
+            f"{fmt.date(membership.joined_on)}{group})"
+        )
+    return f"Med i prosjektet fra [b]{fmt.date(membership.joined_on)}[/b]{group}"
+
+
+def figures_text(
+    overview: Any, prognosis: list[dict[str, Any]] | None = None, today: dt.date | None = None
+) -> Content:
     """The key figures as a few lines (the numbers come from core).
 
-    `prognosis` is the unit's quarters from storage.forecast, once they are computed.
+    `prognosis` is the unit's quarters from storage.forecast, once they are computed; `today`
+    the app's day, which says whether a unit that leaves has left.
     """
+    today = today or dt.date.today()
     f = overview.last_quarter_figures
     lines = [
         "[b]$name[/b]  ($code)",
@@ -49,6 +71,7 @@ def figures_text(overview: Any, prognosis: list[dict[str, Any]] | None = None) -
         f"  gradert andel av fraværet {fmt.percent(f.graded_share_pct)}",
         "",
     ]
+    lines.append(project_line(overview.membership, today))
     if overview.baseline_quarter:
         lines += [
             f"Nullpunkt {fmt.quarter_label(overview.baseline_quarter)}: "
@@ -65,8 +88,6 @@ def figures_text(overview: Any, prognosis: list[dict[str, Any]] | None = None) -
             f"Siste fire kvartaler {fmt.percent(overview.last_four_pct)} mot "
             f"{fmt.percent(overview.before_four_pct)} de fire før oppstart"
         )
-    else:
-        lines.append("Enheten er ikke med i sykefraværsprosjektet.")
     if prognosis:
         first = prognosis[0]
         lines.append(
@@ -173,11 +194,14 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
     from storage import sessions
     from storage.reports import unit_overview
+    from storage.settings import load_settings
 
     with app.engine.connect() as conn:
         overview = unit_overview(conn, unit_id, app.today)
+        settings = load_settings(conn)
     return {
         "overview": overview,
+        "settings": settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
         "prognosis": app.unit_forecast(overview.code, wait=False),
         "factors": sessions.presence_factors(app.engine, unit_id),
@@ -197,6 +221,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         Binding("t", "measures", "Tiltak", id="measures"),
         Binding("f", "edit_factors", "Nærværsfaktorer", id="edit_factors"),
         Binding("k", "edit_scores", "Kartlegging", id="edit_scores"),
+        Binding("p", "project", "Inn i / ut av prosjektet", id="project", show=False),
         # Listed under ? only: the footer is full, and Esc must stay visible.
         Binding("r", "export_report", "Enhetsrapport (PDF/Excel)", id="export_report", show=False),
         Binding("escape", "back", "Tilbake", id="back"),
@@ -213,6 +238,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.factors: dict[str, list[str]] = {}
         self.scores: dict[str, dict[str, float | None]] = {}
         self.last_summary: str | None = None
+        self.settings: Any = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -256,7 +282,10 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             self.show_figures()
 
     def show_figures(self) -> None:
-        self.query_one("#unit-figures", Static).update(figures_text(self.overview, self.prognosis))
+        app: Any = self.app
+        self.query_one("#unit-figures", Static).update(
+            figures_text(self.overview, self.prognosis, app.today)
+        )
         self.query_one(Chart).show(chart_data(self.overview, self.prognosis))
         self.query_one(Chart).border_subtitle = SECTOR_SHORT
 
@@ -268,6 +297,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     def show(self, data: dict[str, Any]) -> None:
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
+        self.settings = data["settings"]
         self.sub_title = one_line(overview.name)
         self.prognosis = data["prognosis"]
         self.show_figures()
@@ -382,6 +412,59 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     def reload(self, _result: object = None) -> None:
         self.load()
+
+    def action_project(self) -> None:
+        """Take the unit into the project, or out of it when it is in."""
+        from tui.screens.forms import DateForm, JoinForm
+
+        if self.overview is None:
+            return
+        app: Any = self.app
+        membership = self.overview.membership
+        if membership is not None and membership.left_on is None:
+            form = DateForm("Ut av prosjektet fra (dd.mm.åååå)", app.today)
+            self.app.push_screen(form, self.leave_chosen)
+            return
+        settings = self.settings
+
+        def default(day: dt.date) -> str:
+            return default_baseline(day, settings.project_start, settings.baseline_quarter)
+
+        title = f"{one_line(self.overview.name)} med i prosjektet"
+        self.app.push_screen(JoinForm(title, app.today, default), self.join_chosen)
+
+    def join_chosen(self, draft: Any) -> None:
+        if draft is not None:
+            self.change_project(draft, None)
+
+    def leave_chosen(self, chosen: tuple[dt.date | None] | None) -> None:
+        if chosen is not None and chosen[0] is not None:
+            self.change_project(None, chosen[0])
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="project")
+    def change_project(self, draft: Any, left_on: dt.date | None) -> None:
+        from storage import project
+
+        app: Any = self.app
+        codes = [self.overview.code]
+        try:
+            if draft is not None:
+                project.add_units(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+            elif left_on is not None:
+                project.remove_units(app.engine, codes, left_on)
+        except InvalidInput as problem:
+            self.app.call_from_thread(
+                self.notify, str(problem), severity="error", timeout=8, markup=False
+            )
+            return
+        self.post_message(Loaded("project", None))
+
+    @on(Loaded)
+    def project_changed(self, message: Loaded) -> None:
+        if message.what == "project":
+            app: Any = self.app
+            app.membership_changed()
+            self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()

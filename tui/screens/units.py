@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Static
 
 from core import fmt
+from core.errors import InvalidInput
 from tui.masking import one_line
 from tui.messages import Loaded, UnitsShown
 from tui.screens.base import ReportsWorkerErrors
@@ -34,6 +35,7 @@ GROUP_CHOICES = [
     ("Målgruppe 2", "2"),
     ("Målgruppe 3", "3"),
 ]
+MARK = "✓ "  # before the name of a unit marked to join the project
 PROJECT_CHOICES = [("Alle enheter", ALL), ("Prosjektenheter", "ja"), ("Ikke i prosjektet", "nei")]
 
 
@@ -86,6 +88,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("r", "reverse_sort", "Snu rekkefølge", id="reverse_sort"),
         Binding("g", "next_group", "Målgruppe", id="filter_group"),
         Binding("p", "next_project", "Prosjekt", id="filter_project"),
+        Binding("space", "mark", "Merk", id="mark", show=False),
+        Binding("j", "join", "Med i prosjektet", id="join", show=False),
         Binding("o", "app.status", "Statusoversikt", id="status"),
         Binding("i", "app.import_data", "Importer", id="import"),
         Binding("comma", "app.settings", "Innstillinger", key_display=",", id="settings"),
@@ -98,6 +102,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self._first_rows = rows
         self.rows: list[dict[str, Any]] = []
         self.cells: dict[int, list[str]] = {}  # each row's text per column, by unit id
+        self.marked: set[int] = set()  # units marked to join the project together
         self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
         self.sorting = Sorting(COLUMNS, "avg_2y_pct", descending=True)
 
@@ -149,6 +154,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.rows = rows
         # Each cell's text once: the widths and every refill (filter, sort) reuse it.
         self.cells = {r["unit_id"]: [column.show(r) for column in COLUMNS] for r in self.rows}
+        self.marked &= set(self.cells)
+        for unit_id in self.marked:
+            self.cells[unit_id][0] = MARK + self.cells[unit_id][0]
         self.set_columns()
         areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
         self.query_one("#area", Choice).set_options(
@@ -190,9 +198,11 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             for label, value in choices
             if value != ALL and value == self.query_one(choice_id, Choice).value
         ]
+        marked = [f"{len(self.marked)} merket (j: med i prosjektet)"] if self.marked else []
         table.border_title = " · ".join(
             [
                 f"{len(rows)} av {len(self.rows)} enheter",
+                *marked,
                 *filters,
                 self.sorting.describe(),
             ]
@@ -294,6 +304,76 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_next_project(self) -> None:
         self.query_one("#project", Choice).cycle()
+
+    def action_mark(self) -> None:
+        """Mark the unit under the cursor (or unmark it), and move on to the next."""
+        unit_id = self.selected_unit_id()
+        if unit_id is None:
+            return
+        name = self.cells[unit_id][0]
+        if unit_id in self.marked:
+            self.marked.discard(unit_id)
+            self.cells[unit_id][0] = name.removeprefix(MARK)
+        else:
+            self.marked.add(unit_id)
+            self.cells[unit_id][0] = MARK + name
+        self.set_columns()
+        self.refresh_table()
+        self.query_one(RowTable).action_cursor(1)
+
+    def action_join(self) -> None:
+        """The marked units (or the one under the cursor) join the project on the same day."""
+        from core.project import default_baseline
+        from storage.settings import load_settings
+        from tui.screens.forms import JoinForm
+
+        chosen = sorted(self.marked) or [u for u in [self.selected_unit_id()] if u is not None]
+        if not chosen:
+            return
+        app: Any = self.app
+        with app.engine.connect() as conn:
+            settings = load_settings(conn)  # one small row set: quick enough to read here
+
+        def default(day: dt.date) -> str:
+            return default_baseline(day, settings.project_start, settings.baseline_quarter)
+
+        count = len(chosen)
+        title = f"{count} enheter med i prosjektet" if count > 1 else "Enheten med i prosjektet"
+        codes = [r["code"] for r in self.rows if r["unit_id"] in chosen]
+        self.app.push_screen(
+            JoinForm(title, app.today, default), lambda draft: self.join_chosen(codes, draft)
+        )
+
+    def join_chosen(self, codes: list[str], draft: Any) -> None:
+        if draft is not None:
+            self.join(codes, draft)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="project")
+    def join(self, codes: list[str], draft: Any) -> None:
+        from storage.project import add_units
+
+        app: Any = self.app
+        try:
+            add_units(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+        except InvalidInput as problem:
+            self.app.call_from_thread(
+                self.notify, str(problem), severity="error", timeout=8, markup=False
+            )
+            return
+        self.post_message(Loaded("joined", len(codes)))
+
+    @on(Loaded)
+    def joined(self, message: Loaded) -> None:
+        if message.what == "joined":
+            self.marked.clear()
+            self.notify(
+                f"{message.data} enheter med i prosjektet."
+                if message.data > 1
+                else "Enheten er med i prosjektet.",
+                markup=False,
+            )
+            app: Any = self.app
+            app.membership_changed()
 
 
 def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
