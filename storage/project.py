@@ -135,6 +135,8 @@ def add_units(
 def remove_units(engine: Engine, codes: Sequence[str], left_on: dt.date) -> None:
     """The units leave the project from `left_on` (their first day out); history is kept.
 
+    A period that would end the day it began held no day at all: it is removed instead.
+
     All or none: InvalidInput when one of them is not in the project, or joined after `left_on`.
     """
     with engine.begin() as conn:
@@ -142,13 +144,11 @@ def remove_units(engine: Engine, codes: Sequence[str], left_on: dt.date) -> None
         held = memberships(conn)
         for code, unit_id in unit_ids.items():
             check_leave(code, latest(held.get(unit_id, [])), left_on)
-        conn.execute(
-            text(
-                "UPDATE project_memberships SET left_on = :left "
-                "WHERE unit_id = :unit AND left_on IS NULL"
-            ),
-            [{"left": left_on.isoformat(), "unit": unit_id} for unit_id in unit_ids.values()],
-        )
+        ongoing = "WHERE unit_id = :unit AND left_on IS NULL"
+        rows = [{"left": left_on.isoformat(), "unit": unit_id} for unit_id in unit_ids.values()]
+        # Out the day it joined: the period held no day, and goes (a mistake put right).
+        conn.execute(text(f"DELETE FROM project_memberships {ongoing} AND joined_on = :left"), rows)
+        conn.execute(text(f"UPDATE project_memberships SET left_on = :left {ongoing}"), rows)
 
 
 def list_units(engine: Engine) -> list[UnitPeriods]:
