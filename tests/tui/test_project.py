@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
-from pytest import approx
 from openpyxl import load_workbook
+from pytest import approx
+from textual.widgets import DataTable
 
 from core.project import Membership
 from storage.db import open_database

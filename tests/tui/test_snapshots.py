@@ -56,6 +56,17 @@ def test_unit_overview(snap_compare: Any, session_id: int, engine: Engine) -> No
     assert snapshot_of(snap_compare, engine, open_unit)
 
 
+def test_join_dialog(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    """p on a unit outside the project: the date is today, the baseline the quarter before."""
+
+    async def join(pilot: Any) -> None:
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(pilot.app, pilot)
+        await pilot.press("p")
+
+    assert snapshot_of(snap_compare, engine, join)
+
+
 def test_review(snap_compare: Any, session_id: int, engine: Engine) -> None:
     async def review(pilot: Any) -> None:
         await pilot.app.push_screen(ReviewScreen(session_id, UNIT))
