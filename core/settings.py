@@ -286,7 +286,8 @@ SETTING_FIELDS: tuple[SettingField, ...] = (
         "project_start",
         "Prosjektstart",
         "",
-        "Dagen prosjektet startet (dd.mm.åååå).",
+        "Dagen prosjektet startet (dd.mm.åååå); enheter som ble med innen da, måles fra "
+        "prosjektets nullpunkt.",
         _parse_date,
         _check_date,
         text=fmt.date,

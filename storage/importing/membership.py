@@ -39,11 +39,15 @@ def problems(conn: Connection, units: pd.DataFrame | None) -> list[ImportProblem
         rows[FILE], rows[LINE], rows["code"], rows[COLUMN], strict=True
     ):
         day = _day(value)
-        last = latest(held.get(ids[code], [])) if code in ids else None
-        if imported_join(last, day) != "join":
+        periods = held.get(ids[code], []) if code in ids else []
+        last = latest(periods)
+        action = imported_join(last, day)
+        if action == "keep":
             continue
+        # A moved start must not reach back into the period before the ongoing one.
+        before = latest([p for p in periods if p is not last]) if action == "move" else last
         try:
-            check_join(code, last, day)
+            check_join(code, before, day)
         except InvalidInput as error:
             header = UNITS.column(COLUMN).header
             found.append(ImportProblem(file, int(line), header, fmt.date(day), str(error)))

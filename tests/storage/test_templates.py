@@ -29,7 +29,7 @@ def test_the_csv_templates_are_what_norwegian_excel_opens(tmp_path: Path) -> Non
         assert rest == ""  # one example row, Windows line ends
         first_lines[name] = (header, example)
 
-    assert first_lines["enheter.csv"][0] == "enhet_id;enhet;tjenesteområde;leder"
+    assert first_lines["enheter.csv"][0] == "enhet_id;enhet;tjenesteområde;leder;prosjekt_fra"
     assert first_lines["ansatte.csv"] == (
         "ansattnr;navn;enhet_id;stillingsprosent;startdato;sluttdato;stilling",
         "900001;Ola Eksempel;9001;62,5;01.01.2024;;Helsefagarbeider",

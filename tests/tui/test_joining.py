@@ -247,7 +247,12 @@ def test_re_import_keeps_what_the_advisor_set_in_the_app_unless_the_column_says_
     ]
     assert now[3] == held[3]
 
-    # A date inside the period Beta was out of the project is refused at its line.
+    # A date inside a period Beta has left is refused at its line: moving the start of the
+    # ongoing period back into it, or starting a new one there.
+    message = "enheter.csv linje 3, prosjekt_fra: 01.05.2025 B2 var med i prosjektet til 01.06.2025"
+    capsys.readouterr()
+    assert import_units(db, templates, {"B2": "01.05.2025"}) == EXIT_REJECTED
+    assert message in capsys.readouterr().err
     assert project(db, "remove", "B2", "--left", "01.10.2025") == EXIT_OK
     capsys.readouterr()
     assert import_units(db, templates, {"B2": "01.05.2025"}) == EXIT_REJECTED
