@@ -315,3 +315,76 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
         totals=totals,
         chart=chart,
     )
+
+
+_FIGURES = {
+    "baseline_pct": "baseline_pct",
+    "current_pct": "compare_pct",  # the baseline's season, the latest complete: "now"
+    "change_pp": "change_pp",
+    "goal_share": "goal_share",
+    "last_four_pct": "last_four_pct",
+    "before_four_pct": "before_four_pct",
+    "four_change_pp": "four_change_pp",
+    "forecast_pct": "forecast_pct",
+    "forecast_known_pct": "forecast_known_pct",
+}
+
+
+def _figures(row: pd.Series) -> dict[str, Any]:
+    return {key: _optional(row[column]) for key, column in _FIGURES.items()}
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, dt.date) else None
+
+
+def status_json(report: StatusReport) -> dict[str, Any]:
+    """`status --json`: the model the status screen shows, full precision, English keys.
+
+    The project's units by their target group at joining; each group, the project, the units
+    outside it and the municipality with their totals (README documents every key).
+    """
+    totals = report.totals.set_index("key")
+    project = report.project_units().sort_values("name")
+
+    def unit(row: pd.Series) -> dict[str, Any]:
+        return {
+            "unit_id": row["code"],
+            "name": row["name"],
+            "joined_on": _iso(row["project_joined_on"]),
+            "baseline_quarter": row["baseline_quarter"],
+            "compare_quarter": row["compare_quarter"],
+            "target_group_at_start": int(row["joined_group"]),
+            "target_group": int(row["target_group"]),
+            "headcount": int(row["headcount"]),
+            **_figures(row),
+            "open_measures": int(row["open_measures"]),
+            "overdue_measures": int(row["overdue_measures"]),
+            "last_session": _iso(row["last_session"]),
+        }
+
+    def summed(key: str) -> dict[str, Any]:
+        row = totals.loc[key]
+        return {"units": int(row["units"]), **_figures(row)}
+
+    groups = sorted(int(g) for g in project["joined_group"].unique())
+    return {
+        "as_of": report.as_of.isoformat(),
+        "baseline_quarter": report.settings.baseline_quarter,
+        "current_quarter": report.compare_quarter,
+        "last_quarter": report.last_quarter,
+        "forecast_quarter": report.forecast_quarter,
+        "project": summed("project"),
+        "others": summed("others"),
+        "municipality": summed("municipality"),
+        "groups": [
+            {
+                "target_group": group,
+                "total": summed(f"group{group}"),
+                "units": [
+                    unit(row) for _, row in project.iterrows() if row["joined_group"] == group
+                ],
+            }
+            for group in groups
+        ],
+    }

@@ -154,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     forecast.add_argument("--unit", metavar="ENHET_ID")
     forecast.add_argument("--quarters", type=int, default=4, metavar="N")
 
+    status = command("status", "statusoversikten: prosjektenhetene mot nullpunktet, med summer")
+    status.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
+
     project = command("project", "enheter inn i og ut av prosjektet", figures=False)
     steps = project.add_subparsers(dest="step", metavar="HANDLING", parser_class=_Parser)
     steps.required = True
@@ -582,6 +585,44 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    from core import fmt
+    from core.errors import InvalidInput
+    from storage.status import load_status, status_json
+    from storage.unit_rows import ensure_figures_current
+
+    engine = _engine(args)
+    ensure_figures_current(engine)
+    try:
+        with engine.connect() as conn:
+            document = status_json(load_status(conn, args.as_of or dt.date.today()))
+    except InvalidInput as error:
+        raise UserError(str(error)) from None
+    if args.json:
+        _print_json(document)
+        return EXIT_OK
+    print(f"Status per {fmt.date(dt.date.fromisoformat(document['as_of']))}")
+
+    def line(label: str, name: str, figures: dict[str, Any]) -> list[str]:
+        quarter = figures.get("baseline_quarter")
+        return [
+            label,
+            name,
+            fmt.quarter_label(quarter) if quarter else "",
+            fmt.percent(figures["baseline_pct"]),
+            fmt.percent(figures["current_pct"]),
+            fmt.points(figures["change_pp"]),
+        ]
+
+    rows = []
+    for group in document["groups"]:
+        rows += [line(unit["unit_id"], unit["name"], unit) for unit in group["units"]]
+        rows.append(line(f"Målgruppe {group['target_group']}", "", group["total"]))
+    rows.append(line("Prosjektet", "", document["project"]))
+    print_table(["Enhet", "Navn", "Nullpunkt", "Nullp. %", "Nå", "Endring"], rows, {3, 4, 5})
+    return EXIT_OK
+
+
 def _units_word(count: int) -> str:
     return f"{count} enhet" if count == 1 else f"{count} enheter"
 
@@ -792,6 +833,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "cases": cmd_cases,
     "savings": cmd_savings,
     "forecast": cmd_forecast,
+    "status": cmd_status,
     "project": cmd_project,
     "backup": cmd_backup,
     "restore": cmd_restore,

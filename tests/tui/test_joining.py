@@ -162,6 +162,40 @@ async def test_the_status_overview_shows_the_project_units_from_their_baselines(
         assert "2 av 2 prosjektenheter" in str(table.border_title)
 
 
+def test_status_json_is_the_status_overviews_model(db: Path, capsys: pytest.CaptureFixture[str]):
+    assert project(db, "add", "A1", "B2", "--joined", "15.03.2025") == EXIT_OK
+    capsys.readouterr()
+    assert main(["status", "--as-of", "15.01.2026", "--json", "--db", str(db)]) == EXIT_OK
+    document = json.loads(capsys.readouterr().out)
+    assert (document["as_of"], document["last_quarter"]) == ("2026-01-15", "2025Q4")
+    (group,) = document["groups"]
+    assert group["target_group"] == 3
+    shown = {
+        unit["unit_id"]: (
+            unit["joined_on"],
+            unit["baseline_quarter"],
+            unit["compare_quarter"],
+            unit["target_group_at_start"],
+            unit["baseline_pct"],
+            unit["current_pct"],
+            unit["change_pp"],
+        )
+        for unit in group["units"]
+    }
+    assert shown == {
+        "A1": ("2025-03-15", "2024Q4", "2025Q4", 3, approx(20.0), approx(10.0), approx(-10.0)),
+        "B2": ("2025-03-15", "2024Q4", "2025Q4", 3, approx(10.0), approx(0.0), approx(-10.0)),
+    }
+    project_total = document["project"]
+    assert project_total["units"] == 2
+    assert [project_total[k] for k in ("baseline_pct", "current_pct", "change_pp")] == [
+        approx(15.0),
+        approx(5.0),
+        approx(-10.0),
+    ]
+    assert document["others"]["units"] == 1 and document["municipality"]["units"] == 3
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
