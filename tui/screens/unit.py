@@ -43,7 +43,8 @@ def project_line(membership: Membership | None, today: dt.date) -> str:
             f"[b]Ute av prosjektet fra {fmt.date(membership.left_on)}[/b] (med fra "
             f"{fmt.date(membership.joined_on)}{group})"
         )
-    return f"Med i prosjektet fra [b]{fmt.date(membership.joined_on)}[/b]{group}"
+    leaving = f" · ut fra {fmt.date(membership.left_on)}" if membership.left_on else ""
+    return f"Med i prosjektet fra [b]{fmt.date(membership.joined_on)}[/b]{group}{leaving}"
 
 
 def figures_text(
