@@ -363,3 +363,30 @@ async def test_marked_units_join_together_from_the_unit_list(db: Path):
         assert "2 av 3 enheter · Prosjektenheter" in table.border_title
     joined = Membership(D(2025, 3, 15), "2024Q4", target_group=3)
     assert periods(db) == {1: [joined], 2: [joined]}
+
+
+async def test_the_status_overview_follows_a_unit_taken_out_from_it(db: Path):
+    """Opened from the status overview, a unit leaves; back there, it is gone from the project."""
+    assert project(db, "add", "A1", "B2", "--joined", "15.03.2025") == EXIT_OK
+    app = NaervaerApp(db, today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await settle(app, pilot)
+        status = app.screen
+        table = status.query_one(DataTable)
+        assert "2 av 2 prosjektenheter" in str(table.border_title)
+        table.move_cursor(row=1)  # Alfa sykehjem, under its group's total
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("p")
+        await settle(app, pilot)
+        await pilot.press("enter")  # out from today
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is status
+        assert "1 av 1 prosjektenheter" in str(table.border_title)
+        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        assert "Alfa sykehjem" not in names and "Beta skole" in names
