@@ -234,12 +234,17 @@ class TextForm(_Dialog[str | None]):
 
 
 class DateForm(_Dialog[tuple[dt.date | None] | None]):
-    """A due date; an empty field removes it, so the result is wrapped: (date or None,)."""
+    """A date; an empty field removes it, so the result is wrapped: (date or None,).
 
-    def __init__(self, title: str, value: dt.date | None) -> None:
+    A due date (`due`) already passed is pointed out before it is kept; other dates (the day a
+    unit leaves the project) may well lie in the past.
+    """
+
+    def __init__(self, title: str, value: dt.date | None, *, due: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
+        self.due = due
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -259,7 +264,7 @@ class DateForm(_Dialog[tuple[dt.date | None] | None]):
         except ValueError as problem:
             self.error(str(problem))
             return
-        if self.past_due_said(due):
+        if self.due and self.past_due_said(due):
             return
         # Wrapped, so that "no date" (None inside) differs from "cancelled" (None).
         self.dismiss((due,))

@@ -423,7 +423,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         app: Any = self.app
         membership = self.overview.membership
         if membership is not None and membership.left_on is None:
-            form = DateForm("Ut av prosjektet fra (dd.mm.åååå)", app.today)
+            form = DateForm("Ut av prosjektet fra (dd.mm.åååå)", app.today, due=False)
             self.app.push_screen(form, self.leave_chosen)
             return
         settings = self.settings
