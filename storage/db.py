@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import OperationalError
@@ -30,6 +30,10 @@ LOCK_SUFFIX = ".lock"
 
 class DatabaseError(Exception):
     """A database problem explained in Norwegian for the user."""
+
+
+# The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
+_PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -53,9 +57,21 @@ def make_engine(url: str, passphrase: str | None = None) -> Engine:
         engine = create_engine(
             url, module=crypto.dbapi(), creator=partial(crypto.connect, database, passphrase)
         )
+        _PASSPHRASES[engine] = passphrase
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
+
+
+def engine_passphrase(engine: Engine) -> str | None:
+    """The passphrase `engine` keys its connections with; None for a plain database.
+
+    Known from the engine, not read from the file: a process connected to a database must
+    never open its file by a descriptor of its own. On POSIX, closing any descriptor of a file
+    drops all of the process's locks on it; the next process to close its connection would
+    take itself for the last, fold the WAL into the file and delete it under this one.
+    """
+    return _PASSPHRASES.get(engine)
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -103,16 +119,17 @@ def upgrade(engine: Engine, db_file: Path | None) -> Path | None:
     current, head = _revisions(engine)
     if current == head:
         return None
-    backup = None
+    copy = None
     if current is not None and db_file is not None and db_file.exists():
+        from storage.maintenance import backup  # maintenance builds on this module
+
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = db_file.with_name(f"{db_file.name}.før-oppgradering-{current}-{stamp}")
-        with engine.connect() as connection:  # fold the WAL into the file before copying
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(db_file, backup)
-        os.chmod(backup, 0o600)
+        # Through SQLite, never by copying the file: see `engine_passphrase`.
+        copy = backup(
+            engine, db_file.with_name(f"{db_file.name}.før-oppgradering-{current}-{stamp}")
+        )
     command.upgrade(alembic_config(engine), "head")
-    return backup
+    return copy
 
 
 def open_database(

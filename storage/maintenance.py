@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 from core import fmt
 from core.errors import InvalidInput
 from storage import crypto
-from storage.db import MIGRATIONS, DatabaseError, in_sole_use, transaction
+from storage.db import MIGRATIONS, DatabaseError, engine_passphrase, in_sole_use, transaction
 from storage.figures import refresh_figures
 from storage.models import (
     AbsenceSpell,
@@ -149,12 +149,17 @@ def backup(
     """Copy the database to `target` (default: the backup folder) while it may be in use.
 
     An encrypted database needs its `passphrase`, and its copy is encrypted with the same one:
-    a backup is never less protected than the database.
+    a backup is never less protected than the database. A process that has the database open
+    gives its engine, which knows the passphrase: it must not read the file's header itself
+    (see `storage.db.engine_passphrase`).
     """
     source = _db_path(engine_or_path)
     if not source.is_file():
         raise DatabaseError(f"Finner ingen database i {source}.")
-    key = _key_for(source, passphrase, "sikkerhetskopien")
+    if isinstance(engine_or_path, Path):
+        key = _key_for(source, passphrase, "sikkerhetskopien")
+    else:
+        key = engine_passphrase(engine_or_path)
     if target is None:
         folder = backup_dir(source)
         ensure_private_dir(folder)
@@ -192,14 +197,19 @@ def _copy_private(source: Path, target: Path, key: str | None) -> None:
 
 
 def daily_backup(
-    db_path: Path, keep: int = 7, today: dt.date | None = None, passphrase: str | None = None
+    engine_or_path: Engine | Path,
+    keep: int = 7,
+    today: dt.date | None = None,
+    passphrase: str | None = None,
 ) -> Path | None:
     """Back up once a day (at start) and keep the newest `keep` automatic backups.
 
-    `passphrase` is an encrypted database's; its backups are encrypted with it too.
+    `passphrase` is an encrypted database's; its backups are encrypted with it too. The app,
+    which has the database open, gives its engine (see `backup`).
     """
     if keep < 1:
         raise ValueError("keep must be at least 1")
+    db_path = _db_path(engine_or_path)
     if not db_path.is_file():
         return None
     today = today or dt.date.today()
@@ -213,7 +223,7 @@ def daily_backup(
         ensure_private_dir(folder)
         stamp = f"{today:%Y%m%d}-{dt.datetime.now():%H%M%S}"
         target = _free_path(folder, f"{AUTO_PREFIX}{db_path.stem}-{stamp}")
-        made = backup(db_path, target, passphrase)
+        made = backup(engine_or_path, target, passphrase)
         found = _auto_backups(folder, pattern)
     for _, old in found[:-keep]:
         old.unlink()
@@ -331,7 +341,11 @@ def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path 
             mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
         if mode != "delete":
             raise in_use
-        safety_copy = backup(db_path, _safety_path(db_path), db_key) if existed else None
+        # Not through `backup`: with `dst` connected, the file's header must not be read again.
+        safety_copy = None
+        if existed:
+            safety_copy = _safety_path(db_path)
+            _copy_private(db_path, safety_copy, db_key)
         try:
             with closing(_connect(source, source_key)) as src:
                 src.backup(dst)

@@ -175,8 +175,10 @@ class NaervaerApp(App[int]):
         from storage.db import DatabaseError
         from storage.maintenance import daily_backup
 
+        assert self.engine is not None
         try:
-            daily_backup(self.db_path, today=self.today, passphrase=self.passphrase)
+            # The engine, not the path: this process has the file open (see daily_backup).
+            daily_backup(self.engine, today=self.today)
         except (DatabaseError, OSError) as error:
             reason = f" {error}" if isinstance(error, DatabaseError) else ""
             self.warn_from_thread(f"Fikk ikke tatt dagens sikkerhetskopi.{reason}")

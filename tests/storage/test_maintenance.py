@@ -7,6 +7,8 @@ import hashlib
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -208,6 +210,21 @@ def test_daily_backup_once_a_day_keeping_the_newest(world: Engine) -> None:
     ]
     assert manual.exists()  # only its own backups are ever deleted
     assert daily_backup(path.with_name("ingen.sqlite")) is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX advisory locks")
+def test_a_backup_leaves_the_locks_of_the_open_database_alone(world: Engine) -> None:
+    path = db_file(world)
+    with world.connect() as conn:  # the engine keeps this connection open, as the app's does
+        conn.exec_driver_sql("SELECT count(*) FROM units").one()
+    other = "import sqlite3, sys; sqlite3.connect(sys.argv[1]).execute('SELECT * FROM units')"
+    for take in (backup, daily_backup):
+        take(world)
+        # Another process opens and closes the file. Had this one's locks been dropped (by a
+        # descriptor of the file opened and closed beside the connection), that one would
+        # take itself for the last user and delete the WAL this one still writes into.
+        subprocess.run([sys.executable, "-c", other, str(path)], check=True)
+        assert Path(f"{path}-wal").exists(), take.__name__
 
 
 # --- Check and restore -------------------------------------------------------------------------
