@@ -9,12 +9,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from storage.db import DatabaseError, in_sole_use
+from storage.db import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use
 
 PASSPHRASE_ENV = "NAERVAER_PASSPHRASE"
 IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."
 MIN_LENGTH = 8
-SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class EncryptionError(DatabaseError):
@@ -38,13 +37,18 @@ def dbapi() -> ModuleType:
 
 
 def is_encrypted(path: Path) -> bool:
-    """Whether the file at `path` holds an encrypted database (one without SQLite's header)."""
+    """Whether the file at `path` holds an encrypted database: no SQLite header, and none of
+    the signs of a damaged or foreign file (see `file_problem`).
+
+    It reads the file: never call it on a database this process is connected to (see
+    `storage.db.engine_passphrase`).
+    """
     try:
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except FileNotFoundError:
         return False
-    return bool(header) and header != SQLITE_HEADER
+    return bool(header) and header != SQLITE_HEADER and file_problem(path) is None
 
 
 def passphrase_problem(passphrase: str) -> str | None:

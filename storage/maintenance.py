@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
 import sqlite3
@@ -21,7 +22,16 @@ from sqlalchemy.exc import OperationalError
 from core import fmt
 from core.errors import InvalidInput
 from storage import crypto
-from storage.db import MIGRATIONS, DatabaseError, engine_passphrase, in_sole_use, transaction
+from storage.db import (
+    MIGRATIONS,
+    SQLITE_HEADER,
+    DatabaseError,
+    engine_passphrase,
+    in_sole_use,
+    restore_hint,
+    sqlite_problem,
+    transaction,
+)
 from storage.figures import refresh_figures
 from storage.models import (
     AbsenceSpell,
@@ -41,7 +51,6 @@ from storage.models import (
 from storage.paths import backup_dir, ensure_private_dir
 
 AUTO_PREFIX = "auto-"
-SQLITE_HEADER = b"SQLite format 3\x00"
 IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."
 # Well under SQLite's oldest limit of 999 bound variables per statement.
 CHUNK = 500
@@ -172,7 +181,10 @@ def backup(
     return target
 
 
-def _copy_private(source: Path, target: Path, key: str | None) -> None:
+def _copy_private(source: Path, target: Path, key: str | None, *, checked: bool = True) -> None:
+    """Copy `source` to `target`, private and self-contained. With `checked`, the copy (a
+    snapshot of the source) is kept only if it passes SQLite's checks: a backup of a damaged
+    database would be kept in place of a good one."""
     # mkstemp creates the file 0600, so no one else can read it at any point; the copy is
     # renamed into place only when complete, so a crash never leaves a half backup behind.
     fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
@@ -187,13 +199,48 @@ def _copy_private(source: Path, target: Path, key: str | None) -> None:
             src.backup(dst)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
             dst.execute("PRAGMA journal_mode=DELETE")
+            damage = _damage(dst, key is not None) if checked else None
+        if damage is not None:
+            raise DatabaseError(_damaged(source, damage))
         if key is not None and not crypto.is_encrypted(partial):
             raise DatabaseError("Sikkerhetskopien ble ikke kryptert, så den er slettet igjen.")
         os.replace(partial, target)
     except _errors(key is not None, OSError) as error:
-        raise DatabaseError(f"Sikkerhetskopien kunne ikke tas: {error}") from error
+        raise _copy_failed(source, error) from error
     finally:
         partial.unlink(missing_ok=True)  # gone already when the copy was renamed into place
+
+
+def _damage(conn: Any, encrypted: bool) -> str | None:
+    """The first problem SQLite's checks find in the database behind `conn`; None if intact.
+
+    integrity_check, not quick_check: it also checks every index against its table, and takes
+    about 0.6 s on the municipality demo (36 MB) against 0.2 s, once a day and in a thread.
+    """
+    if encrypted:  # SQLCipher's own check reads every page and checks its MAC
+        found = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        if found:
+            return str(found[0][0])
+    found = conn.execute("PRAGMA integrity_check").fetchall()
+    return None if found == [("ok",)] else str(found[0][0])
+
+
+def _damaged(source: Path, detail: str) -> str:
+    return (
+        f"Databasen {source} er skadet ({detail}). Ingen ny sikkerhetskopi er tatt, og de "
+        f"eldre er beholdt. {restore_hint(source)}"
+    )
+
+
+def _copy_failed(source: Path, error: Exception) -> DatabaseError:
+    kind = sqlite_problem(error)
+    if kind == "damaged":
+        return DatabaseError(_damaged(source, str(error)))
+    if kind == "full" or getattr(error, "errno", None) == errno.ENOSPC:
+        return DatabaseError(
+            "Disken er full, så sikkerhetskopien kunne ikke tas. Frigjør plass og prøv igjen."
+        )
+    return DatabaseError(f"Sikkerhetskopien kunne ikke tas: {error}")
 
 
 def daily_backup(
@@ -270,10 +317,7 @@ def check_database_file(path: Path, passphrase: str | None = None) -> None:
     damaged = DatabaseError(f"{path.name} er skadet og kan ikke brukes.")
     try:
         with closing(_connect(path, key)) as conn:
-            # SQLCipher's own check reads every page and checks its MAC.
-            if key is not None and conn.execute("PRAGMA cipher_integrity_check").fetchall():
-                raise damaged
-            if conn.execute("PRAGMA integrity_check").fetchall() != [("ok",)]:
+            if _damage(conn, key is not None) is not None:
                 raise damaged
             has_versions = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
@@ -345,7 +389,8 @@ def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path 
         safety_copy = None
         if existed:
             safety_copy = _safety_path(db_path)
-            _copy_private(db_path, safety_copy, db_key)
+            # Kept as it is, damaged or not: it is what the restore replaces.
+            _copy_private(db_path, safety_copy, db_key, checked=False)
         try:
             with closing(_connect(source, source_key)) as src:
                 src.backup(dst)

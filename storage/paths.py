@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -38,6 +39,20 @@ def backup_dir(db_path: Path) -> Path:
     return db_path.parent / BACKUP_FOLDER
 
 
+def backups_of(db_path: Path) -> list[Path]:
+    """The backups Nærvær took of the database (by hand and daily), oldest first.
+
+    Only copies that passed the check when taken; not the copies of what was there before a
+    restore, which are kept as they were, damaged or not.
+    """
+    folder = backup_dir(db_path)
+    if not folder.is_dir():
+        return []
+    name = re.compile(rf"(?:auto-)?{re.escape(db_path.stem)}-(\d{{8}}-\d{{6}})(?:-(\d+))?\.sqlite")
+    found = [(m[1], int(m[2] or 1), p) for p in folder.iterdir() if (m := name.fullmatch(p.name))]
+    return [path for *_, path in sorted(found)]
+
+
 def ensure_private_dir(folder: Path) -> None:
     """Create the folder readable by the user alone (0700)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -53,8 +68,11 @@ class NotPrivate(Exception):
         self.paths = paths
 
 
-def make_private(db_path: Path, backup_folder: Path) -> list[Path]:
+def make_private(db_path: Path, backup_folder: Path, *, own_folder: bool = True) -> list[Path]:
     """Narrow the database's folders (0700) and files (0600); returns what had to be changed.
+
+    The backup folder is always Nærvær's; the database's folder only if `own_folder` (one
+    Nærvær made, or the user's data folder): a folder others share keeps its mode.
 
     The files are the database and everything SQLite and Nærvær keep beside it under its name
     (-wal, -shm, -journal, copies before upgrades) and every backup. Raises NotPrivate when a
@@ -63,7 +81,7 @@ def make_private(db_path: Path, backup_folder: Path) -> list[Path]:
     """
     if os.name != "posix":
         return []
-    folders = [db_path.parent, backup_folder]
+    folders = [db_path.parent, backup_folder] if own_folder else [backup_folder]
     files = [p for p in db_path.parent.iterdir() if p.name.startswith(db_path.name) and p.is_file()]
     if backup_folder.is_dir():
         files += [p for p in backup_folder.iterdir() if p.is_file()]

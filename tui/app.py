@@ -181,7 +181,15 @@ class NaervaerApp(App[int]):
             daily_backup(self.engine, today=self.today)
         except (DatabaseError, OSError) as error:
             reason = f" {error}" if isinstance(error, DatabaseError) else ""
-            self.warn_from_thread(f"Fikk ikke tatt dagens sikkerhetskopi.{reason}")
+            # Said, and kept on screen a while; the advisor's work goes on.
+            self.call_from_thread(
+                self.notify,
+                f"Fikk ikke tatt dagens sikkerhetskopi.{reason}",
+                title="Sikkerhetskopi",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:
@@ -222,12 +230,14 @@ class NaervaerApp(App[int]):
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
+        from storage.db import DatabaseError
         from tui.errors import describe
 
         text = describe(message.error)
         if self.engine is None:  # nothing to work on: say why and leave
             self.failure = text
-            self.exit(1)
+            # A database refused (damaged, locked, read-only …) is the user's to put right.
+            self.exit(2 if isinstance(message.error, DatabaseError) else 1)
         else:
             self.notify(text, title="Noe gikk galt", severity="error", timeout=10, markup=False)
 
@@ -356,5 +366,5 @@ def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None)
     result = app.run()
     if app.failure:
         print(f"naervaer: {app.failure}", file=sys.stderr)
-        return 1
+        return result if isinstance(result, int) and result else 1
     return result if isinstance(result, int) else 0

@@ -237,12 +237,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _engine(args: argparse.Namespace) -> Any:
-    from storage.db import open_database
+def _engine(args: argparse.Namespace, *, create: bool = False) -> Any:
+    """The database engine; only a command that writes data in (`create`) makes a new file."""
+    from storage.db import file_problem, open_database
     from storage.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
-    return open_database(path, passphrase_for(path), notice=_tell)
+    problem = file_problem(path)  # before the passphrase is asked for a file that is none
+    if problem is not None:
+        raise problem
+    passphrase = passphrase_for(path) if path.is_file() else None
+    return open_database(path, passphrase, notice=_tell, create=create)
 
 
 def _tell(text: str) -> None:
@@ -339,7 +344,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: se
 def cmd_demo(args: argparse.Namespace) -> int:
     from storage.demo import load_demo
 
-    engine = _engine(args)
+    engine = _engine(args, create=True)
     print(f"Lager demodata ({args.scale}, frø {args.seed}) …", file=sys.stderr)
     try:
         summary = load_demo(engine, scale=args.scale, seed=args.seed, replace=args.replace)
@@ -353,7 +358,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.text import shown
     from storage.importer import format_problems, import_files
 
-    engine = _engine(args)
+    engine = _engine(args, create=True)
 
     def progress(name: str, done: int, total: int) -> None:
         # One line rewritten in place, for a person watching; scripts get only the result.
@@ -674,12 +679,16 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from storage.db import file_problem
     from storage.maintenance import backup
     from storage.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"Fant ingen database på {path}.")
+    problem = file_problem(path)
+    if problem is not None:
+        raise problem
     # An encrypted database's copy is encrypted with the same passphrase.
     print(f"Sikkerhetskopi lagret: {backup(path, args.file, passphrase_for(path))}")
     return EXIT_OK
@@ -812,10 +821,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from storage.db import in_sole_use
+    from storage.db import file_problem, in_sole_use
     from storage.paths import data_dir, resolve_db_path
 
     path = data_dir() / "demo.sqlite" if args.demo and not args.db else resolve_db_path(args.db)
+    problem = file_problem(path)  # said here, before the app takes the screen
+    if problem is not None:
+        raise problem
     from tui.app import run_app
 
     # One window per database: two would each keep notes in memory and overwrite each other.

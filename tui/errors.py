@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import traceback
 from pathlib import Path
 
@@ -24,10 +25,15 @@ def log_error(error: BaseException) -> Path | None:
 def describe(error: BaseException) -> str:
     """The message for the user. Our own errors carry Norwegian text; others are logged."""
     from core.errors import InvalidInput
-    from storage.db import DatabaseError
+    from storage.db import DatabaseError, explain
 
     if isinstance(error, DatabaseError | InvalidInput):
         return str(error)
+    explained = explain(error)  # a full disk, a read-only or damaged file, a lock
+    if explained is not None:
+        return str(explained)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "Disken er full. Frigjør plass og prøv igjen."
     if isinstance(error, PermissionError | FileNotFoundError | IsADirectoryError):
         return f"Får ikke tilgang til filen {error.filename}."
     where = log_error(error)

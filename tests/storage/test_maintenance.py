@@ -44,6 +44,7 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
+from storage.paths import backup_dir
 from tests.conftest import Builder
 
 TODAY = dt.date(2026, 6, 15)
@@ -225,6 +226,62 @@ def test_a_backup_leaves_the_locks_of_the_open_database_alone(world: Engine) -> 
         # take itself for the last user and delete the WAL this one still writes into.
         subprocess.run([sys.executable, "-c", other, str(path)], check=True)
         assert Path(f"{path}-wal").exists(), take.__name__
+
+
+def damage(path: Path, table: str = "employees") -> None:
+    """Garbage over the first page of `table`, as a failing disk or a stray write leaves it."""
+    with closing(sqlite3.connect(path)) as conn:
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+    with path.open("r+b") as file:
+        file.seek((root - 1) * page_size)
+        file.write(b"\xa5" * 64)
+
+
+@pytest.fixture
+def damaged(world: Engine, tmp_path: Path) -> Path:
+    """A copy of the world with its own good backups (three days); then a page is damaged."""
+    path = tmp_path / "skadet" / "naervaer.sqlite"
+    path.parent.mkdir()
+    backup(world, path)
+    for day in (1, 2, 3):
+        daily_backup(path, keep=3, today=D(2026, 6, day))
+    damage(path)
+    return path
+
+
+def test_a_damaged_database_is_not_backed_up_and_its_good_backups_stay(damaged: Path) -> None:
+    folder = backup_dir(damaged)
+    good = sorted(folder.iterdir())
+    with pytest.raises(DatabaseError) as refused:
+        daily_backup(damaged, keep=3, today=D(2026, 6, 4))
+    with pytest.raises(DatabaseError):
+        backup(damaged)
+
+    assert sorted(folder.iterdir()) == good  # none added, none rotated out, no temporary left
+    assert str(refused.value).startswith(f"Databasen {damaged} er skadet (")
+    assert str(refused.value).endswith(
+        "Ingen ny sikkerhetskopi er tatt, og de eldre er beholdt. Gjenopprett den fra den "
+        f"nyeste sikkerhetskopien: naervaer --db {damaged} restore {good[-1]}"
+    )
+
+
+def test_the_backup_command_refuses_a_damaged_database(
+    damaged: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    newest = backup_dir(damaged) / sorted(p.name for p in backup_dir(damaged).iterdir())[-1]
+    chosen = tmp_path / "kopi.sqlite"
+    assert main(["--db", str(damaged), "backup", str(chosen)]) == 2
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err.startswith(f"naervaer: Databasen {damaged} er skadet (")
+    assert f"restore {newest}" in said.err
+    assert not chosen.exists()
+    assert not list(tmp_path.glob(".kopi.sqlite*"))  # no temporary left
 
 
 # --- Check and restore -------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from storage import db
 from storage.db import DatabaseError, open_database
 from storage.maintenance import backup
-from storage.paths import backup_dir
+from storage.paths import backup_dir, default_db_path
 from tui.cli import main
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="Unix permissions")
@@ -44,7 +44,7 @@ def test_files_are_private_from_the_first_byte(
 ):
     path = tmp_path / "data" / "naervaer.sqlite"
     # Without the repair at start: what is private must be so because it was created so.
-    monkeypatch.setattr(db, "make_private", lambda *_: [])
+    monkeypatch.setattr(db, "make_private", lambda *_, **__: [])
     engine = open_database(path)
     with engine.begin() as conn:
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('k', 'v')"))
@@ -58,8 +58,8 @@ def test_files_are_private_from_the_first_byte(
     assert mode(made) == 0o600 and mode(made.parent) == 0o700
 
 
-def test_every_start_narrows_what_others_could_read(tmp_path: Path):
-    path = tmp_path / "data" / "naervaer.sqlite"
+def test_every_start_narrows_what_others_could_read():
+    path = default_db_path()  # in the user's own data folder, which is narrowed too
     write_row(path)
     backup(path)
     upgrade_copy = path.with_name(f"{path.name}.før-oppgradering-0001-20260101-120000")
@@ -74,7 +74,7 @@ def test_every_start_narrows_what_others_could_read(tmp_path: Path):
         file.chmod(0o644)
     path.parent.chmod(0o755)
     backup_dir(path).chmod(0o755)
-    unrelated = tmp_path / "data" / "notes.txt"  # not the database's: left alone
+    unrelated = path.parent / "notes.txt"  # not the database's: left alone
     unrelated.write_text("x")
     unrelated.chmod(0o644)
 
