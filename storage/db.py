@@ -14,7 +14,14 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from storage.paths import NotPrivate, backup_dir, backups_of, data_dir, make_private
+from storage.paths import (
+    NotPrivate,
+    backup_dir,
+    backups_of,
+    data_dir,
+    make_folders,
+    make_private,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -284,7 +291,7 @@ def open_database(
     # Folders are narrowed only where they are Nærvær's: one it makes now, the user's own
     # data folder; never a folder others share (say /tmp, sticky and open to all).
     ours = not path.parent.exists() or path.parent.resolve() == data_dir().resolve()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folders(path.parent)
     _make_private(path, notice, ours)
     if not path.exists():
         # Create the file private from the first byte: no window where others can read it.
@@ -337,7 +344,7 @@ def in_sole_use(path: Path) -> Iterator[None]:
         return
     import fcntl
 
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_folders(path.parent)
     # A file of its own: SQLite's byte-range locks on the database must not meet this one.
     fd = os.open(f"{path}{LOCK_SUFFIX}", os.O_CREAT | os.O_RDWR, 0o600)
     try:

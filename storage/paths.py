@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import tempfile
 from pathlib import Path
 
 import platformdirs
@@ -53,11 +54,37 @@ def backups_of(db_path: Path) -> list[Path]:
     return [path for *_, path in sorted(found)]
 
 
+def make_folders(folder: Path) -> None:
+    """Create `folder` and its missing parents, each readable by the user alone (0700) under
+    any umask; folders that exist keep their mode (they may be shared on purpose)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+
+
 def ensure_private_dir(folder: Path) -> None:
-    """Create the folder readable by the user alone (0700)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    """Create the folder readable by the user alone (0700), or narrow it: it is Nærvær's."""
+    make_folders(folder)
     if os.name == "posix":
         folder.chmod(0o700)
+
+
+def write_private(path: Path, content: bytes) -> Path:
+    """Write `path` whole or not at all (its folders made as `make_folders` does), readable by
+    the user alone (0600) whatever the umask, until the user shares it."""
+    make_folders(path.parent)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 class NotPrivate(Exception):

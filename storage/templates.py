@@ -9,6 +9,7 @@ from pathlib import Path
 
 from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
 from storage.importing.mapping import EXAMPLE, EXAMPLE_NAME
+from storage.paths import write_private
 
 WORKBOOK_NAME = "naervaer-mal.xlsx"
 DATE_FORMAT = "dd.mm.yyyy"
@@ -123,7 +124,6 @@ def write_templates(folder: Path, overwrite: bool = False) -> list[Path]:
     if not overwrite and (taken := [path for path in paths if path.exists()]):
         raise FileExistsError(", ".join(path.name for path in taken))
     contents = [*(_csv(spec) for spec in SPECS), _workbook(), EXAMPLE.encode("utf-8")]
-    folder.mkdir(parents=True, exist_ok=True)
     for path, content in zip(paths, contents, strict=True):
-        path.write_bytes(content)
+        write_private(path, content)
     return paths

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Final
@@ -14,6 +12,7 @@ from sqlalchemy import Engine
 
 from storage.export import documents
 from storage.export.documents import unit_id_of
+from storage.paths import write_private
 
 __all__ = [
     "FORMATS",
@@ -61,18 +60,7 @@ def file_name(kind: str, subject: str, day: dt.date, form: str) -> str:
 
 def _write(folder: Path, name: str, content: bytes) -> Path:
     """Write whole or not at all, readable by the user alone until the user shares it."""
-    folder = folder.expanduser().absolute()
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(folder.expanduser().absolute() / name, content)
 
 
 def export_summary(

@@ -120,3 +120,61 @@ def test_the_log_is_private(tmp_path: Path, open_umask: None):
 
     log = log_file()
     assert mode(log) == 0o600 and mode(log.parent) == 0o700
+
+
+def test_a_shared_folder_keeps_its_mode_and_the_database_is_private(tmp_path: Path):
+    shared = tmp_path / "delt"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp: everyone may add files, only the owner remove them
+    path = shared / "naervaer.sqlite"
+    write_row(path)
+    path.chmod(0o644)
+    assert main(["groups", "--db", str(path), "--as-of", "01.01.2026"]) == 0
+    assert main(["backup", "--db", str(path)]) == 0
+    assert mode(shared) == 0o1777
+    assert mode(path) == 0o600
+    assert mode(backup_dir(path)) == 0o700  # the backup folder is Nærvær's own
+
+
+READ_COMMANDS = [
+    ["stats", "--from", "01.01.2026", "--to", "31.01.2026"],
+    ["groups", "--as-of", "01.01.2026"],
+    ["cases", "--as-of", "01.01.2026"],
+    ["forecast", "--as-of", "01.01.2026"],
+    ["export", "status", "--format", "xlsx"],
+    ["purge", "--employee", "1001"],
+    ["purge", "--clean"],
+]
+
+
+@pytest.mark.parametrize("command", READ_COMMANDS, ids=lambda c: " ".join(c[:2]))
+def test_a_command_that_reads_creates_no_database(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    typo = tmp_path / "naervear.sqlite"
+    assert main([command[0], "--db", str(typo), *command[1:]]) == 2
+    assert capsys.readouterr().err == (
+        f"naervaer: Fant ingen database på {typo}. Sjekk filnavnet, velg databasen med "
+        "--db FIL, eller lag en med naervaer demo eller naervaer import.\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_what_is_written_under_an_open_umask_is_private(
+    tmp_path: Path, open_umask: None, capsys: pytest.CaptureFixture[str]
+):
+    path = tmp_path / "ny" / "mappe" / "naervaer.sqlite"
+    assert main(["demo", "--db", str(path)]) == 0
+    out = tmp_path / "rapporter" / "november"
+    assert main(["export", "status", "--db", str(path), "--format", "xlsx", "--out", str(out)]) == 0
+    report = Path(capsys.readouterr().out.strip().splitlines()[-1])
+    templates = tmp_path / "maler"
+    assert main(["template", str(templates)]) == 0
+    assert main(["backup", "--db", str(path)]) == 0
+
+    for folder in (path.parent, path.parent.parent, out, out.parent, templates, backup_dir(path)):
+        assert mode(folder) == 0o700, folder
+    written = [report, *templates.iterdir(), *path.parent.iterdir(), *backup_dir(path).iterdir()]
+    assert {p.name: mode(p) for p in written if p.is_file()} == {
+        p.name: 0o600 for p in written if p.is_file()
+    }
