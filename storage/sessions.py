@@ -278,6 +278,14 @@ def _upsert_review(engine: Engine, session_id: int, employee_id: int, **values: 
             .values(**values),
         )
         if updated.rowcount == 0:
+            # Purged from another terminal while the review was open: said, not a crash.
+            if s.get(Employee, employee_id) is None:
+                raise InvalidInput(
+                    "Den ansatte finnes ikke lenger i databasen; vedkommende er slettet "
+                    "(naervaer purge) mens gjennomgangen var åpen."
+                )
+            if s.get(SessionRow, session_id) is None:
+                raise InvalidInput("Møtet finnes ikke lenger i databasen; det er slettet.")
             row = {"reviewed": False, "note": "", **values}
             _execute(
                 s,

@@ -293,6 +293,11 @@ class ReviewScreen(Screen[None]):
         self.position = {d.employee_id: i for i, d in enumerate(self.details)}
         self.measures = data.measures
         self.reviewed = {e for e, (done, _) in data.states.items() if done}
+        # Notes of people no longer in the review (purged meanwhile) have nowhere to go: the
+        # failed write has said so, and they are not tried again at every pause.
+        for gone in set(self.note_text) - set(self.position):
+            del self.note_text[gone]
+            self.note_saved.pop(gone, None)
         for employee_id, (_, stored) in data.states.items():
             note = clean_text(stored)
             unsaved = self.note_text.get(employee_id, note) != self.note_saved.get(
