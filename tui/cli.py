@@ -883,11 +883,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutt.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
-        from storage.db import DatabaseError
+        from storage.db import DatabaseError, explain
+        from storage.paths import resolve_db_path
         from storage.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)
+            return EXIT_REJECTED
+        # A full disk, a damaged or read-only file, a lock: said for what it is.
+        explained = explain(error, resolve_db_path(getattr(args, "db", None)))
+        if explained is not None:
+            print(f"naervaer: {explained}", file=sys.stderr)
             return EXIT_REJECTED
         from tui.errors import describe
 
