@@ -406,3 +406,18 @@ def test_restore_is_refused_while_the_app_holds_the_encrypted_database(
         restore(saved, encrypted, SECRET)
 
     assert encrypted.read_bytes() == before
+
+
+@needs_sqlcipher
+def test_a_damaged_encrypted_database_is_not_backed_up(encrypted: Path):
+    made = daily_backup(encrypted, today=TODAY, passphrase=SECRET)
+    size = encrypted.stat().st_size
+    with encrypted.open("r+b") as file:  # a stray write in the middle of a page
+        file.seek(size // 2 + 100)
+        file.write(b"\xa5" * 32)
+
+    with pytest.raises(DatabaseError) as refused:
+        daily_backup(encrypted, today=TODAY + dt.timedelta(days=1), passphrase=SECRET)
+    assert str(refused.value).startswith(f"Databasen {encrypted} er skadet (")
+    assert str(refused.value).endswith(f"restore {made}")
+    assert list(backup_dir(encrypted).iterdir()) == [made]  # kept; nothing added
