@@ -6,6 +6,7 @@ import datetime as dt
 import errno
 import os
 import re
+import shutil
 import sqlite3
 import tempfile
 from collections import Counter
@@ -27,6 +28,7 @@ from storage.db import (
     SQLITE_HEADER,
     DatabaseError,
     engine_passphrase,
+    file_problem,
     in_sole_use,
     restore_hint,
     sqlite_problem,
@@ -369,39 +371,92 @@ def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path 
     db_key = None if blank else _key_for(db_path, passphrase, "gjenopprettingen")
     if not blank and (source_key is None) != (db_key is None):
         raise DatabaseError(_mismatch(source, encrypted_backup=source_key is not None))
+    # Read before any connection is made: a file SQLite cannot read is replaced whole.
+    unreadable = not blank and file_problem(db_path) is not None
     ensure_private_dir(db_path.parent)
-    in_use = DatabaseError(IN_USE)
     with ExitStack() as stack:
         # The app holds this lock as long as it is open (even when idle, with no connection).
         try:
             stack.enter_context(in_sole_use(db_path))
         except DatabaseError:
-            raise in_use from None
+            raise DatabaseError(IN_USE) from None
         if not existed:
             os.close(os.open(db_path, os.O_CREAT | os.O_WRONLY, 0o600))
+        try:
+            if unreadable:
+                raise _Unreadable
+            safety_copy = _restore_into(source, source_key, db_path, db_key if existed else None)
+        except _Unreadable:  # damaged past reading (its connection closed): replaced whole
+            safety_copy = _replace_unreadable(source, source_key, db_path)
+    return safety_copy
+
+
+class _Unreadable(Exception):
+    """The database to restore over is too damaged for SQLite to copy or rewrite it."""
+
+
+def _restore_into(
+    source: Path, source_key: str | None, db_path: Path, db_key: str | None
+) -> Path | None:
+    """Write `source` into the database through SQLite; returns the copy of what was there."""
+    in_use = DatabaseError(IN_USE)
+    existed = db_path.stat().st_size > 0
+    with ExitStack() as stack:
         busy = _busy_errors(source_key is not None)
-        with _refused_when(busy, in_use):
-            # Keyed as the backup is: the restored database is encrypted exactly as it was.
-            dst = stack.enter_context(closing(_connect(db_path, source_key, timeout=1.0)))
-            # Leaving WAL mode needs every other connection gone, so this refuses while
-            # another process has the file open; SQLite folds the WAL into the file and
-            # removes -wal and -shm itself (deleting them by hand could lose commits or pair
-            # a stale WAL with new content).
-            mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        try:
+            with _refused_when(busy, in_use):
+                # Keyed as the backup is: the restored database is encrypted exactly as it was.
+                dst = stack.enter_context(closing(_connect(db_path, source_key, timeout=1.0)))
+                # Leaving WAL mode needs every other connection gone, so this refuses while
+                # another process has the file open; SQLite folds the WAL into the file and
+                # removes -wal and -shm itself (deleting them by hand could lose commits or
+                # pair a stale WAL with new content).
+                mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        except _errors(source_key is not None) as error:
+            raise _Unreadable from error  # not "busy": the file is no database SQLite can read
         if mode != "delete":
             raise in_use
         # Not through `backup`: with `dst` connected, the file's header must not be read again.
         safety_copy = None
         if existed:
             safety_copy = _safety_path(db_path)
-            # Kept as it is, damaged or not: it is what the restore replaces.
-            _copy_private(db_path, safety_copy, db_key, checked=False)
+            try:
+                # Kept as it is, damaged or not: it is what the restore replaces.
+                _copy_private(db_path, safety_copy, db_key, checked=False)
+            except DatabaseError as error:
+                if sqlite_problem(error.__cause__ or error) == "damaged":
+                    raise _Unreadable from error
+                raise
         try:
             with closing(_connect(source, source_key)) as src:
                 src.backup(dst)
         except _errors(source_key is not None) as error:
             kept = f" Databasen før forsøket ligger i {safety_copy}." if safety_copy else ""
             raise DatabaseError(f"Gjenopprettingen feilet: {error}.{kept}") from error
+    if os.name == "posix":
+        db_path.chmod(0o600)
+    return safety_copy
+
+
+def _replace_unreadable(source: Path, source_key: str | None, db_path: Path) -> Path:
+    """Keep the damaged file's bytes as they are, then put a copy of `source` in its place."""
+    safety_copy = _safety_path(db_path)
+    # The damaged file and its WAL, byte for byte: no connection of this process is open.
+    for suffix in ("", "-wal"):
+        part = Path(f"{db_path}{suffix}")
+        if part.exists():
+            kept = Path(f"{safety_copy}{suffix}")
+            os.close(os.open(kept, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            shutil.copyfile(part, kept)
+    # They belong to the damaged file: a WAL left beside would be replayed into the new one.
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    try:
+        _copy_private(source, db_path, source_key)  # whole, or not at all
+    except DatabaseError as error:
+        raise DatabaseError(
+            f"Gjenopprettingen feilet: {error} Databasen før forsøket ligger i {safety_copy}."
+        ) from error
     if os.name == "posix":
         db_path.chmod(0o600)
     return safety_copy
