@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -129,6 +130,9 @@ SQLITE_PROBLEMS = {
 def sqlite_problem(error: BaseException) -> str | None:
     """The kind of problem an SQLite error (SQLAlchemy's wrapping, or any driver's) is."""
     error = getattr(error, "orig", None) or error
+    # sqlcipher3's errors are not sqlite3's; other errors are never read as SQLite's.
+    if not isinstance(error, sqlite3.Error) and not type(error).__module__.startswith("sqlcipher3"):
+        return None
     text = str(error).lower()
     return next((kind for words, kind in SQLITE_PROBLEMS.items() if words in text), None)
 
