@@ -17,7 +17,8 @@ from sqlalchemy.exc import OperationalError
 from storage.maintenance import backup
 from storage.paths import backup_dir
 from tests.conftest import Builder
-from tests.tui.conftest import TODAY, db_path
+from tests.storage.test_maintenance import damage
+from tests.tui.conftest import TODAY, db_path, settle
 from tui.app import NaervaerApp
 from tui.cli import main
 from tui.errors import describe
@@ -170,3 +171,26 @@ def test_a_read_only_file_says_permissions(tmp_path: Path, scratch: Engine):
         "eller den ligger på en skrivebeskyttet disk. Sjekk tilgangen, eller velg en annen "
         "database med --db FIL."
     )
+
+
+async def test_the_app_says_when_the_day_s_backup_finds_the_database_damaged(
+    unit: Builder, engine: Engine
+):
+    path = db_path(engine)
+    engine.dispose()
+    damage(path, "survey_scores")  # a table the start does not read: the app opens as usual
+    told: list[tuple[str, str]] = []
+    app = NaervaerApp(path, today=TODAY)
+    app.notify = lambda text, **kw: told.append((text, kw.get("severity", "")))  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.is_running and app.failure is None  # the advisor can go on working
+    (said,) = [(text, severity) for text, severity in told if "sikkerhetskopi" in text]
+    assert said[1] == "error"
+    assert said[0].startswith(f"Fikk ikke tatt dagens sikkerhetskopi. Databasen {path} er skadet (")
+    assert said[0].endswith(
+        "Ingen ny sikkerhetskopi er tatt, og de eldre er beholdt. Gjenopprett den fra en "
+        f"sikkerhetskopi med naervaer --db {path} restore FIL (det er ingen i "
+        f"{backup_dir(path)})."
+    )
+    assert list(backup_dir(path).iterdir()) == []
