@@ -230,14 +230,17 @@ class NaervaerApp(App[int]):
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
-        from storage.db import DatabaseError
+        from storage.db import DatabaseError, explain
         from tui.errors import describe
 
-        text = describe(message.error)
+        # SQLite's word on this file (damaged, full, locked …), with the backup to restore from.
+        explained = explain(message.error, self.db_path)
+        text = str(explained) if explained is not None else describe(message.error)
         if self.engine is None:  # nothing to work on: say why and leave
             self.failure = text
             # A database refused (damaged, locked, read-only …) is the user's to put right.
-            self.exit(2 if isinstance(message.error, DatabaseError) else 1)
+            refused = explained is not None or isinstance(message.error, DatabaseError)
+            self.exit(2 if refused else 1)
         else:
             self.notify(text, title="Noe gikk galt", severity="error", timeout=10, markup=False)
 

@@ -194,3 +194,23 @@ async def test_the_app_says_when_the_day_s_backup_finds_the_database_damaged(
         f"{backup_dir(path)})."
     )
     assert list(backup_dir(path).iterdir()) == []
+
+
+async def test_the_app_tells_a_damaged_database_at_its_start_and_ends_with_2(
+    unit: Builder, engine: Engine
+):
+    path = db_path(engine)
+    engine.dispose()
+    good = backup(path)
+    damage(path, "settings")  # read at the start, once the database is open
+    app = NaervaerApp(path, today=TODAY)
+    async with app.run_test(size=(120, 40)):
+        for _ in range(400):
+            if app.failure is not None:
+                break
+            await asyncio.sleep(0.05)
+    assert app.return_value == 2
+    assert app.failure == (
+        f"Databasen {path} er skadet og kan ikke brukes slik den er. Gjenopprett den fra den "
+        f"nyeste sikkerhetskopien: naervaer --db {path} restore {good}"
+    )
