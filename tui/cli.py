@@ -237,15 +237,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_unusable(path: Path) -> None:
+    """A file that is no usable database (text, damaged, cut short) is refused, saying which,
+    before a passphrase is asked for it or anything is done with it."""
+    from storage.db import file_problem
+
+    problem = file_problem(path)
+    if problem is not None:
+        raise problem
+
+
 def _engine(args: argparse.Namespace, *, create: bool = False) -> Any:
     """The database engine; only a command that writes data in (`create`) makes a new file."""
-    from storage.db import file_problem, open_database
+    from storage.db import open_database
     from storage.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
-    problem = file_problem(path)  # before the passphrase is asked for a file that is none
-    if problem is not None:
-        raise problem
+    _refuse_unusable(path)
     passphrase = passphrase_for(path) if path.is_file() else None
     return open_database(path, passphrase, notice=_tell, create=create)
 
@@ -679,16 +687,13 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from storage.db import file_problem
     from storage.maintenance import backup
     from storage.paths import resolve_db_path
 
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"Fant ingen database på {path}.")
-    problem = file_problem(path)
-    if problem is not None:
-        raise problem
+    _refuse_unusable(path)
     # An encrypted database's copy is encrypted with the same passphrase.
     print(f"Sikkerhetskopi lagret: {backup(path, args.file, passphrase_for(path))}")
     return EXIT_OK
@@ -756,6 +761,7 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise UserError(f"Fant ingen database på {path}.")
+    _refuse_unusable(path)
     crypto.dbapi()  # without the extra, say so before asking for a passphrase
     if crypto.is_encrypted(path):
         raise UserError(f"{path} er allerede kryptert.")
@@ -779,6 +785,7 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise UserError(f"Fant ingen database på {path}.")
+    _refuse_unusable(path)
     passphrase = passphrase_for(path)
     if passphrase is None:
         raise UserError(f"{path} er ikke kryptert.")
@@ -821,13 +828,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_app(args: argparse.Namespace) -> int:
-    from storage.db import file_problem, in_sole_use
+    from storage.db import in_sole_use
     from storage.paths import data_dir, resolve_db_path
 
     path = data_dir() / "demo.sqlite" if args.demo and not args.db else resolve_db_path(args.db)
-    problem = file_problem(path)  # said here, before the app takes the screen
-    if problem is not None:
-        raise problem
+    _refuse_unusable(path)  # said here, before the app takes the screen
     from tui.app import run_app
 
     # One window per database: two would each keep notes in memory and overwrite each other.

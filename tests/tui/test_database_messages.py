@@ -52,7 +52,11 @@ def refused(args: list[str], path: Path, capsys: pytest.CaptureFixture[str]) -> 
     return said.err
 
 
-@pytest.mark.parametrize("args", [STATS, []], ids=["stats", "app"])
+@pytest.mark.parametrize(
+    "args",
+    [STATS, [], ["backup"], ["encrypt"], ["decrypt"]],
+    ids=["stats", "app", "backup", "encrypt", "decrypt"],
+)
 def test_a_text_file_is_not_a_database(
     args: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ):
