@@ -259,7 +259,7 @@ def _engine(args: argparse.Namespace, *, create: bool = False) -> Any:
 
 
 def _tell(text: str) -> None:
-    print(f"naervaer: {text}", file=sys.stderr)
+    say(f"naervaer: {text}", error=True)
 
 
 PASSPHRASE_TRIES = 3
@@ -898,11 +898,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A full disk, a damaged or read-only file, a lock: said for what it is.
         explained = explain(error, resolve_db_path(getattr(args, "db", None)))
         if explained is not None:
-            print(f"naervaer: {explained}", file=sys.stderr)
+            say(f"naervaer: {explained}", error=True)
             return EXIT_REJECTED
         from tui.errors import describe
 
-        print(f"naervaer: {describe(error)}", file=sys.stderr)
+        say(f"naervaer: {describe(error)}", error=True)
         return EXIT_FAILED
 
 
