@@ -277,10 +277,18 @@ def workday_figures(
     return result
 
 
+# Lost workdays are summed from pieces whose grades were scaled to a cap of 100 %: in floating
+# point the sum of a fully absent day's pieces can come out a few units in the last place above
+# the day itself. Such a sum is the whole, never more; a real excess is left to show.
+_ROUNDING = 1e-9
+
+
 def pct(lost: float, possible: float) -> float | None:
     """Σ lost / Σ possible × 100, or None when nothing was possible (shown as '–')."""
     if possible <= 0:
         return None
+    if possible < lost <= possible * (1 + _ROUNDING):
+        lost = possible
     return lost / possible * 100.0
 
 
@@ -343,4 +351,6 @@ def with_long_term(spells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
 
 def pct_series(lost: pd.Series, possible: pd.Series) -> pd.Series:
     """Element-wise Σ lost / Σ possible × 100, NaN where nothing was possible."""
+    rounded_up = (lost > possible) & (lost <= possible * (1 + _ROUNDING))
+    lost = lost.where(~rounded_up, possible)
     return (lost / possible.where(possible > 0) * 100.0).astype(float)

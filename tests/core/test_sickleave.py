@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calendar import default_calendar
-from core.sickleave import FIGURE_COLUMNS, Figures, Period, pct, workday_figures
+from core.sickleave import FIGURE_COLUMNS, Figures, Period, pct, pct_series, workday_figures
 
 D = dt.date
 Q1_2025 = Period(D(2025, 1, 1), D(2025, 3, 31), as_of=D(2025, 12, 31))
@@ -256,3 +256,14 @@ def test_breakdowns_add_up_and_stay_within_bounds(scenario: tuple[pd.DataFrame, 
     by_unit = result.groupby("unit_id")[list(FIGURE_COLUMNS)].sum()
     assert by_unit["lost"].sum() == pytest.approx(figures.lost)
     assert np.isclose(by_unit["possible"].sum(), figures.possible)
+
+
+def test_a_day_lost_whole_in_scaled_pieces_is_100_percent_not_more() -> None:
+    """Found by hypothesis: 20 % + 80 % of one day summed to 1.0000000000000002 days."""
+    lost = 0.8000000000000002 + 0.20000000000000004
+    assert lost > 1.0
+    figures = Figures(possible=1.0, lost=lost, lost_self=0.8000000000000002)
+    assert figures.sick_leave_pct == 100.0
+    assert pct_series(pd.Series([lost, 0.5]), pd.Series([1.0, 1.0])).tolist() == [100.0, 50.0]
+    # A real excess is not hidden.
+    assert pct(1.01, 1.0) == pytest.approx(101.0)
