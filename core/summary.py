@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core import fmt
+from core.masking import NO_NAMES, Masker, employee_placeholder
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 
@@ -44,9 +45,10 @@ class SessionSummary:
     measures_closed: tuple[MeasureLine, ...]
     note: str
     employee_notes: tuple[tuple[str, str | None, str], ...]  # (number, name, note)
-    # Every employee of the unit that day, only so that masking can also catch a full name
-    # typed into free text.
+    # Whose names free text may hold, only for masking: (number, name) of the unit's
+    # employees, (unit code, name) of the leaders.
     known_employees: tuple[tuple[str, str | None], ...] = ()
+    known_leaders: tuple[tuple[str, str | None], ...] = ()
 
 
 # Characters that start a Markdown block when they open a line.
@@ -82,11 +84,11 @@ def _block(text: str, indent: str = "") -> str:
 
 
 class _Masker:
-    """Who an employee is called in the document: a name, or "ansatt <number>" when masked."""
+    """Who an employee is called in the document: a name, or "ansatt <number>" when masked;
+    free text through core.masking when masked."""
 
     def __init__(self, summary: SessionSummary, masked: bool) -> None:
         self.masked = masked
-        names: dict[str, str] = {}
         people = [
             *summary.known_employees,
             *summary.reviewed,
@@ -101,30 +103,18 @@ class _Masker:
                 if line.employee_number is not None
             ),
         ]
-        for number, name in people:
-            if name and name.strip():
-                names[name.strip()] = number
-        # Longest first, so "Kari Nordmann Berg" is replaced before "Kari Nordmann".
-        self._patterns = [
-            (re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", re.I), num)
-            for name, num in sorted(names.items(), key=lambda item: -len(item[0]))
-        ]
+        self._names = Masker(people, summary.known_leaders) if masked else NO_NAMES
 
     def person(self, number: str | None, name: str | None) -> str:
         if number is None:
             return ""
         if self.masked or not (name and name.strip()):
-            return f"ansatt {_inline(number)}"
+            return _inline(employee_placeholder(number))
         return f"{_inline(name)} ({_inline(number)})"
 
     def text(self, text: str) -> str:
-        """Free text with full names of known employees replaced when masked."""
-        text = clean_text(text)
-        if self.masked:
-            for pattern, number in self._patterns:
-                # Plain string split and join, not a template: a backslash must stay literal.
-                text = f"ansatt {number}".join(pattern.split(text))
-        return text
+        """Free text with every known name replaced when masked."""
+        return self._names.text(clean_text(text))
 
 
 def _due(due: dt.date | None) -> str:

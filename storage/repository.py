@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, String, cast, func, select
 
+from core.masking import Masker
 from storage.models import AbsenceSpell, Employee, Employment, Unit, UnitMonthFigure
 
 
@@ -172,3 +173,25 @@ def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Seri
     )
     rows = conn.execute(query).all()
     return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")
+
+
+def known_people(
+    conn: Connection, unit_id: int
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
+    """Whose names a unit's free text may hold: (number, name) of everyone who ever worked in
+    the unit, and (unit code, leader) of every unit's leader, for core.masking.Masker."""
+    staff = select(Employment.employee_id).where(Employment.unit_id == unit_id)
+    employees = conn.execute(
+        select(Employee.number, Employee.name)
+        .where(Employee.id.in_(staff), Employee.name.is_not(None))
+        .order_by(Employee.number)
+    ).all()
+    leaders = conn.execute(
+        select(Unit.code, Unit.leader).where(Unit.leader.is_not(None)).order_by(Unit.code)
+    ).all()
+    return [(n, name) for n, name in employees], [(code, name) for code, name in leaders]
+
+
+def unit_masker(conn: Connection, unit_id: int) -> Masker:
+    """The masker for what is written about one unit (built once per screen or document)."""
+    return Masker(*known_people(conn, unit_id))

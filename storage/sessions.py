@@ -51,6 +51,7 @@ from storage.models import (
     Unit,
 )
 from storage.models import Session as SessionRow
+from storage.repository import known_people
 
 CLOSED_STATUSES: Final = tuple(s for s in MEASURE_STATUSES if s not in OPEN_STATUSES)
 PRESENCE_POSITIONS: Final = 4
@@ -897,6 +898,7 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
             .order_by(Employee.number)
         ).all()
         previous = _previous_states(conn, [item.measure.id for item in items], info)
+        employees, leaders = known_people(conn, info.unit_id)
 
     changed: list[MeasureLine] = []
     closed: list[MeasureLine] = []
@@ -934,5 +936,6 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
         measures_closed=tuple(closed),
         note=info.note,
         employee_notes=tuple((r.number, r.name, r.note) for r in reviews if r.note.strip()),
-        known_employees=tuple((number, name) for _, number, name in staff),
+        known_employees=tuple(employees),
+        known_leaders=tuple(leaders),
     )

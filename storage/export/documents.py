@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
@@ -12,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, select
 
 from core import fmt
+from core.masking import NO_NAMES, employee_placeholder, shown_leader
 from core.periods import Quarter, add_months, complete_quarters_before
 from core.sickleave import Figures, pct
 from core.summary import SessionSummary
@@ -19,10 +19,10 @@ from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage import sessions
 from storage.figures import monthly_figures
-from storage.models import Employee, Employment, Unit
+from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit, quarter_sums, unit_list
 from storage.reports import unit_overview as load_overview
-from storage.repository import headcount_between
+from storage.repository import headcount_between, unit_masker
 
 # NAV's threshold: a figure about fewer persons than this never leaves the app for several units.
 MIN_PERSONS: Final = 5
@@ -136,32 +136,13 @@ def quarter_figures(overview: UnitOverview) -> list[QuarterFigures]:
 # --- names ---------------------------------------------------------------------------------------
 
 
-class NameMask:
-    """How people are named in a document: `ansatt 100234` when masked, and full names typed
-    into free text replaced by the number (as core.summary does for the session summary)."""
-
-    def __init__(self, people: Iterable[tuple[str, str | None]], masked: bool) -> None:
-        self.masked = masked
-        names = {name.strip(): number for number, name in people if name and name.strip()}
-        # Longest first, so that "Kari Nordmann Berg" goes before "Kari Nordmann".
-        self._patterns = [
-            (re.compile(r"\b" + r"\s+".join(map(re.escape, name.split())) + r"\b", re.I), number)
-            for name, number in sorted(names.items(), key=lambda item: -len(item[0]))
-        ]
-
-    def person(self, number: str | None, name: str | None) -> str:
-        if number is None:
-            return ""
-        if self.masked or not (name and name.strip()):
-            return f"ansatt {clean_text(number)}"
-        return f"{one_line(name)} ({clean_text(number)})"
-
-    def text(self, text: str) -> str:
-        text = one_line(text)
-        if self.masked:
-            for pattern, number in self._patterns:
-                text = f"ansatt {number}".join(pattern.split(text))
-        return text
+def person(number: str | None, name: str | None, masked: bool) -> str:
+    """How an employee is named in a document: `ansatt 100234` when masked."""
+    if number is None:
+        return ""
+    if masked or not (name and name.strip()):
+        return employee_placeholder(clean_text(number))
+    return f"{one_line(name)} ({clean_text(number)})"
 
 
 def one_line(text: str) -> str:
@@ -202,44 +183,30 @@ class MeasureEntry:
 @dataclass(frozen=True)
 class UnitReport:
     overview: UnitOverview
-    leader: str | None  # shown masked too, as in the app: masking is for employees
+    leader: str | None  # HIDDEN_LEADER when masked
     measures: tuple[MeasureEntry, ...]
     as_of: dt.date
     masked: bool
 
 
-def _unit_people(conn: Connection, unit_id: int) -> list[tuple[str, str | None]]:
-    """Everyone who ever worked in the unit, so that masking catches their names in free text."""
-    query = (
-        select(Employee.number, Employee.name)
-        .where(Employee.id.in_(select(Employment.employee_id).where(Employment.unit_id == unit_id)))
-        .order_by(Employee.number)
-    )
-    return [(number, name) for number, name in conn.execute(query)]
-
-
 def unit_report(engine: Engine, unit_id: int, as_of: dt.date, *, masked: bool) -> UnitReport:
     with engine.connect() as conn:
         overview = load_overview(conn, unit_id, as_of)
-        people = _unit_people(conn, unit_id)
+        names = unit_masker(conn, unit_id) if masked else NO_NAMES
     rows = sessions.measures_for_unit(engine, unit_id)
-    mask = NameMask(
-        [*people, *((m.employee_number, m.employee_name) for m in rows if m.employee_number)],
-        masked,
-    )
     measures = tuple(
         MeasureEntry(
             level=MEASURE_LEVELS.get(m.level, m.level),
-            person=mask.person(m.employee_number, m.employee_name),
-            text=mask.text(m.text),
-            owner=mask.text(m.owner),
+            person=person(m.employee_number, m.employee_name, masked),
+            text=names.text(one_line(m.text)),
+            owner=names.text(one_line(m.owner)),
             due_date=m.due_date,
             status=MEASURE_STATUSES.get(m.status, m.status),
         )
         for m in rows
     )
-    leader = None if overview.leader is None else one_line(overview.leader)
-    return UnitReport(overview, leader, measures, as_of, masked)
+    leader = shown_leader(overview.leader, masked)
+    return UnitReport(overview, leader and one_line(leader), measures, as_of, masked)
 
 
 # --- the status report for several units ---------------------------------------------------------
