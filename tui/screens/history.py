@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
 from core import fmt
+from core.masking import Masker
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
@@ -21,9 +22,15 @@ from tui.screens.base import ReportsWorkerErrors
 class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
 
-    def __init__(self, measure: Any) -> None:
+    def __init__(self, measure: Any, names: Masker) -> None:
+        """`names`: the unit's masker, for the measure's text, owner and comments."""
         super().__init__()
         self.measure = measure
+        self.names = names
+
+    def shown(self, text: str) -> str:
+        app: Any = self.app
+        return self.names.shown(text, app.masked)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as box:
@@ -31,9 +38,9 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
             yield Static(
                 Text.assemble(
                     (f"{MEASURE_LEVELS[self.measure.level]}: ", "bold"),
-                    self.measure.text,
+                    self.shown(self.measure.text),
                     f"\nOpprettet {fmt.date(self.measure.created_on)}, ansvarlig "
-                    f"{self.measure.owner or '–'}, status nå "
+                    f"{self.shown(self.measure.owner) or '–'}, status nå "
                     f"{MEASURE_STATUSES[self.measure.status].lower()}",
                 )
             )
@@ -70,7 +77,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
                 "✓" if entry.checked else "",
                 MEASURE_STATUSES[entry.status],
                 fmt.date(entry.due_date),
-                Text(entry.comment),
+                Text(self.shown(entry.comment)),
             )
         if not message.data:
             table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
 from core import fmt
+from core.masking import NO_NAMES, Masker
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
 from tui.masking import one_line, person
 from tui.messages import Loaded
@@ -33,15 +34,15 @@ if TYPE_CHECKING:
     from storage.review import EmployeeDetail
 
 
-def measure_cells(measure: Any, masked: bool) -> list[str | Text]:
+def measure_cells(measure: Any, masked: bool, names: Masker) -> list[str | Text]:
     # An enkeltsak is about one person: the person says more than the level's name.
     about = MEASURE_LEVELS[measure.level]
     if measure.employee_number:
         about = person(measure.employee_number, measure.employee_name, masked)
     return [
         Text(about),
-        Text(measure.text),
-        Text(measure.owner or "–"),
+        Text(names.shown(measure.text, masked)),
+        Text(names.shown(measure.owner, masked) or "–"),
         fmt.date(measure.due_date),
     ]
 
@@ -72,10 +73,18 @@ def load_measures(engine: Engine, unit_id: int, session_id: int | None) -> dict[
     """What the screen shows, read in a worker's thread: a session's checklist and the
     measures agreed in it, or (outside a session) all the unit's measures."""
     from storage import sessions
+    from storage.repository import unit_masker
 
+    with engine.connect() as conn:
+        names = unit_masker(conn, unit_id)
     if session_id is None:
-        return {"checklist": [], "measures": sessions.measures_for_unit(engine, unit_id)}
+        return {
+            "checklist": [],
+            "measures": sessions.measures_for_unit(engine, unit_id),
+            "names": names,
+        }
     return {
+        "names": names,
         "info": sessions.session_info(engine, session_id),
         "checklist": sessions.checklist(engine, session_id),
         "measures": sessions.measures_created_in(engine, session_id),
@@ -120,6 +129,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         self._read_ahead = read_ahead
         self.checklist: list[Any] = []
         self.measures: list[Any] = []
+        self.names = NO_NAMES
         # The review's employees, read while the advisor goes through the checklist.
         self.review_ahead: Future[list[EmployeeDetail]] = Future()
 
@@ -185,6 +195,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
     def show(self, data: dict[str, Any]) -> None:
         self.checklist = data["checklist"]
         self.measures = data["measures"]
+        self.names = data["names"]
         info = data.get("info")
         if info is not None:
             self.sub_title = (
@@ -208,7 +219,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
                         status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
                     table.add_row(
                         "✓" if item.checked else "☐",
-                        *measure_cells(item.measure, masked)[:3],
+                        *measure_cells(item.measure, masked, self.names)[:3],
                         fmt.date(item.due_date),
                         status,
                         key=str(item.measure.id),
@@ -221,7 +232,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
                 label = MEASURE_STATUSES[measure.status]
                 late = overdue(measure.due_date, measure.status, today)
                 table.add_row(
-                    *measure_cells(measure, masked),
+                    *measure_cells(measure, masked, self.names),
                     Text(f"{label}, forfalt", style="bold red") if late else label,
                     key=str(measure.id),
                 )
@@ -245,13 +256,17 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             hint = "Ingen tiltak ennå. Trykk n for å legge til et."
             detail.update(hint)
             return
+        app: Any = self.app
+        masked = app.masked
+        text, owner = (self.names.shown(t, masked) for t in (measure.text, measure.owner))
+        comment = self.names.shown(item.comment, masked) if item is not None else ""
         detail.update(
             Text.assemble(
                 (f"{MEASURE_LEVELS[measure.level]}: ", "bold"),
-                measure.text,
-                f"\nAnsvarlig: {measure.owner or '–'} · frist {fmt.date(measure.due_date)} · "
+                text,
+                f"\nAnsvarlig: {owner or '–'} · frist {fmt.date(measure.due_date)} · "
                 f"opprettet {fmt.date(measure.created_on)}",
-                f"\nKommentar i dag: {item.comment or '–'}" if item is not None else "",
+                f"\nKommentar i dag: {comment or '–'}" if item is not None else "",
             )
         )
 
@@ -322,7 +337,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         if measure is not None:
             from tui.screens.history import HistoryScreen
 
-            self.app.push_screen(HistoryScreen(measure))
+            self.app.push_screen(HistoryScreen(measure, self.names))
 
     def action_new(self) -> None:
         self.app.push_screen(MeasureDialog(self.unit_id, self.session_id), self.reload)

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content, Span
-from textual.events import DescendantBlur
+from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.style import Style
@@ -26,9 +26,11 @@ from textual.worker import Worker, WorkerState
 
 from core import fmt
 from core.cases import MilestoneStatus, milestone_status, next_task
+from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
 from storage import sessions
+from storage.repository import unit_masker
 from storage.review import EmployeeDetail, review_details
 from storage.sessions import MeasureRow, SessionInfo
 from tui import memory
@@ -80,6 +82,7 @@ class ReviewData:
     details: list[EmployeeDetail]
     states: dict[int, tuple[bool, str]]
     measures: dict[int, list[CaseMeasure]] = field(default_factory=dict)
+    names: Masker = NO_NAMES  # the unit's masker, for notes and measures
 
 
 def load_review(
@@ -104,7 +107,9 @@ def load_review(
     for row in sessions.measures_for_unit(engine, unit_id, open_only=True):
         if row.employee_id is not None:
             measures.setdefault(row.employee_id, []).append(measure_of(row))
-    return ReviewData(info, details, sessions.review_states(engine, session_id), measures)
+    with engine.connect() as conn:
+        names = unit_masker(conn, unit_id)
+    return ReviewData(info, details, sessions.review_states(engine, session_id), measures, names)
 
 
 def read_ahead(
@@ -212,6 +217,7 @@ class ReviewScreen(Screen[None]):
         self.selected: int | None = None
         self.reviewed: set[int] = set()
         self.measures: dict[int, list[CaseMeasure]] = {}
+        self.names = NO_NAMES
         # Notes as typed (shown) and as last confirmed written; they differ while unsaved.
         self.note_text: dict[int, str] = {}
         self.note_saved: dict[int, str] = {}
@@ -241,6 +247,9 @@ class ReviewScreen(Screen[None]):
                     soft_wrap=True,
                     placeholder="Notat om den ansatte i dette møtet (lagres mens du skriver)",
                 )
+                # The note with its names hidden, in the note's place while masked and not
+                # being written: the editor itself only ever holds the text as written.
+                yield Static(id="review-note-masked")
                 yield Static(PRIVACY_REMINDER, id="review-privacy")
         yield KeyBar()
 
@@ -251,6 +260,7 @@ class ReviewScreen(Screen[None]):
         note = self.query_one("#review-note", TextArea)
         note.border_title = "Notat (e)"
         note.disabled = True
+        self.query_one("#review-note-masked").border_title = "Notat (e) · navn skjult"
         listing.focus()
         self.watch(self.app, "masked", self._masked_changed, init=False)
         if self._first_data is None:
@@ -292,6 +302,7 @@ class ReviewScreen(Screen[None]):
         self.details = data.details
         self.position = {d.employee_id: i for i, d in enumerate(self.details)}
         self.measures = data.measures
+        self.names = data.names
         self.reviewed = {e for e, (done, _) in data.states.items() if done}
         # Notes of people no longer in the review (purged meanwhile) have nowhere to go: the
         # failed write has said so, and they are not tried again at every pause.
@@ -378,6 +389,7 @@ class ReviewScreen(Screen[None]):
             self.query_one("#review-chart", Chart).show(ChartData("Ingen ansatt valgt", []))
             self.query_one("#review-text", TextView).update(Text())
             note.disabled = True
+            self.show_note_masked()
             return
         self.show_head(detail)
         self.show_chart(detail)
@@ -386,7 +398,22 @@ class ReviewScreen(Screen[None]):
         text = self.note_text.get(detail.employee_id, "")
         if note.text != text:
             note.load_text(text)
+        self.show_note_masked()
         self.show_note_state()
+
+    def show_note_masked(self) -> None:
+        """The note with its names hidden in place of the editor, while masked, if it names
+        anyone; the editor while the note is written (e), and always with names shown."""
+        note = self.query_one("#review-note", TextArea)
+        cover = self.query_one("#review-note-masked", Static)
+        text = note.text if not note.disabled else ""
+        shown = text if note.has_focus else self.names.shown(text, self.masked)
+        covered = shown != text
+        if covered:
+            cover.update(Text(shown), layout=False)
+        if cover.display != covered:
+            cover.display = covered
+            note.display = not covered
 
     def show_chart(self, detail: EmployeeDetail) -> None:
         self.query_one("#review-chart", Chart).show(
@@ -419,7 +446,7 @@ class ReviewScreen(Screen[None]):
         parts = [case_text(detail), flags_text(detail)]
         measures = self.measures.get(detail.employee_id, [])
         if measures:
-            parts.append(measures_text(measures))
+            parts.append(measures_text(measures, self.names, self.masked))
         parts.append(spells_text(detail, self.naervaer.today))
         self.query_one("#review-text", TextView).update(Text("\n\n").join(parts))
 
@@ -442,6 +469,11 @@ class ReviewScreen(Screen[None]):
     def on_descendant_blur(self, event: DescendantBlur) -> None:
         if event.widget.id == "review-note":
             self.flush_notes()
+            self.show_note_masked()
+
+    @on(Click, "#review-note-masked")
+    def masked_note_clicked(self) -> None:
+        self.action_edit_note()
 
     def flush_notes(self, *, now: bool = False) -> None:
         """Write every note that differs from what is stored (usually just the one typed).
@@ -484,6 +516,7 @@ class ReviewScreen(Screen[None]):
         # Setting the subtitle repaints the whole note, even to the same text.
         if note.border_subtitle != state:
             note.border_subtitle = state
+            self.query_one("#review-note-masked").border_subtitle = state
 
     def note_state(self) -> str:
         if self.selected is None:
@@ -676,6 +709,9 @@ class ReviewScreen(Screen[None]):
     def action_edit_note(self) -> None:
         note = self.query_one("#review-note", TextArea)
         if not note.disabled:
+            # Written as it is: the names show while the note is being written.
+            self.query_one("#review-note-masked").display = False
+            note.display = True
             note.focus()
 
     def action_leave(self) -> None:
@@ -766,13 +802,13 @@ def flags_text(detail: EmployeeDetail) -> Text:
     return text
 
 
-def measures_text(measures: Iterable[CaseMeasure]) -> Text:
+def measures_text(measures: Iterable[CaseMeasure], names: Masker, masked: bool) -> Text:
     text = section("Åpne tiltak")
     for measure in measures:
         text.append("\n• ")
-        text.append(one_line(measure.text))
+        text.append(names.shown(one_line(measure.text), masked))
         if measure.owner:
-            text.append(f" – {one_line(measure.owner)}", style="dim")
+            text.append(f" – {names.shown(one_line(measure.owner), masked)}", style="dim")
         if measure.due_date is not None:
             text.append(f" – frist {fmt.date(measure.due_date)}", style="dim")
     return text

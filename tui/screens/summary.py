@@ -5,13 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, ClassVar
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Click, DescendantBlur
 from textual.screen import Screen
 from textual.widgets import Header, Label, Markdown, Static
 
+from core.masking import NO_NAMES, Masker
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.export import ExportChoice, ExportDialog
@@ -35,6 +38,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         self.unit_id = unit_id
         self.summary: Any = None
         self.info: Any = None
+        self.names = NO_NAMES
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,13 +48,15 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
             with Vertical(id="summary-side"):
                 yield Label("Notat fra møtet (e: skriv)")
                 yield AutosaveTextArea("session-note", self.save_note, id="session-note")
+                # The note with its names hidden, in its place while masked and not written.
+                yield Static(id="session-note-masked")
                 yield Static(
                     "Ikke skriv helseopplysninger eller diagnoser.", classes="privacy-reminder"
                 )
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "masked", lambda _: self.render_summary(), init=False)
+        self.watch(self.app, "masked", self.masked_changed, init=False)
         # The summary has the focus, so that single keys (m for names) work until the note
         # is chosen with e.
         self.query_one("#summary-text").focus()
@@ -69,18 +75,45 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         app: Any = self.app
         info = sessions.session_info(app.engine, self.session_id)
         summary = sessions.session_summary(app.engine, self.session_id)
-        self.post_message(Loaded("summary", (info, summary)))
+        names = Masker(summary.known_employees, summary.known_leaders)
+        self.post_message(Loaded("summary", (info, summary, names)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         if message.what != "summary":
             return
         first = self.info is None
-        self.info, self.summary = message.data
+        self.info, self.summary, self.names = message.data
         if first:
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", self.info.note or "")
         self.render_summary()
+        self.show_note_masked()
+
+    def masked_changed(self) -> None:
+        self.render_summary()
+        self.show_note_masked()
+
+    def show_note_masked(self) -> None:
+        """The note with its names hidden in place of the editor, while masked and not being
+        written, if it names anyone: the editor only ever holds the text as written."""
+        note = self.query_one(AutosaveTextArea)
+        cover = self.query_one("#session-note-masked", Static)
+        app: Any = self.app
+        shown = note.text if note.has_focus else self.names.shown(note.text, app.masked)
+        covered = shown != note.text
+        if covered:
+            cover.update(Text(shown))
+        cover.display = covered
+        note.display = not covered
+
+    def on_descendant_blur(self, event: DescendantBlur) -> None:
+        if event.widget.id == "session-note":
+            self.show_note_masked()
+
+    @on(Click, "#session-note-masked")
+    def masked_note_clicked(self) -> None:
+        self.action_edit_note()
 
     def markdown(self) -> str:
         from core.summary import summary_markdown
@@ -149,7 +182,11 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
 
     def action_edit_note(self) -> None:
-        self.query_one(AutosaveTextArea).focus()
+        # Written as it is: the names show while the note is being written.
+        self.query_one("#session-note-masked").display = False
+        note = self.query_one(AutosaveTextArea)
+        note.display = True
+        note.focus()
 
     def action_back(self) -> None:
         note = self.query_one(AutosaveTextArea)

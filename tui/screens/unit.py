@@ -17,6 +17,7 @@ from textual.widgets import Header, Static
 
 from core import fmt
 from core.errors import InvalidInput
+from core.masking import shown_leader
 from core.periods import Quarter, add_months
 from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
@@ -48,12 +49,17 @@ def project_line(membership: Membership | None, today: dt.date) -> str:
 
 
 def figures_text(
-    overview: Any, prognosis: list[dict[str, Any]] | None = None, today: dt.date | None = None
+    overview: Any,
+    prognosis: list[dict[str, Any]] | None = None,
+    today: dt.date | None = None,
+    *,
+    masked: bool = True,
 ) -> Content:
     """The key figures as a few lines (the numbers come from core).
 
     `prognosis` is the unit's quarters from storage.forecast, once they are computed; `today`
-    the app's day, which says whether a unit that leaves has left.
+    the app's day, which says whether a unit that leaves has left; `masked`: the leader's
+    name hidden.
     """
     today = today or dt.date.today()
     f = overview.last_quarter_figures
@@ -102,7 +108,7 @@ def figures_text(
         name=one_line(overview.name),
         code=one_line(overview.code),
         area=one_line(overview.service_area or ""),
-        leader=one_line(overview.leader or "") or "–",
+        leader=one_line(shown_leader(overview.leader, masked) or "") or "–",
         reason=one_line(overview.reason),
     )
 
@@ -195,12 +201,15 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
     from storage import sessions
     from storage.reports import unit_overview
+    from storage.repository import unit_masker
     from storage.settings import load_settings
 
     with app.engine.connect() as conn:
         overview = unit_overview(conn, unit_id, app.today)
         settings = load_settings(conn)
+        names = unit_masker(conn, unit_id)
     return {
+        "names": names,
         "overview": overview,
         "settings": settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
@@ -240,6 +249,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.scores: dict[str, dict[str, float | None]] = {}
         self.last_summary: str | None = None
         self.settings: Any = None
+        self.data: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -260,11 +270,17 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#unit-quarters").border_title = "Kvartaler"
         self.query_one("#unit-side").border_title = "Nærværsfaktorer og kartlegging"
         self.query_one("#unit-session").border_title = "Møter"
+        self.watch(self.app, "masked", self.masked_changed, init=False)
         if self._first_data is None:
             self.load()
         else:
             self.show(self._first_data)
             self._first_data = None
+
+    def masked_changed(self) -> None:
+        if self.data:
+            self.show_figures()
+            self.query_one("#unit-last-session", Static).update(self.session_text(self.data))
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -284,9 +300,8 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     def show_figures(self) -> None:
         app: Any = self.app
-        self.query_one("#unit-figures", Static).update(
-            figures_text(self.overview, self.prognosis, app.today)
-        )
+        figures = figures_text(self.overview, self.prognosis, app.today, masked=app.masked)
+        self.query_one("#unit-figures", Static).update(figures)
         self.query_one(Chart).show(chart_data(self.overview, self.prognosis))
         self.query_one(Chart).border_subtitle = SECTOR_SHORT
 
@@ -296,6 +311,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             self.show(message.data)
 
     def show(self, data: dict[str, Any]) -> None:
+        self.data = data
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
         self.settings = data["settings"]
@@ -331,8 +347,10 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             "",
             "[b]o[/b] oppstartsmøte · [b]i[/b] individuell rådgivning · [b]s[/b] statusmøte",
         ]
-        summary = (last.summary if last is not None else None) or "(ingen oppsummering)"
-        return Content.from_markup("\n".join(lines), summary=summary)
+        # Stored masked; masked again with today's people, should a name have slipped through.
+        app: Any = self.app
+        summary = data["names"].shown(last.summary if last is not None else "", app.masked)
+        return Content.from_markup("\n".join(lines), summary=summary or "(ingen oppsummering)")
 
     def action_start(self, session_type: str) -> None:
         self.start_session(session_type)
