@@ -41,7 +41,9 @@ SERIES: Final[Color] = (31, 100, 170)
 BASELINE: Final[Color] = (214, 110, 0)
 GOAL: Final[Color] = (40, 140, 70)
 
-MASKED_NOTE: Final = "Skjermet: ansatte er vist med ansattnummer, ikke navn."
+MASKED_NOTE: Final = (
+    "Skjermet: ansatte er vist med ansattnummer og ledere som leder (enhet), ikke med navn."
+)
 NAMES_NOTE: Final = "Inneholder navn på ansatte: del bare med dem som skal ha dem."
 
 # The core fonts speak WinAnsi (cp1252): æøå, «», the en dash and the no-break space are there,
