@@ -39,7 +39,14 @@ EXPECTED = [
 
 @pytest.fixture
 def session_id(build: Builder, engine: Engine) -> int:
-    build.unit(1, "E1", "Lia sykehjem", leader=LEADER, project_joined_on=D(2024, 10, 1))
+    build.unit(
+        1,
+        "E1",
+        "Lia sykehjem",
+        leader=LEADER,
+        project_joined_on=D(2024, 10, 1),
+        baseline_quarter="2024Q3",
+    )
     build.unit(2, "E2", "Berg skole", leader="Liv Lederstad")
     for employee_id, name in STAFF.items():
         build.employee(employee_id, f"100{employee_id}", name)
