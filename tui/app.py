@@ -67,6 +67,9 @@ class NaervaerApp(App[int]):
         self.demo = demo
         self.today = today or dt.date.today()
         self.engine: Engine | None = None
+        # Commits to the database so far: a screen that shows what it read at one count reads
+        # again when it comes back into view at another (see `_count_write`).
+        self.writes = 0
         self.failure: str | None = None
         self.started = False  # the unit list has been shown once
         self.figures_stale = False  # shown as computed on an earlier day, until rebuilt
@@ -193,7 +196,10 @@ class NaervaerApp(App[int]):
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:
+        from sqlalchemy import event
+
         self.engine = message.engine
+        event.listen(self.engine, "commit", self._count_write)
         if message.empty:
             memory.hold()
             from tui.screens.welcome import WelcomeScreen
@@ -348,14 +354,9 @@ class NaervaerApp(App[int]):
                 CommandPalette(placeholder="Søk etter kommandoer …", id="--command-palette")
             )
 
-    def membership_changed(self) -> None:
-        """A unit joined or left: every figure of the project follows, the prognoses do not."""
-        from tui.screens.status import StatusScreen
-        from tui.screens.units import UnitsScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, UnitsScreen | StatusScreen):
-                screen.load()
+    def _count_write(self, _connection: object) -> None:
+        # Any thread's commit: the lists drawn before it are read again when shown next.
+        self.writes += 1
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

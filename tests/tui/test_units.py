@@ -184,3 +184,35 @@ async def test_yesterdays_figures_are_shown_and_then_rebuilt_for_today(
         assert any("Tallene er fra en tidligere dag" in m for m in messages)
     with engine.connect() as conn:
         assert figures_as_of(conn) == TODAY
+
+
+async def test_the_list_shows_what_a_meeting_changed_when_the_advisor_comes_back(
+    town: Builder, engine: Engine
+):
+    from storage import sessions
+
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(RowTable)
+        lia = cells(table)[0]
+        assert (lia[0], lia[7], lia[8]) == ("Lia sykehjem", "0/0", "–")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+
+        # The meeting, as its screens write it: two measures agreed, one done at once.
+        assert app.engine is not None
+        held = sessions.start_session(app.engine, 1, "individuell_radgivning", TODAY)
+        first = sessions.add_measure(app.engine, 1, "enhet", "Felles rutine", session_id=held)
+        sessions.add_measure(
+            app.engine, 1, "lederrolle", "Faste samtaler", due_date=D(2025, 11, 1), session_id=held
+        )
+        sessions.update_measure(app.engine, first, status="fullfort")
+        sessions.end_session(app.engine, held, "Oppsummering")
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        lia = cells(table)[0]
+        assert (lia[7], lia[8]) == ("1/1", "24.11.2025")

@@ -270,6 +270,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.sorting = Sorting(COLUMNS, "change_pp", descending=True)
         self._row_keys: list[str] = []
         self._shown: list[dict[str, Any]] = []
+        self.read_at = 0  # the app's count of writes when the report was read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -295,8 +296,13 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         table.focus()
         self.load()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def load(self) -> None:
+        app: Any = self.app
+        self.read_at = app.writes
+        self.read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="status")
+    def read(self) -> None:
         from storage.status import load_status
 
         app: Any = self.app
@@ -310,10 +316,6 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what == "status-settings":
-            if self.report is not None and message.data != self.report.settings:
-                self.load()
-            return
         if message.what == "status-empty":
             self.query_one("#status-summary", Static).update(message.data)
             return
@@ -340,17 +342,10 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.refresh_table()
 
     def on_screen_resume(self) -> None:
-        """Back from the settings or the savings panel: reload if the settings changed."""
-        if self.report is not None:
-            self.check_settings()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="status-settings")
-    def check_settings(self) -> None:
-        from storage.settings import load_settings
-
+        """Back from a unit, the settings or the savings panel: read again what was written."""
         app: Any = self.app
-        with app.engine.connect() as conn:
-            self.post_message(Loaded("status-settings", load_settings(conn)))
+        if self.read_at != app.writes:
+            self.load()
 
     def visible_units(self) -> list[dict[str, Any]]:
         text = self.query_one("#status-search", Input).value.strip().casefold()

@@ -204,11 +204,13 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     from storage.repository import unit_masker
     from storage.settings import load_settings
 
+    read_at = app.writes  # before reading: what is read is at least as new as this count
     with app.engine.connect() as conn:
         overview = unit_overview(conn, unit_id, app.today)
         settings = load_settings(conn)
         names = unit_masker(conn, unit_id)
     return {
+        "read_at": read_at,
         "names": names,
         "overview": overview,
         "settings": settings,
@@ -242,7 +244,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.unit_id = unit_id
         self._first_data = data
-        self._left = False  # another screen has been on top of this one
+        self.shown_at = -1  # the app's count of writes when what is shown was read
         self.overview: Any = None
         self.prognosis: list[dict[str, Any]] | None = None
         self.factors: dict[str, list[str]] = {}
@@ -307,11 +309,13 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what == "unit":
+        # Two reads can cross (one on coming back, one after a change): the newer is kept.
+        if message.what == "unit" and message.data["read_at"] >= self.shown_at:
             self.show(message.data)
 
     def show(self, data: dict[str, Any]) -> None:
         self.data = data
+        self.shown_at = data["read_at"]
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
         self.settings = data["settings"]
@@ -385,12 +389,10 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             app: Any = self.app
             app.open_review(session_id, self.unit_id)
 
-    def on_screen_suspend(self) -> None:
-        self._left = True
-
     def on_screen_resume(self) -> None:
-        """Back from a session: its state (an open session, a new summary) may have changed."""
-        if self._left:
+        """Back from a session or a dialog: read again if anything was written meanwhile."""
+        app: Any = self.app
+        if self.overview is not None and app.writes != self.shown_at:
             self.load()
 
     def action_measures(self) -> None:
@@ -476,14 +478,8 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
                 self.notify, str(problem), severity="error", timeout=8, markup=False
             )
             return
-        self.post_message(Loaded("project", None))
-
-    @on(Loaded)
-    def project_changed(self, message: Loaded) -> None:
-        if message.what == "project":
-            app: Any = self.app
-            app.membership_changed()
-            self.load()
+        # The overview read again in the same worker: the unit's place in the project shows.
+        self.post_message(Loaded("unit", load_unit(app, self.unit_id)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -105,6 +105,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self.marked: set[int] = set()  # units marked to join the project together
         self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
         self.sorting = Sorting(COLUMNS, "avg_2y_pct", descending=True)
+        self.read_at = 0  # the app's count of writes when the rows were read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -139,10 +140,21 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             ]
         )
 
-    @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
         app: Any = self.app
+        self.read_at = app.writes
+        self.read()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def read(self) -> None:
+        app: Any = self.app
         self.post_message(Loaded("units", load_rows(app.engine, app.today)))
+
+    def on_screen_resume(self) -> None:
+        """Back from a unit, a meeting or an import: read again what was written meanwhile."""
+        app: Any = self.app
+        if self.read_at != app.writes:
+            self.load()
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -372,8 +384,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
                 else "Enheten er med i prosjektet.",
                 markup=False,
             )
-            app: Any = self.app
-            app.membership_changed()
+            self.load()
 
 
 def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
