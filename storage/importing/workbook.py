@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import posixpath
 import re
 import zipfile
 import zlib
@@ -14,10 +13,23 @@ from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook, PasswordError, SheetTypeEnum
+from python_calamine import (
+    CalamineError,
+    CalamineWorkbook,
+    PasswordError,
+    SheetTypeEnum,
+    SheetVisibleEnum,
+)
 
-from core import fmt
 from storage.importing.columns import TABLES, normalize_header
+from storage.importing.package import (
+    UNREADABLE,
+    check_workbook,
+    is_too_large,
+    local_name,
+    sheet_parts,
+    too_large,
+)
 from storage.importing.problems import ImportProblem, sheet_source
 from storage.importing.read import PROGRESS_EVERY, Progress, ReadResult, recognise_table
 from storage.importing.values import map_distinct
@@ -25,12 +37,16 @@ from storage.importing.values import map_distinct
 if TYPE_CHECKING:
     from storage.importing.mapping import ColumnMapping
 
-MAX_CELLS = 50_000_000  # a used range this large is a stray cell far out, not an export
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)$")
 # Error values (t="e") and formulas (<f>, also with a namespace prefix), found as plain bytes:
 # a regular expression takes seconds on a sheet of 250,000 rows.
 _MARKERS = (b't="e"', b"t='e'", b"<f>", b"<f ", b":f>", b":f ")
 _CHUNK = 1 << 20
+
+HIDDEN = (
+    "arket er skjult i Excel og blir ikke lest; vis arket (høyreklikk på en arkfane, Vis) "
+    "og importer på nytt hvis det skal være med"
+)
 
 CellIssues = dict[tuple[int, int], tuple[str, str]]  # (row, column) -> (value, message)
 
@@ -50,29 +66,6 @@ def _cell_text(value: object) -> str:
     if isinstance(value, dt.time):
         return value.isoformat()
     return str(value)
-
-
-def _local(tag: str) -> str:
-    return tag.rpartition("}")[2]
-
-
-def _attribute(element: ElementTree.Element, name: str) -> str | None:
-    """An attribute by local name: strict OOXML puts `r:id` in another namespace."""
-    return next((value for key, value in element.attrib.items() if _local(key) == name), None)
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding `sheet`, by the workbook's relationships."""
-    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    relations = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    targets = {_attribute(rel, "Id"): _attribute(rel, "Target") for rel in relations}
-    for element in workbook.iter():
-        if _local(element.tag) == "sheet" and element.get("name") == sheet:
-            target = targets.get(_attribute(element, "id"))
-            if target is None:
-                return None
-            return target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    return None
 
 
 def _has_markers(stream: IO[bytes]) -> bool:
@@ -100,12 +93,12 @@ def _position(reference: str | None) -> tuple[int, int] | None:
 def _scan(stream: IO[bytes]) -> Iterator[tuple[tuple[int, int], tuple[str, str]]]:
     """Each error value and each formula without a stored result, by position."""
     for _, element in ElementTree.iterparse(stream, events=("end",)):
-        tag = _local(element.tag)
+        tag = local_name(element.tag)
         if tag == "row":
             element.clear()  # keeps memory flat on sheets of 250,000 rows
         if tag != "c":
             continue
-        children = {_local(child.tag): child for child in element}
+        children = {local_name(child.tag): child for child in element}
         value = children["v"].text if "v" in children else None
         position = _position(element.get("r"))
         if position is None:
@@ -136,7 +129,7 @@ def cell_issues(data: bytes, sheet: str) -> CellIssues:
     """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            part = _sheet_part(archive, sheet)
+            part = sheet_parts(archive).get(sheet)
             if part is None:
                 return {}
             with archive.open(part) as stream:
@@ -174,19 +167,25 @@ def read_workbook(
         result.errors.append(ImportProblem(name, None, None, None, message))
         return result
 
+    if refusals := check_workbook(name, data):
+        result.errors += refusals
+        return result
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
         return error("arbeidsboken er passordbeskyttet; lagre den uten passord og prøv igjen")
     except CalamineError:
-        return error(
-            "filen kan ikke leses som Excel-arbeidsbok (den kan være skadet, eller lagret i et "
-            "annet format; prøv å lagre den på nytt som .xlsx eller CSV)"
-        )
+        return error(UNREADABLE)
     # Read from bytes in memory: no file stays open, so the book needs no closing.
     for meta in book.sheets_metadata:
-        if meta.typ == SheetTypeEnum.WorkSheet:
-            _read_sheet(book, name, meta.name, data, progress, mapping, result)
+        if meta.typ != SheetTypeEnum.WorkSheet:
+            continue
+        if meta.visible != SheetVisibleEnum.Visible:
+            # What the user cannot see in Excel is not taken in unseen: an old copy or a
+            # helper table is hidden far more often than the data itself.
+            result.warnings.append(ImportProblem(name, None, None, None, HIDDEN, meta.name))
+            continue
+        _read_sheet(book, name, meta.name, data, progress, mapping, result)
     if not result.tables and not result.errors:
         return error("arbeidsboken har ingen ark med enheter, ansatte eller fravær")
     return result
@@ -209,9 +208,8 @@ def _read_sheet(
 
     try:
         sheet = book.get_sheet_by_name(sheet_name)
-        if sheet.height * sheet.width > MAX_CELLS:
-            size = f"{fmt.number(sheet.height, 0)} rader × {fmt.number(sheet.width, 0)} kolonner"
-            error(f"arket er for stort ({size}); slett innhold langt ute i arket og prøv igjen")
+        if is_too_large(sheet.height, sheet.width):  # an .xls or .ods: the package is not read
+            error(too_large(sheet.height, sheet.width))
             return
         cells = sheet.to_python(skip_empty_area=True)
         top, left = sheet.start or (0, 0)
