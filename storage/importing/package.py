@@ -287,10 +287,11 @@ def check_workbook(name: str, data: bytes) -> list[ImportProblem]:
         members = sorted(archive.infolist(), key=lambda info: info.filename not in first)
         sheets: dict[str, str] | None = None
         for info in members:
-            if sheets is None and info.filename not in first:
-                sheets = _sheets(archive)
-            sheet = (sheets or {}).get(info.filename)
+            sheet = None
             try:
+                if sheets is None and info.filename not in first:
+                    sheets = _sheets(archive)
+                sheet = (sheets or {}).get(info.filename)
                 bound = _bound(info.filename, sheet is not None)
                 _check_part(archive, info, bound, sheet is not None)
             except _Refused as refused:
@@ -299,6 +300,7 @@ def check_workbook(name: str, data: bytes) -> list[ImportProblem]:
                 zipfile.BadZipFile,
                 EOFError,
                 OSError,
+                ValueError,  # offsets in the zip's directory that point nowhere
                 RuntimeError,  # an encrypted member
                 NotImplementedError,  # a compression zipfile does not know
                 zlib.error,
