@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Table, delete, func, select
 from sqlalchemy.orm import Session
@@ -24,6 +25,11 @@ from storage.unit_rows import FIGURES_AS_OF_KEY, figures_as_of
 # Enough for the last three years' quarters (two-year averages, last year's same quarter); the
 # baseline quarters, the eight before them (groups at joining) are added when they are older.
 HISTORY_YEARS = 3
+# Employment × month rows worked out in one go (some 200 bytes each while they are): a large
+# municipality's 25,000 employments over four years are 1.2 million. Beyond that the employees
+# are taken a group at a time, CHUNK_ROWS rows each: 1,000,000 of them take 10 GB at once.
+ONE_GO_ROWS = 2_000_000
+CHUNK_ROWS = 250_000
 
 
 def first_month(as_of: dt.date, baseline_quarters: list[str]) -> dt.date:
@@ -40,8 +46,30 @@ def compute_unit_months(
     """Unit × month sums from `start` to `end`, with the data as known on `as_of`."""
     period = Period(start, end, as_of)
     marked = with_long_term(spells, as_of)
-    monthly = workday_figures(employments, marked, period, by_month=True)
-    return monthly.groupby(["unit_id", "month"], as_index=False)[list(FIGURE_COLUMNS)].sum()
+    columns, keys = list(FIGURE_COLUMNS), ["unit_id", "month"]
+    # A group of employees at a time: each one's employments and spells are worked out together,
+    # and each group's sums are added to the running ones (kept apart, they would add up too).
+    months = max((end.year - start.year) * 12 + end.month - start.month + 1, 1)
+    people = employments["employee_id"].to_numpy()
+    ids = np.unique(people)
+    sick_people = marked["employee_id"].to_numpy()
+    step = len(ids) if len(employments) * months <= ONE_GO_ROWS else CHUNK_ROWS // months
+    step = max(step, 1)
+    sums: pd.DataFrame | None = None
+    for first in range(0, max(len(ids), 1), step):
+        chosen = employments, marked
+        if len(ids) > step:
+            low, high = ids[first], ids[min(first + step, len(ids)) - 1]
+            chosen = (
+                employments[(people >= low) & (people <= high)],
+                marked[(sick_people >= low) & (sick_people <= high)],
+            )
+        monthly = workday_figures(*chosen, period, by_month=True)
+        if sums is not None:
+            monthly = pd.concat([sums, monthly[[*keys, *columns]]], ignore_index=True)
+        sums = monthly.groupby(keys, as_index=False)[columns].sum()
+    assert sums is not None
+    return sums
 
 
 def refresh_figures(session: Session, as_of: dt.date | None = None) -> None:

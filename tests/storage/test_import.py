@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, make_transient
 
-from storage import crypto
+from storage import crypto, figures
 from storage.db import open_database, transaction
-from storage.demo import generate
-from storage.figures import refresh_figures
+from storage.demo import generate, load_demo
+from storage.figures import compute_unit_months, refresh_figures, sick_spells
 from storage.importer import (
     ImportProblem,
     ImportReport,
@@ -960,6 +960,26 @@ def test_figures_written_with_an_import_are_those_computed_from_the_database(
             refresh_figures(session)
         assert dump(engine)["unit_month_figures"] == after_import
         assert after_import
+
+
+def test_the_figures_are_the_same_worked_out_a_group_of_employees_at_a_time(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A large import takes its employees a group at a time (all at once would take gigabytes).
+    today = dt.date(2026, 11, 24)
+    load_demo(engine, scale="small", seed=3, today=today)
+    with engine.connect() as conn:
+        employments, spells = load_employments(conn), sick_spells(conn)
+    start = dt.date(2023, 1, 1)
+    whole = compute_unit_months(employments, spells, start, today, today)
+    monkeypatch.setattr(figures, "ONE_GO_ROWS", 0)
+    monkeypatch.setattr(figures, "CHUNK_ROWS", 47 * 20)  # 20 employees a group: 30 groups
+
+    grouped = compute_unit_months(employments, spells, start, today, today)
+
+    assert employments["employee_id"].nunique() > 20 * 30
+    assert whole["lost"].sum() > 0
+    pd.testing.assert_frame_equal(grouped, whole, check_exact=False, rtol=1e-12)
 
 
 @pytest.mark.skipif(
