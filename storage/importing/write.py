@@ -23,6 +23,10 @@ from storage.repository import load_employees, load_employments, load_spells, lo
 Progress = Callable[[str, int, int], None]
 
 CHUNK = 10_000
+# Rows whose values are made Python objects at a time (some 100 MB): a million rows' at once
+# are several hundred MB more at the import's peak. Each slice costs a little time of its own,
+# so a large municipality's 300,000 absence spells go in one.
+FLAT_ROWS = 300_000
 # Bound values per statement: SQLite's limit before 3.32 (and in some builds still).
 MAX_VARIABLES = 999
 NO_UNIT = "\uffff"  # stands for a NULL unit in key matching (SQL UNIQUE lets NULLs repeat)
@@ -351,11 +355,14 @@ class _Writer:
         if self.progress is not None:
             self.progress(WRITE_LABEL, self.done, self.total)
 
-    def run(self, sql: str, rows: list[tuple[Any, ...]]) -> None:
-        for start in range(0, len(rows), CHUNK):
-            chunk = rows[start : start + CHUNK]
-            self.connection.exec_driver_sql(sql, chunk)
-            self.advance(len(chunk))
+    def run(self, sql: str, frame: pd.DataFrame) -> None:
+        """The statement once per row of `frame`."""
+        for begin in range(0, len(frame), FLAT_ROWS):
+            rows = _rows(frame.iloc[begin : begin + FLAT_ROWS])
+            for start in range(0, len(rows), CHUNK):
+                chunk = rows[start : start + CHUNK]
+                self.connection.exec_driver_sql(sql, chunk)
+                self.advance(len(chunk))
 
     def insert(self, table: Table, frame: pd.DataFrame, ids: pd.Series) -> None:
         """Insert the rows in order, with the ids given (those SQLite would give them).
@@ -373,21 +380,24 @@ class _Writer:
         def statement(rows: int) -> str:
             return head + ", ".join([row] * rows)
 
-        flat = _flat(frame.assign(_id=ids)[["_id", *frame.columns]])
+        ordered = frame.assign(_id=ids)[["_id", *frame.columns]]
         per = max(1, MAX_VARIABLES // width)
-        for start in range(0, len(frame), CHUNK):
-            stop = min(start + CHUNK, len(frame))
-            full = (stop - start) // per
-            batches = [
-                tuple(flat[(first := start + i * per) * width : (first + per) * width])
-                for i in range(full)
-            ]
-            if batches:
-                self.connection.exec_driver_sql(statement(per), batches)
-            if rest := stop - start - full * per:
-                last = tuple(flat[(stop - rest) * width : stop * width])
-                self.connection.exec_driver_sql(statement(rest), last)
-            self.advance(stop - start)
+        for begin in range(0, len(frame), FLAT_ROWS):
+            flat = _flat(ordered.iloc[begin : begin + FLAT_ROWS])
+            size = len(flat) // width
+            for start in range(0, size, CHUNK):
+                stop = min(start + CHUNK, size)
+                full = (stop - start) // per
+                batches = [
+                    tuple(flat[(first := start + i * per) * width : (first + per) * width])
+                    for i in range(full)
+                ]
+                if batches:
+                    self.connection.exec_driver_sql(statement(per), batches)
+                if rest := stop - start - full * per:
+                    last = tuple(flat[(stop - rest) * width : stop * width])
+                    self.connection.exec_driver_sql(statement(rest), last)
+                self.advance(stop - start)
 
     def update(self, table: Table, updates: pd.DataFrame, columns: dict[str, str]) -> None:
         """Update by primary key; `columns` maps frame columns to table columns."""
@@ -395,7 +405,7 @@ class _Writer:
             return
         assignments = ", ".join(f"{_column(table, target)} = ?" for target in columns.values())
         sql = f"UPDATE {_name(table)} SET {assignments} WHERE id = ?"
-        self.run(sql, _rows(updates[[*columns, "id"]]))
+        self.run(sql, updates[[*columns, "id"]])
 
 
 def _name(table: Table) -> str:
