@@ -218,11 +218,24 @@ def peak_rss() -> int:
     return peak if sys.platform == "darwin" else peak * 1024  # Linux counts kilobytes
 
 
+def import_peak_rss(db: Path, files: list[str]) -> int:
+    """`naervaer import` of the files into a new database; the process's peak memory in bytes."""
+    from tui.cli import main as naervaer
+
+    if naervaer(["import", "--db", str(db), *files]) != 0:
+        raise SystemExit("the import was rejected")
+    return peak_rss()
+
+
 def main(argv: list[str]) -> None:
-    """`probes.py cold-start DB DAY`, `probes.py bare` or `probes.py peak-rss DB DAY`."""
+    """`probes.py cold-start DB DAY`, `probes.py bare`, `probes.py peak-rss DB DAY` or
+    `probes.py import-rss DB FILE...`."""
     what, *rest = argv
     if what == "bare":
         print(repr(bare_start()))
+        return
+    if what == "import-rss":
+        print(import_peak_rss(Path(rest[0]), rest[1:]))
         return
     db, today = Path(rest[0]), dt.date.fromisoformat(rest[1])
     if what == "cold-start":
