@@ -15,7 +15,7 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -41,9 +41,11 @@ UNREADABLE = (
     "annet format; prøv å lagre den på nytt som .xlsx eller CSV)"
 )
 _PREFIX = rb"<(?:[\w.-]+:)?"
-# A cell's start tag with its reference; `<c …/>` is an empty cell, which readers pass by.
-_CELL = re.compile(_PREFIX + rb"c\s[^>]*?(?<=\s)r\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'][^>]*(?<!/)>")
-_ANY_CELL = re.compile(_PREFIX + rb"c(?:\s[^>]*)?(?<!/)>")
+# A cell's start tag and its reference (empty without one); `<c …/>` is an empty cell, which
+# readers pass by.
+_CELL = re.compile(
+    _PREFIX + rb"c(?:\s[^>]*?(?<=\s)r\s*=\s*[\"']([A-Za-z]+)([0-9]+)[\"'])?(?:\s[^>]*)?(?<!/)>"
+)
 _TAG = re.compile(rb"<(/?)(?:[\w.-]+:)?(row|c)(?=[\s/>])([^>]*)>")
 _REFERENCE = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)([0-9]+)[\"']")
 
@@ -113,9 +115,9 @@ class _Extent:
     left: int = 1 << 62
     right: int = -1
 
-    def add(self, rows: list[int], columns: list[int]) -> None:
-        if rows:
-            self.cells += len(rows)
+    def add(self, cells: int, rows: Collection[int], columns: Collection[int]) -> None:
+        if cells:
+            self.cells += cells
             self.top, self.bottom = min(self.top, min(rows)), max(self.bottom, max(rows))
             self.left, self.right = min(self.left, min(columns)), max(self.right, max(columns))
 
@@ -207,13 +209,13 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bound: int, she
             tail = b""
         if not located:
             continue
-        references = _CELL.findall(window)
-        if len(references) != len(_ANY_CELL.findall(window)):
+        cells = _CELL.findall(window)
+        letters = {cell[0] for cell in cells}
+        if b"" in letters:
             located = False  # a cell without a reference: placed by counting (below)
-        elif references:
-            letters, digits = zip(*references, strict=True)
-            columns = {text: _column(text) for text in set(letters)}
-            extent.add([int(row) - 1 for row in digits], [columns[text] for text in letters])
+            continue
+        rows = {int(text) - 1 for text in {cell[1] for cell in cells}}
+        extent.add(len(cells), rows, {_column(text) for text in letters})
         if (refusal := extent.refusal()) is not None:
             raise _Refused(refusal)
     if sheet and not located:
@@ -258,7 +260,7 @@ def _counted(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bound: int) -> _Ex
                     rows.append(row)
                 columns.append(column)
                 column += 1
-        extent.add(rows, columns)
+        extent.add(len(rows), rows, columns)
         if (refusal := extent.refusal()) is not None:
             raise _Refused(refusal)
     return extent
