@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import io
+import lzma
 import posixpath
 import re
 import zipfile
@@ -277,12 +278,14 @@ def check_workbook(name: str, data: bytes) -> list[ImportProblem]:
 
     Every part of the zip is unpacked (with a bound, in chunks), and each sheet's cells are
     located: a sheet whose cells span more than a real export can is refused by name. A file
-    that is no zip (an old .xls) is left to the reader, which says what it makes of it.
+    that is no zip (an old .xls) is left to the reader, which says what it makes of it; a zip
+    that cannot be looked into is not given to it.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
-        return []
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError):
+        zipped = data.startswith(b"PK")
+        return [ImportProblem(name, None, None, None, UNREADABLE)] if zipped else []
     with archive:
         # The workbook and its relationships first: they say which parts are sheets.
         first = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels")
@@ -306,6 +309,7 @@ def check_workbook(name: str, data: bytes) -> list[ImportProblem]:
                 RuntimeError,  # an encrypted member
                 NotImplementedError,  # a compression zipfile does not know
                 zlib.error,
+                lzma.LZMAError,
             ):
                 return [ImportProblem(name, None, None, None, UNREADABLE, sheet)]
     return []

@@ -221,3 +221,20 @@ def test_a_hidden_sheet_is_skipped_with_a_warning_naming_it(
         "eksport.xlsx, ark fravær: arket har ingen rader",
     ]
     assert content(engine)["spells"] == []
+
+
+def test_a_zip_that_cannot_be_looked_into_is_refused_unread(
+    engine: Engine, tmp_path: Path, no_calamine: None
+) -> None:
+    path = workbook(tmp_path / "ny.xlsx", {"ansatte": STANDARD["ansatte"]})
+    data = bytearray(path.read_bytes())
+    at = data.find(b"PK\x01\x02")
+    while at >= 0:  # each entry "needs" zip version 6.4 to be unpacked
+        struct.pack_into("<H", data, at + 6, 64)
+        at = data.find(b"PK\x01\x02", at + 1)
+    path.write_bytes(data)
+
+    assert refused(engine, path) == [
+        "ny.xlsx: filen kan ikke leses som Excel-arbeidsbok (den kan være skadet, eller lagret i "
+        "et annet format; prøv å lagre den på nytt som .xlsx eller CSV)"
+    ]
