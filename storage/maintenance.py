@@ -50,7 +50,7 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
-from storage.paths import backup_dir, ensure_private_dir
+from storage.paths import backup_dir, ensure_private_dir, free_path
 
 AUTO_PREFIX = "auto-"
 IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."
@@ -136,15 +136,6 @@ def _key_for(path: Path, passphrase: str | None, what: str) -> str | None:
     return passphrase
 
 
-def _free_path(folder: Path, stem: str) -> Path:
-    target = folder / f"{stem}.sqlite"
-    number = 2
-    while target.exists():
-        target = folder / f"{stem}-{number}.sqlite"
-        number += 1
-    return target
-
-
 def _db_path(engine_or_path: Engine | Path) -> Path:
     if isinstance(engine_or_path, Path):
         return engine_or_path
@@ -174,7 +165,7 @@ def backup(
     if target is None:
         folder = backup_dir(source)
         ensure_private_dir(folder)
-        target = _free_path(folder, f"{source.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}")
+        target = free_path(folder / f"{source.stem}-{dt.datetime.now():%Y%m%d-%H%M%S}.sqlite")
     elif target.exists():
         raise DatabaseError(f"{target} finnes allerede. Velg et annet filnavn.")
     elif not target.parent.is_dir():
@@ -276,7 +267,7 @@ def daily_backup(
     if not any(day == f"{today:%Y%m%d}" for day, _ in found):
         ensure_private_dir(folder)
         stamp = f"{today:%Y%m%d}-{dt.datetime.now():%H%M%S}"
-        target = _free_path(folder, f"{AUTO_PREFIX}{db_path.stem}-{stamp}")
+        target = free_path(folder / f"{AUTO_PREFIX}{db_path.stem}-{stamp}.sqlite")
         made = backup(engine_or_path, target, passphrase)
         found = _auto_backups(folder, pattern)
     for _, old in found[:-keep]:
@@ -493,9 +484,8 @@ def _mismatch(source: Path, *, encrypted_backup: bool) -> str:
 def _safety_path(db_path: Path) -> Path:
     folder = backup_dir(db_path)
     ensure_private_dir(folder)
-    return _free_path(
-        folder, f"{db_path.stem}-før-gjenoppretting-{dt.datetime.now():%Y%m%d-%H%M%S}"
-    )
+    stamp = f"{dt.datetime.now():%Y%m%d-%H%M%S}"
+    return free_path(folder / f"{db_path.stem}-før-gjenoppretting-{stamp}.sqlite")
 
 
 # --- Purge -------------------------------------------------------------------------------------

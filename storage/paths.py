@@ -72,6 +72,16 @@ def ensure_private_dir(folder: Path) -> None:
         folder.chmod(0o700)
 
 
+def free_path(path: Path) -> Path:
+    """`path`, or the first of `name-2.ext`, `name-3.ext` … that does not exist yet: a file
+    written there never replaces one made before (two exports or backups the same day)."""
+    target, number = path, 2
+    while target.exists():
+        target = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return target
+
+
 def write_private(path: Path, content: bytes) -> Path:
     """Write `path` whole or not at all (its folders made as `make_folders` does), readable by
     the user alone (0600) whatever the umask, until the user shares it."""

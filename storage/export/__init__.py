@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from storage.export import documents
 from storage.export.documents import unit_id_of
-from storage.paths import write_private
+from storage.paths import free_path, write_private
 
 __all__ = [
     "FORMATS",
@@ -59,8 +59,9 @@ def file_name(kind: str, subject: str, day: dt.date, form: str) -> str:
 
 
 def _write(folder: Path, name: str, content: bytes) -> Path:
-    """Write whole or not at all, readable by the user alone until the user shares it."""
-    return write_private(folder.expanduser().absolute() / name, content)
+    """Write whole or not at all, readable by the user alone until the user shares it; a
+    document made earlier (the same unit the same day) is kept, the new one gets `-2`."""
+    return write_private(free_path(folder.expanduser().absolute() / name), content)
 
 
 def export_summary(

@@ -375,12 +375,12 @@ def test_imported_text_stays_text(build: Builder, engine: Engine, out: Path) -> 
 # --- files and the command line ------------------------------------------------------------------
 
 
-def test_documents_are_private_and_replaced_whole(town: Builder, engine: Engine, out: Path) -> None:
+def test_documents_are_private_and_written_whole(town: Builder, engine: Engine, out: Path) -> None:
     first = export_status_report(engine, out, "pdf", as_of=TODAY)
     second = export_status_report(engine, out, "pdf", as_of=TODAY)
-    assert first == second
-    assert [p.name for p in out.iterdir()] == [first.name]  # no temporary file left
-    assert stat.S_IMODE(first.stat().st_mode) == 0o600
+    # No temporary file left beside them.
+    assert sorted(p.name for p in out.iterdir()) == sorted([first.name, second.name])
+    assert {stat.S_IMODE(p.stat().st_mode) for p in (first, second)} == {0o600}
 
 
 def test_export_from_the_command_line(
@@ -433,3 +433,18 @@ def test_markdown_blocks_undo_escapes_and_keep_items_whole() -> None:
         ("para", "", "- ikke et punkt"),
         ("note", "", "Påminnelse"),
     ]
+
+
+def test_a_second_export_the_same_day_keeps_the_first(
+    town: Builder, engine: Engine, out: Path
+) -> None:
+    first = export_status_report(engine, out, "xlsx", as_of=TODAY)
+    made = first.read_bytes()
+    second = export_status_report(engine, out, "xlsx", as_of=TODAY)
+    third = export_status_report(engine, out, "xlsx", as_of=TODAY)
+    assert [first.name, second.name, third.name] == [
+        "Statusrapport_2026-11-24.xlsx",
+        "Statusrapport_2026-11-24-2.xlsx",
+        "Statusrapport_2026-11-24-3.xlsx",
+    ]
+    assert first.read_bytes() == made
