@@ -100,7 +100,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--db", metavar="FIL", help=db_help)
     parser.add_argument(
-        "--demo", action="store_true", help="åpne appen på en innebygd demodatabase"
+        "--demo",
+        action="store_true",
+        help="bruk den innebygde demodatabasen (appen lager den ved første start)",
     )
     commands = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=_Parser)
 
@@ -829,9 +831,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
-    from storage.paths import data_dir, resolve_db_path
+    from storage.paths import resolve_db_path
 
-    path = data_dir() / "demo.sqlite" if args.demo and not args.db else resolve_db_path(args.db)
+    path = resolve_db_path(args.db)
     _refuse_unusable(path)  # said here, before the app takes the screen
     from tui.app import run_app
 
@@ -875,6 +877,11 @@ def _reader_gone() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.demo and not args.db:
+        # `--demo` before any command means the demo database, for the app and every command.
+        from storage.paths import data_dir
+
+        args.db = str(data_dir() / "demo.sqlite")
     try:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader gone shows here, not in Python's own flush at exit

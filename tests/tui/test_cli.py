@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib.util
+import json
 import os
 import stat
 from contextlib import closing
@@ -17,7 +18,7 @@ from storage.db import open_database
 from storage.models import AbsenceSpell, Employee, Unit
 from tests.conftest import Builder, unreadable_without_the_passphrase
 from tui import cli
-from tui.cli import main
+from tui.cli import EXIT_OK, EXIT_REJECTED, main
 
 D = dt.date
 SECRET = "korrekt hest batteri stift"
@@ -208,3 +209,22 @@ def test_restore_is_refused_while_the_app_is_open(
         app.kill()
     assert main(["restore", "--db", str(db), str(copy)]) == 0
     assert count(db, Unit) == 1
+
+
+def test_demo_before_a_command_means_the_demo_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.delenv("NAERVAER_DB", raising=False)
+    # Before the demo exists, a command on it says where it looked and writes nothing.
+    assert main(["--demo", "groups", "--as-of", "01.10.2025"]) == EXIT_REJECTED
+    assert "demo.sqlite" in capsys.readouterr().err
+    assert not (tmp_path / "data" / "naervaer" / "demo.sqlite").exists()
+
+    assert main(["--demo", "demo"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["--demo", "groups", "--as-of", "01.10.2025", "--json"]) == EXIT_OK
+    assert len(json.loads(capsys.readouterr().out)["units"]) > 5
+    assert main(["--demo", "export", "status", "--format", "xlsx", "--out", str(tmp_path)]) == 0
+    report = Path(capsys.readouterr().out.strip())
+    assert report.parent == tmp_path and report.stat().st_size > 0
