@@ -202,6 +202,15 @@ def latest_ended_session(engine: Engine, unit_id: int) -> SessionInfo | None:
     return None if row is None else _session_info(row)
 
 
+def sessions_ended_on(engine: Engine, unit_id: int, day: dt.date) -> int:
+    """How many of the unit's sessions held on `day` have been ended."""
+    query = select(func.count()).where(
+        SessionRow.unit_id == unit_id, SessionRow.held_on == day, SessionRow.ended_at.is_not(None)
+    )
+    with engine.connect() as conn:
+        return int(conn.execute(query).scalar_one())
+
+
 def open_session(engine: Engine, unit_id: int) -> SessionInfo | None:
     """The latest session not ended, to resume after a crash or a closed laptop."""
     query = (
@@ -716,6 +725,46 @@ def follow_up(
             )
         if tracked:
             _execute(s, update(Measure).where(Measure.id == measure_id).values(**tracked))
+
+
+def cancel_measure(
+    engine: Engine, measure_id: int, reason: str, session_id: int | None = None
+) -> None:
+    """Cancel a measure, keeping why in its history: the comment of this session's record of it.
+
+    Outside a session the unit's open session, if any, gets it; without one the cancellation is
+    refused, since the history is kept per session and the reason would be lost.
+    """
+    reason = " ".join(clean_text(reason).split())
+    if not reason:
+        raise InvalidInput("Skriv hvorfor tiltaket avbrytes.")
+    with engine.connect() as conn:
+        unit_id = conn.execute(
+            select(Measure.unit_id).where(Measure.id == measure_id)
+        ).scalar_one_or_none()
+        if unit_id is None:
+            raise InvalidInput(f"Fant ikke tiltaket (id {measure_id}).")
+        if session_id is None:
+            session_id = conn.execute(
+                _open_sessions()
+                .where(SessionRow.unit_id == unit_id)
+                .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if session_id is None:
+                raise InvalidInput(
+                    "Et tiltak avbrytes i et møte, så grunnen kommer med i historikken. "
+                    "Start et møte med enheten og avbryt det der."
+                )
+        earlier = conn.execute(
+            select(MeasureFollowUp.comment).where(
+                MeasureFollowUp.measure_id == measure_id, MeasureFollowUp.session_id == session_id
+            )
+        ).scalar_one_or_none()
+    comment = f"Avbrutt: {reason}"
+    if earlier and earlier.strip():
+        comment = f"{earlier.strip()}\n{comment}"
+    follow_up(engine, measure_id, session_id, checked=True, comment=comment, status="avbrutt")
 
 
 def measure_history(engine: Engine, measure_id: int) -> list[HistoryEntry]:

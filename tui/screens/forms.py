@@ -212,13 +212,17 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
 
 
 class TextForm(_Dialog[str | None]):
-    """One line of text (a comment), returned as typed (may be empty)."""
+    """One line of text (a comment), returned as typed; empty only where no `required`
+    message says why it may not be."""
 
-    def __init__(self, title: str, value: str = "", placeholder: str = "") -> None:
+    def __init__(
+        self, title: str, value: str = "", placeholder: str = "", *, required: str = ""
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
+        self.required = required
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -230,7 +234,11 @@ class TextForm(_Dialog[str | None]):
     @on(Input.Submitted)
     @on(Button.Pressed, "#ok")
     def save(self) -> None:
-        self.dismiss(self.query_one("#value", Input).value.strip())
+        value = self.query_one("#value", Input).value.strip()
+        if self.required and not value:
+            self.error(self.required)
+            return
+        self.dismiss(value)
 
 
 class DateForm(_Dialog[tuple[dt.date | None] | None]):

@@ -97,7 +97,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "Avkrysset", id="tick"),
         Binding("f", "set_status('fullfort')", "Fullført", id="done"),
-        Binding("x", "set_status('avbrutt')", "Avbrutt", id="cancel"),
+        Binding("x", "cancel_measure", "Avbrutt", id="cancel"),
         Binding("u", "set_status('pagar')", "Pågår", id="ongoing"),
         Binding("o", "set_status('apen')", "Åpen", show=False, id="reopen"),
         Binding("d", "redate", "Ny frist", id="redate"),
@@ -307,6 +307,30 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         item, _ = self.selected()
         # Closing or changing a checklist item also ticks it: it has been gone through.
         self.change(status=status, **({"checked": True} if item is not None else {}))
+
+    def action_cancel_measure(self) -> None:
+        """Cancelling asks why; the reason goes into the measure's history (Esc: nothing)."""
+        from storage import sessions
+
+        _, measure = self.selected()
+        if measure is None:
+            return
+        session_id = self.session_id
+
+        def chosen(reason: str | None) -> None:
+            if reason:
+                self.write(
+                    lambda engine: sessions.cancel_measure(engine, measure.id, reason, session_id)
+                )
+
+        self.app.push_screen(
+            TextForm(
+                "Hvorfor avbrytes tiltaket?",
+                placeholder="Grunnen blir med i tiltakets historikk",
+                required="Skriv hvorfor tiltaket avbrytes, eller trykk Esc for å la det stå.",
+            ),
+            chosen,
+        )
 
     def action_redate(self) -> None:
         item, measure = self.selected()

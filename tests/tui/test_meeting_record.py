@@ -1,0 +1,85 @@
+"""What a meeting leaves in the record: why a measure was cancelled, a new meeting the same day
+asked about first, the milestones done and the checklist's open measures in the summary."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from textual.widgets import DataTable, Input
+
+from storage import sessions
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
+from tests.tui.test_session import open_checklist, session_with_a_checklist
+from tui.app import NaervaerApp
+from tui.screens.forms import TextForm
+from tui.screens.history import HistoryScreen
+from tui.screens.measures import MeasuresScreen
+
+
+def statuses(engine: Engine) -> list[str]:
+    return [m.status for m in sessions.measures_for_unit(engine, UNIT)]
+
+
+async def test_x_asks_why_a_measure_is_cancelled_and_keeps_the_reason_in_its_history(
+    unit: Builder, engine: Engine
+):
+    session_id = session_with_a_checklist(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_checklist(app, pilot, session_id)
+        checklist.query_one("#checklist", DataTable).focus()
+
+        await pilot.press("x")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextForm)
+        await pilot.press("escape")  # Esc: the measure stays as it was
+        await settle(app, pilot)
+        assert app.screen is checklist and statuses(engine) == ["apen"]
+
+        await pilot.press("x")
+        await settle(app, pilot)
+        await pilot.press("enter")  # no reason: refused, said in Norwegian
+        await settle(app, pilot)
+        assert isinstance(app.screen, TextForm)
+        assert "Skriv hvorfor tiltaket avbrytes" in screen_text(app)
+        assert statuses(engine) == ["apen"]
+
+        app.screen.query_one("#value", Input).focus()
+        await pilot.press(*"Rutinen er erstattet", "enter")
+        await settle(app, pilot)
+        assert app.screen is checklist and statuses(engine) == ["avbrutt"]
+        [item] = sessions.checklist(engine, session_id)
+        assert item.checked and item.comment == "Avbrutt: Rutinen er erstattet"
+
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert "Avbrutt: Rutinen er erstattet" in screen_text(app)
+
+
+async def test_x_outside_a_meeting_records_the_reason_on_the_open_meeting_or_refuses(
+    unit: Builder, engine: Engine
+):
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    measure = sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    sessions.end_session(engine, first, "Første møte")
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, None))
+        await settle(app, pilot)
+        await pilot.press("x", *"Ikke aktuelt", "enter")
+        await settle(app, pilot)
+        # No meeting to keep the reason in: refused, the measure left open.
+        assert statuses(engine) == ["apen"]
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Et tiltak avbrytes i et møte" in m for m in messages)
+
+    today = sessions.start_session(engine, UNIT, "statusmote", TODAY)
+    sessions.cancel_measure(engine, measure, "  Ikke aktuelt  ")
+    assert statuses(engine) == ["avbrutt"]
+    history = sessions.measure_history(engine, measure)
+    assert [(h.session_id, h.status, h.comment) for h in history] == [
+        (first, "apen", ""),
+        (today, "avbrutt", "Avbrutt: Ikke aktuelt"),
+    ]
