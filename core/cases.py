@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from math import prod
 from typing import Final, NamedTuple
 
@@ -106,6 +106,7 @@ class MilestoneStatus(NamedTuple):
     label: str
     due: dt.date
     status: str
+    done_on: dt.date | None = None  # the day it was marked done, where known
 
     @property
     def status_label(self) -> str:
@@ -140,7 +141,7 @@ def milestone_status(
     case_start: dt.date,
     end_or_none: dt.date | None,
     as_of: dt.date,
-    done: Collection[str] = frozenset(),
+    done: Collection[str] | Mapping[str, dt.date] = frozenset(),
     coming_days: int = 14,
 ) -> list[MilestoneStatus]:
     """The case's relevant milestones with status as of a date.
@@ -148,7 +149,7 @@ def milestone_status(
     A case that has ended (its last sick day is before `as_of`) keeps only the milestones due on
     or before its last sick day: the rest never fell due. `end_or_none` None means open-ended.
     A date that is not a task (the end of the employer period) is "passed" once its day is
-    over, never done or overdue.
+    over, never done or overdue. `done` given as a mapping also says the day each was done.
     """
     ended = end_or_none is not None and end_or_none < as_of
     horizon = as_of + dt.timedelta(days=coming_days)
@@ -167,7 +168,10 @@ def milestone_status(
             status = "coming"
         else:
             status = "later"
-        result.append(MilestoneStatus(milestone.key, milestone.label_nb, due, status))
+        done_on = done.get(milestone.key) if isinstance(done, Mapping) else None
+        if status != "done":
+            done_on = None
+        result.append(MilestoneStatus(milestone.key, milestone.label_nb, due, status, done_on))
     return result
 
 

@@ -89,15 +89,21 @@ def employees_in_unit(employments: pd.DataFrame, unit_id: int, day: dt.date) -> 
     return employments[active]
 
 
-def load_done(conn: Connection, employee_ids: list[int]) -> dict[tuple[int, dt.date], set[str]]:
+def load_done(
+    conn: Connection, employee_ids: list[int]
+) -> dict[tuple[int, dt.date], dict[str, dt.date]]:
+    """(employee_id, case start) -> {milestone key: the day it was marked done}."""
     rows = conn.execute(
-        select(MilestoneDone.employee_id, MilestoneDone.case_start, MilestoneDone.milestone).where(
-            MilestoneDone.employee_id.in_(employee_ids)
-        )
+        select(
+            MilestoneDone.employee_id,
+            MilestoneDone.case_start,
+            MilestoneDone.milestone,
+            MilestoneDone.done_on,
+        ).where(MilestoneDone.employee_id.in_(employee_ids))
     ).all()
-    done: dict[tuple[int, dt.date], set[str]] = {}
-    for employee_id, case_start, milestone in rows:
-        done.setdefault((employee_id, case_start), set()).add(milestone)
+    done: dict[tuple[int, dt.date], dict[str, dt.date]] = {}
+    for employee_id, case_start, milestone, done_on in rows:
+        done.setdefault((employee_id, case_start), {})[milestone] = done_on
     return done
 
 
@@ -173,9 +179,7 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
                 sick_days=int(case.sick_days),
                 sick_days_to_date=int(case.sick_days_to_date),
                 long_term=bool(case.long_term),
-                milestones=milestone_status(
-                    start, end, today, done.get((employee_id, start), set())
-                ),
+                milestones=milestone_status(start, end, today, done.get((employee_id, start), {})),
             )
         flag_row = flag_rows.get(employee_id)
         details.append(

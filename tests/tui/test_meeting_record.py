@@ -14,6 +14,7 @@ from tui.app import NaervaerApp
 from tui.screens.forms import TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
+from tui.screens.review import ReviewScreen
 
 
 def statuses(engine: Engine) -> list[str]:
@@ -83,3 +84,28 @@ async def test_x_outside_a_meeting_records_the_reason_on_the_open_meeting_or_ref
         (first, "apen", ""),
         (today, "avbrutt", "Avbrutt: Ikke aktuelt"),
     ]
+
+
+async def test_a_milestone_done_shows_the_day_it_was_done_not_its_due_date(
+    unit: Builder, engine: Engine
+):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    # Kari's case began 1 September: the follow-up plan fell due 28.09.2026.
+    sessions.set_milestone_done(
+        engine, 1, D(2026, 9, 1), "followup_plan", True, D(2026, 11, 20), session_id
+    )
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.open_review(session_id, UNIT)
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen) and app.screen.selected == 1
+        text = screen_text(app)
+        assert "utført   20.11.2026  Oppfølgingsplan" in text
+        assert "28.09.2026" not in text
+
+        await pilot.press("d")  # the next one, done today
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert "utført   20.11.2026  Oppfølgingsplan" in text
+        assert f"utført   {TODAY:%d.%m.%Y}" in text

@@ -664,8 +664,8 @@ class ReviewScreen(Screen[None]):
         case = detail.case
         assert case is not None
         today = self.naervaer.today
-        before = {m.key for m in case.milestones if m.status == "done"}
-        for key in sorted(before ^ done):
+        before = {m.key: m.done_on or today for m in case.milestones if m.status == "done"}
+        for key in sorted(before.keys() ^ done):
             self.write(
                 "Kunne ikke lagre milepælen",
                 ("milestone", detail.employee_id, case.start, key),
@@ -679,7 +679,8 @@ class ReviewScreen(Screen[None]):
                     session_id=self.session_id,
                 ),
             )
-        milestones = milestone_status(case.start, case.end, today, done)
+        done_on = {key: before.get(key, today) for key in done}
+        milestones = milestone_status(case.start, case.end, today, done_on)
         updated = replace(detail, case=replace(case, milestones=milestones))
         self.details[self.position[detail.employee_id]] = updated
         self._redraw_line(detail.employee_id)
@@ -786,7 +787,9 @@ def case_text(detail: EmployeeDetail) -> Text:
 def milestone_line(milestone: MilestoneStatus) -> Text:
     # Status first: it is what the eye looks for, and a narrow pane then wraps only the label.
     line = Text.assemble((f" {milestone.status_label:<7} ", STATUS_STYLES[milestone.status]))
-    line.append(f" {fmt.date(milestone.due)}  {milestone.label}")
+    # A milestone done shows the day it was done, not the day it was due.
+    day = milestone.done_on if milestone.done_on is not None else milestone.due
+    line.append(f" {fmt.date(day)}  {milestone.label}")
     return line
 
 
