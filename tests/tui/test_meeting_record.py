@@ -11,10 +11,11 @@ from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tests.tui.test_session import open_checklist, session_with_a_checklist
 from tui.app import NaervaerApp
-from tui.screens.forms import TextForm
+from tui.screens.forms import ConfirmForm, TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
+from tui.screens.unit import UnitScreen
 
 
 def statuses(engine: Engine) -> list[str]:
@@ -109,3 +110,44 @@ async def test_a_milestone_done_shows_the_day_it_was_done_not_its_due_date(
         text = screen_text(app)
         assert "utført   20.11.2026  Oppfølgingsplan" in text
         assert f"utført   {TODAY:%d.%m.%Y}" in text
+
+
+async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, engine: Engine):
+    for _ in range(2):
+        held = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+        sessions.end_session(engine, held, "Holdt i dag")
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmForm)
+        assert "Det er allerede holdt 2 møter med enheten i dag. Starte et nytt?" in screen_text(
+            app
+        )
+        await pilot.press("escape")  # no third meeting
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        assert len(sessions.sessions_for_unit(engine, UNIT)) == 2
+
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        newest = sessions.sessions_for_unit(engine, UNIT)[0]
+        assert len(sessions.sessions_for_unit(engine, UNIT)) == 3
+        assert newest.session_type == "statusmote" and newest.ended_at is None
+
+        # Going on with the meeting still open asks nothing.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+        assert len(sessions.sessions_for_unit(engine, UNIT)) == 3

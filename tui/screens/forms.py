@@ -72,10 +72,10 @@ class _Dialog(ModalScreen[ResultT]):
     def cancelled(self) -> None:
         self.dismiss(None)
 
-    def buttons(self) -> ComposeResult:
+    def buttons(self, ok: str = "Lagre") -> ComposeResult:
         yield Static("", classes="dialog-error")
         with Horizontal(classes="dialog-buttons"):
-            yield Button("Lagre", id="ok", variant="primary")
+            yield Button(ok, id="ok", variant="primary")
             yield Button("Avbryt", id="cancel")
 
 
@@ -239,6 +239,29 @@ class TextForm(_Dialog[str | None]):
             self.error(self.required)
             return
         self.dismiss(value)
+
+
+class ConfirmForm(_Dialog[bool | None]):
+    """A question answered by `ok` (True) or Avbryt/Esc (None)."""
+
+    def __init__(self, title: str, question: str, ok: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+        self.ok = ok
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog") as box:
+            box.border_title = self.title_text
+            yield Static(self.question)
+            yield from self.buttons(self.ok)
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    @on(Button.Pressed, "#ok")
+    def confirmed(self) -> None:
+        self.dismiss(True)
 
 
 class DateForm(_Dialog[tuple[dt.date | None] | None]):

@@ -360,7 +360,9 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.start_session(session_type)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="start")
-    def start_session(self, session_type: str) -> None:
+    def start_session(self, session_type: str, asked: bool = False) -> None:
+        """Go on with the open session of this type, else start one; a unit already met today
+        is asked about first (`asked`: the advisor said yes)."""
         from storage import sessions
         from tui.screens.measures import load_measures
 
@@ -369,10 +371,36 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         if current is not None and current.session_type == session_type:
             session_id = current.id
         else:
+            held = sessions.sessions_ended_on(app.engine, self.unit_id, app.today)
+            if held and not asked:
+                self.post_message(Loaded("ask-start", (session_type, held)))
+                return
             session_id = sessions.start_session(app.engine, self.unit_id, session_type, app.today)
         # Read here, so that the checklist is drawn once, with its measures.
         measures = load_measures(app.engine, self.unit_id, session_id)
         self.post_message(Loaded("session", (session_id, measures)))
+
+    @on(Loaded)
+    def ask_start(self, message: Loaded) -> None:
+        if message.what != "ask-start":
+            return
+        from tui.screens.forms import ConfirmForm
+
+        session_type, held = message.data
+        meetings = "1 møte" if held == 1 else f"{held} møter"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.start_session(session_type, asked=True)
+
+        self.app.push_screen(
+            ConfirmForm(
+                SESSION_TYPES[session_type],
+                f"Det er allerede holdt {meetings} med enheten i dag. Starte et nytt?",
+                "Start møtet",
+            ),
+            answered,
+        )
 
     @on(Loaded)
     def session_started(self, message: Loaded) -> None:
