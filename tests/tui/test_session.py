@@ -13,7 +13,7 @@ from tests.conftest import Builder
 from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
 from tui.screens import review as review_module
-from tui.screens.forms import MeasureDialog, TextForm
+from tui.screens.forms import ConfirmForm, MeasureDialog, TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
@@ -82,8 +82,12 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         first = sessions.sessions_for_unit(engine, UNIT)[0]
         assert first.ended_at is not None and "3 av 5" in (first.summary or "")
 
-        # Session 2 opens on last time's open measures as the checklist.
+        # Session 2 (the same day: asked first) opens on last time's open measures as the
+        # checklist.
         await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmForm)
+        await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, MeasuresScreen)
         checklist = app.screen.query_one("#checklist", DataTable)
