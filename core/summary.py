@@ -33,6 +33,16 @@ class MeasureLine:
 
 
 @dataclass(frozen=True)
+class MilestoneLine:
+    """A legal follow-up milestone of an employee's case, marked done in the session."""
+
+    employee_number: str
+    employee_name: str | None
+    label: str
+    done_on: dt.date
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     unit_name: str
     session_type_label: str
@@ -49,6 +59,10 @@ class SessionSummary:
     # employees, (unit code, name) of the leaders.
     known_employees: tuple[tuple[str, str | None], ...] = ()
     known_leaders: tuple[tuple[str, str | None], ...] = ()
+    milestones_done: tuple[MilestoneLine, ...] = ()
+    # The checklist's open measures left as they were: ticked (gone through), or not taken up.
+    measures_ticked_open: tuple[MeasureLine, ...] = ()
+    measures_not_discussed: tuple[MeasureLine, ...] = ()
 
 
 # Characters that start a Markdown block when they open a line.
@@ -99,9 +113,12 @@ class _Masker:
                     *summary.measures_agreed,
                     *summary.measures_changed,
                     *summary.measures_closed,
+                    *summary.measures_ticked_open,
+                    *summary.measures_not_discussed,
                 )
                 if line.employee_number is not None
             ),
+            *((m.employee_number, m.employee_name) for m in summary.milestones_done),
         ]
         self._names = Masker(people, summary.known_leaders) if masked else NO_NAMES
 
@@ -167,6 +184,13 @@ def summary_markdown(summary: SessionSummary, masked: bool) -> str:
     if summary.reviewed:
         people = ", ".join(who.person(number, name) for number, name in summary.reviewed)
         out += ["", f"Gjennomgått: {people}."]
+    if summary.milestones_done:
+        out += ["", "## Milepæler utført i møtet", ""]
+        out += [
+            f"- {who.person(m.employee_number, m.employee_name)}: {_inline(m.label)}, "
+            f"utført {fmt.date(m.done_on)}."
+            for m in summary.milestones_done
+        ]
 
     out += ["", "## Tiltak vi ble enige om", ""]
     if not summary.measures_agreed:
@@ -186,6 +210,14 @@ def summary_markdown(summary: SessionSummary, masked: bool) -> str:
     ]
     out += ["", "## Avsluttede tiltak", ""]
     out += [_measure_item(m, who) for m in summary.measures_closed] or ["Ingen avsluttede tiltak."]
+    out += ["", "## Gått gjennom, fortsatt åpne", ""]
+    out += [_measure_item(m, who) for m in summary.measures_ticked_open] or [
+        "Ingen åpne tiltak gått gjennom uten endring."
+    ]
+    out += ["", "## Åpne tiltak som ikke ble tatt opp", ""]
+    out += [_measure_item(m, who) for m in summary.measures_not_discussed] or [
+        "Alle åpne tiltak ble tatt opp."
+    ]
 
     out += ["", "## Notater", ""]
     session_note = _block(who.text(summary.note))

@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 
 from core.cases import MILESTONES
 from core.errors import InvalidInput
-from core.summary import MeasureLine, SessionSummary
+from core.summary import MeasureLine, MilestoneLine, SessionSummary
 from core.text import clean_text
 from core.vocabulary import (
     FACTOR_KINDS,
@@ -948,9 +948,21 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
         ).all()
         previous = _previous_states(conn, [item.measure.id for item in items], info)
         employees, leaders = known_people(conn, info.unit_id)
+        milestones = conn.execute(
+            select(
+                Employee.number,
+                Employee.name,
+                MilestoneDone.milestone,
+                MilestoneDone.done_on,
+            )
+            .join(Employee, Employee.id == MilestoneDone.employee_id)
+            .where(MilestoneDone.session_id == session_id)
+        ).all()
 
     changed: list[MeasureLine] = []
     closed: list[MeasureLine] = []
+    ticked_open: list[MeasureLine] = []
+    not_discussed: list[MeasureLine] = []
     for item in items:
         before = previous.get(item.measure.id)
         # The session's own record, which later sessions do not overwrite.
@@ -971,6 +983,11 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
             or (before is None and item.status != "apen")
         ):
             changed.append(line)
+        else:
+            (ticked_open if item.checked else not_discussed).append(line)
+    order = {m.key: i for i, m in enumerate(MILESTONES)}
+    labels = {m.key: m.label_nb for m in MILESTONES}
+    milestones = sorted(milestones, key=lambda r: (r.number, order.get(r.milestone, len(order))))
 
     return SessionSummary(
         unit_name=info.unit_name,
@@ -987,4 +1004,10 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
         employee_notes=tuple((r.number, r.name, r.note) for r in reviews if r.note.strip()),
         known_employees=tuple(employees),
         known_leaders=tuple(leaders),
+        milestones_done=tuple(
+            MilestoneLine(r.number, r.name, labels.get(r.milestone, r.milestone), r.done_on)
+            for r in milestones
+        ),
+        measures_ticked_open=tuple(ticked_open),
+        measures_not_discussed=tuple(not_discussed),
     )

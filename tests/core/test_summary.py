@@ -60,6 +60,8 @@ def test_document_structure() -> None:
         "### Lederrolle",
         "## Endrede tiltak",
         "## Avsluttede tiltak",
+        "## Gått gjennom, fortsatt åpne",
+        "## Åpne tiltak som ikke ble tatt opp",
         "## Notater",
     ]
     assert (

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input
 
+from core.summary import summary_markdown
 from storage import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
@@ -151,3 +152,48 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert len(sessions.sessions_for_unit(engine, UNIT)) == 3
+
+
+def test_the_summary_lists_milestones_done_and_the_open_measures_ticked_or_not_taken_up(
+    unit: Builder, engine: Engine
+):
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    ticked, _untouched, closed = (
+        sessions.add_measure(engine, UNIT, "enhet", text, session_id=first)
+        for text in ("Felles rutine", "Ukentlige runder", "Ny turnus")
+    )
+    sessions.end_session(engine, first, "Første møte")
+    second = sessions.start_session(engine, UNIT, "statusmote", TODAY)
+    sessions.follow_up(engine, ticked, second, checked=True)
+    sessions.follow_up(engine, closed, second, checked=True, status="fullfort")
+    sessions.set_milestone_done(
+        engine, 1, D(2026, 9, 1), "followup_plan", True, D(2026, 11, 24), second
+    )
+    # Done in another meeting: not this one's.
+    sessions.set_milestone_done(
+        engine, 1, D(2026, 9, 1), "dialogue_meeting_1", True, D(2026, 10, 1), first
+    )
+    sessions.end_session(
+        engine, second, summary_markdown(sessions.session_summary(engine, second), masked=True)
+    )
+
+    stored = sessions.session_info(engine, second).summary or ""
+    lines = stored.splitlines()
+    milestones = lines.index("## Milepæler utført i møtet")
+    assert lines[milestones + 2 : milestones + 4] == [
+        "- ansatt 100001: Oppfølgingsplan, utført 24.11.2026.",
+        "",
+    ]
+    ticked_at = lines.index("## Gått gjennom, fortsatt åpne")
+    assert lines[ticked_at + 2 : ticked_at + 4] == [
+        "- Felles rutine. Ingen frist, status: Åpen.",
+        "",
+    ]
+    untouched_at = lines.index("## Åpne tiltak som ikke ble tatt opp")
+    assert lines[untouched_at + 2 : untouched_at + 4] == [
+        "- Ukentlige runder. Ingen frist, status: Åpen.",
+        "",
+    ]
+    closed_at = lines.index("## Avsluttede tiltak")
+    assert lines[closed_at + 2].startswith("- Ny turnus.")
+    assert "Dialogmøte 1" not in stored and "Kari" not in stored
