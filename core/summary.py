@@ -83,6 +83,34 @@ def _inline(text: str) -> str:
     return f"\\{line}"
 
 
+_HEADING: Final = re.compile(r"^#{1,6} ")
+_BOLD: Final = re.compile(r"(?<!\\)\*\*")
+_ITALIC_LINE: Final = re.compile(r"^_(.*[^\\])_$")
+_ESCAPED: Final = re.compile(r"\\([\\`*_\[\]<#>\-+=~.)])")
+
+
+def summary_text(markdown: str) -> str:
+    """A summary as `summary_markdown` wrote it, as plain readable text: headings, emphasis,
+    hard breaks, rules and escapes taken out, list items as bullets."""
+    lines: list[str] = []
+    for raw in markdown.splitlines():
+        line = raw.rstrip()
+        if line == "---":
+            continue
+        line = _HEADING.sub("", line)
+        line = _BOLD.sub("", line)
+        line = _ITALIC_LINE.sub(r"\1", line)
+        # A hard break is an odd backslash at the end; a pair is one escaped backslash.
+        if (len(line) - len(line.rstrip("\\"))) % 2:
+            line = line[:-1]
+        if line.startswith("- "):
+            line = f"• {line[2:]}"
+        line = _ESCAPED.sub(r"\1", line)
+        if line.strip() or (lines and lines[-1]):
+            lines.append(line)
+    return "\n".join(lines).strip()
+
+
 def _single_line(text: str) -> str:
     return _inline(" ".join(clean_text(text).split()))
 

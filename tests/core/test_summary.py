@@ -7,7 +7,13 @@ import datetime as dt
 
 import pytest
 
-from core.summary import HEALTH_REMINDER, MeasureLine, SessionSummary, summary_markdown
+from core.summary import (
+    HEALTH_REMINDER,
+    MeasureLine,
+    SessionSummary,
+    summary_markdown,
+    summary_text,
+)
 from core.text import clean_text
 
 KARI = ("1001", "Kari Nordmann")
@@ -172,3 +178,22 @@ def test_unknown_codes_are_shown_as_they_are() -> None:
     text = summary_markdown(summary, masked=True)
     assert "### annet" in text
     assert "- Noe. Ingen frist, status: ukjent." in text
+
+
+def test_summary_text_reads_the_markdown_as_plain_text_and_keeps_the_users_own_characters():
+    note = "1. mai: *viktig* [se] _her_ # ikke\\\n- punkt\\"
+    text = summary_text(summary_markdown(make_summary(note=note), masked=True))
+    lines = text.splitlines()
+    assert lines[0] == "Oppsummering: Individuell rådgivning 12.11.2026"
+    assert lines[2:5] == ["Enhet: Solsiden sykehjem", "Rådgiver: Anne Rådgiver", "Dato: 12.11.2026"]
+    assert "Tiltak vi ble enige om" in lines and "Notater" in lines
+    assert (
+        "• ansatt 1001: Avtale dialogmøte. Ansvarlig: Leder, frist: 01.12.2026, status: Åpen."
+        in (lines)
+    )
+    assert lines[lines.index("Notater") + 2 : lines.index("Notater") + 4] == [
+        "1. mai: *viktig* [se] _her_ # ikke\\",
+        "- punkt\\",
+    ]
+    assert lines[-1] == HEALTH_REMINDER
+    assert not any(line.startswith("#") or "**" in line or line == "---" for line in lines)

@@ -197,3 +197,22 @@ def test_the_summary_lists_milestones_done_and_the_open_measures_ticked_or_not_t
     closed_at = lines.index("## Avsluttede tiltak")
     assert lines[closed_at + 2].startswith("- Ny turnus.")
     assert "Dialogmøte 1" not in stored and "Kari" not in stored
+
+
+async def test_the_meetings_panel_shows_the_last_summary_as_text_not_markdown(
+    unit: Builder, engine: Engine
+):
+    held = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 11, 2))
+    sessions.end_session(
+        engine, held, summary_markdown(sessions.session_summary(engine, held), masked=True)
+    )
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        panel = str(app.screen.query_one("#unit-last-session").render())
+    assert "Oppsummering: Individuell rådgivning 02.11.2026" in panel
+    assert "Enhet: Lia sykehjem" in panel
+    assert "# Oppsummering" not in panel and "**" not in panel and "\\" not in panel

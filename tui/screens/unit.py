@@ -21,6 +21,7 @@ from core.masking import shown_leader
 from core.periods import Quarter, add_months
 from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
+from core.summary import summary_text
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.masking import one_line
 from tui.messages import Loaded
@@ -351,9 +352,11 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             "",
             "[b]o[/b] oppstartsmøte · [b]i[/b] individuell rådgivning · [b]s[/b] statusmøte",
         ]
-        # Stored masked; masked again with today's people, should a name have slipped through.
+        # Stored masked, as Markdown: shown as plain text, masked again with today's people
+        # should a name have slipped through.
         app: Any = self.app
-        summary = data["names"].shown(last.summary if last is not None else "", app.masked)
+        stored = summary_text(last.summary or "") if last is not None else ""
+        summary = data["names"].shown(stored, app.masked)
         return Content.from_markup("\n".join(lines), summary=summary or "(ingen oppsummering)")
 
     def action_start(self, session_type: str) -> None:
