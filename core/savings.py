@@ -96,3 +96,32 @@ def unit_savings(
     _check_not_negative(cost_per_day, "Kostnad per dag")
     saved_days = reduction_pp * possible_workdays / 100
     return saved_days, saved_days * cost_per_day
+
+
+FTE_FROM_DATA = "årsverk fra dataene"
+FTE_FROM_SETTINGS = "årsverk fra innstillingene"
+
+
+@dataclass(frozen=True)
+class FteInUse:
+    """The årsverk the municipality's savings use, and where the figure comes from."""
+
+    value: float | None  # None: no figure set and no workdays in the data
+    from_settings: bool
+
+    @property
+    def source_nb(self) -> str:
+        return FTE_FROM_SETTINGS if self.from_settings else FTE_FROM_DATA
+
+
+def fte_in_use(set_fte: float | None, possible_workdays: float, period_workdays: int) -> FteInUse:
+    """The årsverk set in the settings, or else the data's own (DOMAIN.md "Savings estimate").
+
+    The data's: Σ possible workdays / workdays in the period, both over the latest complete
+    four quarters; an employee at 50 % for the whole period counts as half an årsverk.
+    """
+    if set_fte is not None:
+        return FteInUse(set_fte, from_settings=True)
+    if period_workdays <= 0 or possible_workdays <= 0:
+        return FteInUse(None, from_settings=False)
+    return FteInUse(possible_workdays / period_workdays, from_settings=False)

@@ -47,6 +47,12 @@ def load_settings(conn: Connection) -> Settings:
         return settings
 
 
+def is_stored(conn: Connection, key: str) -> bool:
+    """Whether the user set this setting (a stored row), rather than leaving it at its default."""
+    found = conn.execute(select(SETTINGS.c.key).where(SETTINGS.c.key == key)).first()
+    return found is not None
+
+
 def save_setting(engine: Engine, key: str, value: Any) -> Settings:
     """Store one setting (a value as core.settings parses it) and return all settings.
 

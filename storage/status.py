@@ -10,9 +10,11 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
+from core.calendar import default_calendar
 from core.errors import InvalidInput
 from core.forecast import forecast_quarters
 from core.periods import Quarter, complete_quarters_before
+from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import Period, workday_figures
 from core.status import SUM_COLUMNS, sector_line, total, with_figures
@@ -20,7 +22,7 @@ from storage.figures import monthly_figures
 from storage.forecast import forecast
 from storage.reports import UNIT_COLUMNS, groups, quarter_sums
 from storage.repository import load_employments
-from storage.settings import load_settings
+from storage.settings import is_stored, load_settings
 from storage.unit_rows import same_season_after, unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
@@ -57,9 +59,25 @@ class StatusReport:
     # occur), project, others (units outside the project) and municipality (every unit).
     totals: pd.DataFrame
     chart: ProjectChart
+    # The årsverk of the municipality's savings: the settings' if the user set it, else the data's.
+    fte: FteInUse
+    data_fte: FteInUse  # the data's own, what `fte` falls back to when the setting is removed
 
     def project_units(self) -> pd.DataFrame:
         return self.units[self.units["project"]]
+
+    def municipality_savings(
+        self, settings: Settings | None = None, fte: FteInUse | None = None
+    ) -> Savings | None:
+        """The municipality's savings from its change (DOMAIN.md); None while it has none."""
+        settings = settings or self.settings
+        fte = fte or self.fte
+        change = _optional(self.totals.set_index("key").at["municipality", "change_pp"])
+        if change is None or fte.value is None:
+            return None
+        return savings_estimate(
+            -change, fte.value, settings.cost_per_day, settings.workdays_per_year
+        )
 
 
 def _quarter_or_none(value: Any) -> Quarter | None:
@@ -305,6 +323,9 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
         baseline_pct=_optional(project_total["baseline_pct"]),
         goal_pp=settings.goal_pp,
     )
+    period_workdays = default_calendar().count(last_four[0].start, last_four[-1].end)
+    data_fte = fte_in_use(None, float(units["last_four_possible"].sum()), period_workdays)
+    fte = FteInUse(settings.fte, from_settings=True) if is_stored(conn, "fte") else data_fte
     return StatusReport(
         as_of=today,
         settings=settings,
@@ -314,6 +335,8 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
         units=units,
         totals=totals,
         chart=chart,
+        fte=fte,
+        data_fte=data_fte,
     )
 
 
@@ -368,6 +391,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         return {"units": int(row["units"]), **_figures(row)}
 
     groups = sorted(int(g) for g in project["joined_group"].unique())
+    saved = report.municipality_savings()
     return {
         "as_of": report.as_of.isoformat(),
         "baseline_quarter": report.settings.baseline_quarter,
@@ -377,6 +401,14 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         "project": summed("project"),
         "others": summed("others"),
         "municipality": summed("municipality"),
+        "savings": {
+            "fte": report.fte.value,
+            "fte_source": "settings" if report.fte.from_settings else "data",
+            "cost_per_day": report.settings.cost_per_day,
+            "workdays_per_year": report.settings.workdays_per_year,
+            "saved_fte": None if saved is None else saved.saved_fte,
+            "savings_nok": None if saved is None else saved.savings_nok,
+        },
         "groups": [
             {
                 "target_group": group,

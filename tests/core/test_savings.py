@@ -10,8 +10,10 @@ from core.savings import (
     COST_PER_DAY_SOURCES,
     DEFAULT_COST_PER_DAY,
     DEFAULT_WORKDAYS,
+    FteInUse,
     Savings,
     cost_source_label,
+    fte_in_use,
     savings_estimate,
     unit_savings,
 )
@@ -71,3 +73,12 @@ def test_cost_sources() -> None:
     assert cost_source_label(2600) == "NAVs kalkulator (SINTEF 2011)"
     assert cost_source_label(3400) == "NHO 2020"
     assert cost_source_label(3900) == "egendefinert"
+
+
+def test_the_årsverk_in_use_is_the_settings_or_the_datas() -> None:
+    # 2 000 possible workdays over a period of 250 workdays: 8 årsverk from the data.
+    assert fte_in_use(None, 2000.0, 250) == FteInUse(8.0, from_settings=False)
+    assert fte_in_use(None, 2000.0, 250).source_nb == "årsverk fra dataene"
+    assert fte_in_use(120.0, 2000.0, 250) == FteInUse(120.0, from_settings=True)
+    assert fte_in_use(120.0, 2000.0, 250).source_nb == "årsverk fra innstillingene"
+    assert fte_in_use(None, 0.0, 250).value is None

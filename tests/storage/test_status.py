@@ -207,3 +207,28 @@ def test_a_unit_that_joined_later_is_measured_from_its_own_baseline(
     # Beta has nothing to compare yet: the project's change is Alfa's alone.
     assert project["comparable_units"] == 1
     assert project["change_pp"] == pytest.approx(-10.0)
+
+
+def test_the_municipalitys_årsverk_come_from_the_data_unless_set(
+    scenario: Builder, engine: Engine
+) -> None:
+    """23 people full time the whole last four quarters: 23 årsverk, not the default 15 000.
+
+    The municipality: 198 lost of 23 × 66 possible in 2024Q3 (three people off all quarter),
+    33 + 23 + 66 = 122 in 2025Q3; a fall of 76 / 1518 × 100 points, so 76 / 66 årsverk saved,
+    × 4 200 kr × 230 days = 1 112 363,64 kr.
+    """
+    report = report_of(engine)
+    assert report.fte.value == pytest.approx(23.0)
+    assert (report.fte.from_settings, report.fte.source_nb) == (False, "årsverk fra dataene")
+    saved = report.municipality_savings()
+    assert saved is not None
+    assert saved.saved_fte == pytest.approx(76 / 66)
+    assert saved.savings_nok == pytest.approx(76 / 66 * 966_000)
+
+    save_setting(engine, "fte", 500.0)
+    report = report_of(engine)
+    assert (report.fte.value, report.fte.source_nb) == (500.0, "årsverk fra innstillingene")
+    assert report.data_fte.value == pytest.approx(23.0)
+    saved = report.municipality_savings()
+    assert saved is not None and saved.savings_nok == pytest.approx(76 / 1518 * 500 * 966_000)

@@ -14,7 +14,7 @@ from core import fmt
 from storage.db import transaction
 from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, Unit
-from storage.settings import load_settings
+from storage.settings import load_settings, save_setting
 from tests.conftest import Builder
 from tests.storage.test_status import TODAY, build_scenario
 from tests.tui.conftest import db_path, screen_text, settle
@@ -132,6 +132,7 @@ def municipality_down_0_8(engine: Engine) -> Engine:
             ],
         )
         refresh_figures(session, TODAY)
+    save_setting(engine, "fte", 15_000.0)  # the seed's slide: the whole municipality's årsverk
     return engine
 
 
@@ -159,6 +160,8 @@ async def test_the_savings_panel_agrees_with_naervaer_savings(
         assert "Spart arbeidstid:             120,00 årsverk" in text
         assert "Kostnad per årsverk i fravær: 966 000 kr" in text
         assert "SINTEF/NAV/Falck" in text
+        shown = str(app.screen.query_one("#savings-municipality", Static).render())
+        assert "årsverk fra innstillingene" in shown
         shown = str(app.screen.query_one("#savings-municipality", Static).render())
         change = float(status.report.totals.set_index("key").loc["municipality", "change_pp"])
 
@@ -252,3 +255,27 @@ def test_the_progress_bar_colours_its_filled_part_and_dims_only_the_rest():
         (2, 4, "dim"),
     ]
     assert not bar.style
+
+
+NBSP = "\u00a0"
+
+
+async def test_the_savings_headline_uses_the_datas_årsverk_and_says_so(
+    build: Builder, engine: Engine
+) -> None:
+    """23 people full time: 23 årsverk; the fall of 76 / 1518 points saves 76 / 66 årsverk."""
+    build_scenario(build, engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_status(app, pilot)
+        text = str(app.screen.query_one("#status-summary", Static).render()).replace(NBSP, " ")
+        assert (
+            "Besparelse, kommunen: 1 112 364 kr (b: detaljer)\n  av 23 årsverk fra dataene" in text
+        )
+        await pilot.press("b")
+        await settle(app, pilot)
+        text = str(app.screen.query_one("#savings-municipality", Static).render())
+        assert "Årsverk i kommunen:           23\n" in text.replace(NBSP, " ")
+        assert "årsverk fra dataene" in text, text
+        help_line = str(app.screen.query_one("#help-fte", Static).render())
+        assert help_line == "standard: fra dataene (23) · i bruk: årsverk fra dataene"

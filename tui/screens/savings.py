@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from core import fmt
 from core.errors import InvalidInput
-from core.savings import savings_estimate
+from core.savings import FteInUse
 from core.settings import FIELD, Settings
 from core.status import savings_of
 from tui.messages import Loaded
@@ -26,22 +26,19 @@ from tui.widgets.keybar import KeyBar
 ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
 
 
-def municipality_text(report: Any, settings: Settings) -> Text:
+def municipality_text(report: Any, settings: Settings, fte: FteInUse) -> Text:
     """The seed's slide: årsverk, saved årsverk, cost per day and per årsverk, the savings."""
-    total = report.totals.set_index("key").loc["municipality"]
-    change = number(total["change_pp"])
     compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
     text = Text(f"Kommunen, {fmt.quarter_label(settings.baseline_quarter)} → {compare}\n")
     text.stylize("bold")
-    if change is None:
+    result = report.municipality_savings(settings, fte)
+    if result is None:
         text.append("Ingen sammenlignbar periode ennå.")
         return text
-    result = savings_estimate(
-        -change, settings.fte, settings.cost_per_day, settings.workdays_per_year
-    )
     lines = [
         ("Reduksjon", f"{fmt.number(result.reduction_pp, 2)} prosentpoeng"),
         ("Årsverk i kommunen", fmt.number(result.fte, 0)),
+        ("", fte.source_nb),
         ("Spart arbeidstid", f"{fmt.number(result.saved_fte, 2)} årsverk"),
         ("Kostnad per fraværsdag", fmt.kroner(result.cost_per_day)),
         ("", f"kilde: {settings.cost_source}"),
@@ -101,6 +98,7 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__(id="savings")
         self.report = report
         self.settings: Settings | None = None if report is None else report.settings
+        self.fte: FteInUse | None = None if report is None else report.fte
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -154,6 +152,7 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
         if message.what == "savings":
             self.report = message.data
             self.settings = self.report.settings
+            self.fte = self.report.fte
             self.show_report()
         elif message.what == "setting-saved":
             _key, self.settings = message.data
@@ -165,15 +164,22 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
         assert self.settings is not None
         for key in ASSUMPTIONS:
             editor = self.query_one(f"#setting-{key}", SettingInput)
-            editor.show_default(FIELD[key].text(getattr(self.settings, key)))
+            if key == "fte" and self.fte is not None and not self.fte.from_settings:
+                editor.show_default(self.data_fte_text())  # the data's, until one is typed
+            else:
+                editor.show_default(FIELD[key].text(getattr(self.settings, key)))
             self.show_help(key, None)
         self.show_figures(self.settings)
 
+    def data_fte_text(self) -> str:
+        data = None if self.report is None else self.report.data_fte.value
+        return FIELD["fte"].text(round(data or 0.0, 1))
+
     def show_figures(self, settings: Settings) -> None:
-        if self.report is None:
+        if self.report is None or self.fte is None:
             return
         self.query_one("#savings-municipality", Static).update(
-            municipality_text(self.report, settings)
+            municipality_text(self.report, settings, self.fte)
         )
         table = self.query_one(DataTable)
         table.clear()
@@ -195,6 +201,11 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
                     f"standard: {fmt.kroner(field.default)} · i bruk: "
                     f"{self.settings.cost_source}\n{field.help}"
                 )
+            elif key == "fte" and self.report is not None and self.fte is not None:
+                data = self.report.data_fte.value
+                line.update(
+                    f"standard: fra dataene ({fmt.number(data, 0)}) · i bruk: {self.fte.source_nb}"
+                )
             else:
                 line.update(f"standard: {field.show(field.default)}")
         else:
@@ -213,6 +224,8 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
             self.show_help(key, str(error))
             return
         self.settings = trial
+        if key == "fte" and event.value != self.data_fte_text():
+            self.fte = FteInUse(trial.fte, from_settings=True)
         self.show_help(key, None)
         self.show_figures(trial)
 

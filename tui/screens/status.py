@@ -17,7 +17,6 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
-from core.savings import savings_estimate
 from core.status import SECTOR_SHORT
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
@@ -191,11 +190,10 @@ def summary_text(report: Any) -> Text:
         f"{fmt.number(number(project['forecast_known_pct']))} + forv. "
         f"{fmt.number(number(project['forecast_expected_pct']))})",
     )
-    if municipality is not None:
-        saved = savings_estimate(
-            -municipality, settings.fte, settings.cost_per_day, settings.workdays_per_year
-        )
+    saved = report.municipality_savings()
+    if saved is not None:
         line("Besparelse, kommunen:", f"{fmt.kroner(saved.savings_nok)} (b: detaljer)")
+        text.append(f"  av {fmt.number(saved.fte, 0)} {report.fte.source_nb}\n")
     text.append(f"\n{report.chart.sector_label}. {report.chart.sector_source}", style="italic dim")
     return text
 
