@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -27,6 +28,18 @@ PAIRS = {
     "before_four": ("before_four_lost", "before_four_possible"),
     "forecast": ("forecast_lost", "forecast_possible"),
 }
+# NAV's threshold (DOMAIN.md "Privacy"): figures about fewer persons than this never leave the
+# app for several units; the status shows them as HIDDEN, on the screen as in every export.
+MIN_PERSONS: Final = 5
+HIDDEN: Final = "***"
+HIDDEN_NOTE = f"{HIDDEN} = færre enn {MIN_PERSONS} ansatte"
+
+
+def too_few(persons: float) -> bool:
+    """Whether figures about this many persons must be hidden (none: nothing to hide)."""
+    return 0 < persons < MIN_PERSONS
+
+
 SUM_COLUMNS = (
     *(name for pair in PAIRS.values() for name in pair),
     "forecast_known_lost",

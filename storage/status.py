@@ -17,7 +17,7 @@ from core.periods import Quarter, complete_quarters_before
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import Period, workday_figures
-from core.status import SUM_COLUMNS, sector_line, total, with_figures
+from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from storage.figures import monthly_figures
 from storage.forecast import forecast
 from storage.reports import UNIT_COLUMNS, groups, quarter_sums
@@ -57,6 +57,7 @@ class StatusReport:
     units: pd.DataFrame
     # Rows keyed by `key`: group1, group2, group3 (project units by group at joining, those that
     # occur), project, others (units outside the project) and municipality (every unit).
+    # Units and totals carry `hidden`: fewer than 5 persons (core.status.too_few).
     totals: pd.DataFrame
     chart: ProjectChart
     # The årsverk of the municipality's savings: the settings' if the user set it, else the data's.
@@ -237,17 +238,22 @@ def _chart(
 
 def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     project = units[units["project"]]
+
+    def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
+        headcount = int(members["headcount"].sum())
+        return {"key": key, "label": label, "headcount": headcount, **total(members)}
+
     rows = []
     for group in (1, 2, 3):
         members = project[project["joined_group"] == group]
         if len(members):
-            rows.append({"key": f"group{group}", "label": f"Målgruppe {group}", **total(members)})
-    rows.append({"key": "project", "label": "Prosjektet", **total(project)})
-    rows.append(
-        {"key": "others", "label": "Øvrige enheter", **total(municipal[~municipal["project"]])}
-    )
-    rows.append({"key": "municipality", "label": "Kommunen", **total(municipal)})
-    return with_figures(pd.DataFrame(rows), goal_pp)
+            rows.append(row(f"group{group}", f"Målgruppe {group}", members))
+    rows.append(row("project", "Prosjektet", project))
+    rows.append(row("others", "Øvrige enheter", municipal[~municipal["project"]]))
+    rows.append(row("municipality", "Kommunen", municipal))
+    totals = with_figures(pd.DataFrame(rows), goal_pp)
+    totals["hidden"] = [too_few(n) for n in totals["headcount"]]
+    return totals
 
 
 def _optional(value: Any) -> float | None:
@@ -312,7 +318,9 @@ def load_status(conn: Connection, today: dt.date, settings: Settings | None = No
         (today - held).days if isinstance(held, dt.date) else None for held in units["last_session"]
     ]
     units = with_figures(units, settings.goal_pp)
+    units["hidden"] = [too_few(n) for n in units["headcount"]]
     municipal["project"] = units["project"].to_numpy()
+    municipal["headcount"] = units["headcount"].to_numpy()
     totals = _total_rows(units, municipal, settings.goal_pp)
     project_total = totals.set_index("key").loc["project"]
     chart = _chart(
@@ -354,7 +362,10 @@ _FIGURES = {
 
 
 def _figures(row: pd.Series) -> dict[str, Any]:
-    return {key: _optional(row[column]) for key, column in _FIGURES.items()}
+    """The figures of a unit or total; all null, with `hidden`, for fewer than 5 persons."""
+    hidden = bool(row["hidden"])
+    figures = {key: None if hidden else _optional(row[column]) for key, column in _FIGURES.items()}
+    return {**figures, "hidden": hidden}
 
 
 def _iso(value: Any) -> str | None:
@@ -379,7 +390,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             "compare_quarter": row["compare_quarter"],
             "target_group_at_start": int(row["joined_group"]),
             "target_group": int(row["target_group"]),
-            "headcount": int(row["headcount"]),
+            "headcount": None if row["hidden"] else int(row["headcount"]),
             **_figures(row),
             "open_measures": int(row["open_measures"]),
             "overdue_measures": int(row["overdue_measures"]),

@@ -3,33 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Engine, select
 
 from core import fmt
 from core.masking import NO_NAMES, employee_placeholder, shown_leader
-from core.periods import Quarter, add_months, complete_quarters_before
-from core.sickleave import Figures, pct
+from core.periods import Quarter, add_months
+from core.sickleave import Figures
+from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage import sessions
-from storage.figures import monthly_figures
+from storage import sessions, status
 from storage.models import Unit
-from storage.reports import UnitOverview, UnknownUnit, quarter_sums, unit_list
+from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
-from storage.repository import headcount_between, unit_masker
+from storage.repository import unit_masker
 
-# NAV's threshold: a figure about fewer persons than this never leaves the app for several units.
-MIN_PERSONS: Final = 5
-HIDDEN: Final = "***"
 Hidden: TypeAlias = Literal["***"]
-# A figure in the status report: a value, undefined (None, shown as "–"), or hidden.
-Shown: TypeAlias = float | Hidden | None
 
 
 def unit_id_of(engine: Engine, code: str) -> int:
@@ -213,196 +207,161 @@ def unit_report(engine: Engine, unit_id: int, as_of: dt.date, *, masked: bool) -
 
 
 STATUS_EXPLAINED: Final = (
-    "Bare tall per enhet, ingen personopplysninger. *** = tall om færre enn 5 personer; de er "
-    "heller ikke med i summene. Nullpunktet er kvartalet før enheten ble med i prosjektet; det "
-    "sammenlignes med samme kvartal senere (sykefravær varierer med årstiden)."
+    f"Bare tall per enhet, ingen personopplysninger. {HIDDEN_NOTE}. Enhetene står under "
+    "målgruppen de hadde da de ble med i prosjektet. Hver enhet måles fra sitt nullpunkt, "
+    "kvartalet før den ble med, mot samme kvartal senere (sykefravær varierer med årstiden); "
+    "en sum er Σ tapte / Σ mulige dagsverk over enhetene som har begge. Besparelse = reduksjon "
+    "/ 100 × mulige dagsverk siste fire kvartaler × kostnad per dag."
 )
 
-
-@dataclass(frozen=True)
-class StatusRow:
-    """One unit, unit-level figures only; a figure about fewer than 5 persons is HIDDEN."""
-
-    code: str
-    name: str
-    service_area: str | None
-    headcount: int | Hidden
-    target_group: int | Hidden
-    avg_2y_pct: Shown
-    last_pct: Shown
-    baseline_quarter: str | None
-    baseline_pct: Shown
-    compare_quarter: str | None
-    compare_pct: Shown
-    change_pp: Shown
+Kind: TypeAlias = Literal["count", "pct", "pp", "share", "kr"]
 
 
 @dataclass(frozen=True)
-class StatusTotal:
-    """A target group (or all units) summed over the figures that are shown, never hidden ones."""
+class StatusColumn:
+    key: str
+    heading: str
+    kind: Kind
+    personal: bool = True  # a figure about the unit's persons: hidden for fewer than 5
+
+    def show(self, value: Cell) -> str:
+        """The cell as the screen writes it: `11,2 %`, `−0,8 p.p.`, `***`, `–`."""
+        if value == HIDDEN:
+            return HIDDEN
+        number = None if value is None else float(value)
+        if number is None and self.kind in ("count", "kr"):
+            return fmt.MISSING if self.kind == "kr" else ""
+        if self.kind == "pct":
+            return fmt.percent(number)
+        if self.kind == "pp":
+            return fmt.points(number)
+        if self.kind == "share":
+            return fmt.percent(None if number is None else number * 100)
+        if self.kind == "kr":
+            return fmt.kroner(number)
+        return str(round(number or 0))
+
+
+# The status screen's columns, and the savings of the savings panel.
+STATUS_COLUMNS: Final = (
+    StatusColumn("joined_group", "Mgr", "count", personal=False),
+    StatusColumn("headcount", "Ansatte", "count"),
+    StatusColumn("baseline_pct", "Nullpunkt", "pct"),
+    StatusColumn("compare_pct", "Nå", "pct"),
+    StatusColumn("change_pp", "Endring", "pp"),
+    StatusColumn("goal_share", "Mot mål", "share"),
+    StatusColumn("last_four_pct", "Siste 4 kv.", "pct"),
+    StatusColumn("before_four_pct", "4 kv. før", "pct"),
+    StatusColumn("forecast_pct", "Prognose", "pct"),
+    StatusColumn("forecast_known_pct", "Kjent", "pct"),
+    StatusColumn("open_measures", "Tiltak åpne", "count", personal=False),
+    StatusColumn("overdue_measures", "Forfalt", "count", personal=False),
+    StatusColumn("savings", "Besparelse", "kr"),
+)
+Cell: TypeAlias = float | Hidden | None  # a value, undefined (None: "–", an empty cell), hidden
+
+
+@dataclass(frozen=True)
+class StatusLine:
+    """A project unit or a total, its cells in the order of STATUS_COLUMNS."""
 
     label: str
-    units: int
-    headcount: int
-    avg_2y_pct: float | None
-    last_pct: float | None
-    baseline_pct: float | None
-    compare_pct: float | None
-
-    @property
-    def change_pp(self) -> float | None:
-        if self.baseline_pct is None or self.compare_pct is None:
-            return None
-        return self.compare_pct - self.baseline_pct
+    total: bool
+    cells: tuple[Cell, ...]
 
 
 @dataclass(frozen=True)
 class StatusReport:
+    """The status screen's model (storage.status.load_status) as lines for a document."""
+
     as_of: dt.date
     last_quarter: str
-    rows: tuple[StatusRow, ...]
-    totals: tuple[StatusTotal, ...]
-
-    def totals_headings(self) -> list[str]:
-        """The target-group totals' column headings, the same in every format."""
-        return [
-            "Målgruppe",
-            "Enheter",
-            "Ansatte",
-            "Snitt 2 år",
-            fmt.quarter_label(self.last_quarter),
-            "Nullpunkt",
-            "Sammenlignet",
-            "Endring",
-        ]
+    forecast_quarter: str
+    lines: tuple[StatusLine, ...]
+    headline: tuple[tuple[str, str], ...]  # the project's summary, as the screen's
+    hides: bool  # some figure is HIDDEN
 
 
-Sums = tuple[float, float]  # (lost, possible) workdays
-
-
-class _Sums:
-    """Lost and possible workdays per unit and period, and who was employed then."""
-
-    def __init__(self, conn: Connection, quarters: pd.DataFrame) -> None:
-        self.conn = conn
-        self.quarters = quarters.set_index(["unit_id", "quarter"])[["lost", "possible"]]
-        self._headcounts: dict[tuple[dt.date, dt.date], pd.Series] = {}
-
-    def persons(self, unit_id: int, start: dt.date, end: dt.date) -> int:
-        if (start, end) not in self._headcounts:
-            self._headcounts[start, end] = headcount_between(self.conn, start, end)
-        return int(self._headcounts[start, end].get(unit_id, 0))
-
-    def of(self, unit_id: int, quarters: list[Quarter]) -> Sums | None:
-        """(lost, possible) over the quarters, or None if the unit had fewer than 5 persons."""
-        if self.persons(unit_id, quarters[0].start, quarters[-1].end) < MIN_PERSONS:
-            return None
-        part = self.quarters.reindex([(unit_id, str(q)) for q in quarters]).fillna(0.0)
-        return float(part["lost"].sum()), float(part["possible"].sum())
-
-
-@dataclass(frozen=True)
-class _Shown:
-    """What of one unit may enter the totals: only what its row shows."""
-
-    group: int | None
-    headcount: int | None
-    two_years: Sums | None
-    last: Sums | None
-    baseline: Sums | None
-    compare: Sums | None
-
-
-def _pct(sums: Sums | None) -> Shown:
-    return HIDDEN if sums is None else pct(*sums)
-
-
-def _change(baseline: Sums | None, compare: Sums | None) -> Shown:
-    if baseline is None or compare is None:
+def _cell(row: pd.Series, column: StatusColumn, cost_per_day: float) -> Cell:
+    if column.personal and bool(row["hidden"]):
         return HIDDEN
-    before, after = pct(*baseline), pct(*compare)
-    return None if before is None or after is None else after - before
+    if column.key == "savings":
+        saved = savings_of(_number(row["change_pp"]), float(row["year_possible"]), cost_per_day)
+        return None if pd.isna(saved) else saved
+    value = row[column.key]
+    return None if value is None or pd.isna(value) else float(value)
 
 
-def _total(values: Iterable[Sums | None]) -> float | None:
-    shown = [v for v in values if v is not None]
-    return pct(sum(v[0] for v in shown), sum(v[1] for v in shown)) if shown else None
+def _line(label: str, row: pd.Series, total: bool, cost_per_day: float) -> StatusLine:
+    # A total belongs to no one target group.
+    columns = STATUS_COLUMNS[1:] if total else STATUS_COLUMNS
+    cells = tuple(_cell(row, c, cost_per_day) for c in columns)
+    return StatusLine(label, total, (None, *cells) if total else cells)
 
 
-def _status_total(label: str, units: list[_Shown]) -> StatusTotal:
-    return StatusTotal(
-        label=label,
-        units=len(units),
-        headcount=sum(u.headcount or 0 for u in units),
-        avg_2y_pct=_total(u.two_years for u in units),
-        last_pct=_total(u.last for u in units),
-        baseline_pct=_total(u.baseline for u in units),
-        compare_pct=_total(u.compare for u in units),
-    )
+def _headline(model: status.StatusReport) -> tuple[tuple[str, str], ...]:
+    totals = model.totals.set_index("key")
+    project, municipality = totals.loc["project"], totals.loc["municipality"]
+    compare = fmt.quarter_label(model.compare_quarter) if model.compare_quarter else fmt.MISSING
+    lines = [
+        (
+            "Prosjektet",
+            f"nullpunkt {fmt.percent(_number(project['baseline_pct']))}, nå "
+            f"{fmt.percent(_number(project['compare_pct']))}: "
+            f"{fmt.points(_number(project['change_pp']))} (mål "
+            f"{fmt.points(-model.settings.goal_pp)})",
+        ),
+        (
+            "Kommunen",
+            f"{fmt.quarter_label(model.settings.baseline_quarter)} → {compare}: "
+            f"{fmt.points(_number(municipality['change_pp']))}",
+        ),
+        (
+            f"Prognose {fmt.quarter_label(model.forecast_quarter)}",
+            f"{fmt.percent(_number(project['forecast_pct']))} (kjent "
+            f"{fmt.percent(_number(project['forecast_known_pct']))})",
+        ),
+    ]
+    saved = model.municipality_savings()
+    if saved is not None:
+        lines.append(
+            (
+                "Besparelse, kommunen",
+                f"{fmt.kroner(saved.savings_nok)} av {fmt.number(saved.fte, 0)} "
+                f"{model.fte.source_nb}, {fmt.kroner(saved.cost_per_day)} per dag "
+                f"({model.settings.cost_source})",
+            )
+        )
+    return tuple(lines)
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
 def status_report(engine: Engine, as_of: dt.date) -> StatusReport:
-    """Every unit's figures with small groups hidden, and totals per target group.
-
-    Hidden figures are left out of the totals too, so that no total minus the figures shown
-    gives one away.
-    """
-    eight = complete_quarters_before(as_of, 8)
-    last = eight[-1]
+    """The status screen's model as lines: each target group at joining with its units, then the
+    project, the units outside it and the municipality; fewer than 5 persons HIDDEN."""
     with engine.connect() as conn:
-        units = unit_list(conn, as_of).sort_values(["target_group", "name"])
-        baselines = {Quarter.parse(q) for q in units["baseline_quarter"].dropna()}
-        compares = {Quarter.parse(q) for q in units["compare_quarter"].dropna()}
-        first = min([eight[0], *baselines]).start
-        monthly = monthly_figures(conn, first, last.end)
-        sums = _Sums(conn, quarter_sums(monthly, [*eight, *baselines, *compares]))
-        rows: list[StatusRow] = []
-        shown: list[_Shown] = []
-        for unit in units.itertuples():
-            unit_id = int(unit.unit_id)
-            headcount = sums.persons(unit_id, as_of, as_of)
-            two_years, last_sums = sums.of(unit_id, eight), sums.of(unit_id, [last])
-            base_q = Quarter.parse(unit.baseline_quarter) if _text(unit.baseline_quarter) else None
-            comp_q = Quarter.parse(unit.compare_quarter) if _text(unit.compare_quarter) else None
-            base = sums.of(unit_id, [base_q]) if base_q else None
-            comp = sums.of(unit_id, [comp_q]) if comp_q else None
-            small = headcount < MIN_PERSONS
-            # The target group tells whether the 2-year average is over 11 or 16 %.
-            group = None if small or two_years is None else int(unit.target_group)
-            rows.append(
-                StatusRow(
-                    code=unit.code,
-                    name=unit.name,
-                    service_area=unit.service_area if _text(unit.service_area) else None,
-                    headcount=HIDDEN if small else headcount,
-                    target_group=HIDDEN if group is None else group,
-                    avg_2y_pct=_pct(two_years),
-                    last_pct=_pct(last_sums),
-                    baseline_quarter=str(base_q) if base_q else None,
-                    baseline_pct=_pct(base) if base_q else None,
-                    compare_quarter=str(comp_q) if comp_q else None,
-                    compare_pct=_pct(comp) if comp_q else None,
-                    change_pp=_change(base, comp) if base_q and comp_q else None,
-                )
-            )
-            # Progress compares like with like: a unit counts only with both ends shown.
-            pair = base is not None and comp is not None
-            shown.append(
-                _Shown(
-                    group=group,
-                    headcount=None if small else headcount,
-                    two_years=two_years,
-                    last=last_sums,
-                    baseline=base if pair else None,
-                    compare=comp if pair else None,
-                )
-            )
-    groups = sorted({u.group for u in shown if u.group is not None})
-    totals = [_status_total(f"Målgruppe {g}", [u for u in shown if u.group == g]) for g in groups]
-    totals.append(_status_total("Alle enheter", shown))
-    return StatusReport(as_of, str(last), tuple(rows), tuple(totals))
-
-
-def _text(value: object) -> bool:
-    """A text column's value is there (pandas gives None or NaN for a missing one)."""
-    return isinstance(value, str) and bool(value)
+        model = status.load_status(conn, as_of)
+    cost = model.settings.cost_per_day
+    totals = model.totals.set_index("key", drop=False)
+    units = model.project_units().sort_values("name")
+    lines: list[StatusLine] = []
+    for key, row in totals.iterrows():
+        if str(key).startswith("group"):
+            lines.append(_line(f"{row['label']} ({int(row['units'])})", row, True, cost))
+            members = units[units["joined_group"] == int(str(key)[-1])]
+            lines += [_line(str(u["name"]), u, False, cost) for _, u in members.iterrows()]
+    for key in ("project", "others", "municipality"):
+        row = totals.loc[key]
+        lines.append(_line(f"{row['label']} ({int(row['units'])})", row, True, cost))
+    hides = bool(units["hidden"].any() or totals["hidden"].any())
+    return StatusReport(
+        as_of=as_of,
+        last_quarter=model.last_quarter,
+        forecast_quarter=model.forecast_quarter,
+        lines=tuple(lines),
+        headline=_headline(model),
+        hides=hides,
+    )

@@ -6,7 +6,7 @@ import itertools
 import math
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -17,10 +17,10 @@ from core import fmt
 from core.summary import summary_markdown
 from core.text import clean_text
 from storage.export.documents import (
-    HIDDEN,
+    HIDDEN_NOTE,
+    STATUS_COLUMNS,
     STATUS_EXPLAINED,
     KeyFigure,
-    Shown,
     StatusReport,
     SummaryDocument,
     UnitReport,
@@ -167,6 +167,7 @@ class _Pdf(FPDF):
         align: Sequence[Literal["L", "R", "C"]],
         *,
         bold_last: bool = False,
+        bold_rows: Collection[int] = (),
         size: float = 8.5,
     ) -> None:
         self.set_font("Helvetica", size=size)
@@ -189,7 +190,8 @@ class _Pdf(FPDF):
             for text in headings:
                 heading.cell(text)
             for i, cells in enumerate(rows):
-                style = FontFace(emphasis="BOLD") if bold_last and i == len(rows) - 1 else None
+                bold = i in bold_rows or (bold_last and i == len(rows) - 1)
+                style = FontFace(emphasis="BOLD") if bold else None
                 row = table.row(style=style)
                 for text in cells:
                     row.cell(text)
@@ -522,77 +524,30 @@ def unit_report_pdf(report: UnitReport) -> bytes:
 # --- the status report ---------------------------------------------------------------------------
 
 
-def _shown(value: Shown, kind: Literal["pct", "pp"] = "pct") -> str:
-    if value == HIDDEN:
-        return HIDDEN
-    number = None if value is None else float(value)
-    return fmt.percent(number) if kind == "pct" else fmt.points(number)
-
-
-def _with_quarter(value: Shown, quarter: str | None) -> str:
-    if quarter is None:
-        return fmt.MISSING
-    return f"{_shown(value)} ({fmt.quarter_label(quarter)})"
+_RIGHT: Final[tuple[Literal["R"]]] = ("R",)
+STATUS_ALIGN: Final = _RIGHT * len(STATUS_COLUMNS)
 
 
 def status_report_pdf(report: StatusReport) -> bytes:
     title = f"Statusrapport per {fmt.date(report.as_of)}"
-    pdf = _Pdf(title, "Bare tall per enhet. *** = færre enn 5 personer.", landscape=True)
+    pdf = _Pdf(title, f"Bare tall per enhet. {HIDDEN_NOTE}.", landscape=True)
     last = fmt.quarter_label(report.last_quarter)
-    pdf.title_block(title, f"Sykefravær per enhet og målgruppe, siste hele kvartal {last}")
-    pdf.paragraph(STATUS_EXPLAINED, size=9)
-
-    pdf.heading("Målgrupper")
-    pdf.data_table(
-        report.totals_headings(),
-        [
-            [
-                t.label,
-                str(t.units),
-                str(t.headcount),
-                fmt.percent(t.avg_2y_pct),
-                fmt.percent(t.last_pct),
-                fmt.percent(t.baseline_pct),
-                fmt.percent(t.compare_pct),
-                fmt.points(t.change_pp),
-            ]
-            for t in report.totals
-        ],
-        widths=(40, 20, 20, 24, 24, 24, 26, 24),
-        align=("L", *("R",) * 7),
-        bold_last=True,
+    pdf.title_block(
+        title, f"Prosjektenhetene etter målgruppe ved oppstart, siste hele kvartal {last}"
     )
-
-    pdf.heading("Enheter")
+    for label, text in report.headline:
+        pdf.paragraph(f"{label}: {text}", size=10)
+    pdf.paragraph(STATUS_EXPLAINED, size=9)
+    pdf.heading("Enheter og summer")
     pdf.data_table(
+        ["Enhet / gruppe", *(c.heading for c in STATUS_COLUMNS)],
         [
-            "Enhet",
-            "Navn",
-            "Tjenesteområde",
-            "Målgruppe",
-            "Ansatte",
-            "Snitt 2 år",
-            last,
-            "Nullpunkt",
-            "Sammenlignet",
-            "Endring",
+            [line.label, *(c.show(v) for c, v in zip(STATUS_COLUMNS, line.cells, strict=True))]
+            for line in report.lines
         ],
-        [
-            [
-                r.code,
-                r.name,
-                r.service_area or "",
-                str(r.target_group),
-                str(r.headcount),
-                _shown(r.avg_2y_pct),
-                _shown(r.last_pct),
-                _with_quarter(r.baseline_pct, r.baseline_quarter),
-                _with_quarter(r.compare_pct, r.compare_quarter),
-                _shown(r.change_pp, "pp") if r.baseline_quarter else fmt.MISSING,
-            ]
-            for r in report.rows
-        ],
-        widths=(15, 50, 36, 19, 15, 18, 20, 30, 30, 22),
-        align=("L", "L", "L", "R", "R", "R", "R", "R", "R", "R"),
+        widths=(52, 10, 15, 19, 17, 21, 17, 17, 17, 18, 16, 16, 15, 26),
+        align=("L", *STATUS_ALIGN),
+        bold_rows={i for i, line in enumerate(report.lines) if line.total},
+        size=7.5,
     )
     return bytes(pdf.output())

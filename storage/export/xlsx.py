@@ -16,6 +16,7 @@ from core import fmt
 from core.text import clean_text
 from storage.export.documents import (
     HIDDEN,
+    STATUS_COLUMNS,
     STATUS_EXPLAINED,
     StatusReport,
     UnitReport,
@@ -29,6 +30,7 @@ PCT: Final = '0.0" %"'
 PP: Final = '+0.0" p.p.";-0.0" p.p.";0.0" p.p."'
 DAYS: Final = "#,##0.0"
 COUNT: Final = "0"
+KR: Final = '#,##0" kr"'
 DATE: Final = "dd.mm.yyyy"
 MONTH: Final = "mm.yyyy"
 
@@ -169,76 +171,33 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
 
 # --- the status report ---------------------------------------------------------------------------
 
+_STATUS_FORMATS: Final = {"count": COUNT, "pct": PCT, "pp": PP, "share": "0%", "kr": KR}
+
 
 def status_report_xlsx(report: StatusReport) -> bytes:
-    last = fmt.quarter_label(report.last_quarter)
     workbook = _workbook()
     ws = workbook.active
     assert ws is not None  # a new workbook always has its first sheet
-    ws.title = "Målgrupper"
+    ws.title = "Status"
     _table(
         ws,
-        report.totals_headings(),
-        [
-            [
-                t.label,
-                t.units,
-                t.headcount,
-                t.avg_2y_pct,
-                t.last_pct,
-                t.baseline_pct,
-                t.compare_pct,
-                t.change_pp,
-            ]
-            for t in report.totals
-        ],
-        [None, COUNT, COUNT, PCT, PCT, PCT, PCT, PP],
-        [16, 10, 10, 12, 12, 12, 14, 12],
+        ["Enhet / gruppe", *(c.heading for c in STATUS_COLUMNS)],
+        [[line.label, *line.cells] for line in report.lines],
+        [None, *(_STATUS_FORMATS[c.kind] for c in STATUS_COLUMNS)],
+        [36, 6, 9, 11, 9, 11, 9, 11, 10, 10, 9, 9, 8, 14],
     )
-
-    ws = workbook.create_sheet("Enheter")
-    _table(
-        ws,
-        [
-            "Enhet",
-            "Navn",
-            "Tjenesteområde",
-            "Målgruppe",
-            "Ansatte",
-            "Snitt 2 år",
-            last,
-            "Nullpunktkvartal",
-            "Nullpunkt",
-            "Sammenlignet kvartal",
-            "Sammenlignet",
-            "Endring",
-        ],
-        [
-            [
-                r.code,
-                r.name,
-                r.service_area,
-                r.target_group,
-                r.headcount,
-                r.avg_2y_pct,
-                r.last_pct,
-                fmt.quarter_label(r.baseline_quarter) if r.baseline_quarter else None,
-                r.baseline_pct,
-                fmt.quarter_label(r.compare_quarter) if r.compare_quarter else None,
-                r.compare_pct,
-                r.change_pp,
-            ]
-            for r in report.rows
-        ],
-        [None, None, None, COUNT, COUNT, PCT, PCT, None, PCT, None, PCT, PP],
-        [10, 36, 24, 11, 10, 12, 12, 14, 12, 14, 13, 12],
-    )
+    for r, line in enumerate(report.lines, 2):
+        if line.total:
+            for cell in ws[r]:
+                cell.font = _BOLD
 
     ws = workbook.create_sheet("Om rapporten")
     ws["A1"] = f"Statusrapport per {fmt.date(report.as_of)}"
     ws["A1"].font = Font(bold=True, size=14)
-    ws["A3"] = STATUS_EXPLAINED
-    ws["A3"].alignment = Alignment(wrap_text=True, vertical="top")
+    for r, (label, text) in enumerate(report.headline, 3):
+        ws.cell(row=r, column=1, value=f"{label}: {text}")
+    explained = ws.cell(row=len(report.headline) + 4, column=1, value=STATUS_EXPLAINED)
+    explained.alignment = Alignment(wrap_text=True, vertical="top")
     ws.column_dimensions["A"].width = 100
-    ws.row_dimensions[3].height = 48
+    ws.row_dimensions[explained.row].height = 64
     return _bytes(workbook)

@@ -17,6 +17,7 @@ from storage.models import AbsenceSpell, Employee, Employment, Unit
 from storage.settings import load_settings, save_setting
 from tests.conftest import Builder
 from tests.storage.test_status import TODAY, build_scenario
+from tests.storage.test_status_export import build_with_small_unit
 from tests.tui.conftest import db_path, screen_text, settle
 from tui.app import NaervaerApp
 from tui.cli import main
@@ -279,3 +280,19 @@ async def test_the_savings_headline_uses_the_datas_årsverk_and_says_so(
         assert "årsverk fra dataene" in text, text
         help_line = str(app.screen.query_one("#help-fte", Static).render())
         assert help_line == "standard: fra dataene (23) · i bruk: årsverk fra dataene"
+
+
+async def test_the_screen_shows_what_the_status_report_shows(
+    build: Builder, engine: Engine
+) -> None:
+    """Alfa's figures as in the PDF, the XLSX and `status --json` (tests/storage/
+    test_status_export.py); Delta's 2 people hidden, and the screen says why."""
+    build_with_small_unit(build, engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_status(app, pilot)
+        table = screen.query_one(DataTable)
+        rows = {r[0]: r for r in cells(table)}
+        assert rows["Alfa sykehjem"][1:5] == ["1", "20,0 %", "10,0 %", "−10,0 p.p."]
+        assert rows["Delta kontor"][2:5] == ["***", "***", "***"]
+        assert "*** = færre enn 5 ansatte" in str(table.border_title)

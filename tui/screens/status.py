@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
-from core.status import SECTOR_SHORT
+from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.sorting import ALL, Sorting, number
@@ -104,8 +104,17 @@ COLUMNS = [
 ]
 
 
+# Figures about the unit's persons; the group, measures and meetings are not.
+PERSONAL = frozenset(c.key for c in COLUMNS) - {
+    "name",
+    "joined_group",
+    "open_measures",
+    "days_since_session",
+}
+
+
 def _cell(column: Column, row: dict[str, Any]) -> Text:
-    value = column.show(row)
+    value = HIDDEN if row["hidden"] and column.key in PERSONAL else column.show(row)
     text = value if isinstance(value, Text) else Text(value)
     text.justify = "left" if column.key == "name" else "right"
     if not row["unit"]:
@@ -204,6 +213,8 @@ def _share_text(share: float | None) -> str:
 
 def detail_text(row: dict[str, Any], report: Any) -> Text:
     """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
+    if row["hidden"]:
+        return Text(f"{row['label']}: tallene vises ikke ({HIDDEN_NOTE}).")
     four = (
         f"siste fire kv. {fmt.percent(number(row['last_four_pct']))} mot "
         f"{fmt.percent(number(row['before_four_pct']))} de fire før oppstart "
@@ -221,6 +232,7 @@ def detail_text(row: dict[str, Any], report: Any) -> Text:
         )
     session = row["last_session"]
     held = fmt.date(session) if isinstance(session, dt.date) else "ingen"
+
     lines = [
         f"{row['name']} · {row['service_area'] or 'uten tjenesteområde'} · prognose "
         f"{fmt.quarter_label(report.forecast_quarter)} {fmt.percent(number(row['forecast_pct']))}"
@@ -389,6 +401,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
                 *filters,
                 self.sorting.describe(),
                 "målgruppe ved oppstart",
+                *([HIDDEN_NOTE] if any(r["hidden"] for r in rows) else []),
             ]
         )
         self.show_detail()
