@@ -603,6 +603,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     from core import fmt
     from core.errors import InvalidInput
+    from core.savings import FTE_FROM_DATA, FTE_FROM_SETTINGS
+    from core.status import HIDDEN, HIDDEN_NOTE
     from storage.status import load_status, status_json
     from storage.unit_rows import ensure_figures_current
 
@@ -620,13 +622,16 @@ def cmd_status(args: argparse.Namespace) -> int:
 
     def line(label: str, name: str, figures: dict[str, Any]) -> list[str]:
         quarter = figures.get("baseline_quarter")
+        shown = [
+            fmt.percent(figures["baseline_pct"]),
+            fmt.percent(figures["current_pct"]),
+            fmt.points(figures["change_pp"]),
+        ]
         return [
             label,
             name,
             fmt.quarter_label(quarter) if quarter else "",
-            fmt.percent(figures["baseline_pct"]),
-            fmt.percent(figures["current_pct"]),
-            fmt.points(figures["change_pp"]),
+            *([HIDDEN] * 3 if figures["hidden"] else shown),
         ]
 
     rows = []
@@ -635,6 +640,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         rows.append(line(f"Målgruppe {group['target_group']}", "", group["total"]))
     rows.append(line("Prosjektet", "", document["project"]))
     print_table(["Enhet", "Navn", "Nullpunkt", "Nullp. %", "Nå", "Endring"], rows, {3, 4, 5})
+    if any(row[3] == HIDDEN for row in rows):
+        print(HIDDEN_NOTE)
+    saved = document["savings"]
+    if saved["savings_nok"] is not None:
+        source = FTE_FROM_SETTINGS if saved["fte_source"] == "settings" else FTE_FROM_DATA
+        print(
+            f"Besparelse, kommunen: {fmt.kroner(saved['savings_nok'])} "
+            f"({fmt.number(saved['fte'], 0)} {source})"
+        )
     return EXIT_OK
 
 

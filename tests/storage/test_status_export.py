@@ -107,3 +107,15 @@ def test_pdf_xlsx_and_json_render_the_same_status(
     assert pdf_row(text, "Delta kontor", 3)[1:] == ["***", "***"]
     assert "*** = færre enn 5 ansatte" in text
     assert "årsverk fra dataene" in text
+
+
+def test_the_status_command_hides_small_units_and_says_why(
+    with_small_unit: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(with_small_unit.url.database)
+    assert main(["status", "--db", db, "--as-of", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out.replace("\xa0", " ")
+    delta = next(line for line in out.splitlines() if "Delta kontor" in line)
+    assert delta.split()[-3:] == ["***", "***", "***"]
+    assert "*** = færre enn 5 ansatte" in out
+    assert "(25 årsverk fra dataene)" in out
