@@ -55,11 +55,28 @@ class NaervaerCommands(Provider):
             commands.append(
                 ("Eksporter enhetsrapport", screen.action_export_report, "PDF eller Excel")
             )
+        if app.engine is not None:
+            commands.append(
+                (
+                    "Eksporter statusrapport",
+                    self._export_status,
+                    "Statusoversikten som rapport, PDF eller Excel",
+                )
+            )
         for unit_id, name in self.units:
             commands.append(
                 (f"Åpne enhet: {one_line(name)}", partial(self._open, unit_id), "Enhet")
             )
         return commands
+
+    def _export_status(self) -> None:
+        """From the status overview, opened first where the user is elsewhere."""
+        from tui.screens.status import StatusScreen
+
+        app: Any = self.app
+        if not isinstance(app.screen, StatusScreen):
+            app.action_status()
+        app.screen.action_export_status()
 
     def _open(self, unit_id: int) -> None:
         app: Any = self.app

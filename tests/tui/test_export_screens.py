@@ -68,3 +68,33 @@ async def test_unit_report_goes_to_the_folder_chosen(
         tmp_path / "rapporter" / "Enhetsrapport_E1_Lia_sykehjem_2026-11-24.xlsx"
     )
     assert workbook.sheetnames == ["Nøkkeltall", "Kvartaler", "Måneder", "Tiltak"]
+
+
+async def test_the_status_report_is_exported_from_the_status_screen(
+    build: Builder, engine: Engine, tmp_path: Path
+) -> None:
+    """`e` on the status overview writes the report of the figures it shows."""
+    from tests.storage.test_status import TODAY as STATUS_DAY
+    from tests.storage.test_status_export import build_with_small_unit
+    from tui.screens.status import StatusScreen
+
+    build_with_small_unit(build, engine)
+    app = NaervaerApp(db_path(engine), today=STATUS_DAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatusScreen())
+        await settle(app, pilot)
+        await pilot.press("e")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ExportDialog)
+        assert "*** = færre enn 5 ansatte" in str(dialog.query_one("#export-names").render())
+        dialog.query_one(Input).value = str(tmp_path)
+        dialog.query_one(OptionList).focus()
+        await pilot.press("down", "enter")  # Excel
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatusScreen)
+    sheet = load_workbook(tmp_path / "Statusrapport_2025-11-24.xlsx")["Status"]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows["Alfa sykehjem"][3:6] == (20.0, 10.0, -10.0)
+    assert rows["Delta kontor"][3] == "***"

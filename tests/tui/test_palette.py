@@ -36,3 +36,27 @@ async def test_the_palette_is_norwegian_and_says_when_nothing_matches(
         shown = screen_text(app)
         assert "Ingen treff" in shown
         assert not [word for word in ENGLISH if word in shown]
+
+
+async def test_the_palette_finds_the_exports(unit: Builder, engine: Engine):
+    """«rapport» and «eksport» find the status report from anywhere; it opens the status first."""
+    from tui.screens.export import ExportDialog
+    from tui.screens.status import StatusScreen
+
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for query in ("eksport", "rapport"):
+            await pilot.press("ctrl+p", *query)
+            await pilot.pause(0.5)
+            await settle(app, pilot)
+            assert "Eksporter statusrapport" in screen_text(app), query
+            await pilot.press("escape")
+            await settle(app, pilot)
+        await pilot.press("ctrl+p", *"statusrapport")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ExportDialog)
+        assert isinstance(app.screen_stack[-2], StatusScreen)

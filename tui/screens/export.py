@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from core.status import HIDDEN_NOTE
+
 FORMAT_LABELS = {"pdf": "PDF (.pdf)", "md": "Markdown (.md)", "xlsx": "Excel (.xlsx)"}
 
 
@@ -37,11 +39,14 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Avbryt")]
 
-    def __init__(self, title: str, forms: tuple[str, ...], folder: Path) -> None:
+    def __init__(
+        self, title: str, forms: tuple[str, ...], folder: Path, *, names: bool = True
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.forms = forms
         self.folder = folder
+        self.names = names  # False: a document of figures per unit, never names
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog") as box:
@@ -53,7 +58,12 @@ class ExportDialog(ModalScreen[ExportChoice | None]):
             yield Static("Enter lagrer i valgt format · Esc avbryter", classes="review-hint")
 
     def on_mount(self) -> None:
-        self.watch(self.app, "masked", self.show_masking)
+        if self.names:
+            self.watch(self.app, "masked", self.show_masking)
+        else:
+            self.query_one("#export-names", Static).update(
+                f"Bare tall per enhet, ingen navn. {HIDDEN_NOTE}."
+            )
         self.query_one(OptionList).focus()
 
     def show_masking(self, masked: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, ClassVar
 
 from rich.text import Text
@@ -269,6 +270,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         Binding("g", "next_group", "Målgruppe", id="status_filter_group"),
         Binding("c", "toggle_chart", "Graf", id="status_chart"),
         Binding("b", "savings", "Besparelse", id="status_savings"),
+        Binding("e", "export_status", "Eksporter (PDF/Excel)", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
 
@@ -486,6 +488,27 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         showing = top.display
         self.set_class(not showing, "-show-top")
         self.set_class(showing, "-hide-top")
+
+    def action_export_status(self) -> None:
+        from storage.export import FORMATS, documents_folder
+        from tui.screens.export import ExportDialog
+
+        dialog = ExportDialog(
+            "Eksporter statusrapport", FORMATS["status"], documents_folder(), names=False
+        )
+        self.app.push_screen(dialog, self.export_chosen)
+
+    def export_chosen(self, choice: Any) -> None:
+        if choice is not None:
+            self.export_status(choice.form, choice.folder)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def export_status(self, form: str, folder: Path) -> None:
+        from storage.export import export_status_report
+
+        app: Any = self.app
+        path = export_status_report(app.engine, folder, form, as_of=app.today)
+        self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_savings(self) -> None:
         if self.report is None:
