@@ -270,7 +270,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         Binding("g", "next_group", "Målgruppe", id="status_filter_group"),
         Binding("c", "toggle_chart", "Graf", id="status_chart"),
         Binding("b", "savings", "Besparelse", id="status_savings"),
-        Binding("e", "export_status", "Eksporter (PDF/Excel)", id="status_export"),
+        Binding("e", "export_status", "Eksporter", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
 
