@@ -402,7 +402,8 @@ def status_json(report: StatusReport) -> dict[str, Any]:
         return {"units": int(row["units"]), **_figures(row)}
 
     groups = sorted(int(g) for g in project["joined_group"].unique())
-    saved = report.municipality_savings()
+    # Fewer than 5 persons in the whole municipality: its change is theirs, hidden too.
+    saved = None if totals.at["municipality", "hidden"] else report.municipality_savings()
     return {
         "as_of": report.as_of.isoformat(),
         "baseline_quarter": report.settings.baseline_quarter,

@@ -279,7 +279,6 @@ class StatusReport:
     forecast_quarter: str
     lines: tuple[StatusLine, ...]
     headline: tuple[tuple[str, str], ...]  # the project's summary, as the screen's
-    hides: bool  # some figure is HIDDEN
 
 
 def _cell(row: pd.Series, column: StatusColumn, cost_per_day: float) -> Cell:
@@ -322,8 +321,13 @@ def _headline(model: status.StatusReport) -> tuple[tuple[str, str], ...]:
             f"{fmt.percent(_number(project['forecast_known_pct']))})",
         ),
     ]
+    # A project or a municipality of fewer than 5 persons: its sums are its persons' figures.
+    if project["hidden"]:
+        lines = [(label, HIDDEN) for label, _ in lines]
+    elif municipality["hidden"]:
+        lines[1] = (lines[1][0], HIDDEN)
     saved = model.municipality_savings()
-    if saved is not None:
+    if saved is not None and not municipality["hidden"]:
         lines.append(
             (
                 "Besparelse, kommunen",
@@ -356,12 +360,10 @@ def status_report(engine: Engine, as_of: dt.date) -> StatusReport:
     for key in ("project", "others", "municipality"):
         row = totals.loc[key]
         lines.append(_line(f"{row['label']} ({int(row['units'])})", row, True, cost))
-    hides = bool(units["hidden"].any() or totals["hidden"].any())
     return StatusReport(
         as_of=as_of,
         last_quarter=model.last_quarter,
         forecast_quarter=model.forecast_quarter,
         lines=tuple(lines),
         headline=_headline(model),
-        hides=hides,
     )
