@@ -210,8 +210,9 @@ STATUS_EXPLAINED: Final = (
     f"Bare tall per enhet, ingen personopplysninger. {HIDDEN_NOTE}. Enhetene står under "
     "målgruppen de hadde da de ble med i prosjektet. Hver enhet måles fra sitt nullpunkt, "
     "kvartalet før den ble med, mot samme kvartal senere (sykefravær varierer med årstiden); "
-    "en sum er Σ tapte / Σ mulige dagsverk over enhetene som har begge. Besparelse = reduksjon "
-    "/ 100 × mulige dagsverk siste fire kvartaler × kostnad per dag."
+    "en sum er summen av tapte / summen av mulige dagsverk over enhetene som har begge. "
+    "Besparelse = reduksjon / 100 × mulige dagsverk siste fire kvartaler × kostnad per dag; for "
+    "kommunen som i overskriften: reduksjon / 100 × årsverk × kostnad per årsverk i fravær."
 )
 
 Kind: TypeAlias = Literal["count", "pct", "pp", "share", "kr"]
@@ -312,7 +313,7 @@ def _headline(model: status.StatusReport) -> tuple[tuple[str, str], ...]:
         ),
         (
             "Kommunen",
-            f"{fmt.quarter_label(model.settings.baseline_quarter)} → {compare}: "
+            f"{fmt.quarter_label(model.settings.baseline_quarter)} til {compare}: "
             f"{fmt.points(_number(municipality['change_pp']))}",
         ),
         (
@@ -360,6 +361,12 @@ def status_report(engine: Engine, as_of: dt.date) -> StatusReport:
     for key in ("project", "others", "municipality"):
         row = totals.loc[key]
         lines.append(_line(f"{row['label']} ({int(row['units'])})", row, True, cost))
+    # The municipality's savings are the headline's, from its årsverk (the savings panel's).
+    saved = model.municipality_savings()
+    last = lines[-1]
+    if last.cells[-1] != HIDDEN:
+        value = None if saved is None else saved.savings_nok
+        lines[-1] = StatusLine(last.label, last.total, (*last.cells[:-1], value))
     return StatusReport(
         as_of=as_of,
         last_quarter=model.last_quarter,

@@ -91,6 +91,8 @@ def test_pdf_xlsx_and_json_render_the_same_status(
         assert rows[label]["Nullpunkt"] == pytest.approx(total["baseline_pct"])
         assert rows[label]["Nå"] == pytest.approx(total["current_pct"])
         assert rows[label]["Prognose"] == pytest.approx(total["forecast_pct"])
+    # The municipality's savings are the headline's (its årsverk), as on the savings panel.
+    assert rows["Kommunen (4)"]["Besparelse"] == pytest.approx(document["savings"]["savings_nok"])
     for name, unit in units.items():
         if not unit["hidden"]:
             assert rows[name]["Siste 4 kv."] == pytest.approx(unit["last_four_pct"])
