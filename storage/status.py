@@ -237,6 +237,11 @@ def _chart(
 
 
 def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
+    # A unit hidden for its few people is in no total: it would show through the difference
+    # between the total and the units shown beside it.
+    groups = set(units.loc[units["project"], "joined_group"])
+    shown = ~units["hidden"].to_numpy(dtype=bool)
+    units, municipal = units[shown], municipal[shown]
     project = units[units["project"]]
 
     def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
@@ -245,8 +250,8 @@ def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) ->
 
     rows = []
     for group in (1, 2, 3):
-        members = project[project["joined_group"] == group]
-        if len(members):
+        if group in groups:  # a group whose units are all hidden has an empty total
+            members = project[project["joined_group"] == group]
             rows.append(row(f"group{group}", f"Målgruppe {group}", members))
     rows.append(row("project", "Prosjektet", project))
     rows.append(row("others", "Øvrige enheter", municipal[~municipal["project"]]))

@@ -85,14 +85,15 @@ def test_pdf_xlsx_and_json_render_the_same_status(
     assert xa["Tiltak åpne"] == 2 and xa["Forfalt"] == 1
     assert rows["Delta kontor"]["Nullpunkt"] == rows["Delta kontor"]["Ansatte"] == "***"
     # Group totals and units under them, then the project, the others and the municipality.
-    assert list(rows)[-3:] == ["Prosjektet (3)", "Øvrige enheter (1)", "Kommunen (4)"]
-    for label, key in (("Prosjektet (3)", "project"), ("Kommunen (4)", "municipality")):
+    # Delta's 2 people are in no total: they would show through the difference.
+    assert list(rows)[-3:] == ["Prosjektet (2)", "Øvrige enheter (1)", "Kommunen (3)"]
+    for label, key in (("Prosjektet (2)", "project"), ("Kommunen (3)", "municipality")):
         total = document[key]
         assert rows[label]["Nullpunkt"] == pytest.approx(total["baseline_pct"])
         assert rows[label]["Nå"] == pytest.approx(total["current_pct"])
         assert rows[label]["Prognose"] == pytest.approx(total["forecast_pct"])
     # The municipality's savings are the headline's (its årsverk), as on the savings panel.
-    assert rows["Kommunen (4)"]["Besparelse"] == pytest.approx(document["savings"]["savings_nok"])
+    assert rows["Kommunen (3)"]["Besparelse"] == pytest.approx(document["savings"]["savings_nok"])
     for name, unit in units.items():
         if not unit["hidden"]:
             assert rows[name]["Siste 4 kv."] == pytest.approx(unit["last_four_pct"])
@@ -121,3 +122,17 @@ def test_the_status_command_hides_small_units_and_says_why(
     assert delta.split()[-3:] == ["***", "***", "***"]
     assert "*** = færre enn 5 ansatte" in out
     assert "(25 årsverk fra dataene)" in out
+
+
+def test_a_hidden_unit_is_in_no_total(
+    with_small_unit: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Delta's 2 people would show through the difference between a total and the units shown:
+    every total is what it would be without Delta."""
+    document = status_json(with_small_unit, capsys)
+    assert main(["purge", "--unit", "D4", "--db", str(with_small_unit.url.database)]) == 0
+    capsys.readouterr()
+    without = status_json(with_small_unit, capsys)
+    for key in ("project", "others", "municipality"):
+        for figure in ("baseline_pct", "current_pct", "last_four_pct", "before_four_pct"):
+            assert document[key][figure] == pytest.approx(without[key][figure]), (key, figure)
