@@ -80,3 +80,37 @@ async def test_a_click_on_a_key_presses_it():
         await pilot.click(KeyBar, offset=(40, 0))  # beside every key
         await pilot.pause()
         assert app.pressed == ["add", "next"]
+
+
+class ManyKeys(App[None]):
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"action_{key}", f"Handling {key}") for key in "abcdefgh"),
+        Binding("question_mark", "help", "Hjelp", key_display="?"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield KeyBar()
+
+
+async def test_keys_that_do_not_fit_wrap_to_a_second_line():
+    app = ManyKeys()
+    async with app.run_test(size=(80, 6)) as pilot:  # nine keys of 14 cells: two lines
+        bar = app.query_one(KeyBar)
+        await pilot.pause()
+        assert bar.size.height == 2
+        first, second = bar.render_line(0).text, bar.render_line(1).text
+        assert first.rstrip() == "".join(f" {k} Handling {k} " for k in "abcde").rstrip()
+        assert (
+            second.rstrip() == ("".join(f" {k} Handling {k} " for k in "fgh") + " ? Hjelp").rstrip()
+        )
+
+
+async def test_keys_beyond_two_lines_give_way_to_help():
+    app = ManyKeys()
+    async with app.run_test(size=(30, 6)) as pilot:
+        bar = app.query_one(KeyBar)
+        await pilot.pause()
+        assert bar.size.height == 2
+        second = bar.render_line(1).text.rstrip()
+        assert second == " c Handling c  ? flere"

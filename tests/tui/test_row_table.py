@@ -59,7 +59,7 @@ async def test_cells_are_cut_and_figures_right_aligned() -> None:
         assert table.row_cells(11) == ["Enhet 11", "11,0 %"]
         table.set_rows([["Furumoen helsesenter", "12,3 %"]], ["E1"])
         await pilot.pause()
-        assert screen_lines(app)[1].startswith(" Furumoen   12,3 % ")  # cut to its 8 cells
+        assert screen_lines(app)[1].startswith(" Furumoe…   12,3 % ")  # cut to 8 cells, with …
 
 
 async def test_the_cursor_moves_scrolls_and_selects_with_a_click() -> None:
@@ -107,3 +107,32 @@ async def test_a_table_wider_than_the_screen_scrolls_sideways() -> None:
         await pilot.pause()
         assert table.scroll_x > 0
         assert screen_lines(app)[1].startswith(table.row_cells(0)[0][int(table.scroll_x) - 1 :])
+
+
+class NarrowApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield RowTable()
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.set_columns(
+            [
+                TableColumn("name", "Enhet", 20, least=6),
+                TableColumn("pct", "Fravær", 7, right=True),
+                TableColumn("date", "Siste møte", 10),
+            ]
+        )
+        table.set_rows([["Furumoen helsesenter", "12,3 %", "01.10.2026"]], ["E1"])
+
+
+async def test_a_narrow_table_cuts_the_cuttable_column_and_keeps_every_column_in_view() -> None:
+    app = NarrowApp()
+    async with app.run_test(size=(30, 5)) as pilot:  # 43 cells of columns in 30
+        await pilot.pause()
+        header, row = drawn_rows(app.query_one(RowTable))[:2]
+        assert header == " Enhet     Fravær  Siste møte "
+        assert row == " Furumo…   12,3 %  01.10.2026 "
+        await pilot.resize_terminal(60, 5)  # room again: the whole name
+        await pilot.pause()
+        row = drawn_rows(app.query_one(RowTable))[1]
+        assert row.startswith(" Furumoen helsesenter   12,3 %  01.10.2026 ")

@@ -1,4 +1,4 @@
-"""SVG snapshots of every screen at 120×40 on the same small unit (the layout matters)."""
+"""SVG snapshots of every screen at 120×40, and the busiest at 80×24, on the same small unit."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from tui.screens.review import ReviewScreen
 from tui.screens.summary import SummaryScreen
 
 SIZE = (120, 40)
+SMALL = (80, 24)  # a small laptop's terminal
 
 
 @pytest.fixture
@@ -32,7 +33,10 @@ def session_id(unit: Builder, engine: Engine) -> int:
 
 
 def snapshot_of(
-    snap_compare: Any, engine: Engine, then: Callable[[Any], Awaitable[None]] | None = None
+    snap_compare: Any,
+    engine: Engine,
+    then: Callable[[Any], Awaitable[None]] | None = None,
+    size: tuple[int, int] = SIZE,
 ) -> bool:
     app = NaervaerApp(db_path(engine), today=TODAY)
 
@@ -42,7 +46,7 @@ def snapshot_of(
             await then(pilot)
             await settle(app, pilot)
 
-    return bool(snap_compare(app, terminal_size=SIZE, run_before=run_before))
+    return bool(snap_compare(app, terminal_size=size, run_before=run_before))
 
 
 def test_units(snap_compare: Any, session_id: int, engine: Engine) -> None:
@@ -93,3 +97,40 @@ def test_help(snap_compare: Any, session_id: int, engine: Engine) -> None:
         await pilot.press("question_mark")
 
     assert snapshot_of(snap_compare, engine, help_screen)
+
+
+def test_units_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    """Every column and filter in view, the name cut with …, the keys on two lines."""
+    assert snapshot_of(snap_compare, engine, size=SMALL)
+
+
+def test_unit_overview_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def open_unit(pilot: Any) -> None:
+        await pilot.press("slash", *"Lia", "enter", "enter")
+
+    assert snapshot_of(snap_compare, engine, open_unit, size=SMALL)
+
+
+def test_measures_checklist_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def checklist(pilot: Any) -> None:
+        await pilot.app.push_screen(MeasuresScreen(UNIT, session_id))
+
+    assert snapshot_of(snap_compare, engine, checklist, size=SMALL)
+
+
+def test_new_measure_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    """The dialog's fields scroll; its buttons stay in view."""
+
+    async def new_measure(pilot: Any) -> None:
+        await pilot.app.push_screen(MeasuresScreen(UNIT, session_id))
+        await settle(pilot.app, pilot)
+        await pilot.press("n")
+
+    assert snapshot_of(snap_compare, engine, new_measure, size=SMALL)
+
+
+def test_review_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    async def review(pilot: Any) -> None:
+        await pilot.app.push_screen(ReviewScreen(session_id, UNIT))
+
+    assert snapshot_of(snap_compare, engine, review, size=SMALL)

@@ -1,4 +1,4 @@
-"""SVG snapshot of the status screen at 120×40, on the screens' small unit, today fixed."""
+"""SVG snapshots of the status screen at 120×40 and 80×24, on the screens' small unit."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ def project(unit: Builder, engine: Engine) -> Engine:
     return engine
 
 
-def test_status(snap_compare: Any, project: Engine) -> None:
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x40", "80x24"])
+def test_status(snap_compare: Any, project: Engine, size: tuple[int, int]) -> None:
+    """At 80×24 the project's figures stay above the table (the chart on c), every filter too."""
     app = NaervaerApp(db_path(project), today=TODAY)
 
     async def run_before(pilot: Any) -> None:
@@ -39,4 +41,4 @@ def test_status(snap_compare: Any, project: Engine) -> None:
         await app.push_screen(StatusScreen())
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

@@ -73,10 +73,11 @@ class _Dialog(ModalScreen[ResultT]):
         self.dismiss(None)
 
     def buttons(self, ok: str = "Lagre") -> ComposeResult:
-        yield Static("", classes="dialog-error")
-        with Horizontal(classes="dialog-buttons"):
-            yield Button(ok, id="ok", variant="primary")
-            yield Button("Avbryt", id="cancel")
+        with Vertical(classes="dialog-foot"):  # kept in view while the fields scroll (app.tcss)
+            yield Static("", classes="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(ok, id="ok", variant="primary")
+                yield Button("Avbryt", id="cancel")
 
 
 class MeasureRejected(Message):

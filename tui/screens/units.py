@@ -51,31 +51,43 @@ class Column:
     show: Callable[[dict[str, Any]], str]
     sort: Callable[[dict[str, Any]], Any] | None = None  # default: the row's value, None last
     right: bool = True
+    short: str = ""  # the header where the whole list would not fit (80 columns); the panel
+    # below the list says each figure of the unit under the cursor in words
 
 
 COLUMNS = [
     Column(
         "name", "Enhet", lambda r: one_line(r["name"]), lambda r: r["name"].casefold(), right=False
     ),
-    Column("headcount", "Ansatte", lambda r: str(r["headcount"])),
-    Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r["avg_2y_pct"]))),
-    Column("last_quarter_pct", "Siste kv.", lambda r: fmt.percent(number(r["last_quarter_pct"]))),
-    Column("change_pp", "Mot nullp.", lambda r: fmt.points(number(r["change_pp"]))),
-    Column("target_group", "Mgr.", lambda r: str(r["target_group"])),
-    Column("project", "Prosj.", lambda r: "ja" if r["project"] else "", right=False),
+    Column("headcount", "Ansatte", lambda r: str(r["headcount"]), short="Ans."),
+    Column(
+        "avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r["avg_2y_pct"])), short="2 år"
+    ),
+    Column(
+        "last_quarter_pct",
+        "Siste kv.",
+        lambda r: fmt.percent(number(r["last_quarter_pct"])),
+        short="Kv.",
+    ),
+    Column("change_pp", "Mot nullp.", lambda r: fmt.points(number(r["change_pp"])), short="Endr."),
+    Column("target_group", "Mgr.", lambda r: str(r["target_group"]), short="Mg"),
+    Column("project", "Prosj.", lambda r: "ja" if r["project"] else "", right=False, short="Pr"),
     Column(
         "open_measures",
-        "Tiltak",
+        "Tiltak åpne/forf.",
         lambda r: f"{r['open_measures']}/{r['overdue_measures']}",
         lambda r: (r["overdue_measures"], r["open_measures"]),
+        short="Å/F",
     ),
     Column(
         "last_session",
         "Siste møte",
         lambda r: fmt.date(_session_date(r)),
         lambda r: _session_date(r) or dt.date.min,
+        short="Møte",
     ),
 ]
+NAME_LEAST = 14  # the unit's name is cut (…) to no less than this to keep every column in view
 
 
 class UnitsScreen(ReportsWorkerErrors, Screen[None]):
@@ -106,6 +118,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
         self.sorting = Sorting(COLUMNS, "avg_2y_pct", descending=True)
         self.read_at = 0  # the app's count of writes when the rows were read
+        self._drawn_width = 0  # the terminal's width the columns were set for
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -127,18 +140,30 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             self.show_rows(self._first_rows)
 
     def set_columns(self) -> None:
-        """Columns as wide as their widest value among all units, so they never jump."""
+        """Columns as wide as their widest value among all units, so they never jump; where
+        the terminal is too narrow for them all, short headers and the name cut with …"""
+        values = [max((len(cells[i]) for cells in self.cells.values()), default=0)
+                  for i in range(len(COLUMNS))]  # fmt: skip
+        room = self.app.size.width - 4  # the table's border and the screen's edges
+        narrow = sum(max(len(c.header), v) + 2 for c, v in zip(COLUMNS, values, strict=True)) > room
+        self._drawn_width = self.app.size.width
         self.query_one(RowTable).set_columns(
             [
                 TableColumn(
                     column.key,
-                    column.header,
-                    max([len(column.header), *(len(cells[i]) for cells in self.cells.values())]),
+                    header := (column.short if narrow and column.short else column.header),
+                    max(len(header), value),
                     column.right,
+                    least=NAME_LEAST if i == 0 else 0,
                 )
-                for i, column in enumerate(COLUMNS)
+                for i, (column, value) in enumerate(zip(COLUMNS, values, strict=True))
             ]
         )
+
+    def on_resize(self) -> None:
+        if self.rows and self._drawn_width != self.app.size.width:
+            self.set_columns()
+            self.refresh_table()
 
     def load(self) -> None:
         app: Any = self.app

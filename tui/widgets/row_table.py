@@ -32,12 +32,16 @@ class TableColumn:
     header: str
     width: int
     right: bool = False  # figures are right-aligned
+    least: int = 0  # a narrow table may cut the column (with …) down to this width; 0: never
 
 
 def _fit(text: str, width: int, right: bool) -> str:
-    """`text` padded or cut to exactly `width` cells; a control character in it written out."""
+    """`text` padded or cut (ending in …) to exactly `width` cells; control characters written
+    out."""
     text = shown(text)
-    if right and cell_len(text) < width:
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…" if width else ""
+    if right:
         return " " * (width - cell_len(text)) + text
     return set_cell_size(text, width)
 
@@ -118,28 +122,51 @@ class RowTable(ScrollView, can_focus=True):
         self.keys: list[Hashable] = []
         self._lines: list[str] = []  # each row as drawn
         self._cells: list[list[str]] = []  # each row's cells as given
+        self._widths: list[int] = []  # each column's width as drawn (a narrow table cuts some)
 
     # --- content ---------------------------------------------------------------------------
 
     def set_columns(self, columns: Sequence[TableColumn]) -> None:
         self.columns = list(columns)
+        self._widths = self._fitted_widths()
         self._lines, self._cells, self.keys = [], [], []
         self._resize()
 
     def set_rows(self, rows: Sequence[Sequence[str]], keys: Sequence[Hashable]) -> None:
         """Replace every row; `keys` name them (one per row). The cursor stays in range."""
+        self.keys = list(keys)
+        self._cells = [list(row) for row in rows]
+        self._draw_lines()
+        self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
+
+    def _fitted_widths(self) -> list[int]:
+        """The columns' widths, the cuttable ones narrowed so that every column is in view."""
+        widths = [column.width for column in self.columns]
+        room = self.scrollable_content_region.width
+        excess = sum(widths) + 2 * PADDING * len(widths) - room
+        for i, column in enumerate(self.columns):
+            if room and excess > 0 and column.least:
+                cut = min(excess, max(column.width - column.least, 0))
+                widths[i] -= cut
+                excess -= cut
+        return widths
+
+    def _draw_lines(self) -> None:
         gap = " " * PADDING
         self._lines = [
             "".join(
-                f"{gap}{_fit(text, column.width, column.right)}{gap}"
-                for column, text in zip(self.columns, row, strict=True)
+                f"{gap}{_fit(text, width, column.right)}{gap}"
+                for column, width, text in zip(self.columns, self._widths, row, strict=True)
             )
-            for row in rows
+            for row in self._cells
         ]
-        self.keys = list(keys)
-        self._cells = [list(row) for row in rows]
         self._resize()
-        self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
+
+    def on_resize(self) -> None:
+        widths = self._fitted_widths()
+        if widths != self._widths:
+            self._widths = widths
+            self._draw_lines()
 
     @property
     def row_count(self) -> int:
@@ -153,7 +180,7 @@ class RowTable(ScrollView, can_focus=True):
         self.cursor_row = max(0, min(row, self.row_count - 1))
 
     def _resize(self) -> None:
-        width = sum(column.width + 2 * PADDING for column in self.columns)
+        width = sum(width + 2 * PADDING for width in self._widths)
         self.virtual_size = Size(width, self.row_count + 1)  # the header is a line too
         self.refresh()
 
@@ -162,8 +189,8 @@ class RowTable(ScrollView, can_focus=True):
     def _header_line(self) -> str:
         gap = " " * PADDING
         return "".join(
-            f"{gap}{_fit(column.header, column.width, column.right)}{gap}"
-            for column in self.columns
+            f"{gap}{_fit(column.header, width, column.right)}{gap}"
+            for column, width in zip(self.columns, self._widths, strict=True)
         )
 
     def render_line(self, y: int) -> Strip:
@@ -223,8 +250,8 @@ class RowTable(ScrollView, can_focus=True):
             return
         if offset.y == 0:
             x = offset.x + int(self.scroll_x)
-            for column in self.columns:
-                x -= column.width + 2 * PADDING
+            for column, width in zip(self.columns, self._widths, strict=True):
+                x -= width + 2 * PADDING
                 if x < 0:
                     self.post_message(self.HeaderSelected(self, column.key))
                     return

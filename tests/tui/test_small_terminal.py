@@ -1,0 +1,75 @@
+"""A small laptop's 80×24 terminal: every column, filter, panel, button and key within reach."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from textual.widgets import Button
+
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, db_path, screen_text, settle
+from tui.app import NaervaerApp
+from tui.screens.measures import MeasuresScreen
+from tui.screens.status import StatusScreen
+from tui.widgets.keybar import KeyBar
+from tui.widgets.row_table import RowTable
+
+SMALL = (80, 24)
+
+
+def in_view(app: NaervaerApp, selector: str) -> bool:
+    widget = app.screen.query_one(selector)
+    region = widget.region
+    return bool(widget.display and region.area and app.screen.region.contains_region(region))
+
+
+async def test_the_unit_list_shows_every_column_and_filter(unit: Builder, engine: Engine):
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        table = app.screen.query_one(RowTable)
+        header = table.render_line(0).text
+        for title in ("Enhet", "Ans.", "2 år", "Kv.", "Endr.", "Mg", "Pr", "Å/F", "Møte"):
+            assert f" {title} " in header
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        for choice in ("#search", "#group", "#project", "#area"):
+            assert in_view(app, choice)
+        await pilot.resize_terminal(120, 40)  # room again: the headers in full
+        await pilot.pause()
+        assert "Tiltak åpne/forf." in table.render_line(0).text
+
+
+async def test_the_status_screen_keeps_its_panel(unit: Builder, engine: Engine):
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatusScreen())
+        await settle(app, pilot)
+        assert in_view(app, "#status-summary-box")
+        assert in_view(app, "#status-group")
+
+
+async def test_the_new_measure_dialog_shows_its_buttons(unit: Builder, engine: Engine):
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, None))
+        await settle(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        for button in app.screen.query(Button):
+            assert app.screen.region.contains_region(button.region) and button.region.area
+        assert "Lagre" in screen_text(app) and "Avbryt" in screen_text(app)
+
+
+async def test_every_key_of_the_unit_overview_is_in_reach_at_120_columns(
+    unit: Builder, engine: Engine
+):
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        bar = app.screen.query_one(KeyBar)
+        shown = "".join(bar.render_line(y).text for y in range(bar.size.height))
+        for _display, description, _enabled, _key in bar.shown():
+            assert description in shown
