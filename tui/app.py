@@ -211,9 +211,23 @@ class NaervaerApp(App[int]):
     def _welcome_answered(self, scale: str | None) -> None:
         if scale is None:
             self.exit(0)
+        elif scale == "import":
+            from tui.screens.importing import ImportScreen
+
+            self.push_screen(ImportScreen(), self._first_import_done)
         else:
             self.notify("Lager demodata … det kan ta litt tid.", timeout=5)
             self.make_demo(scale)
+
+    def _first_import_done(self, imported: bool | None) -> None:
+        """Data in: the unit list; nothing imported: back to the welcome."""
+        from tui.screens.welcome import WelcomeScreen
+
+        assert self.engine is not None
+        if imported:
+            self.post_message(DatabaseReady(self.engine, empty=False))
+        else:
+            self.push_screen(WelcomeScreen(), self._welcome_answered)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def make_demo(self, scale: str) -> None:

@@ -145,14 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--unit", metavar="ENHET_ID")
 
     groups = command("groups", "målgruppe for hver enhet, med antall ansatte og snitt to år")
-    groups.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
+    groups.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
 
     cases = command("cases", "pågående fraværstilfeller med milepæler")
-    cases.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
+    cases.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
     cases.add_argument("--unit", metavar="ENHET_ID")
 
     forecast = command("forecast", "prognose per enhet for de neste kvartalene")
-    forecast.add_argument("--as-of", dest="as_of", type=_date, required=True, metavar="DATO")
+    forecast.add_argument(
+        "--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag"
+    )
     forecast.add_argument("--unit", metavar="ENHET_ID")
     forecast.add_argument("--quarters", type=int, default=4, metavar="N")
 
@@ -896,6 +898,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from storage.paths import data_dir
 
         args.db = str(data_dir() / "demo.sqlite")
+    if getattr(args, "as_of", dt.date.min) is None:
+        args.as_of = dt.date.today()  # every command's --as-of is today unless given
     try:
         code = COMMANDS[args.command](args)
         sys.stdout.flush()  # a reader gone shows here, not in Python's own flush at exit

@@ -75,6 +75,17 @@ def test_import_then_a_broken_export_is_refused_with_exit_2(
     assert count(db, AbsenceSpell) == 1  # the valid line 2 was not written either
 
 
+def test_as_of_is_today_unless_given(
+    tmp_path: Path, export: list[Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "db.sqlite"
+    assert main(["import", "--db", str(db), *map(str, export)]) == 0
+    for command in ("groups", "cases", "forecast"):
+        capsys.readouterr()
+        assert main([command, "--db", str(db), "--json"]) == EXIT_OK
+        assert json.loads(capsys.readouterr().out)["as_of"] == dt.date.today().isoformat()
+
+
 def test_backup_is_private_and_purge_removes_the_person(
     build: Builder, engine: Engine, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
@@ -11,6 +12,7 @@ from textual.widgets import Input, Static
 
 from tests.conftest import Builder
 from tui.app import NaervaerApp
+from tui.screens.importing import ImportScreen
 from tui.screens.unit import UnitScreen
 from tui.screens.units import UnitsScreen
 from tui.screens.welcome import WelcomeScreen
@@ -124,6 +126,41 @@ async def test_empty_database_offers_the_demo(engine: Engine):
         await settle(app, pilot)
         assert isinstance(app.screen, UnitsScreen)
         assert app.screen.query_one(RowTable).row_count > 5
+
+
+async def test_empty_database_offers_the_import_screen(engine: Engine, tmp_path: Path):
+    folder = tmp_path / "eksport"
+    folder.mkdir()
+    (folder / "enheter.csv").write_text("enhet_id;enhet\nE1;Lia sykehjem\n")
+    (folder / "ansatte.csv").write_text(
+        "ansattnr;enhet_id;stillingsprosent;startdato\n1001;E1;100;01.01.2020\n"
+    )
+    (folder / "fravær.csv").write_text(
+        "ansattnr;fra_dato;til_dato;fraværstype\n1001;03.02.2025;07.02.2025;egenmelding\n"
+    )
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#import")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ImportScreen)
+        await pilot.press("escape")  # nothing imported: back to the welcome
+        await settle(app, pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+
+        await pilot.click("#import")
+        await settle(app, pilot)
+        paths = app.screen.query_one("#import-paths", Input)
+        paths.value = str(folder)
+        paths.focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.click("#import-confirm")
+        await settle(app, pilot)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        assert [r[0] for r in cells(app.screen.query_one(RowTable))] == ["Lia sykehjem"]
 
 
 async def test_search_field_takes_letters_that_are_also_keys(town: Builder, engine: Engine):

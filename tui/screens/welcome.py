@@ -1,4 +1,4 @@
-"""First start on an empty database: offer the demo so a newcomer sees a working app."""
+"""First start on an empty database: import the HR system's exports, or try the demo."""
 
 from __future__ import annotations
 
@@ -15,15 +15,15 @@ from tui.widgets.keybar import KeyBar
 
 WELCOME = """[b]Velkommen til Nærvær[/b]
 
-Databasen er tom. Du kan importere eksporter fra HR-systemet med
-[b]naervaer import enheter.csv ansatte.csv fravær.csv[/b], eller prøve appen
-med oppdiktede data for en kommune.
+Databasen er tom. Importer eksportene fra HR-systemet (enheter, ansatte og
+fravær, som CSV-filer eller en Excel-bok), eller prøv appen med oppdiktede
+data for en kommune.
 
 Demodataene er laget av appen selv; ingen av personene finnes."""
 
 
 class WelcomeScreen(Screen[str | None]):
-    """Dismissed with the demo scale chosen, or None to leave."""
+    """Dismissed with "import", the demo scale chosen, or None to leave."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Avslutt"),
@@ -36,7 +36,8 @@ class WelcomeScreen(Screen[str | None]):
         yield Header()
         with Vertical(id="welcome-box"):
             yield Static(WELCOME, id="welcome-text")
-            yield Button("Liten demokommune (12 enheter)", id="small", variant="primary")
+            yield Button("Importer data …", id="import", variant="primary")
+            yield Button("Liten demokommune (12 enheter)", id="small")
             yield Button("Hel kommune (300 enheter, tar litt tid)", id="municipality")
             yield Button("Avslutt", id="leave")
         yield KeyBar()
