@@ -38,6 +38,11 @@ def points(value: float | None, decimals: int = 1) -> str:
     return f"{sign}{number(abs(float(rounded)), decimals)}{NBSP}p.p."
 
 
+def count(value: int, one: str, many: str) -> str:
+    """A count with its noun in the right number: `1 rad`, `0 rader`, `20 563 rader`."""
+    return f"{number(value, 0)} {one if value == 1 else many}"
+
+
 def kroner(value: float | None) -> str:
     return MISSING if value is None else f"{number(value, 0)}{NBSP}kr"
 

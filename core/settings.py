@@ -184,10 +184,9 @@ def _number_field(
 
 
 def _parse_quarter(text: str) -> str:
-    try:
-        return str(Quarter.parse(text))
-    except ValueError as error:
-        raise InvalidInput(f"Nullpunktkvartal: {error}.") from None
+    from core.project import parse_baseline
+
+    return parse_baseline(text)  # `3. kv. 2024`, as shown, or `2024Q3`
 
 
 def _check_quarter(value: Any) -> None:
@@ -279,7 +278,7 @@ SETTING_FIELDS: tuple[SettingField, ...] = (
         "Kvartalet kommunen måles fra i status og besparelse; hver enhet har sitt eget nullpunkt.",
         _parse_quarter,
         _check_quarter,
-        text=str,
+        text=lambda value: fmt.quarter_label(str(value)),
         show=lambda value: fmt.quarter_label(str(value)),
     ),
     SettingField(

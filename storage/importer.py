@@ -62,7 +62,7 @@ class ImportReport:
     def summary(self) -> str:
         """What was read and written, in Norwegian; errors and warnings are listed apart."""
         lines = [
-            f"{name}: {kind}, {fmt.number(self.rows.get(name, 0), 0)} rader"
+            f"{name}: {kind}, {fmt.count(self.rows.get(name, 0), 'rad', 'rader')}"
             for name, kind in self.tables.items()
         ]
         if not self.ok:
@@ -80,7 +80,7 @@ class ImportReport:
                     f"{fmt.number(counts.unchanged, 0)} uendret"
                 )
         if self.warnings:
-            lines.append(f"{fmt.number(len(self.warnings), 0)} advarsler.")
+            lines.append(f"{fmt.count(len(self.warnings), 'advarsel', 'advarsler')}.")
         return "\n".join(lines)
 
 

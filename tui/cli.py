@@ -476,7 +476,8 @@ def cmd_groups(args: argparse.Namespace) -> int:
     )
     counts = frame["target_group"].value_counts()
     print(
-        f"\nMålgruppe 1: {counts.get(1, 0)} enheter, målgruppe 2: {counts.get(2, 0)}, "
+        f"\nMålgruppe 1: {fmt.count(counts.get(1, 0), 'enhet', 'enheter')}, "
+        f"målgruppe 2: {counts.get(2, 0)}, "
         f"målgruppe 3: {counts.get(3, 0)}"
     )
     return EXIT_OK
@@ -654,10 +655,6 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _units_word(count: int) -> str:
-    return f"{count} enhet" if count == 1 else f"{count} enheter"
-
-
 def cmd_project(args: argparse.Namespace) -> int:
     from core import fmt
     from core.errors import InvalidInput
@@ -670,14 +667,18 @@ def cmd_project(args: argparse.Namespace) -> int:
             joined = args.joined or today
             added = project.add_units(engine, args.units, joined, args.baseline)
             print(
-                f"{_units_word(len(added))} med i prosjektet fra {fmt.date(joined)}, "
+                f"{fmt.count(len(added), 'enhet', 'enheter')} med i prosjektet "
+                f"fra {fmt.date(joined)}, "
                 f"nullpunkt {fmt.quarter_label(added[0].baseline_quarter)}."
             )
             return EXIT_OK
         if args.step == "remove":
             left = args.left or today
             project.remove_units(engine, args.units, left)
-            print(f"{_units_word(len(set(args.units)))} ute av prosjektet fra {fmt.date(left)}.")
+            print(
+                f"{fmt.count(len(set(args.units)), 'enhet', 'enheter')} ute av prosjektet "
+                f"fra {fmt.date(left)}."
+            )
             return EXIT_OK
     except InvalidInput as error:
         raise UserError(f"{error} Ingenting er endret.") from None

@@ -96,7 +96,7 @@ def _column(letters: bytes) -> int:
 
 def too_large(rows: int, columns: int, last: str | None = None) -> str:
     """Why a sheet is refused, in the words of the message."""
-    size = f"{fmt.number(rows, 0)} rader × {fmt.number(columns, 0)} kolonner"
+    size = f"{fmt.count(rows, 'rad', 'rader')} × {fmt.count(columns, 'kolonne', 'kolonner')}"
     if last is not None:
         size = f"{size}, ut til celle {last}"
     return f"arket er for stort ({size}); slett innhold langt ute i arket og prøv igjen"

@@ -41,3 +41,9 @@ def test_percent_points_kroner_and_dates() -> None:
     assert fmt.kroner(115_920_000) == f"115{NBSP}920{NBSP}000{NBSP}kr"
     assert fmt.date(dt.date(2025, 1, 6)) == "06.01.2025"
     assert fmt.quarter_label("2024Q3") == "3. kv. 2024"
+
+
+def test_a_count_takes_its_noun_in_the_right_number() -> None:
+    assert fmt.count(1, "rad", "rader") == "1 rad"
+    assert fmt.count(0, "rad", "rader") == "0 rader"
+    assert fmt.count(20563, "enhet", "enheter") == "20\u00a0563 enheter"

@@ -710,6 +710,14 @@ def test_dry_run_writes_nothing_and_tells_what_would_be_written(
     ]
 
 
+def test_a_table_of_one_row_is_one_row(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "en"
+    folder.mkdir()
+    (folder / "enheter.csv").write_text("enhet_id;enhet\nE1;Lia sykehjem\n")
+    report = import_files(engine, [folder / "enheter.csv"], dry_run=True)
+    assert report.summary().splitlines()[0] == "enheter.csv: enheter, 1 rad"
+
+
 def test_warnings_are_reported_and_the_import_goes_on(engine: Engine, tmp_path: Path) -> None:
     tables = render()
     tables["spells"][0] = [*tables["spells"][0], "kommentar"]

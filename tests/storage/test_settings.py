@@ -46,6 +46,7 @@ def test_the_defaults_are_the_domain_briefs() -> None:
         ("goal_pp", "−1,0 p.p.", 1.0),  # a goal is a reduction, whichever sign is typed
         ("large_unit_headcount", "120", 120),
         ("baseline_quarter", "2025-q1", "2025Q1"),
+        ("baseline_quarter", "3. kv. 2024", "2024Q3"),  # as the app shows it
         ("project_start", "1.2.2025", D(2025, 2, 1)),
         ("self_cert_rule", " Nasjonal ", "nasjonal"),
     ],
@@ -68,6 +69,12 @@ def test_typed_values_are_read_the_norwegian_way(key: str, typed: str, value: ob
 def test_what_cannot_be_read_is_told_in_norwegian(key: str, typed: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message):
         FIELD[key].parse(typed)
+
+
+def test_the_baseline_quarter_stands_in_its_field_as_the_app_shows_it() -> None:
+    field = FIELD["baseline_quarter"]
+    assert field.text("2024Q3") == "3. kv. 2024" == field.show("2024Q3")
+    assert field.parse(field.text("2024Q3")) == "2024Q3"
 
 
 @pytest.mark.parametrize(

@@ -264,7 +264,9 @@ class ImportScreen(ModalScreen[bool]):
     def show_progress(self, label: str, done: int, total: int) -> None:
         self.show_progress_bar(True)
         text = self.query_one("#import-progress-label", Static)
-        text.update(Text(f"{shown(label)}: {fmt.number(done, 0)} av {fmt.number(total, 0)} rader"))
+        text.update(
+            Text(f"{shown(label)}: {fmt.number(done, 0)} av {fmt.count(total, 'rad', 'rader')}")
+        )
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
 
     def failed(self, message: str) -> None:

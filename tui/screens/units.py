@@ -238,7 +238,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         marked = [f"{len(self.marked)} merket (j: med i prosjektet)"] if self.marked else []
         table.border_title = " · ".join(
             [
-                f"{len(rows)} av {len(self.rows)} enheter",
+                f"{len(rows)} av {fmt.count(len(self.rows), 'enhet', 'enheter')}",
                 *marked,
                 *filters,
                 self.sorting.describe(),
