@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from pathlib import Path
 
-from storage.importing.columns import EMPLOYMENTS, SPECS, SPELLS, UNITS, TableSpec
+from storage.importing.columns import SPECS, TableSpec
 from storage.importing.mapping import EXAMPLE, EXAMPLE_NAME
 from storage.paths import write_private
 
@@ -16,29 +15,8 @@ DATE_FORMAT = "dd.mm.yyyy"
 DATE_FIELDS = frozenset({"start_date", "end_date", "from_date", "to_date", "project_from"})
 CODE_FIELDS = frozenset({"code", "unit_code", "employee_number"})
 
-# One fictional row per table, in the columns' order; dates and numbers as values, so that the
-# workbook gets real date and number cells and the CSV files the Norwegian way of writing them.
-EXAMPLES: dict[str, tuple[object, ...]] = {
-    UNITS.kind: (
-        "9001",
-        "Eksempelvik bo- og omsorgssenter",
-        "Helse og velferd",
-        "Kari Eksempel",
-        None,
-    ),
-    EMPLOYMENTS.kind: (
-        "900001",
-        "Ola Eksempel",
-        "9001",
-        62.5,
-        dt.date(2024, 1, 1),
-        None,
-        "Helsefagarbeider",
-    ),
-    SPELLS.kind: ("900001", "9001", dt.date(2025, 2, 3), dt.date(2025, 2, 5), "egenmelding", None),
-}
-
-# What each column holds, as a comment on its header cell in the workbook.
+# What each column holds, as a comment on its header cell in the workbook. The templates hold
+# no example row: one left in by HR would be imported as a real unit, employee and absence.
 HINTS: dict[str, str] = {
     "enhet_id": "Påkrevd. Enhetens kode i HR-systemet.",
     "enhet": "Påkrevd. Enhetens navn.",
@@ -67,22 +45,10 @@ def template_names() -> list[str]:
     return [*(csv_name(spec) for spec in SPECS), WORKBOOK_NAME, EXAMPLE_NAME]
 
 
-def _written(value: object) -> str:
-    """A value as Excel in Norwegian writes it to CSV: 62,5 and 03.02.2025."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.strftime("%d.%m.%Y")
-    if isinstance(value, float):
-        return f"{value:g}".replace(".", ",")
-    return str(value)
-
-
 def _csv(spec: TableSpec) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([column.header for column in spec.columns])
-    writer.writerow([_written(value) for value in EXAMPLES[spec.kind]])
     # With the BOM, Excel opens the file as UTF-8 and æøå survive.
     return buffer.getvalue().encode("utf-8-sig")
 
@@ -97,18 +63,17 @@ def _workbook() -> bytes:
     for spec in SPECS:
         sheet = book.create_sheet(spec.kind)
         sheet.append([column.header for column in spec.columns])
-        sheet.append(list(EXAMPLES[spec.kind]))
-        for header, example, column in zip(sheet[1], sheet[2], spec.columns, strict=True):
+        for header, column in zip(sheet[1], spec.columns, strict=True):
             header.font = Font(bold=True)
             header.comment = Comment(HINTS[column.header], "Nærvær")
             dimension = sheet.column_dimensions[header.column_letter]
             dimension.width = max(14, len(column.header) + 4)
-            # The formats go on the whole column, for the rows HR adds below the example.
+            # The formats go on the whole column, for the rows HR adds below the header.
             if column.name in DATE_FIELDS:
-                dimension.number_format = example.number_format = DATE_FORMAT
+                dimension.number_format = DATE_FORMAT
             elif column.name in CODE_FIELDS:
                 # As text, so that Excel keeps the leading zeros (0042) some HR systems use.
-                dimension.number_format = example.number_format = "@"
+                dimension.number_format = "@"
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.widgets import Button, Input, OptionList, ProgressBar, Static
 
 from storage.models import AbsenceSpell, Unit
-from storage.templates import write_templates
+from tests.storage.test_templates import fill_templates
 from tui.screens import importing
 from tui.screens.importing import ImportScreen, parse_paths
 
@@ -59,7 +59,7 @@ async def enter_paths(app: App[None], pilot, text: str) -> None:  # type: ignore
 async def test_a_folder_is_checked_first_then_imported_on_confirmation(
     engine: Engine, tmp_path: Path
 ) -> None:
-    write_templates(tmp_path / "maler")
+    fill_templates(tmp_path / "maler")
     (tmp_path / "maler" / "naervaer-mal.xlsx").unlink()  # the CSV files only, not twice
     app = Host(engine)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -112,7 +112,7 @@ async def test_errors_are_listed_by_file_and_line_and_nothing_can_be_imported(
 async def test_changing_the_path_after_a_check_asks_for_a_new_check(
     engine: Engine, tmp_path: Path
 ) -> None:
-    write_templates(tmp_path)
+    fill_templates(tmp_path)
     app = Host(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await enter_paths(app, pilot, str(tmp_path / "naervaer-mal.xlsx"))
@@ -133,7 +133,7 @@ async def test_an_unexpected_error_becomes_a_norwegian_message(
         raise RuntimeError("internal detail")
 
     monkeypatch.setattr(importing, "import_files", broken)
-    write_templates(tmp_path)
+    fill_templates(tmp_path)
     app = Host(engine)
     async with app.run_test(size=(120, 40)) as pilot:
         await enter_paths(app, pilot, str(tmp_path / "enheter.csv"))
@@ -159,7 +159,7 @@ async def test_a_large_file_shows_its_progress(
         shown.append(str(screen.query_one("#import-progress-label", Static).render()))
 
     monkeypatch.setattr(ImportScreen, "show_progress", show_progress)
-    write_templates(tmp_path)
+    fill_templates(tmp_path)
     days = pd.date_range("1990-01-01", periods=25_000, freq="D")
     spells = tmp_path / "mange.csv"
     spells.write_text(
@@ -192,3 +192,18 @@ def test_paths_are_read_as_typed_or_dropped_into_the_terminal(tmp_path: Path) ->
     assert parse_paths("") == []
     with pytest.raises(ValueError, match="anførselstegn"):
         parse_paths("'ikke lukket")
+
+
+async def test_the_whole_report_can_be_read(engine: Engine, tmp_path: Path) -> None:
+    fill_templates(tmp_path / "maler")
+    (tmp_path / "maler" / "naervaer-mal.xlsx").unlink()
+    app = Host(engine)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await enter_paths(app, pilot, str(tmp_path / "maler"))
+        await pilot.click("#import-confirm")
+        await settle(app, pilot)
+        report = app.screen.query_one("#import-status", Static)
+        lines = status(app).splitlines()
+        assert len(lines) > 6 and lines[-1].startswith("  fraværsperioder: 1 nye")
+        shown = report.region.intersection(app.screen.query_one("#import-report").region)
+        assert shown.height == len(lines)  # every line in view, none cut off

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
@@ -97,10 +97,12 @@ class ImportScreen(ModalScreen[bool]):
     #import-box Input {
         margin-bottom: 1;
     }
+    #import-report {
+        height: auto;
+        max-height: 50%;
+    }
     #import-status {
         height: auto;
-        max-height: 6;
-        overflow-y: auto;
     }
     #import-progress-label {
         color: $text-muted;
@@ -142,10 +144,12 @@ class ImportScreen(ModalScreen[bool]):
                 id="import-mapping",
                 compact=True,
             )
-            yield Static(
-                "Kontroller først: ingenting lagres før du har sett rapporten og valgt Importer.",
-                id="import-status",
-            )
+            with VerticalScroll(id="import-report"):  # the whole report, scrolled if long
+                yield Static(
+                    "Kontroller først: ingenting lagres før du har sett rapporten og valgt "
+                    "Importer.",
+                    id="import-status",
+                )
             yield Static("", id="import-progress-label")
             yield ProgressBar(show_eta=False, id="import-progress")
             yield OptionList(id="import-problems")
