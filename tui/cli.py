@@ -134,7 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     template = command(
-        "template", "skriv tomme importmaler (CSV og Excel) med et eksempel", figures=False
+        "template", "skriv tomme importmaler (CSV og Excel) med overskriftene", figures=False
     )
     template.add_argument("folder", type=Path, metavar="MAPPE")
     template.add_argument("--force", action="store_true", help="skriv over maler som finnes")
