@@ -34,3 +34,25 @@ async def test_the_title_is_cut_to_fit_and_shown_whole_once_there_is_room():
         await pilot.pause()
         assert TITLE in drawn(chart)
         assert chart.data is not None and chart.data.title == TITLE  # the data is kept whole
+
+
+async def test_line_labels_a_row_apart_or_less_do_not_overwrite_each_other():
+    app = Plot()
+    async with app.run_test(size=(80, 20)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 60
+        months = [f"m{i}" for i in range(24)]
+        chart.show(
+            ChartData(
+                "Sykefravær",
+                months,
+                {"Sykefravær": [8.0] * 24, "Prognose": [None] * 24, "Sektor": [7.0] * 24},
+                lines={"nullpunkt": 10.0, "mål": 9.0},
+            )
+        )
+        await pilot.pause()
+        assert "nullpunkt" in drawn(chart) and "mål" in drawn(chart)
+
+
+def test_no_line_has_the_colour_of_a_series():
+    assert not set(Chart.LINE_COLOURS) & set(Chart.COLOURS)

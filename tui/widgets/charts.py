@@ -37,7 +37,7 @@ class Chart(PlotextPlot):
     """Lines (or stacked bars) over months. plotext is global state: only the UI thread plots."""
 
     COLOURS = ("cyan", "orange", "green", "magenta")
-    LINE_COLOURS = ("gray", "green", "red")
+    LINE_COLOURS = ("gray", "red", "blue")  # none a series' colour: a line is no series
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -90,10 +90,14 @@ class Chart(PlotextPlot):
                 if points:
                     px, py = zip(*points, strict=True)
                     plt.plot(list(px), list(py), label=name, color=colour, marker="braille")
+        # Each line labelled from the left, each label after the one before: lines a row apart
+        # (the baseline and the goal) would otherwise write their labels over each other.
+        per_cell = max(len(xs) - 1, 1) / max(self.size.width - AXIS_WIDTH, 1)
+        cell = 0
         for colour, (name, value) in zip(self.LINE_COLOURS, data.lines.items(), strict=False):
             plt.hline(value, colour)
-            # Label the line at its left end, as plotext has no legend entry for hline.
-            plt.text(name, x=0, y=value, color=colour, alignment="left")
+            plt.text(name, x=cell * per_cell, y=value, color=colour, alignment="left")
+            cell += len(name) + 2
         # Explicit ticks, spaced so that the labels fit: plotext otherwise drops labels
         # differently from run to run.
         every = tick_spacing(len(data.labels), max(len(x) for x in data.labels), self.size.width)
