@@ -43,6 +43,12 @@ def count(value: int, one: str, many: str) -> str:
     return f"{number(value, 0)} {one if value == 1 else many}"
 
 
+def tick(value: float, step: float) -> str:
+    """An axis label on a grid of `step`: whole numbers only where every step is whole, so that
+    a step of 2,5 reads 2,5 and 7,5, not 3 and 8."""
+    return number(value, 0 if float(step).is_integer() else 1)
+
+
 def kroner(value: float | None) -> str:
     return MISSING if value is None else f"{number(value, 0)}{NBSP}kr"
 

@@ -273,7 +273,7 @@ class _Pdf(FPDF):
             self.line(left, y_of(value), right, y_of(value))
             self.set_xy(x0, y_of(value) - 2)
             self.set_text_color(*MUTED)
-            self.cell(left - x0 - 1.5, 4, fmt.percent(value, 0 if step >= 1 else 1), align="R")
+            self.cell(left - x0 - 1.5, 4, f"{fmt.tick(value, step)}{fmt.NBSP}%", align="R")
         self.set_draw_color(*MUTED)
         self.line(left, top, left, bottom)
 

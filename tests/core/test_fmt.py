@@ -47,3 +47,8 @@ def test_a_count_takes_its_noun_in_the_right_number() -> None:
     assert fmt.count(1, "rad", "rader") == "1 rad"
     assert fmt.count(0, "rad", "rader") == "0 rader"
     assert fmt.count(20563, "enhet", "enheter") == "20\u00a0563 enheter"
+
+
+def test_an_axis_label_has_the_decimals_of_its_step() -> None:
+    assert [fmt.tick(v, 2.5) for v in (0, 2.5, 7.5)] == ["0,0", "2,5", "7,5"]
+    assert [fmt.tick(v, 2) for v in (0, 4)] == ["0", "4"]

@@ -26,7 +26,7 @@ from tests.tui.terminal import Terminal
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="needs a pty and SIGKILL")
 
-UNITS_SHOWN = "1 av 1 enheter"
+UNITS_SHOWN = "1 av 1 enhet"
 
 
 @pytest.fixture

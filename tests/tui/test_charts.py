@@ -56,3 +56,14 @@ async def test_line_labels_a_row_apart_or_less_do_not_overwrite_each_other():
 
 def test_no_line_has_the_colour_of_a_series():
     assert not set(Chart.LINE_COLOURS) & set(Chart.COLOURS)
+
+
+async def test_ticks_every_two_and_a_half_points_read_so():
+    app = Plot()
+    async with app.run_test(size=(80, 30)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 60
+        chart.styles.height = 24
+        chart.show(ChartData("Fravær", ["jan", "feb", "mar"], {"Legemeldt": [12.0, 4.0, 0.0]}))
+        await pilot.pause()  # up to 13,8: a tick every 2,5
+        assert "7,5┤" in drawn(chart) and "12,5┤" in drawn(chart)

@@ -35,7 +35,7 @@ STARTUP_SHARE = 0.25
 STARTUP_SECONDS = 4.0
 WORK_SECONDS = 6.0
 UNIT = "Krasjheim"
-UNITS_SHOWN = "1 av 1 enheter"  # the list's title; the name column is sometimes cut short
+UNITS_SHOWN = "1 av 1 enhet"  # the list's title; the name column is sometimes cut short
 ESC_ALONE = 0.2  # after Esc, so that the next key is not read as Alt+key
 PAUSES = (0.7, 2.5)  # seconds in the note after typing, before leaving it
 

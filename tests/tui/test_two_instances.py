@@ -64,7 +64,7 @@ def test_a_second_window_is_refused_politely_and_the_first_keeps_working(
     path, _ = database
     env = dict(os.environ)
     first = Terminal(["--db", str(path)], env)
-    assert first.wait_for("1 av 1 enheter", 30), first.text()[-2000:]
+    assert first.wait_for("1 av 1 enhet", 30), first.text()[-2000:]
 
     second = Terminal(["--db", str(path)], env)
     assert second.close(timeout=30) == 2
@@ -92,7 +92,7 @@ def test_a_second_window_is_refused_politely_and_the_first_keeps_working(
 
     # Once the first has closed, the file is free again.
     third = Terminal(["--db", str(path)], env)
-    assert third.wait_for("1 av 1 enheter", 30), third.text()[-2000:]
+    assert third.wait_for("1 av 1 enhet", 30), third.text()[-2000:]
     third.send("\x11")
     assert third.close() == 0
 

@@ -109,7 +109,7 @@ class Chart(PlotextPlot):
         plt.ylim(0.0, high)
         step = nice_step(high)
         yticks = [i * step for i in range(int(high / step) + 1)]
-        plt.yticks(yticks, [fmt.number(t, 0 if step >= 1 else 1) for t in yticks])
+        plt.yticks(yticks, [fmt.tick(t, step) for t in yticks])
 
     def _values(self) -> list[float]:
         assert self.data is not None
