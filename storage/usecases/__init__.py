@@ -1,0 +1,39 @@
+"""The one door to the data: each use case is one function that owns one transaction.
+
+The screens and the command line call only these. A use case takes the engine, opens exactly one
+`reading` snapshot or one `writing` transaction, hands its connection or session to the
+repositories it needs, asks core for every rule, and returns frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from storage.db import transaction
+
+
+@contextmanager
+def reading(engine: Engine) -> Iterator[Connection]:
+    """One consistent snapshot for every query of a use case, that writes nothing."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "sqlite":
+            # pysqlite begins a transaction only before a write; without this every SELECT
+            # would see the database as it is at that moment, not as it was at the first.
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        try:
+            yield conn
+        finally:
+            conn.rollback()
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Session]:
+    """One transaction: committed whole at the end, or rolled back whole on any error."""
+    with transaction(engine) as session:
+        yield session
