@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState
 from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, UnitsShown
+from tui.navigation import OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -281,9 +282,9 @@ class NaervaerApp(App[int]):
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
 
-    def open_unit(self, unit_id: int) -> None:
+    def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
-        self._load_unit(self.screen, unit_id)
+        self._load_unit(self.screen, message.unit_id)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:

@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.fuzzy import Matcher
 
 from tui.masking import one_line
+from tui.navigation import OpenUnit
 
 
 class NaervaerCommands(Provider):
@@ -79,8 +80,7 @@ class NaervaerCommands(Provider):
         app.screen.action_export_status()
 
     def _open(self, unit_id: int) -> None:
-        app: Any = self.app
-        app.open_unit(unit_id)
+        self.app.post_message(OpenUnit(unit_id))
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands()[:8]:

@@ -1,10 +1,37 @@
-"""What every screen shares: its failed workers reach the app's one error handler."""
+"""What every screen shares: a typed view of the app, and failed workers reported to it."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
+
+from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from tui.messages import Failed
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+T = TypeVar("T")
+
+
+class AppState(Protocol):
+    """What a screen may read of the app; navigation goes up as messages (tui.navigation)."""
+
+    @property
+    def engine(self) -> Engine | None: ...
+
+    @property
+    def today(self) -> dt.date: ...
+
+    @property
+    def masked(self) -> bool: ...
+
+    @property
+    def writes(self) -> int: ...
+
+    def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None: ...
 
 
 class ReportsWorkerErrors:
@@ -17,3 +44,26 @@ class ReportsWorkerErrors:
         worker = event.worker
         if event.state is WorkerState.ERROR and worker.error is not None:
             self.app.post_message(Failed(worker.error))  # type: ignore[attr-defined]
+
+
+class NaervaerScreen(ReportsWorkerErrors, Screen[T]):
+    """A full screen of the app."""
+
+    @property
+    def state(self) -> AppState:
+        return cast(AppState, self.app)
+
+    @property
+    def engine(self) -> Engine:
+        """The open database; screens are shown only once it is open."""
+        engine = self.state.engine
+        assert engine is not None
+        return engine
+
+
+class NaervaerModal(ReportsWorkerErrors, ModalScreen[T]):
+    """A dialog of the app."""
+
+    @property
+    def state(self) -> AppState:
+        return cast(AppState, self.app)

@@ -20,6 +20,7 @@ from core import fmt
 from core.errors import InvalidInput
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from tui.messages import Loaded
+from tui.navigation import OpenUnit
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.sorting import ALL, Sorting, number
 from tui.widgets.charts import Chart, ChartData
@@ -458,8 +459,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         if not row["unit"]:
             self.notify("Velg en enhet for å åpne den; dette er en sum.", timeout=3)
             return
-        app: Any = self.app
-        app.open_unit(int(row["unit_id"]))
+        self.post_message(OpenUnit(int(row["unit_id"])))
 
     def action_search(self) -> None:
         self.query_one("#status-search", Input).focus()

@@ -19,6 +19,7 @@ from core import fmt
 from core.errors import InvalidInput
 from tui.masking import one_line
 from tui.messages import Loaded, UnitsShown
+from tui.navigation import OpenUnit
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.sorting import ALL, Sorting, number
 from tui.widgets.choice import Choice
@@ -318,8 +319,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         unit_id = self.selected_unit_id()
         if unit_id is None:
             return
-        app: Any = self.app
-        app.open_unit(unit_id)
+        self.post_message(OpenUnit(unit_id))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
