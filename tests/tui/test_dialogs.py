@@ -9,7 +9,7 @@ from storage import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
-from tui.screens.forms import DateForm, MeasureDialog
+from tui.dialogs.forms import DateForm, MeasureDialog
 
 
 async def test_a_due_date_in_the_past_is_kept_only_when_saved_twice(unit: Builder, engine: Engine):

@@ -12,7 +12,7 @@ from storage import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import SURNAMES, TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
-from tui.screens.export import ExportDialog
+from tui.dialogs.export import ExportDialog
 from tui.screens.summary import SummaryScreen
 from tui.screens.unit import UnitScreen
 

@@ -25,7 +25,7 @@ from storage.project import memberships
 from tests.tui.conftest import settle
 from tui.app import NaervaerApp
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
-from tui.screens.forms import JoinForm
+from tui.dialogs.forms import JoinForm
 from tui.screens.status import StatusScreen
 from tui.screens.unit import UnitScreen
 from tui.screens.units import UnitsScreen

@@ -12,7 +12,7 @@ from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tests.tui.test_session import open_checklist, session_with_a_checklist
 from tui.app import NaervaerApp
-from tui.screens.forms import ConfirmForm, TextForm
+from tui.dialogs.forms import ConfirmForm, TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen

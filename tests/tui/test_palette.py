@@ -40,7 +40,7 @@ async def test_the_palette_is_norwegian_and_says_when_nothing_matches(
 
 async def test_the_palette_finds_the_exports(unit: Builder, engine: Engine):
     """«rapport» and «eksport» find the status report from anywhere; it opens the status first."""
-    from tui.screens.export import ExportDialog
+    from tui.dialogs.export import ExportDialog
     from tui.screens.status import StatusScreen
 
     app = NaervaerApp(db_path(engine), today=TODAY)

@@ -27,8 +27,8 @@ from tests.tui.conftest import (
     settle,
 )
 from tui.app import NaervaerApp
+from tui.dialogs.forms import MeasureDialog
 from tui.screens import review
-from tui.screens.forms import MeasureDialog
 from tui.screens.review import (
     ReviewMilestoneDialog,
     ReviewScreen,

@@ -12,8 +12,8 @@ from storage.models import MilestoneDone
 from tests.conftest import Builder
 from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
+from tui.dialogs.forms import ConfirmForm, MeasureDialog, TextForm
 from tui.screens import review as review_module
-from tui.screens.forms import ConfirmForm, MeasureDialog, TextForm
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen

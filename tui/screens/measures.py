@@ -22,10 +22,10 @@ from textual.widgets import DataTable, Header, Static
 from core import fmt
 from core.masking import NO_NAMES, Masker
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
+from tui.dialogs.forms import DateForm, MeasureDialog, TextForm
 from tui.masking import one_line, person
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.forms import DateForm, MeasureDialog, TextForm
 from tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:

@@ -34,9 +34,9 @@ from storage.repository import unit_masker
 from storage.review import EmployeeDetail, review_details
 from storage.sessions import MeasureRow, SessionInfo
 from tui import memory
+from tui.dialogs.forms import MeasureDialog, MeasureDraft
 from tui.masking import one_line, person
 from tui.messages import Loaded
-from tui.screens.forms import MeasureDialog, MeasureDraft
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
 from tui.widgets.line_list import LineList

@@ -20,8 +20,8 @@ from core.status import savings_of
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 from tui.screens.settings import SettingInput, save_text
-from tui.screens.sorting import number
 from tui.widgets.keybar import KeyBar
+from tui.widgets.sorting import number
 
 ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
 

@@ -22,10 +22,10 @@ from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from tui.messages import Loaded
 from tui.navigation import OpenUnit
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.sorting import ALL, Sorting, number
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
+from tui.widgets.sorting import ALL, Sorting, number
 
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
@@ -491,7 +491,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_export_status(self) -> None:
         from storage.export import FORMATS, documents_folder
-        from tui.screens.export import ExportDialog
+        from tui.dialogs.export import ExportDialog
 
         dialog = ExportDialog(
             "Eksporter statusrapport", FORMATS["status"], documents_folder(), names=False

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Header, Label, Markdown, Static
 
 from core.masking import NO_NAMES, Masker
+from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
 

@@ -23,10 +23,10 @@ from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
 from core.summary import summary_text
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
+from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.export import ExportChoice, ExportDialog
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
 
@@ -387,7 +387,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     def ask_start(self, message: Loaded) -> None:
         if message.what != "ask-start":
             return
-        from tui.screens.forms import ConfirmForm
+        from tui.dialogs.forms import ConfirmForm
 
         session_type, held = message.data
         meetings = "1 møte" if held == 1 else f"{held} møter"
@@ -467,7 +467,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_project(self) -> None:
         """Take the unit into the project, or out of it when it is in."""
-        from tui.screens.forms import DateForm, JoinForm
+        from tui.dialogs.forms import DateForm, JoinForm
 
         if self.overview is None:
             return

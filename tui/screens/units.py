@@ -21,10 +21,10 @@ from tui.masking import one_line
 from tui.messages import Loaded, UnitsShown
 from tui.navigation import OpenUnit
 from tui.screens.base import ReportsWorkerErrors
-from tui.screens.sorting import ALL, Sorting, number
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
+from tui.widgets.sorting import ALL, Sorting, number
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -362,7 +362,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         """The marked units (or the one under the cursor) join the project on the same day."""
         from core.project import default_baseline
         from storage.settings import load_settings
-        from tui.screens.forms import JoinForm
+        from tui.dialogs.forms import JoinForm
 
         chosen = sorted(self.marked) or [u for u in [self.selected_unit_id()] if u is not None]
         if not chosen:
