@@ -9,12 +9,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from storage.dialects import configure
 from storage.paths import (
     NotPrivate,
     backup_dir,
@@ -32,7 +33,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
 SCHEMA_REVISION = "0002"
-BUSY_TIMEOUT_MS = 5000
 LOCK_SUFFIX = ".lock"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Bytes 21 to 23 of every SQLite file's header (payload fractions), after the 16-byte magic.
@@ -173,15 +173,6 @@ def explain(error: BaseException, path: Path | None = None) -> DatabaseError | N
     return None
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
 def make_engine(url: str, passphrase: str | None = None) -> Engine:
     """An engine for `url`; with `passphrase`, on SQLCipher, for an encrypted database file."""
     if passphrase is None:
@@ -195,8 +186,7 @@ def make_engine(url: str, passphrase: str | None = None) -> Engine:
             url, module=crypto.dbapi(), creator=partial(crypto.connect, database, passphrase)
         )
         _PASSPHRASES[engine] = passphrase
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _set_sqlite_pragmas)
+    configure(engine)
     return engine
 
 

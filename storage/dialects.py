@@ -10,9 +10,80 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import Connection, Engine, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+
+from storage import sqlite as sqlite_file
+
+
+def _is_sqlite(bind: Connection | Engine) -> bool:
+    return bind.dialect.name == "sqlite"
+
+
+def configure(engine: Engine) -> None:
+    """Set up a new engine's connections as its backend needs (SQLite: the pragmas)."""
+    if _is_sqlite(engine):
+        event.listen(engine, "connect", sqlite_file.set_pragmas)
+
+
+def snapshot(conn: Connection) -> Connection:
+    """`conn`, reading every query of its transaction from one snapshot."""
+    if _is_sqlite(conn):
+        sqlite_file.begin_snapshot(conn)
+        return conn
+    return conn.execution_options(isolation_level="REPEATABLE READ")
+
+
+def lock_for_write(conn: Connection) -> None:
+    """Hold off other writers from now to the end of this transaction, so that what it reads
+    before writing (the rows to change, the next ids) is still so when it writes."""
+    if _is_sqlite(conn):
+        sqlite_file.lock_for_write(conn)
+
+
+def reserve_ids(conn: Connection, table: Table, count: int) -> int:
+    """The first of `count` consecutive new ids of `table` for rows inserted by this
+    transaction, under `lock_for_write`. SQLite: on from the largest stored id, as it would
+    give them itself (a PostgreSQL branch would advance the table's id sequence by `count`).
+    """
+    if count < 1:
+        raise ValueError("reserve at least one id")
+    if not _is_sqlite(conn):
+        raise NotImplementedError(f"reserve_ids on {conn.dialect.name}")
+    return sqlite_file.reserve_ids(conn, table, count)
+
+
+def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], flat: list[Any]) -> None:
+    """Insert the rows whose values (ids included) stand one row after another in `flat`."""
+    if not _is_sqlite(conn):
+        raise NotImplementedError(f"bulk_insert on {conn.dialect.name}")
+    sqlite_file.insert_flat(conn, table, columns, flat)
+
+
+def bulk_update(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Set `columns` of the row whose id is each tuple's last value to the values before it."""
+    if not _is_sqlite(conn):
+        raise NotImplementedError(f"bulk_update on {conn.dialect.name}")
+    sqlite_file.update_rows(conn, table, columns, rows)
+
+
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
+) -> None:
+    """Insert `rows`, tuples of driver values (dates as ISO text) in `columns`' order."""
+    if not _is_sqlite(conn):
+        raise NotImplementedError(f"insert_rows on {conn.dialect.name}")
+    sqlite_file.insert_rows(conn, table, columns, rows)
+
+
+def compact(engine: Engine) -> bool:
+    """Leave no deleted row readable in the database's files; False if that was blocked."""
+    if _is_sqlite(engine):
+        return sqlite_file.compact(engine)
+    return True  # a server's storage is not the user's file to clean
 
 
 def upsert(

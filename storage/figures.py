@@ -18,6 +18,7 @@ from core.sickleave import (
     with_long_term,
     workday_figures,
 )
+from storage.dialects import insert_rows
 from storage.models import ProjectMembership, Setting, UnitMonthFigure
 from storage.repository import load_employments, load_spells, load_unit_month_figures
 from storage.unit_rows import FIGURES_AS_OF_KEY, figures_as_of
@@ -98,17 +99,14 @@ def store_unit_months(session: Session, sums: pd.DataFrame, as_of: dt.date) -> N
         table = UnitMonthFigure.__table__
         assert isinstance(table, Table)
         names = [column.name for column in table.columns]
-        marks = ", ".join("?" * len(names))
         months = sums["month"].to_numpy().astype("datetime64[D]")
         values = {
             "unit_id": sums["unit_id"].to_numpy().astype("int64").tolist(),
             "month": [month.item().isoformat() for month in months],
             **{name: sums[name].to_numpy(dtype="float64").tolist() for name in FIGURE_COLUMNS},
         }
-        session.connection().exec_driver_sql(
-            f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})",
-            list(zip(*(values[name] for name in names), strict=True)),
-        )
+        rows = list(zip(*(values[name] for name in names), strict=True))
+        insert_rows(session.connection(), table, names, rows)
     stored = session.get(Setting, FIGURES_AS_OF_KEY)
     if stored is None:
         session.add(Setting(key=FIGURES_AS_OF_KEY, value=json.dumps(as_of.isoformat())))

@@ -18,11 +18,11 @@ from typing import Any
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, delete, exists, func, or_, select
-from sqlalchemy.exc import OperationalError
 
 from core import fmt
 from core.errors import InvalidInput
 from storage import crypto
+from storage import sqlite as sqlite_file
 from storage.db import (
     MIGRATIONS,
     SQLITE_HEADER,
@@ -34,6 +34,7 @@ from storage.db import (
     sqlite_problem,
     transaction,
 )
+from storage.dialects import compact, lock_for_write
 from storage.figures import refresh_figures
 from storage.models import (
     AbsenceSpell,
@@ -113,8 +114,7 @@ def _connect(path: Path, passphrase: str | None = None, timeout: float = 5.0) ->
     if passphrase is not None:
         # Checks the key at once: WrongPassphrase rather than an error halfway through a copy.
         return crypto.connect(path, passphrase, timeout=timeout)
-    # mode=rw: never create an empty database where the user expected a file.
-    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=timeout)
+    return sqlite_file.connect_file(path, timeout)
 
 
 def _errors(encrypted: bool, *more: type[Exception]) -> tuple[type[Exception], ...]:
@@ -187,12 +187,10 @@ def _copy_private(source: Path, target: Path, key: str | None, *, checked: bool 
         # The copy is keyed before the first page is written: SQLCipher encrypts every page
         # of it with the same passphrase (under a salt of its own).
         with closing(_connect(source, key)) as src, closing(_connect(partial, key)) as dst:
-            # One step under one read transaction: a consistent snapshot of what is committed,
-            # without waiting for writers (WAL).
-            src.backup(dst)
+            sqlite_file.copy_into(src, dst)
             # The copy keeps the source's WAL flag; a backup should be one self-contained file.
-            dst.execute("PRAGMA journal_mode=DELETE")
-            damage = _damage(dst, key is not None) if checked else None
+            sqlite_file.leave_wal(dst)
+            damage = sqlite_file.damage(dst, key is not None) if checked else None
         if damage is not None:
             raise DatabaseError(_damaged(source, damage))
         if key is not None and not crypto.is_encrypted(partial):
@@ -202,25 +200,6 @@ def _copy_private(source: Path, target: Path, key: str | None, *, checked: bool 
         raise _copy_failed(source, error) from error
     finally:
         partial.unlink(missing_ok=True)  # gone already when the copy was renamed into place
-
-
-def _damage(conn: Any, encrypted: bool) -> str | None:
-    """The first problem SQLite's checks find in the database behind `conn`; None if intact.
-
-    integrity_check, not quick_check: it also checks every index against its table, and takes
-    about 0.6 s on the municipality demo (36 MB) against 0.2 s, once a day and in a thread.
-    """
-    found = []
-    if encrypted:  # SQLCipher's own check reads every page and checks its MAC
-        found = conn.execute("PRAGMA cipher_integrity_check").fetchall()
-    if not found:
-        found = conn.execute("PRAGMA integrity_check").fetchall()
-        if found == [("ok",)]:
-            return None
-    # One row can hold several lines, under a heading naming the schema.
-    problems = [line for (row,) in found for line in str(row).splitlines() if line[:3] != "***"]
-    more = ", med flere" if len(problems) > 1 else ""  # integrity_check stops at 100
-    return f"{problems[0]}{more}" if problems else "ukjent feil"
 
 
 def _damaged(source: Path, detail: str) -> str:
@@ -315,16 +294,9 @@ def check_database_file(path: Path, passphrase: str | None = None) -> None:
     damaged = DatabaseError(f"{path.name} er skadet og kan ikke brukes.")
     try:
         with closing(_connect(path, key)) as conn:
-            if _damage(conn, key is not None) is not None:
+            if sqlite_file.damage(conn, key is not None) is not None:
                 raise damaged
-            has_versions = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-            ).fetchone()
-            revisions = (
-                {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
-                if has_versions
-                else set()
-            )
+            revisions = sqlite_file.revisions(conn)
     except crypto.WrongPassphrase:
         if key is not None and crypto.fits_first_page(path, key):
             raise damaged from None
@@ -402,10 +374,10 @@ def _restore_into(
                 # another process has the file open; SQLite folds the WAL into the file and
                 # removes -wal and -shm itself (deleting them by hand could lose commits or
                 # pair a stale WAL with new content).
-                mode = dst.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+                left = sqlite_file.leave_wal(dst)
         except _errors(source_key is not None) as error:
             raise _Unreadable from error  # not "busy": the file is no database SQLite can read
-        if mode != "delete":
+        if not left:
             raise in_use
         # Not through `backup`: with `dst` connected, the file's header must not be read again.
         safety_copy = None
@@ -420,7 +392,7 @@ def _restore_into(
                 raise
         try:
             with closing(_connect(source, source_key)) as src:
-                src.backup(dst)
+                sqlite_file.copy_into(src, dst)
         except _errors(source_key is not None) as error:
             kept = f" Databasen før forsøket ligger i {safety_copy}." if safety_copy else ""
             raise DatabaseError(f"Gjenopprettingen feilet: {error}.{kept}") from error
@@ -546,9 +518,8 @@ def purge(
     still_named_in: dict[str, int] = {}
     with transaction(engine) as session:
         conn = session.connection()
-        # pysqlite starts a transaction only at the first write; take the write lock now, so
-        # that the rows chosen below are still the rows deleted when another process writes.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # The rows chosen below must still be the rows deleted when another process writes.
+        lock_for_write(conn)
         if unit_code is not None:
             _purge_unit(conn, unit_code, removed)
         elif employee_number is not None:
@@ -656,16 +627,9 @@ def _mentions(conn: Connection, pattern: re.Pattern[str]) -> dict[str, int]:
 
 
 def clean_file(engine: Engine) -> bool:
-    """Rewrite the file without the deleted rows and empty the WAL; False if that was blocked."""
-    # Deleted rows stay readable in free pages and in WAL frames until the file is rebuilt
-    # and the WAL is checkpointed and truncated to zero bytes.
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM")
-            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
-    except OperationalError:  # another connection is writing: the data is deleted all the same
-        return False
-    return bool(busy == 0)
+    """Rewrite the file without the deleted rows and empty the WAL; False if that was blocked
+    (another connection is writing: the data is deleted all the same)."""
+    return compact(engine)
 
 
 # --- Retention ---------------------------------------------------------------------------------

@@ -14,18 +14,14 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from storage.db import transaction
+from storage.dialects import snapshot
 
 
 @contextmanager
 def reading(engine: Engine) -> Iterator[Connection]:
     """One consistent snapshot for every query of a use case, that writes nothing."""
     with engine.connect() as conn:
-        if conn.dialect.name == "sqlite":
-            # pysqlite begins a transaction only before a write; without this every SELECT
-            # would see the database as it is at that moment, not as it was at the first.
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        conn = snapshot(conn)
         try:
             yield conn
         finally:
