@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from storage.db import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use
+from storage.dbfile import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use
 
 PASSPHRASE_ENV = "NAERVAER_PASSPHRASE"
 IN_USE = "Databasen er i bruk. Lukk Nærvær og prøv igjen; ingenting er endret."

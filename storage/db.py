@@ -15,15 +15,13 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from storage import crypto
+from storage.dbfile import DatabaseError as DatabaseError
+from storage.dbfile import file_problem as file_problem
+from storage.dbfile import in_sole_use as in_sole_use
+from storage.dbfile import restore_hint
 from storage.dialects import configure
-from storage.paths import (
-    NotPrivate,
-    backup_dir,
-    backups_of,
-    data_dir,
-    make_folders,
-    make_private,
-)
+from storage.paths import NotPrivate, backup_dir, data_dir, make_folders, make_private
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -33,85 +31,8 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
 SCHEMA_REVISION = "0002"
-LOCK_SUFFIX = ".lock"
-SQLITE_HEADER = b"SQLite format 3\x00"
-# Bytes 21 to 23 of every SQLite file's header (payload fractions), after the 16-byte magic.
-PAYLOAD_FRACTIONS = b"\x40\x20\x20"
-# SQLCipher writes whole pages of a multiple of 512 bytes, with no readable header.
-CIPHER_UNIT = 512
-
-
-class DatabaseError(Exception):
-    """A database problem explained in Norwegian for the user."""
-
-
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
-
-
-def restore_hint(path: Path) -> str:
-    """What to do about a damaged database: restore it, from the newest backup if there is one."""
-    backups = backups_of(path)
-    if backups:
-        return (
-            f"Gjenopprett den fra den nyeste sikkerhetskopien: naervaer --db {path} restore "
-            f"{backups[-1]}"
-        )
-    return (
-        f"Gjenopprett den fra en sikkerhetskopi med naervaer --db {path} restore FIL "
-        f"(det er ingen i {backup_dir(path)})."
-    )
-
-
-def file_problem(path: Path) -> DatabaseError | None:
-    """What makes the file at `path` no usable database, told by its first bytes and its size.
-
-    None for a missing or empty file, an SQLite file and what looks like an encrypted one.
-    Read before any connection to the file is made (see `engine_passphrase`).
-    """
-    try:
-        size = path.stat().st_size
-        with path.open("rb") as file:
-            header = file.read(100)
-    except FileNotFoundError:
-        return None
-    except IsADirectoryError:
-        return DatabaseError(f"{path} er en mappe, ikke en database. Oppgi en fil med --db FIL.")
-    except OSError as error:
-        return DatabaseError(
-            f"Får ikke lese databasen {path}: {error.strerror}. Sjekk tilgangen til filen."
-        )
-    if size == 0:
-        return None
-    if header.startswith(SQLITE_HEADER):
-        return _truncation(path, header, size)
-    if header[21:24] == PAYLOAD_FRACTIONS:
-        return DatabaseError(
-            f"Databasen {path} er skadet: starten av filen er overskrevet. {restore_hint(path)}"
-        )
-    if size % CIPHER_UNIT == 0:
-        return None  # encrypted; only its passphrase can tell more
-    return DatabaseError(
-        f"{path} er ikke en Nærvær-database (verken en SQLite-fil eller en kryptert database). "
-        "Sjekk filnavnet, velg databasen med --db FIL, eller lag en ny med naervaer demo "
-        "eller naervaer import."
-    )
-
-
-def _truncation(path: Path, header: bytes, size: int) -> DatabaseError | None:
-    page_size = int.from_bytes(header[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    pages = int.from_bytes(header[28:32], "big")
-    # The page count is valid only when written by the same change as the counter at 24.
-    counted = header[24:28] == header[92:96] and pages > 0
-    # A WAL beside the file may hold the pages a checkpoint had not yet written.
-    wal = Path(f"{path}-wal")
-    if not counted or size >= page_size * pages or (wal.exists() and wal.stat().st_size):
-        return None
-    return DatabaseError(
-        f"Databasen {path} er avkortet: filen har {size} byte, men skal ha "
-        f"{page_size * pages}. En kopiering eller lagring ble trolig avbrutt. {restore_hint(path)}"
-    )
 
 
 # What SQLite says (the same words in every version and driver) -> the kind of problem.
@@ -178,8 +99,6 @@ def make_engine(url: str, passphrase: str | None = None) -> Engine:
     if passphrase is None:
         engine = create_engine(url)
     else:
-        from storage import crypto  # crypto builds on this module
-
         database = Path(str(make_url(url).database))
         # The key must be the first statement on every connection, before SQLAlchemy's own.
         engine = create_engine(
@@ -272,8 +191,6 @@ def open_database(
     in Norwegian, when permissions were too open and have been narrowed. A file that is no
     usable database is refused with a DatabaseError saying why, before anything is written.
     """
-    from storage import crypto  # crypto builds on this module
-
     if not create and (not path.is_file() or path.stat().st_size == 0):
         raise DatabaseError(
             f"Fant ingen database på {path}. Sjekk filnavnet, velg databasen med --db FIL, "
@@ -324,34 +241,6 @@ def _make_private(path: Path, notice: Callable[[str], None] | None, own_folder: 
             f"Andre brukere hadde tilgang til {len(changed)} av databasens filer og mapper i "
             f"{path.parent}. Nå har bare du det."
         )
-
-
-@contextmanager
-def in_sole_use(path: Path) -> Iterator[None]:
-    """Hold the database for this process alone: while the app runs, or the file is rewritten.
-
-    DatabaseError if another process holds it. Commands that only read or write rows need no
-    such hold: SQLite serialises them. The kernel releases the lock if the process dies.
-    """
-    if os.name != "posix":  # flock is POSIX; elsewhere SQLite's own locking is all there is
-        yield
-        return
-    import fcntl
-
-    make_folders(path.parent)
-    # A file of its own: SQLite's byte-range locks on the database must not meet this one.
-    fd = os.open(f"{path}{LOCK_SUFFIX}", os.O_CREAT | os.O_RDWR, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DatabaseError(
-                f"Databasen {path} er allerede åpen i Nærvær, i et annet vindu eller en annen "
-                "terminal. Bruk den, eller lukk den først."
-            ) from None
-        yield
-    finally:
-        os.close(fd)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

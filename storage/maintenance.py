@@ -23,17 +23,8 @@ from core import fmt
 from core.errors import InvalidInput
 from storage import crypto
 from storage import sqlite as sqlite_file
-from storage.db import (
-    MIGRATIONS,
-    SQLITE_HEADER,
-    DatabaseError,
-    engine_passphrase,
-    file_problem,
-    in_sole_use,
-    restore_hint,
-    sqlite_problem,
-    transaction,
-)
+from storage.db import MIGRATIONS, engine_passphrase, sqlite_problem, transaction
+from storage.dbfile import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use, restore_hint
 from storage.dialects import compact, lock_for_write
 from storage.figures import refresh_figures
 from storage.models import (

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from storage.importing.columns import TABLES, TableSpec, normalize_header
+from storage.importing.encoding import NOT_UTF8, MixedEncoding, decode
 from storage.importing.problems import ImportProblem
-from storage.importing.read import NOT_UTF8, MixedEncoding, decode
 from storage.importing.values import TYPE_CODES
 
 TYPES_TABLE = "fraværstyper"
