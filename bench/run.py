@@ -211,8 +211,8 @@ class Bench:
     @cached_property
     def db(self) -> Path:
         from storage.db import open_database
-        from storage.demo import load_demo
         from storage.unit_rows import ensure_figures_current
+        from storage.usecases.importing import load_demo
 
         path = self.folder / "naervaer.sqlite"
         say(f"building the {self.scale} demo (seed {SEED}, as of {TODAY})")
@@ -382,7 +382,7 @@ def unit_list(bench: Bench) -> Metric:
 
 def import_once(paths: list[Path], target: Path) -> float:
     from storage.db import open_database
-    from storage.importer import import_files
+    from storage.usecases.importing import import_files
 
     engine = open_database(target)
     try:

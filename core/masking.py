@@ -41,6 +41,14 @@ def employee_placeholder(number: str) -> str:
     return f"ansatt {number}"
 
 
+def employee_shown(number: str, name: str | None, masked: bool) -> str:
+    """An employee where a document names them: `ansatt 100234` when masked or nameless, else
+    `Kari Nordmann (100234)`."""
+    if masked or not (name and name.strip()):
+        return employee_placeholder(number)
+    return f"{name} ({number})"
+
+
 def leader_placeholder(unit_code: str) -> str:
     return f"leder ({unit_code})"
 

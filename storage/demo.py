@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from core.calendar import day_number, default_calendar, from_day_number
@@ -19,7 +18,7 @@ from core.groups import target_groups
 from core.periods import Quarter, complete_quarters_before
 from core.sickleave import Period, workday_figures
 from core.vocabulary import ABSENCE_TYPES, KS_FACTORS
-from storage.db import transaction
+from storage.dialects import lock_for_write, reserve_ids
 from storage.importer import Tables, write_tables
 from storage.models import (
     Base,
@@ -1480,15 +1479,17 @@ def _plain(frame: pd.DataFrame) -> list[dict[str, object]]:
     return records
 
 
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 def _clear(session: Session) -> None:
     """Delete every row the app holds about units, people and sessions; settings stay."""
     for table in reversed(Base.metadata.sorted_tables):
         if table.name != Setting.__tablename__:
             session.execute(delete(table))
-
-
-def _next_id(session: Session, column: object) -> int:
-    return int(session.scalar(select(func.coalesce(func.max(column), 0))) or 0) + 1
 
 
 def _write_project(session: Session, data: DemoData) -> None:
@@ -1512,8 +1513,10 @@ def _write_project(session: Session, data: DemoData) -> None:
         number: id_ for number, id_ in session.execute(select(Employee.number, Employee.id))
     }
     # Ids are given, not returned, so that measures and follow-ups can point at them in bulk.
-    first_session = _next_id(session, AdvisorySession.id)
-    first_measure = _next_id(session, Measure.id)
+    conn = session.connection()
+    lock_for_write(conn)
+    first_session = reserve_ids(conn, _table(AdvisorySession), len(data.sessions))
+    first_measure = reserve_ids(conn, _table(Measure), len(data.measures))
 
     def unit(frame: pd.DataFrame) -> pd.DataFrame:
         return frame.drop(columns="unit_code").assign(unit_id=frame["unit_code"].map(unit_ids))
@@ -1554,35 +1557,28 @@ def _write_project(session: Session, data: DemoData) -> None:
             session.execute(insert(model), _plain(frame))
 
 
-def load_demo(
-    engine: Engine,
-    scale: str = "small",
-    seed: int = 1,
-    today: dt.date | None = None,
-    *,
-    replace: bool = False,
-) -> DemoSummary:
-    """Generate a municipality and write it in one transaction, figures included.
+def write_demo(session: Session, data: DemoData, *, replace: bool = False) -> None:
+    """Write the generated municipality in the caller's transaction, figures included.
 
     Refuses a database that already has units, unless `replace`, which first deletes all data
     (units, people, absence, sessions and measures; settings are kept).
     """
-    started = time.perf_counter()
-    today = today or dt.date.today()
-    data = generate(scale, seed, today)
-    with transaction(engine) as session:
-        existing = session.scalar(select(func.count()).select_from(Unit)) or 0
-        if existing and not replace:
-            raise ValueError(
-                f"Databasen har allerede {existing} enheter. Demodata skrives bare til en tom "
-                "database; bruk --replace for å slette alt som ligger der og skrive demodata."
-            )
-        if replace:
-            _clear(session)
-        write_tables(
-            session, Tables(units=data.units, employments=data.employments, spells=data.spells)
+    existing = session.scalar(select(func.count()).select_from(Unit)) or 0
+    if existing and not replace:
+        raise ValueError(
+            f"Databasen har allerede {existing} enheter. Demodata skrives bare til en tom "
+            "database; bruk --replace for å slette alt som ligger der og skrive demodata."
         )
-        _write_project(session, data)
+    if replace:
+        _clear(session)
+    write_tables(
+        session, Tables(units=data.units, employments=data.employments, spells=data.spells)
+    )
+    _write_project(session, data)
+
+
+def summarise(data: DemoData, scale: str, seed: int, today: dt.date, seconds: float) -> DemoSummary:
+    """What `naervaer demo` says it made."""
     return DemoSummary(
         scale=scale,
         seed=seed,
@@ -1594,5 +1590,5 @@ def load_demo(
         project_units=len(data.project_units),
         sessions=len(data.sessions),
         measures=len(data.measures),
-        seconds=time.perf_counter() - started,
+        seconds=seconds,
     )

@@ -47,8 +47,6 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
     transaction, under `lock_for_write`. SQLite: on from the largest stored id, as it would
     give them itself (a PostgreSQL branch would advance the table's id sequence by `count`).
     """
-    if count < 1:
-        raise ValueError("reserve at least one id")
     if not _is_sqlite(conn):
         raise NotImplementedError(f"reserve_ids on {conn.dialect.name}")
     return sqlite_file.reserve_ids(conn, table, count)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from core import fmt
-from storage.db import transaction
 from storage.importing import membership
 from storage.importing.files import in_folder, read_file
 from storage.importing.mapping import ColumnMapping, load_mapping
@@ -29,12 +29,14 @@ __all__ = [
     "ColumnMapping",
     "ImportProblem",
     "ImportReport",
+    "Package",
     "TableCounts",
     "Tables",
     "WriteCounts",
     "format_problems",
-    "import_files",
     "load_mapping",
+    "read_package",
+    "write_package",
     "write_tables",
 ]
 
@@ -84,31 +86,54 @@ class ImportReport:
         return "\n".join(lines)
 
 
-def import_files(
-    engine: Engine,
+@dataclass
+class Package:
+    """The files of one import as read, before they are checked against the database."""
+
+    report: ImportReport
+    raws: list[RawTable] = field(default_factory=list)
+    # For listing problems in the user's order: file name -> place, (file, sheet) -> place.
+    order: dict[str, int] = field(default_factory=dict)
+    sheets: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    read: bool = True  # False: the mapping file was refused, and no file read
+
+    @cached_property
+    def sources(self) -> dict[str, tuple[str, str | None]]:
+        """Source ("data.xlsx, ark fravær") -> file and sheet, once every file is read."""
+        return {table.source: (table.file, table.sheet) for table in self.raws}
+
+    def located(self, problem: ImportProblem) -> ImportProblem:
+        """The checks name each row by its source: back to file and sheet."""
+        file, sheet = self.sources.get(problem.file, (problem.file, problem.sheet))
+        return replace(problem, file=file, sheet=sheet)
+
+    def position(self, problem: ImportProblem) -> tuple[int, int, int]:
+        sheet = self.sheets.get((problem.file, problem.sheet), -1)
+        return self.order.get(problem.file, len(self.order)), sheet, problem.line or 0
+
+
+def read_package(
     paths: list[Path],
     dry_run: bool = False,
     progress: Progress | None = None,
     mapping: Path | None = None,
-) -> ImportReport:
-    """Read, validate and (unless `dry_run`) write the files in one transaction.
+) -> Package:
+    """Read the files (CSV files, workbooks, or folders of them) with the column `mapping`.
 
-    `paths` are CSV files, workbooks, or folders (their CSV and Excel files are read).
-    `mapping` is a column mapping file (see storage.importing.mapping); a bad one rejects the
-    import before any file is read. Any error rejects the whole import and nothing is written;
-    warnings are reported and the import goes on. `progress(label, done, total)` is called with
-    each file's (or sheet's) name when it has been read (every 10,000 rows for large ones),
-    then with "lagrer i databasen" every 10,000 rows written.
+    A bad mapping file rejects the import before any file is read. `progress(label, done,
+    total)` is called with each file's (or sheet's) name when it has been read (every 10,000
+    rows for large ones).
     """
-    report = ImportReport(ok=False, dry_run=dry_run)
+    package = Package(ImportReport(ok=False, dry_run=dry_run))
+    report, order = package.report, package.order
     columns: ColumnMapping | None = None
     if mapping is not None:
         columns, problems = load_mapping(Path(mapping))
         if problems:
             report.errors = problems
-            return report
+            package.read = False
+            return package
     files: list[Path] = []
-    order: dict[str, int] = {}  # file name -> place, for listing problems in the user's order
     for path in map(Path, paths):
         order.setdefault(path.name, len(order))
         if not path.is_dir():
@@ -123,51 +148,49 @@ def import_files(
                     path.name, None, None, None, "er en mappe uten CSV- eller Excel-filer"
                 )
             )
-    raws: list[RawTable] = []
-    sheets: dict[tuple[str, str | None], int] = {}
     for path in dict.fromkeys(files):  # one file named twice counts once
         result = read_file(path, progress, columns)
         report.errors += result.errors
         report.warnings += result.warnings
         for table in result.tables:
-            raws.append(table)
-            sheets[(table.file, table.sheet)] = len(sheets)
+            package.raws.append(table)
+            package.sheets[(table.file, table.sheet)] = len(package.sheets)
             report.tables[table.source] = table.spec.kind
             report.rows[table.source] = len(table.frame)
-    # The checks name each row by its source ("data.xlsx, ark fravær"): back to file and sheet.
-    sources = {table.source: (table.file, table.sheet) for table in raws}
+    return package
 
-    def located(problem: ImportProblem) -> ImportProblem:
-        file, sheet = sources.get(problem.file, (problem.file, problem.sheet))
-        return replace(problem, file=file, sheet=sheet)
 
-    def position(problem: ImportProblem) -> tuple[int, int, int]:
-        sheet = sheets.get((problem.file, problem.sheet), -1)
-        return order.get(problem.file, len(order)), sheet, problem.line or 0
-
-    with transaction(engine) as session:
-        existing = load_existing(session)
-        validated = validate(raws, existing)
-        # A cell the reader already refused (an Excel error value) reads as empty to the checks:
-        # its "mangler verdi" would only repeat the reader's message.
-        refused = {(p.file, p.sheet, p.line, p.column) for p in report.errors if p.line}
-        report.errors += [
-            problem
-            for problem in map(located, validated.errors)
-            if (problem.file, problem.sheet, problem.line, problem.column) not in refused
-        ]
-        report.warnings += map(located, validated.warnings)
-        report.errors += map(
-            located, membership.problems(session.connection(), validated.tables.units)
-        )
-        report.errors.sort(key=position)
-        report.warnings.sort(key=position)
-        if report.errors:
-            return report  # nothing has been written: the transaction ends empty
-        if dry_run:
-            report.counts = plan_writes(existing, validated.tables).counts
-        else:
-            report.counts = write_plan(session, existing, validated.tables, progress)
-            membership.apply(session.connection(), validated.tables.units)
+def write_package(
+    session: Session, package: Package, progress: Progress | None = None
+) -> ImportReport:
+    """Check the package against the database and (unless a dry run) write it, in the caller's
+    transaction. Any error rejects the whole import and nothing is written; warnings are
+    reported and the import goes on. `progress` is called with "lagrer i databasen" every
+    10,000 rows written.
+    """
+    report = package.report
+    existing = load_existing(session)
+    validated = validate(package.raws, existing)
+    # A cell the reader already refused (an Excel error value) reads as empty to the checks:
+    # its "mangler verdi" would only repeat the reader's message.
+    refused = {(p.file, p.sheet, p.line, p.column) for p in report.errors if p.line}
+    report.errors += [
+        problem
+        for problem in map(package.located, validated.errors)
+        if (problem.file, problem.sheet, problem.line, problem.column) not in refused
+    ]
+    report.warnings += map(package.located, validated.warnings)
+    report.errors += map(
+        package.located, membership.problems(session.connection(), validated.tables.units)
+    )
+    report.errors.sort(key=package.position)
+    report.warnings.sort(key=package.position)
+    if report.errors:
+        return report  # nothing has been written
+    if report.dry_run:
+        report.counts = plan_writes(existing, validated.tables).counts
+    else:
+        report.counts = write_plan(session, existing, validated.tables, progress)
+        membership.apply(session.connection(), validated.tables.units)
     report.ok = True
     return report

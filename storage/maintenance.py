@@ -18,12 +18,13 @@ from typing import Any
 
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, delete, exists, func, or_, select
+from sqlalchemy.orm import Session as OrmSession
 
 from core import fmt
 from core.errors import InvalidInput
 from storage import crypto
 from storage import sqlite as sqlite_file
-from storage.db import MIGRATIONS, engine_passphrase, sqlite_problem, transaction
+from storage.db import MIGRATIONS, engine_passphrase, sqlite_problem
 from storage.dbfile import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use, restore_hint
 from storage.dialects import compact, lock_for_write
 from storage.figures import refresh_figures
@@ -491,36 +492,42 @@ def cutoff_date(today: dt.date, years: int) -> dt.date:
         return today.replace(year=today.year - years, day=28)
 
 
-def purge(
-    engine: Engine,
-    *,
-    unit_code: str | None = None,
-    employee_number: str | None = None,
-    older_than_years: int | None = None,
-    today: dt.date | None = None,
-) -> PurgeReport:
-    """Delete one unit, one person, or what ended more than N years ago; then clean the file."""
+def check_purge(
+    unit_code: str | None, employee_number: str | None, older_than_years: int | None
+) -> None:
+    """InvalidInput unless exactly one thing to delete is asked for, and asked for right."""
     if [unit_code, employee_number, older_than_years].count(None) != 2:
         raise InvalidInput("Velg én ting å slette: en enhet, en ansatt eller data eldre enn N år.")
     if older_than_years is not None and older_than_years < 1:
         raise InvalidInput("Antall år må være minst 1.")
-    today = today or dt.date.today()
+
+
+def delete_data(
+    session: OrmSession,
+    *,
+    unit_code: str | None = None,
+    employee_number: str | None = None,
+    older_than_years: int | None = None,
+    today: dt.date,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Delete one unit, one person, or what ended more than N years ago, in the caller's
+    transaction, and rebuild the figures. Rows deleted per table (tables with none left out),
+    and per table the rows whose free text still names the person."""
+    check_purge(unit_code, employee_number, older_than_years)
     removed: Counter[str] = Counter()
     still_named_in: dict[str, int] = {}
-    with transaction(engine) as session:
-        conn = session.connection()
-        # The rows chosen below must still be the rows deleted when another process writes.
-        lock_for_write(conn)
-        if unit_code is not None:
-            _purge_unit(conn, unit_code, removed)
-        elif employee_number is not None:
-            mention = _purge_employee(conn, employee_number, removed)
-            still_named_in = _mentions(conn, mention)
-        elif older_than_years is not None:
-            _purge_older_than(conn, cutoff_date(today, older_than_years), removed)
-        refresh_figures(session, today)
-    removed_rows = {table: n for table, n in removed.items() if n}
-    return PurgeReport(removed_rows, clean_file(engine), still_named_in)
+    conn = session.connection()
+    # The rows chosen below must still be the rows deleted when another process writes.
+    lock_for_write(conn)
+    if unit_code is not None:
+        _purge_unit(conn, unit_code, removed)
+    elif employee_number is not None:
+        mention = _purge_employee(conn, employee_number, removed)
+        still_named_in = _mentions(conn, mention)
+    elif older_than_years is not None:
+        _purge_older_than(conn, cutoff_date(today, older_than_years), removed)
+    refresh_figures(session, today)
+    return {table: n for table, n in removed.items() if n}, still_named_in
 
 
 def _delete(conn: Connection, removed: Counter[str], model: type[Any], *where: Any) -> None:
@@ -557,7 +564,7 @@ def _purge_unit(conn: Connection, code: str, removed: Counter[str]) -> None:
     # People with an employment elsewhere stay, with their spells that have no unit (those
     # count in the other unit too); everyone else known only through this unit goes entirely.
     elsewhere = select(Employment.employee_id).where(Employment.unit_id != unit_id)
-    doomed = select(Employee.id).where(linked, Employee.id.not_in(elsewhere))
+    doomed = select(Employee.id).where(linked, Employee.id.not_in(elsewhere)).order_by(Employee.id)
     _remove_people(conn, list(conn.execute(doomed).scalars()), removed)
     _delete(
         conn,
@@ -599,9 +606,13 @@ def _purge_older_than(conn: Connection, cutoff: dt.date, removed: Counter[str]) 
         AbsenceSpell.from_date == MilestoneDone.case_start,
     )
     _delete(conn, removed, MilestoneDone, MilestoneDone.case_start < cutoff, ~exists(first_spell))
-    bare = select(Employee.id).where(
-        ~exists(select(Employment.id).where(Employment.employee_id == Employee.id)),
-        ~exists(select(AbsenceSpell.id).where(AbsenceSpell.employee_id == Employee.id)),
+    bare = (
+        select(Employee.id)
+        .where(
+            ~exists(select(Employment.id).where(Employment.employee_id == Employee.id)),
+            ~exists(select(AbsenceSpell.id).where(AbsenceSpell.employee_id == Employee.id)),
+        )
+        .order_by(Employee.id)
     )
     _remove_people(conn, list(conn.execute(bare).scalars()), removed)
 
@@ -626,18 +637,20 @@ def clean_file(engine: Engine) -> bool:
 # --- Retention ---------------------------------------------------------------------------------
 
 
-def retention_reminder(engine: Engine, years: int, today: dt.date) -> str | None:
-    """A one-line reminder when spells or employments ended more than `years` years ago."""
-    cutoff = cutoff_date(today, years)
-    with engine.connect() as conn:
-        counts = {
-            "absence_spells": conn.execute(
-                select(func.count()).select_from(AbsenceSpell).where(AbsenceSpell.to_date < cutoff)
-            ).scalar_one(),
-            "employments": conn.execute(
-                select(func.count()).select_from(Employment).where(Employment.end_date < cutoff)
-            ).scalar_one(),
-        }
+def ended_before(conn: Connection, cutoff: dt.date) -> dict[str, int]:
+    """Spells and employments that ended before `cutoff`, by table."""
+    return {
+        "absence_spells": conn.execute(
+            select(func.count()).select_from(AbsenceSpell).where(AbsenceSpell.to_date < cutoff)
+        ).scalar_one(),
+        "employments": conn.execute(
+            select(func.count()).select_from(Employment).where(Employment.end_date < cutoff)
+        ).scalar_one(),
+    }
+
+
+def retention_text(counts: dict[str, int], cutoff: dt.date, years: int) -> str | None:
+    """A one-line reminder of what ended before `cutoff`, `years` years ago; None if nothing."""
     parts = [_counted(n, table) for table, n in counts.items() if n]
     if not parts:
         return None

@@ -97,7 +97,7 @@ class NaervaerApp(App[int]):
         engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
         empty = not has_units(engine)
         if empty and self.demo:
-            from storage.demo import load_demo
+            from storage.usecases.importing import load_demo
 
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
@@ -165,8 +165,8 @@ class NaervaerApp(App[int]):
 
     def remind_of_retention(self, engine: Engine) -> None:
         """Data kept longer than the retention period set: say so (naervaer purge removes it)."""
-        from storage.maintenance import retention_reminder
         from storage.settings import load_settings
+        from storage.usecases.maintenance import retention_reminder
 
         with engine.connect() as conn:
             years = load_settings(conn).retention_years
@@ -177,7 +177,7 @@ class NaervaerApp(App[int]):
     def backup_once_a_day(self) -> None:
         """The day's first start copies the database; a failure is told, not fatal."""
         from storage.db import DatabaseError
-        from storage.maintenance import daily_backup
+        from storage.usecases.maintenance import daily_backup
 
         assert self.engine is not None
         try:
@@ -232,7 +232,7 @@ class NaervaerApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
     def make_demo(self, scale: str) -> None:
-        from storage.demo import load_demo
+        from storage.usecases.importing import load_demo
 
         assert self.engine is not None
         load_demo(self.engine, scale=scale, seed=1, today=self.today)

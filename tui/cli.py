@@ -271,24 +271,29 @@ PASSPHRASE_TRIES = 3
 
 def passphrase_for(path: Path) -> str | None:
     """An encrypted database's passphrase: $NAERVAER_PASSPHRASE, else asked for; None if plain."""
-    from storage import crypto
+    from storage.usecases.maintenance import (
+        PASSPHRASE_ENV,
+        WrongPassphrase,
+        check_passphrase,
+        is_encrypted,
+    )
 
-    if not crypto.is_encrypted(path):
+    if not is_encrypted(path):
         return None
-    given = os.environ.get(crypto.PASSPHRASE_ENV)
+    given = os.environ.get(PASSPHRASE_ENV)
     if given is not None:
-        crypto.check_passphrase(path, given)
+        check_passphrase(path, given)
         return given
     if not sys.stdin.isatty():
         raise UserError(
-            f"Databasen er kryptert. Sett {crypto.PASSPHRASE_ENV}, eller kjør naervaer i en "
+            f"Databasen er kryptert. Sett {PASSPHRASE_ENV}, eller kjør naervaer i en "
             "terminal for å skrive passordet."
         )
     for _ in range(PASSPHRASE_TRIES):
         passphrase = getpass.getpass(f"Passord for {path.name}: ")
         try:
-            crypto.check_passphrase(path, passphrase)
-        except crypto.WrongPassphrase:
+            check_passphrase(path, passphrase)
+        except WrongPassphrase:
             print("Feil passord.", file=sys.stderr)
             continue
         return passphrase
@@ -296,17 +301,17 @@ def passphrase_for(path: Path) -> str | None:
 
 
 def _new_passphrase() -> str:
-    from storage import crypto
+    from storage.usecases.maintenance import PASSPHRASE_ENV, passphrase_problem
 
-    given = os.environ.get(crypto.PASSPHRASE_ENV)
+    given = os.environ.get(PASSPHRASE_ENV)
     if given is None:
         if not sys.stdin.isatty():
-            raise UserError(f"Sett passordet i {crypto.PASSPHRASE_ENV}, eller kjør i en terminal.")
+            raise UserError(f"Sett passordet i {PASSPHRASE_ENV}, eller kjør i en terminal.")
         given = getpass.getpass("Nytt passord: ")
-    problem = crypto.passphrase_problem(given)
+    problem = passphrase_problem(given)
     if problem:
         raise UserError(f"{problem} Ingenting er endret.")
-    if crypto.PASSPHRASE_ENV not in os.environ and getpass.getpass("Gjenta passordet: ") != given:
+    if PASSPHRASE_ENV not in os.environ and getpass.getpass("Gjenta passordet: ") != given:
         raise UserError("Passordene var ikke like. Ingenting er endret.")
     return given
 
@@ -354,7 +359,7 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]], right: se
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from storage.demo import load_demo
+    from storage.usecases.importing import load_demo
 
     engine = _engine(args, create=True)
     print(f"Lager demodata ({args.scale}, frø {args.seed}) …", file=sys.stderr)
@@ -368,7 +373,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from core.text import shown
-    from storage.importer import format_problems, import_files
+    from storage.usecases.importing import format_problems, import_files
 
     engine = _engine(args, create=True)
 
@@ -397,7 +402,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from storage.templates import write_templates
+    from storage.usecases.importing import write_templates
 
     try:
         paths = write_templates(args.folder, overwrite=args.force)
@@ -706,8 +711,8 @@ def cmd_project(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from storage.maintenance import backup
     from storage.paths import resolve_db_path
+    from storage.usecases.maintenance import backup
 
     path = resolve_db_path(args.db)
     if not path.exists():
@@ -719,9 +724,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from storage.db import open_database
-    from storage.maintenance import restore
     from storage.paths import resolve_db_path
+    from storage.usecases.maintenance import restore
 
     path = resolve_db_path(args.db)
     # The database's passphrase opens an encrypted backup too; where the database is plain or
@@ -730,8 +734,6 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if passphrase is None:
         passphrase = _backup_passphrase(args.file)
     safety = restore(args.file, path, passphrase)
-    # An older backup is upgraded (and copied first); the passphrase is the backup's.
-    open_database(path, passphrase).dispose()
     if safety is not None:
         print(f"Databasen slik den var før, er lagret i {safety}")
     print(f"Gjenopprettet fra {args.file}")
@@ -740,20 +742,20 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _backup_passphrase(file: Path) -> str | None:
     """The passphrase of an encrypted backup (None for a plain one), asked for in a terminal."""
-    from storage import crypto
+    from storage.usecases.maintenance import PASSPHRASE_ENV, is_encrypted
 
-    if not file.is_file() or not crypto.is_encrypted(file):
+    if not file.is_file() or not is_encrypted(file):
         return None
-    if crypto.PASSPHRASE_ENV in os.environ or not sys.stdin.isatty():
+    if PASSPHRASE_ENV in os.environ or not sys.stdin.isatty():
         # Not checked here: without SQLite's header the file may be no database at all, and
         # restore says which, in Norwegian.
-        return os.environ.get(crypto.PASSPHRASE_ENV)
+        return os.environ.get(PASSPHRASE_ENV)
     return passphrase_for(file)
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
-    from storage.maintenance import clean_file, purge
+    from storage.usecases.maintenance import clean_file, purge
 
     engine = _engine(args)
     if args.clean:
@@ -774,20 +776,19 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
-    from storage import crypto
-    from storage.paths import backup_dir, resolve_db_path
+    from storage.paths import resolve_db_path
+    from storage.usecases.maintenance import encrypt, encryption_available, is_encrypted
 
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise UserError(f"Fant ingen database på {path}.")
     _refuse_unusable(path)
-    crypto.dbapi()  # without the extra, say so before asking for a passphrase
-    if crypto.is_encrypted(path):
+    encryption_available()  # without the extra, say so before asking for a passphrase
+    if is_encrypted(path):
         raise UserError(f"{path} er allerede kryptert.")
-    crypto.encrypt(path, _new_passphrase())
+    copies = encrypt(path, _new_passphrase())
     print(f"Databasen er kryptert: {path}")
     print("Ta vare på passordet: uten det kan ingen lese dataene, heller ikke Nærvær.")
-    copies = crypto.plain_copies(path, backup_dir(path))
     if copies:
         print(
             f"Merk: {len(copies)} eldre kopier av databasen er ikke kryptert, blant annet "
@@ -798,8 +799,8 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
 
 
 def cmd_decrypt(args: argparse.Namespace) -> int:
-    from storage import crypto
     from storage.paths import resolve_db_path
+    from storage.usecases.maintenance import decrypt
 
     path = resolve_db_path(args.db)
     if not path.is_file():
@@ -808,15 +809,15 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
     passphrase = passphrase_for(path)
     if passphrase is None:
         raise UserError(f"{path} er ikke kryptert.")
-    crypto.decrypt(path, passphrase)
+    decrypt(path, passphrase)
     print(f"Databasen er ikke lenger kryptert: {path}")
     return EXIT_OK
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
-    from storage import export
     from storage.unit_rows import ensure_figures_current
+    from storage.usecases import export
 
     needs = {"summary": ("--session", args.session), "unit": ("--unit", args.unit)}
     if args.document in needs and needs[args.document][1] is None:

@@ -8,20 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
-from sqlalchemy import Engine
-
 from storage.export import documents
-from storage.export.documents import unit_id_of
 from storage.paths import free_path, write_private
 
 __all__ = [
     "FORMATS",
     "UnsupportedFormat",
+    "check_format",
     "documents_folder",
-    "export_status_report",
-    "export_summary",
-    "export_unit_report",
-    "unit_id_of",
+    "save_status_report",
+    "save_summary",
+    "save_unit_report",
 ]
 
 FORMATS: Final = {"summary": ("pdf", "md"), "unit": ("pdf", "xlsx"), "status": ("pdf", "xlsx")}
@@ -47,7 +44,8 @@ def documents_folder() -> Path:
     return Path(platformdirs.user_documents_dir())
 
 
-def _check(document: str, form: str) -> None:
+def check_format(document: str, form: str) -> None:
+    """UnsupportedFormat unless the document comes in `form`."""
     if form not in FORMATS[document]:
         raise UnsupportedFormat(document, form)
 
@@ -64,15 +62,12 @@ def _write(folder: Path, name: str, content: bytes) -> Path:
     return write_private(free_path(folder.expanduser().absolute() / name), content)
 
 
-def export_summary(
-    engine: Engine, session_id: int, folder: Path, form: str = "pdf", *, masked: bool = True
-) -> Path:
-    """The session summary for the leader as PDF or Markdown; no names when `masked`."""
+def save_summary(doc: documents.SummaryDocument, folder: Path, form: str = "pdf") -> Path:
+    """The session summary for the leader as PDF or Markdown, written to `folder`."""
     # The renderers load fpdf2 and openpyxl, slow to import: only when a document is made.
     from storage.export import markdown, pdf
 
-    _check("summary", form)
-    doc = documents.summary_document(engine, session_id, masked=masked)
+    check_format("summary", form)
     content = (
         pdf.summary_pdf(doc)
         if form == "pdf"
@@ -82,36 +77,25 @@ def export_summary(
     return _write(folder, name, content)
 
 
-def export_unit_report(
-    engine: Engine,
-    unit_id: int,
-    folder: Path,
-    form: str = "pdf",
-    *,
-    as_of: dt.date,
-    masked: bool = True,
-) -> Path:
+def save_unit_report(report: documents.UnitReport, folder: Path, form: str = "pdf") -> Path:
     """The unit's quarters, breakdowns, baseline, progress and measures as PDF or .xlsx."""
     from storage.export import pdf, xlsx
 
-    _check("unit", form)
-    report = documents.unit_report(engine, unit_id, as_of, masked=masked)
+    check_format("unit", form)
     render: Callable[[documents.UnitReport], bytes] = (
         pdf.unit_report_pdf if form == "pdf" else xlsx.unit_report_xlsx
     )
     subject = f"{report.overview.code} {report.overview.name}"
-    return _write(folder, file_name("Enhetsrapport", subject, as_of, form), render(report))
+    name = file_name("Enhetsrapport", subject, report.as_of, form)
+    return _write(folder, name, render(report))
 
 
-def export_status_report(
-    engine: Engine, folder: Path, form: str = "pdf", *, as_of: dt.date
-) -> Path:
+def save_status_report(report: documents.StatusReport, folder: Path, form: str = "pdf") -> Path:
     """Every unit's figures and the target groups' totals, small groups hidden, as PDF or .xlsx."""
     from storage.export import pdf, xlsx
 
-    _check("status", form)
-    report = documents.status_report(engine, as_of)
+    check_format("status", form)
     render: Callable[[documents.StatusReport], bytes] = (
         pdf.status_report_pdf if form == "pdf" else xlsx.status_report_xlsx
     )
-    return _write(folder, file_name("Statusrapport", "", as_of, form), render(report))
+    return _write(folder, file_name("Statusrapport", "", report.as_of, form), render(report))

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final, Literal, TypeAlias
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, select
 
 from core import fmt
-from core.masking import NO_NAMES, employee_placeholder, shown_leader
+from core.masking import NO_NAMES, employee_shown, shown_leader
 from core.periods import Quarter, add_months
 from core.sickleave import Figures
 from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage import sessions, status
+from storage import status
 from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
 from storage.repository import unit_masker
+from storage.sessions import MeasureRow
 
 Hidden: TypeAlias = Literal["***"]
 
 
-def unit_id_of(engine: Engine, code: str) -> int:
+def unit_id_of(conn: Connection, code: str) -> int:
     """The id of the unit with this code (enhet_id); UnknownUnit if there is none."""
-    with engine.connect() as conn:
-        unit_id = conn.execute(select(Unit.id).where(Unit.code == code)).scalar()
+    unit_id = conn.execute(select(Unit.id).where(Unit.code == code)).scalar()
     if unit_id is None:
         raise UnknownUnit(code)
     return int(unit_id)
@@ -134,9 +135,7 @@ def person(number: str | None, name: str | None, masked: bool) -> str:
     """How an employee is named in a document: `ansatt 100234` when masked."""
     if number is None:
         return ""
-    if masked or not (name and name.strip()):
-        return employee_placeholder(clean_text(number))
-    return f"{one_line(name)} ({clean_text(number)})"
+    return employee_shown(clean_text(number), name and one_line(name), masked)
 
 
 def one_line(text: str) -> str:
@@ -153,11 +152,11 @@ class SummaryDocument:
     masked: bool
 
 
-def summary_document(engine: Engine, session_id: int, *, masked: bool) -> SummaryDocument:
-    info = sessions.session_info(engine, session_id)
-    summary = sessions.session_summary(engine, session_id)
-    with engine.connect() as conn:
-        overview = load_overview(conn, info.unit_id, info.held_on)
+def summary_document(
+    conn: Connection, summary: SessionSummary, unit_id: int, *, masked: bool
+) -> SummaryDocument:
+    """The summary with its unit's figures as of the day the session was held."""
+    overview = load_overview(conn, unit_id, summary.held_on)
     return SummaryDocument(summary, overview, masked)
 
 
@@ -183,11 +182,17 @@ class UnitReport:
     masked: bool
 
 
-def unit_report(engine: Engine, unit_id: int, as_of: dt.date, *, masked: bool) -> UnitReport:
-    with engine.connect() as conn:
-        overview = load_overview(conn, unit_id, as_of)
-        names = unit_masker(conn, unit_id) if masked else NO_NAMES
-    rows = sessions.measures_for_unit(engine, unit_id)
+def unit_report(
+    conn: Connection,
+    unit_id: int,
+    as_of: dt.date,
+    rows: Sequence[MeasureRow],
+    *,
+    masked: bool,
+) -> UnitReport:
+    """The unit's figures as of `as_of` and its measures (`rows`), names hidden when masked."""
+    overview = load_overview(conn, unit_id, as_of)
+    names = unit_masker(conn, unit_id) if masked else NO_NAMES
     measures = tuple(
         MeasureEntry(
             level=MEASURE_LEVELS.get(m.level, m.level),
@@ -344,11 +349,10 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
-def status_report(engine: Engine, as_of: dt.date) -> StatusReport:
+def status_report(conn: Connection, as_of: dt.date) -> StatusReport:
     """The status screen's model as lines: each target group at joining with its units, then the
     project, the units outside it and the municipality; fewer than 5 persons HIDDEN."""
-    with engine.connect() as conn:
-        model = status.load_status(conn, as_of)
+    model = status.load_status(conn, as_of)
     cost = model.settings.cost_per_day
     totals = model.totals.set_index("key", drop=False)
     units = model.project_units().sort_values("name")

@@ -449,10 +449,6 @@ def _unit_figures(pdf: _Pdf, overview: UnitOverview) -> None:
 # --- the unit report -----------------------------------------------------------------------------
 
 
-def _share(lost: float, possible: float) -> str:
-    return fmt.percent(lost / possible * 100 if possible else None)
-
-
 def unit_report_pdf(report: UnitReport) -> bytes:
     o = report.overview
     title = f"Enhetsrapport: {o.name}"

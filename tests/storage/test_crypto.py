@@ -19,11 +19,11 @@ from sqlalchemy import Engine, select
 
 from storage import crypto, sessions
 from storage.db import DatabaseError, in_sole_use, open_database
-from storage.demo import load_demo
 from storage.maintenance import backup, check_database_file, daily_backup, restore
 from storage.models import Employee, Measure
 from storage.paths import backup_dir
 from storage.reports import stats
+from storage.usecases.importing import load_demo
 from tests.conftest import unreadable_without_the_passphrase
 from tests.tui.conftest import screen_text, settle
 from tui import cli

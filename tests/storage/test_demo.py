@@ -29,6 +29,7 @@ from storage.models import (
 )
 from storage.models import Session as SessionRow
 from storage.reports import groups
+from storage.usecases.importing import load_demo
 
 TODAY = dt.date(2025, 11, 24)
 NAME = re.compile(r"^[A-Za-zÆØÅæøåÉé]+(?:[ -][A-Za-zÆØÅæøåÉé]+)*$")
@@ -266,7 +267,7 @@ def _count(engine: Engine, model: type) -> int:
 
 
 def test_small_scale_is_written_whole(engine: Engine, small: demo.DemoData) -> None:
-    summary = demo.load_demo(engine, "small", 1, TODAY)
+    summary = load_demo(engine, "small", 1, TODAY)
 
     expected = {
         Unit: len(small.units),
@@ -301,12 +302,12 @@ def test_small_scale_is_written_whole(engine: Engine, small: demo.DemoData) -> N
 
 
 def test_a_database_with_units_is_refused_unless_replaced(engine: Engine) -> None:
-    first = demo.load_demo(engine, "small", 1, TODAY)
+    first = load_demo(engine, "small", 1, TODAY)
     with pytest.raises(ValueError, match="har allerede 12 enheter"):
-        demo.load_demo(engine, "small", 2, TODAY)
+        load_demo(engine, "small", 2, TODAY)
     assert _count(engine, Employee) == first.employees  # nothing written by the refused call
 
-    replaced = demo.load_demo(engine, "small", 2, TODAY, replace=True)
+    replaced = load_demo(engine, "small", 2, TODAY, replace=True)
     assert _count(engine, Unit) == 12
     assert _count(engine, Employee) == replaced.employees
     assert _count(engine, AbsenceSpell) == replaced.spells

@@ -1,9 +1,12 @@
-"""One upsert for both backends: a new key inserts, a known key updates only what is given."""
+"""What differs between the backends: one upsert for both (a new key inserts, a known key updates
+only what is given), and SQLite's bulk writing under its write lock."""
 
-from sqlalchemy import Column, Integer, MetaData, String, Table, select
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, select, text
+from sqlalchemy.exc import OperationalError
 
 from storage.db import make_engine
-from storage.dialects import upsert
+from storage.dialects import bulk_insert, bulk_update, lock_for_write, reserve_ids, upsert
 
 metadata = MetaData()
 pairs = Table(
@@ -26,3 +29,36 @@ def test_upsert_inserts_then_updates_only_the_given_columns(tmp_path):
         upsert(conn, pairs, {"a": 1, "b": 3}, key=("a", "b"))
         rows = conn.execute(select(pairs).order_by(pairs.c.b)).all()
     assert [tuple(r) for r in rows] == [(1, 2, "så", 1), (1, 3, None, 0)]
+
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String),
+    Column("age", Integer),
+)
+
+
+def test_bulk_rows_take_the_reserved_ids_and_other_writers_wait(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(people.insert(), [{"id": 7, "name": "Kari", "age": 40}])
+    other = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    with engine.begin() as conn:
+        lock_for_write(conn)
+        # 1,200 rows of 3 values: more than one statement under SQLite's 999 bound values.
+        first = reserve_ids(conn, people, 1200)
+        flat = [value for i in range(1200) for value in (first + i, f"p{i}", i)]
+        bulk_insert(conn, people, ["id", "name", "age"], flat)
+        bulk_update(conn, people, ["name", "age"], [("Ola", 41, 7), ("Per", 1, first)])
+        with pytest.raises(OperationalError), other.connect() as writer:
+            writer.execute(text("PRAGMA busy_timeout = 0"))
+            writer.execute(people.insert().values(name="for tidlig"))
+    with engine.connect() as conn:
+        rows = conn.execute(select(people).order_by(people.c.id)).all()
+    assert first == 8
+    assert len(rows) == 1201
+    assert [tuple(r) for r in rows[:3]] == [(7, "Ola", 41), (8, "Per", 1), (9, "p1", 1)]
+    assert tuple(rows[-1]) == (1207, "p1199", 1199)

@@ -17,14 +17,14 @@ from sqlalchemy import Engine
 from core.calendar import default_calendar
 from core.periods import Quarter
 from storage import sessions
-from storage.export import (
+from storage.export.pdf import markdown_blocks, winansi
+from storage.reports import stats, unit_overview
+from storage.usecases.export import (
     UnsupportedFormat,
     export_status_report,
     export_summary,
     export_unit_report,
 )
-from storage.export.pdf import markdown_blocks, winansi
-from storage.reports import stats, unit_overview
 from tests.conftest import Builder
 from tui.cli import main
 

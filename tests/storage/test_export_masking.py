@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from storage import sessions
-from storage.export import export_summary, export_unit_report
+from storage.usecases.export import export_summary, export_unit_report
 from tests.conftest import Builder
 from tests.storage.test_export import pdf_text
 

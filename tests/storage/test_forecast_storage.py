@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from core.calendar import default_calendar
-from storage.demo import load_demo
 from storage.forecast import backtest_demo, forecast
 from storage.reports import UnknownUnit
+from storage.usecases.importing import load_demo
 from tests.conftest import Builder
 
 D = dt.date

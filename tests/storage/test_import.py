@@ -23,20 +23,20 @@ from sqlalchemy.orm import Session, make_transient
 
 from storage import crypto, figures
 from storage.db import open_database, transaction
-from storage.demo import generate, load_demo
+from storage.demo import generate
 from storage.figures import compute_unit_months, refresh_figures, sick_spells
 from storage.importer import (
     ImportProblem,
     ImportReport,
     Tables,
     format_problems,
-    import_files,
     write_tables,
 )
 from storage.importing.values import parse_dates, parse_numbers, parse_types
 from storage.importing.write import execute_plan, load_existing, plan_writes
 from storage.models import AbsenceSpell, Base, Employee, Employment, Unit, UnitMonthFigure
 from storage.repository import load_employments, load_spells
+from storage.usecases.importing import import_files, load_demo
 
 D = dt.date
 

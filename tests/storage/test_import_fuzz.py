@@ -21,8 +21,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Engine
 
 from storage.db import open_database
-from storage.importer import ImportProblem, ImportReport, import_files
 from storage.importing.files import read_file
+from storage.usecases.importing import ImportProblem, ImportReport, import_files
 from tests.storage.test_import import ENGLISH, NORWEGIAN, PLAIN, dump, render
 
 # The default run (and CI's) tries about 1,300 cases in some 20 s; HYPOTHESIS_PROFILE=thorough

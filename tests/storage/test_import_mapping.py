@@ -9,8 +9,9 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
-from storage.importer import import_files, load_mapping
+from storage.importer import load_mapping
 from storage.importing.mapping import EXAMPLE
+from storage.usecases.importing import import_files
 from tests.storage.test_import import EXPECTED, content, dump, lines, write
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
 

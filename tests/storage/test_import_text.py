@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.db import open_database
-from storage.importer import ImportReport, import_files
+from storage.usecases.importing import ImportReport, import_files
 from tests.storage.test_import import content, dump, lines
 from tests.storage.test_import_xlsx import workbook
 

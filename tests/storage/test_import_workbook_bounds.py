@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from sqlalchemy import Engine
 
-from storage.importer import import_files
 from storage.importing import workbook as workbook_module
+from storage.usecases.importing import import_files
 from tests.storage.test_import import EXPECTED, content, dump, lines
 from tests.storage.test_import_xlsx import STANDARD, workbook
 from tui.cli import main

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.db import open_database
-from storage.importer import import_files
 from storage.reports import stats
+from storage.usecases.importing import import_files
 from tests.storage.test_import import EXPECTED, content, dump, lines
 
 D = dt.date

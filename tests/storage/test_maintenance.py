@@ -25,9 +25,7 @@ from storage.maintenance import (
     clean_file,
     cutoff_date,
     daily_backup,
-    purge,
     restore,
-    retention_reminder,
 )
 from storage.models import (
     AbsenceSpell,
@@ -45,6 +43,7 @@ from storage.models import (
     UnitMonthFigure,
 )
 from storage.paths import backup_dir
+from storage.usecases.maintenance import purge, retention_reminder
 from tests.conftest import Builder
 
 TODAY = dt.date(2026, 6, 15)

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from storage.export import export_status_report
+from storage.usecases.export import export_status_report
 from tests.conftest import Builder
 from tests.storage.test_export import pdf_text
 from tests.storage.test_status import JOINED, LAST_YEAR, TODAY, build_scenario

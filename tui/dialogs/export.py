@@ -10,11 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from core.status import HIDDEN_NOTE
+from tui.screens.base import NaervaerModal
 
 FORMAT_LABELS = {"pdf": "PDF (.pdf)", "md": "Markdown (.md)", "xlsx": "Excel (.xlsx)"}
 
@@ -25,7 +25,7 @@ class ExportChoice:
     folder: Path
 
 
-class ExportDialog(ModalScreen[ExportChoice | None]):
+class ExportDialog(NaervaerModal[ExportChoice | None]):
     """The formats the document comes in, and the folder (the documents folder to begin with)."""
 
     DEFAULT_CSS = """

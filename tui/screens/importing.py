@@ -5,21 +5,22 @@ from __future__ import annotations
 import os
 import shlex
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from core import fmt
 from core.text import shown, shown_lines
-from storage.importer import ImportProblem, ImportReport, import_files
+from storage.usecases.importing import ImportProblem, ImportReport, import_files
+from tui.screens.base import NaervaerModal
 
 MAX_SHOWN = 1000  # problems listed; a file with every row wrong says enough with these
 
@@ -74,12 +75,33 @@ def problem_options(report: ImportReport, limit: int = MAX_SHOWN) -> list[Option
     return options
 
 
-class ImportScreen(ModalScreen[bool]):
+class ImportScreen(NaervaerModal[bool]):
     """A dry run first, then the import on confirmation.
 
     Dismissed with True when data was imported (the figures are already refreshed: the lists
     should reload), False otherwise.
     """
+
+    class Progressed(Message):
+        """The import has read or written `done` of `total` rows of `label`."""
+
+        def __init__(self, label: str, done: int, total: int) -> None:
+            super().__init__()
+            self.label, self.done, self.total = label, done, total
+
+    class Done(Message):
+        """The check or the import is over; `inputs` are the paths and mapping it had."""
+
+        def __init__(self, report: ImportReport, inputs: tuple[str, str]) -> None:
+            super().__init__()
+            self.report, self.inputs = report, inputs
+
+    class Failed(Message):
+        """The check or the import broke off; `message` says why, in Norwegian."""
+
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Lukk")]
     DEFAULT_CSS = """
@@ -216,8 +238,7 @@ class ImportScreen(ModalScreen[bool]):
     def start(self, dry_run: bool) -> None:
         if self.running:
             return
-        app: Any = self.app
-        if app.engine is None:
+        if self.state.engine is None:
             self.status("Databasen er ikke åpnet ennå. Prøv igjen om litt.")
             return
         paths_text, mapping_text = self.inputs()
@@ -245,25 +266,35 @@ class ImportScreen(ModalScreen[bool]):
     def run_import(
         self, paths: list[Path], mapping: Path | None, dry_run: bool, inputs: tuple[str, str]
     ) -> None:
-        app: Any = self.app
+        engine = self.state.engine
+        assert engine is not None  # checked in `start`
         worker = get_current_worker()
 
         def progress(label: str, done: int, total: int) -> None:
             if not worker.is_cancelled:
-                app.call_from_thread(self.show_progress, label, done, total)
+                self.post_message(self.Progressed(label, done, total))
 
         try:
             report = import_files(
-                app.engine, paths, dry_run=dry_run, progress=progress, mapping=mapping
+                engine, paths, dry_run=dry_run, progress=progress, mapping=mapping
             )
         except Exception as error:  # whatever it was, the user gets one Norwegian line
             from tui.errors import describe
 
             if not worker.is_cancelled:
-                app.call_from_thread(self.failed, describe(error))
+                self.post_message(self.Failed(describe(error)))
             return
         if not worker.is_cancelled:
-            app.call_from_thread(self.finished, report, inputs)
+            self.post_message(self.Done(report, inputs))
+
+    def on_import_screen_progressed(self, event: Progressed) -> None:
+        self.show_progress(event.label, event.done, event.total)
+
+    def on_import_screen_failed(self, event: Failed) -> None:
+        self.failed(event.message)
+
+    def on_import_screen_done(self, event: Done) -> None:
+        self.finished(event.report, event.inputs)
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         self.show_progress_bar(True)

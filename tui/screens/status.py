@@ -490,7 +490,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.set_class(showing, "-hide-top")
 
     def action_export_status(self) -> None:
-        from storage.export import FORMATS, documents_folder
+        from storage.usecases.export import FORMATS, documents_folder
         from tui.dialogs.export import ExportDialog
 
         dialog = ExportDialog(
@@ -504,7 +504,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="export")
     def export_status(self, form: str, folder: Path) -> None:
-        from storage.export import export_status_report
+        from storage.usecases.export import export_status_report
 
         app: Any = self.app
         path = export_status_report(app.engine, folder, form, as_of=app.today)

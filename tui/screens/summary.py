@@ -148,7 +148,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
             self.app.pop_screen()
 
     def action_export(self) -> None:
-        from storage.export import FORMATS, documents_folder
+        from storage.usecases.export import FORMATS, documents_folder
 
         if self.summary is None:
             return
@@ -164,7 +164,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
     @work(thread=True, exit_on_error=False, group="export")
     def export(self, form: str, folder: Path, note: str, masked: bool) -> None:
         from storage import sessions
-        from storage.export import export_summary
+        from storage.usecases.export import export_summary
 
         app: Any = self.app
         # The note as typed, not as the autosave last had it.

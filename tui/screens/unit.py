@@ -432,7 +432,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.app.push_screen(MeasuresScreen(self.unit_id, session_id=None))
 
     def action_export_report(self) -> None:
-        from storage.export import FORMATS, documents_folder
+        from storage.usecases.export import FORMATS, documents_folder
 
         dialog = ExportDialog("Eksporter enhetsrapport", FORMATS["unit"], documents_folder())
         self.app.push_screen(dialog, self.export_chosen)
@@ -444,7 +444,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="export")
     def export_report(self, form: str, folder: Path, masked: bool) -> None:
-        from storage.export import export_unit_report
+        from storage.usecases.export import export_unit_report
 
         app: Any = self.app
         path = export_unit_report(

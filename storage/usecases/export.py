@@ -1,0 +1,81 @@
+"""Documents that leave the app: the session summary, the unit report, the status report.
+
+Each gathers its data in one read snapshot; storage.export lays it out and writes the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from storage import sessions
+from storage.export import (
+    FORMATS,
+    UnsupportedFormat,
+    check_format,
+    documents,
+    documents_folder,
+    save_status_report,
+    save_summary,
+    save_unit_report,
+)
+from storage.usecases import reading
+
+__all__ = [
+    "FORMATS",
+    "UnsupportedFormat",
+    "documents_folder",
+    "export_status_report",
+    "export_summary",
+    "export_unit_report",
+    "unit_id_of",
+]
+
+
+def unit_id_of(engine: Engine, code: str) -> int:
+    """The id of the unit with this code (enhet_id); UnknownUnit if there is none."""
+    with reading(engine) as conn:
+        return documents.unit_id_of(conn, code)
+
+
+def export_summary(
+    engine: Engine, session_id: int, folder: Path, form: str = "pdf", *, masked: bool = True
+) -> Path:
+    """The session summary for the leader as PDF or Markdown; no names when `masked`."""
+    check_format("summary", form)
+    with reading(engine) as conn:
+        # storage.sessions reads through the engine still; it joins this snapshot once it
+        # takes the caller's connection.
+        info = sessions.session_info(engine, session_id)
+        summary = sessions.session_summary(engine, session_id)
+        doc = documents.summary_document(conn, summary, info.unit_id, masked=masked)
+    return save_summary(doc, folder, form)
+
+
+def export_unit_report(
+    engine: Engine,
+    unit_id: int,
+    folder: Path,
+    form: str = "pdf",
+    *,
+    as_of: dt.date,
+    masked: bool = True,
+) -> Path:
+    """The unit's quarters, breakdowns, baseline, progress and measures as PDF or .xlsx."""
+    check_format("unit", form)
+    with reading(engine) as conn:
+        measures = sessions.measures_for_unit(engine, unit_id)
+        report = documents.unit_report(conn, unit_id, as_of, measures, masked=masked)
+    return save_unit_report(report, folder, form)
+
+
+def export_status_report(
+    engine: Engine, folder: Path, form: str = "pdf", *, as_of: dt.date
+) -> Path:
+    """Every unit's figures and the target groups' totals, small groups hidden, as PDF or .xlsx."""
+    check_format("status", form)
+    with reading(engine) as conn:
+        report = documents.status_report(conn, as_of)
+    return save_status_report(report, folder, form)

@@ -1,0 +1,108 @@
+"""The database as a whole: backups and restoring one, purging personal data, encryption."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from storage import crypto, maintenance
+from storage.crypto import (
+    PASSPHRASE_ENV,
+    EncryptionError,
+    WrongPassphrase,
+    check_passphrase,
+    is_encrypted,
+    passphrase_problem,
+)
+from storage.db import open_database
+from storage.maintenance import (
+    PurgeReport,
+    backup,
+    check_purge,
+    clean_file,
+    cutoff_date,
+    daily_backup,
+    ended_before,
+    retention_text,
+)
+from storage.paths import backup_dir
+from storage.usecases import reading, writing
+
+__all__ = [
+    "PASSPHRASE_ENV",
+    "EncryptionError",
+    "PurgeReport",
+    "WrongPassphrase",
+    "backup",
+    "check_passphrase",
+    "check_purge",
+    "clean_file",
+    "daily_backup",
+    "decrypt",
+    "encrypt",
+    "encryption_available",
+    "is_encrypted",
+    "passphrase_problem",
+    "purge",
+    "restore",
+    "retention_reminder",
+]
+
+
+def purge(
+    engine: Engine,
+    *,
+    unit_code: str | None = None,
+    employee_number: str | None = None,
+    older_than_years: int | None = None,
+    today: dt.date | None = None,
+) -> PurgeReport:
+    """Delete one unit, one person, or what ended more than N years ago, in one transaction;
+    then clean the file, so that nothing deleted is left readable in it."""
+    check_purge(unit_code, employee_number, older_than_years)
+    with writing(engine) as session:
+        removed, still_named_in = maintenance.delete_data(
+            session,
+            unit_code=unit_code,
+            employee_number=employee_number,
+            older_than_years=older_than_years,
+            today=today or dt.date.today(),
+        )
+    return PurgeReport(removed, clean_file(engine), still_named_in)
+
+
+def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path | None:
+    """Replace the database with the backup `source` and bring it to the newest schema (an
+    older backup is upgraded, and copied first); returns the copy of what was there (None if
+    there was no database). See storage.maintenance.restore for what is refused."""
+    safety = maintenance.restore(source, db_path, passphrase)
+    # The passphrase is the backup's.
+    open_database(db_path, passphrase).dispose()
+    return safety
+
+
+def encryption_available() -> None:
+    """EncryptionError, saying how to install it, unless SQLCipher is there."""
+    crypto.dbapi()
+
+
+def encrypt(path: Path, passphrase: str) -> tuple[Path, ...]:
+    """Rewrite the plain database at `path` encrypted with `passphrase`; returns the copies
+    of the database left beside it unencrypted (backups, copies before upgrades)."""
+    crypto.encrypt(path, passphrase)
+    return tuple(crypto.plain_copies(path, backup_dir(path)))
+
+
+def decrypt(path: Path, passphrase: str) -> None:
+    """Rewrite the encrypted database at `path` as plain SQLite."""
+    crypto.decrypt(path, passphrase)
+
+
+def retention_reminder(engine: Engine, years: int, today: dt.date) -> str | None:
+    """A one-line reminder when spells or employments ended more than `years` years ago."""
+    cutoff = cutoff_date(today, years)
+    with reading(engine) as conn:
+        counts = ended_before(conn, cutoff)
+    return retention_text(counts, cutoff, years)
