@@ -8,13 +8,14 @@ for its backend, behind a function the rest of the code calls without asking whi
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, event
-from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
 
 from storage import sqlite as sqlite_file
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 
 def _is_sqlite(bind: Connection | Engine) -> bool:
@@ -91,6 +92,11 @@ def upsert(
     key: Sequence[str],
 ) -> None:
     """Insert `values`, or update the row with the same `key` columns to them."""
+    # The ORM and the dialects' inserts are loaded by the first write, not by opening the
+    # database (see tests/test_architecture.py).
+    from sqlalchemy.dialects import postgresql, sqlite
+    from sqlalchemy.orm import Session
+
     bind = conn.get_bind() if isinstance(conn, Session) else conn
     name = bind.dialect.name
     insert = postgresql.insert if name == "postgresql" else sqlite.insert
