@@ -12,9 +12,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.calendar import IntArray
+from core.vocabulary import SICK_KINDS
 
-SICK_KINDS: Final = ("egenmelding", "sykmelding")
-SELF_CERTIFIED: Final = "egenmelding"
 # 16 non-sick calendar days in a row close a case; 15 or fewer keep it open.
 MAX_GAP_DAYS: Final = 15
 # A case with at most 16 sick days is short-term; 17 or more is long-term.

@@ -9,6 +9,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
+from core.vocabulary import SessionType
 from tui.masking import one_line
 from tui.navigation import OpenUnit
 
@@ -44,9 +45,9 @@ class NaervaerCommands(Provider):
             ("Avslutt", app.action_quit, "Lukk Nærvær (Ctrl+Q)"),
         ]
         for key, label in (
-            ("oppstartsmote", "Start oppstartsmøte"),
-            ("individuell_radgivning", "Start individuell rådgivning"),
-            ("statusmote", "Start statusmøte"),
+            (SessionType.OPPSTARTSMOTE, "Start oppstartsmøte"),
+            (SessionType.INDIVIDUELL_RADGIVNING, "Start individuell rådgivning"),
+            (SessionType.STATUSMOTE, "Start statusmøte"),
         ):
             if hasattr(screen, "action_start"):
                 commands.append((label, partial(screen.action_start, key), "For denne enheten"))
