@@ -20,8 +20,8 @@ from textual.worker import Worker, WorkerState
 
 from tui import memory
 from tui.commands import NaervaerCommands
-from tui.messages import DatabaseReady, Failed, UnitsShown
-from tui.navigation import OpenUnit
+from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
+from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -282,6 +282,9 @@ class NaervaerApp(App[int]):
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
 
+    def on_toggle_mask(self, _message: ToggleMask) -> None:
+        self.action_toggle_mask()
+
     def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
         self._load_unit(self.screen, message.unit_id)
@@ -340,6 +343,23 @@ class NaervaerApp(App[int]):
 
         self.push_screen(StatusScreen())
 
+    def on_open_status(self, message: OpenStatus) -> None:
+        """The status overview; for its report, opened first where the advisor is elsewhere."""
+        from tui.screens.status import StatusScreen
+
+        if not (message.export and isinstance(self.screen, StatusScreen)):
+            self.action_status()
+        if message.export:
+            screen = self.screen
+            assert isinstance(screen, StatusScreen)
+            screen.action_export_status()
+
+    def on_open_import(self, _message: OpenImport) -> None:
+        self.action_import_data()
+
+    def on_open_settings(self, _message: OpenSettings) -> None:
+        self.action_settings()
+
     def action_import_data(self) -> None:
         from tui.screens.importing import ImportScreen
 
@@ -378,6 +398,9 @@ class NaervaerApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def on_open_help(self, _message: OpenHelp) -> None:
+        self.action_help()
 
 
 def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None) -> int:

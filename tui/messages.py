@@ -39,3 +39,7 @@ class Loaded(Message):
         super().__init__()
         self.what = what
         self.data = data
+
+
+class ToggleMask(Message):
+    """Hide the names on every screen, or show them."""
