@@ -26,8 +26,7 @@ from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenU
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from sqlalchemy import Engine
-
+    from storage.db import Engine
     from storage.review import EmployeeDetail
 
 
@@ -197,10 +196,10 @@ class NaervaerApp(App[int]):
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:
-        from sqlalchemy import event
+        from storage.db import on_commit
 
         self.engine = message.engine
-        event.listen(self.engine, "commit", self._count_write)
+        on_commit(self.engine, self._count_write)
         if message.empty:
             memory.hold()
             from tui.screens.welcome import WelcomeScreen
@@ -389,7 +388,7 @@ class NaervaerApp(App[int]):
                 CommandPalette(placeholder="Søk etter kommandoer …", id="--command-palette")
             )
 
-    def _count_write(self, _connection: object) -> None:
+    def _count_write(self) -> None:
         # Any thread's commit: the lists drawn before it are read again when shown next.
         self.writes += 1
 

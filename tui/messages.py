@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from storage.db import Engine
 
 
 class DatabaseReady(Message):

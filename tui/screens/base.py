@@ -12,7 +12,7 @@ from textual.worker import Worker, WorkerState
 from tui.messages import Failed
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from storage.db import Engine
 
 T = TypeVar("T")
 
