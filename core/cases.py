@@ -19,18 +19,6 @@ MAX_GAP_DAYS: Final = 15
 # A case with at most 16 sick days is short-term; 17 or more is long-term.
 LONG_TERM_MIN_DAYS: Final = 17
 
-CASE_COLUMNS: Final = (
-    "case_id",
-    "employee_id",
-    "unit_id",
-    "start",
-    "end",
-    "open_ended",
-    "sick_days",
-    "long_term",
-    "n_spells",
-)
-
 
 class Milestone(NamedTuple):
     key: str
