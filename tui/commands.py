@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
@@ -16,6 +16,23 @@ from tui.masking import one_line
 from tui.messages import ToggleMask
 from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
 from tui.screens.base import AppState, app_state
+
+
+@runtime_checkable
+class StartsSessions(Protocol):
+    """A screen that starts a session of the unit it shows (the unit overview)."""
+
+    def action_start(self, session_type: str) -> None: ...
+
+
+@runtime_checkable
+class ExportsSummary(Protocol):
+    def action_export(self) -> None: ...
+
+
+@runtime_checkable
+class ExportsUnitReport(Protocol):
+    def action_export_report(self) -> None: ...
 
 
 class NaervaerCommands(Provider):
@@ -42,7 +59,7 @@ class NaervaerCommands(Provider):
             return [(i, n) for i, n in conn.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
-        screen: Any = self.app.screen
+        screen = self.screen  # the one the palette was opened on
         commands: list[tuple[str, Callable[[], object], str]] = [
             ("Skjul/vis navn", self._post(ToggleMask()), "Maskert visning av og på"),
             ("Hjelp: taster", self._post(OpenHelp()), "Vis alle taster"),
@@ -56,11 +73,11 @@ class NaervaerCommands(Provider):
             (SessionType.INDIVIDUELL_RADGIVNING, "Start individuell rådgivning"),
             (SessionType.STATUSMOTE, "Start statusmøte"),
         ):
-            if hasattr(screen, "action_start"):
+            if isinstance(screen, StartsSessions):
                 commands.append((label, partial(screen.action_start, key), "For denne enheten"))
-        if hasattr(screen, "action_export"):
+        if isinstance(screen, ExportsSummary):
             commands.append(("Eksporter oppsummering", screen.action_export, "Markdown eller PDF"))
-        if hasattr(screen, "action_export_report"):
+        if isinstance(screen, ExportsUnitReport):
             commands.append(
                 ("Eksporter enhetsrapport", screen.action_export_report, "PDF eller Excel")
             )

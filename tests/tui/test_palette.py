@@ -95,3 +95,32 @@ async def test_the_palette_asks_the_app_for_the_screens_and_the_names(
         await pilot.press("enter")
         await settle(app, pilot)
         assert not app.masked
+
+
+async def test_the_sessions_and_the_unit_report_are_offered_in_a_unit_only(
+    unit: Builder, engine: Engine
+):
+    """The palette's commands are the screen's it was opened on (not the palette's own)."""
+    from tui.navigation import OpenUnit
+    from tui.screens.unit import UnitScreen
+
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p", *"start")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "Start statusmøte" not in screen_text(app)  # on the unit list
+        await pilot.press("escape")
+        app.post_message(OpenUnit(1))
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await pilot.press("ctrl+p", *"start")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        shown = screen_text(app)
+        assert "Start oppstartsmøte" in shown and "Start statusmøte" in shown
+        await pilot.press("escape", "ctrl+p", *"enhetsrapport")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "Eksporter enhetsrapport" in screen_text(app)
