@@ -409,3 +409,11 @@ def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None)
         print(f"naervaer: {app.failure}", file=sys.stderr)
         return result if isinstance(result, int) and result else 1
     return result if isinstance(result, int) else 0
+
+
+if TYPE_CHECKING:
+    from tui.screens.base import AppState
+
+    def _seen_by_screens(app: NaervaerApp) -> AppState:
+        """Type-checked only: the app is what the screens' typed view says it is."""
+        return app
