@@ -12,25 +12,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.calendar import IntArray
+from core.vocabulary import SICK_KINDS
 
-SICK_KINDS: Final = ("egenmelding", "sykmelding")
-SELF_CERTIFIED: Final = "egenmelding"
 # 16 non-sick calendar days in a row close a case; 15 or fewer keep it open.
 MAX_GAP_DAYS: Final = 15
 # A case with at most 16 sick days is short-term; 17 or more is long-term.
 LONG_TERM_MIN_DAYS: Final = 17
-
-CASE_COLUMNS: Final = (
-    "case_id",
-    "employee_id",
-    "unit_id",
-    "start",
-    "end",
-    "open_ended",
-    "sick_days",
-    "long_term",
-    "n_spells",
-)
 
 
 class Milestone(NamedTuple):

@@ -12,7 +12,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from core.calendar import IntArray, WorkdayCalendar, day_number
-from core.cases import SELF_CERTIFIED, known_sick_spells, to_day_numbers, union_blocks
+from core.cases import known_sick_spells, to_day_numbers, union_blocks
+from core.vocabulary import SELF_CERTIFIED
 
 SelfCertRule = Literal["utvidet", "nasjonal"]
 

@@ -41,11 +41,14 @@ def employee_placeholder(number: str) -> str:
     return f"ansatt {number}"
 
 
-def employee_shown(number: str, name: str | None, masked: bool) -> str:
-    """An employee where a document names them: `ansatt 100234` when masked or nameless, else
-    `Kari Nordmann (100234)`."""
+def person(number: str, name: str | None, masked: bool, *, capital: bool = False) -> str:
+    """How an employee is named on a screen or in a document: `Kari Nordmann (100234)`, and
+    `ansatt 100234` when masked or nameless (`Ansatt 100234` with `capital`, at a line's start).
+
+    The caller makes number and name safe for where they are shown (cleaned, escaped)."""
     if masked or not (name and name.strip()):
-        return employee_placeholder(number)
+        placeholder = employee_placeholder(number)
+        return placeholder[:1].upper() + placeholder[1:] if capital else placeholder
     return f"{name} ({number})"
 
 

@@ -53,10 +53,6 @@ def complete_quarters_before(day: dt.date, count: int) -> list[Quarter]:
     return [last.shift(-i) for i in range(count - 1, -1, -1)]
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after the month of `day`."""
     index = day.year * 12 + day.month - 1 + months

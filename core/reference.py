@@ -23,10 +23,8 @@ SECTOR_QUARTERLY: dict[str, float] = {
     "2024Q1": 8.7,
     "2024Q2": 8.3,
 }
+# https://ks.no/fagomrader/statistikk-og-analyse/fravar/hoyt-sykefravar-i-andre-kvartal-2024
 SOURCE = "Statistisk sentralbyrå via KS, kommunal sektor, legemeldt sykefravær"
-SOURCE_URL = (
-    "https://ks.no/fagomrader/statistikk-og-analyse/fravar/hoyt-sykefravar-i-andre-kvartal-2024"
-)
 # Derived, not published: self-certified absence is only surveyed nationally, not per quarter for
 # the municipalities, and self- and doctor-certified together run about 2 points higher.
 SELF_CERTIFIED_ALLOWANCE_PP = 2.0

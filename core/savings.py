@@ -12,26 +12,15 @@ DEFAULT_WORKDAYS = 230.0
 class CostPerDaySource:
     cost_per_day: float
     label_nb: str
-    note_nb: str
 
 
 # The cost per absence day is an assumption the user can change; show which figure is in use.
 COST_PER_DAY_SOURCES: tuple[CostPerDaySource, ...] = (
-    CostPerDaySource(
-        4200.0,
-        "SINTEF/NAV/Falck",
-        "Prosjektets tall: 4 200 kr per fraværsdag.",
-    ),
-    CostPerDaySource(
-        2600.0,
-        "NAVs kalkulator (SINTEF 2011)",
-        "Standardverdien i NAVs kalkulator for sykefraværskostnader, fra SINTEF 2011.",
-    ),
-    CostPerDaySource(
-        3400.0,
-        "NHO 2020",
-        "NHOs oppdaterte anslag fra 2020, om lag 3 400 kr per dag.",
-    ),
+    # The project's figure; the default of NAV's calculator of sick-leave costs (SINTEF 2011);
+    # NHO's updated estimate of 2020.
+    CostPerDaySource(4200.0, "SINTEF/NAV/Falck"),
+    CostPerDaySource(2600.0, "NAVs kalkulator (SINTEF 2011)"),
+    CostPerDaySource(3400.0, "NHO 2020"),
 )
 
 

@@ -22,8 +22,8 @@ import pandas as pd
 
 from core.calendar import WorkdayCalendar, day_number, default_calendar
 from core.cases import build_cases
+from core.vocabulary import SELF_CERTIFIED, SICK_KINDS
 
-SICK_KINDS = ("egenmelding", "sykmelding")
 LOST_PARTS = ("lost_self", "lost_doctor", "lost_short", "lost_long", "lost_graded")
 FIGURE_COLUMNS = ("possible", "lost", *LOST_PARTS)
 
@@ -116,7 +116,7 @@ def _sick_frame(spells: pd.DataFrame, as_of: int, lo: int, hi: int) -> pd.DataFr
     start = to_days(spells["start"])
     end = np.minimum(to_days(spells["end"], as_of), hi)
     keep = np.isin(kind, SICK_KINDS) & (start <= as_of) & (start <= hi) & (end >= lo)
-    grade = np.where(kind == "egenmelding", 100.0, spells["grade"].to_numpy(dtype=float))
+    grade = np.where(kind == SELF_CERTIFIED, 100.0, spells["grade"].to_numpy(dtype=float))
     long_term = (
         spells["long_term"].to_numpy(dtype=bool)
         if "long_term" in spells
@@ -130,7 +130,7 @@ def _sick_frame(spells: pd.DataFrame, as_of: int, lo: int, hi: int) -> pd.DataFr
             "s_start": np.maximum(start, lo),
             "s_end": end,
             "grade": grade,
-            "self": kind == "egenmelding",
+            "self": kind == SELF_CERTIFIED,
             "long": long_term,
         }
     )

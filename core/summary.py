@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core import fmt
-from core.masking import NO_NAMES, Masker, employee_placeholder
+from core.masking import NO_NAMES, Masker, person
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 
@@ -153,9 +153,7 @@ class _Masker:
     def person(self, number: str | None, name: str | None) -> str:
         if number is None:
             return ""
-        if self.masked or not (name and name.strip()):
-            return _inline(employee_placeholder(number))
-        return f"{_inline(name)} ({_inline(number)})"
+        return person(_inline(number), name and _inline(name), self.masked)
 
     def text(self, text: str) -> str:
         """Free text with every known name replaced when masked."""

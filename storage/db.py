@@ -254,3 +254,8 @@ def transaction(engine: Engine) -> Iterator[Session]:
     """A session whose work is committed at the end, or rolled back whole on any error."""
     with session_factory(engine)() as session, session.begin():
         yield session
+
+
+def on_commit(engine: Engine, callback: Callable[[], None]) -> None:
+    """Call `callback` after each commit on the engine, in whichever thread committed."""
+    event.listen(engine, "commit", lambda _connection: callback())

@@ -33,7 +33,6 @@ class SpellLine:
     end: dt.date | None
     kind: str
     grade: float
-    workdays_lost: float | None = None
 
 
 @dataclass(frozen=True)

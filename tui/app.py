@@ -20,14 +20,13 @@ from textual.worker import Worker, WorkerState
 
 from tui import memory
 from tui.commands import NaervaerCommands
-from tui.messages import DatabaseReady, Failed, UnitsShown
-from tui.navigation import OpenUnit
+from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
+from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from sqlalchemy import Engine
-
+    from storage.db import Engine
     from storage.review import EmployeeDetail
 
 
@@ -197,10 +196,10 @@ class NaervaerApp(App[int]):
 
     @on(DatabaseReady)
     def database_ready(self, message: DatabaseReady) -> None:
-        from sqlalchemy import event
+        from storage.db import on_commit
 
         self.engine = message.engine
-        event.listen(self.engine, "commit", self._count_write)
+        on_commit(self.engine, self._count_write)
         if message.empty:
             memory.hold()
             from tui.screens.welcome import WelcomeScreen
@@ -282,6 +281,9 @@ class NaervaerApp(App[int]):
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
 
+    def on_toggle_mask(self, _message: ToggleMask) -> None:
+        self.action_toggle_mask()
+
     def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
         self._load_unit(self.screen, message.unit_id)
@@ -340,6 +342,23 @@ class NaervaerApp(App[int]):
 
         self.push_screen(StatusScreen())
 
+    def on_open_status(self, message: OpenStatus) -> None:
+        """The status overview; for its report, opened first where the advisor is elsewhere."""
+        from tui.screens.status import StatusScreen
+
+        if not (message.export and isinstance(self.screen, StatusScreen)):
+            self.action_status()
+        if message.export:
+            screen = self.screen
+            assert isinstance(screen, StatusScreen)
+            screen.action_export_status()
+
+    def on_open_import(self, _message: OpenImport) -> None:
+        self.action_import_data()
+
+    def on_open_settings(self, _message: OpenSettings) -> None:
+        self.action_settings()
+
     def action_import_data(self) -> None:
         from tui.screens.importing import ImportScreen
 
@@ -369,7 +388,7 @@ class NaervaerApp(App[int]):
                 CommandPalette(placeholder="Søk etter kommandoer …", id="--command-palette")
             )
 
-    def _count_write(self, _connection: object) -> None:
+    def _count_write(self) -> None:
         # Any thread's commit: the lists drawn before it are read again when shown next.
         self.writes += 1
 
@@ -379,6 +398,9 @@ class NaervaerApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def on_open_help(self, _message: OpenHelp) -> None:
+        self.action_help()
+
 
 def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None) -> int:
     app = NaervaerApp(db_path, demo=demo, passphrase=passphrase)
@@ -387,3 +409,11 @@ def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None)
         print(f"naervaer: {app.failure}", file=sys.stderr)
         return result if isinstance(result, int) and result else 1
     return result if isinstance(result, int) else 0
+
+
+if TYPE_CHECKING:
+    from tui.screens.base import AppState
+
+    def _seen_by_screens(app: NaervaerApp) -> AppState:
+        """Type-checked only: the app is what the screens' typed view says it is."""
+        return app

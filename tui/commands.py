@@ -2,25 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
+from textual.message import Message
 
+from core.vocabulary import SessionType
 from tui.masking import one_line
-from tui.navigation import OpenUnit
+from tui.messages import ToggleMask
+from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
+from tui.screens.base import AppState, app_state
+
+
+@runtime_checkable
+class StartsSessions(Protocol):
+    """A screen that starts a session of the unit it shows (the unit overview)."""
+
+    def action_start(self, session_type: str) -> None: ...
+
+
+@runtime_checkable
+class ExportsSummary(Protocol):
+    def action_export(self) -> None: ...
+
+
+@runtime_checkable
+class ExportsUnitReport(Protocol):
+    def action_export_report(self) -> None: ...
 
 
 class NaervaerCommands(Provider):
     """Commands that depend on where the user is: units always, session ones in a unit."""
 
+    @property
+    def state(self) -> AppState:
+        return app_state(self.app)
+
     async def startup(self) -> None:
-        app: Any = self.app
         self.units: list[tuple[int, str]] = []
-        if app.engine is not None:
-            worker = app.run_worker(partial(self._load_units, app.engine), thread=True)
+        engine = self.state.engine
+        if engine is not None:
+            worker = self.app.run_worker(partial(self._load_units, engine), thread=True)
             self.units = await worker.wait()
 
     @staticmethod
@@ -32,35 +58,34 @@ class NaervaerCommands(Provider):
         with engine.connect() as conn:
             return [(i, n) for i, n in conn.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
 
-    def _commands(self) -> list[tuple[str, Any, str]]:
-        app: Any = self.app
-        screen: Any = app.screen
-        commands: list[tuple[str, Any, str]] = [
-            ("Skjul/vis navn", app.action_toggle_mask, "Maskert visning av og på"),
-            ("Hjelp: taster", app.action_help, "Vis alle taster"),
-            ("Statusoversikt", app.action_status, "Prosjektenhetene før statusmøtet"),
-            ("Importer data", app.action_import_data, "CSV eller Excel fra HR-systemet"),
-            ("Innstillinger", app.action_settings, "Grenser, mål og forutsetninger"),
-            ("Avslutt", app.action_quit, "Lukk Nærvær (Ctrl+Q)"),
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        screen = self.screen  # the one the palette was opened on
+        commands: list[tuple[str, Callable[[], object], str]] = [
+            ("Skjul/vis navn", self._post(ToggleMask()), "Maskert visning av og på"),
+            ("Hjelp: taster", self._post(OpenHelp()), "Vis alle taster"),
+            ("Statusoversikt", self._post(OpenStatus()), "Prosjektenhetene før statusmøtet"),
+            ("Importer data", self._post(OpenImport()), "CSV eller Excel fra HR-systemet"),
+            ("Innstillinger", self._post(OpenSettings()), "Grenser, mål og forutsetninger"),
+            ("Avslutt", self.app.action_quit, "Lukk Nærvær (Ctrl+Q)"),
         ]
         for key, label in (
-            ("oppstartsmote", "Start oppstartsmøte"),
-            ("individuell_radgivning", "Start individuell rådgivning"),
-            ("statusmote", "Start statusmøte"),
+            (SessionType.OPPSTARTSMOTE, "Start oppstartsmøte"),
+            (SessionType.INDIVIDUELL_RADGIVNING, "Start individuell rådgivning"),
+            (SessionType.STATUSMOTE, "Start statusmøte"),
         ):
-            if hasattr(screen, "action_start"):
+            if isinstance(screen, StartsSessions):
                 commands.append((label, partial(screen.action_start, key), "For denne enheten"))
-        if hasattr(screen, "action_export"):
+        if isinstance(screen, ExportsSummary):
             commands.append(("Eksporter oppsummering", screen.action_export, "Markdown eller PDF"))
-        if hasattr(screen, "action_export_report"):
+        if isinstance(screen, ExportsUnitReport):
             commands.append(
                 ("Eksporter enhetsrapport", screen.action_export_report, "PDF eller Excel")
             )
-        if app.engine is not None:
+        if self.state.engine is not None:
             commands.append(
                 (
                     "Eksporter statusrapport",
-                    self._export_status,
+                    self._post(OpenStatus(export=True)),
                     "Statusoversikten som rapport, PDF eller Excel",
                 )
             )
@@ -70,14 +95,9 @@ class NaervaerCommands(Provider):
             )
         return commands
 
-    def _export_status(self) -> None:
-        """From the status overview, opened first where the user is elsewhere."""
-        from tui.screens.status import StatusScreen
-
-        app: Any = self.app
-        if not isinstance(app.screen, StatusScreen):
-            app.action_status()
-        app.screen.action_export_status()
+    def _post(self, message: Message) -> Callable[[], bool]:
+        """A command that asks the app, which knows every screen, to act."""
+        return partial(self.app.post_message, message)
 
     def _open(self, unit_id: int) -> None:
         self.app.post_message(OpenUnit(unit_id))

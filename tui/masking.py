@@ -6,19 +6,17 @@ from collections.abc import Iterable
 
 from rich.segment import Segment
 
+from core.masking import person as named
 from core.text import clean_text, has_control, shown
 
 
 def person(number: str, name: str | None, masked: bool) -> str:
-    """`Ansatt 100234` when masked, else `Kari Nordmann (100234)`.
+    """`Ansatt 100234` when masked, else `Kari Nordmann (100234)` (core.masking.person).
 
     Plain text with control characters and terminal escapes removed: wrap it in `Text`, never
     in markup, so that a name like `[bold]` is shown as typed.
     """
-    number = clean_text(number)
-    if masked or not name:
-        return f"Ansatt {number}"
-    return f"{clean_text(name)} ({number})"
+    return named(clean_text(number), name and clean_text(name), masked, capital=True)
 
 
 def one_line(text: str) -> str:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from storage.db import Engine
 
 
 class DatabaseReady(Message):
@@ -39,3 +39,7 @@ class Loaded(Message):
         super().__init__()
         self.what = what
         self.data = data
+
+
+class ToggleMask(Message):
+    """Hide the names on every screen, or show them."""

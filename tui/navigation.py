@@ -17,3 +17,23 @@ class OpenUnit(Message):
     def __init__(self, unit_id: int) -> None:
         super().__init__()
         self.unit_id = unit_id
+
+
+class OpenStatus(Message):
+    """Show the status overview; `export`: and ask at once where to export its report."""
+
+    def __init__(self, *, export: bool = False) -> None:
+        super().__init__()
+        self.export = export
+
+
+class OpenImport(Message):
+    """Show the import screen; the unit list reads its figures again after an import."""
+
+
+class OpenSettings(Message):
+    """Show the settings; the unit list reads its figures again after a change."""
+
+
+class OpenHelp(Message):
+    """Show the keys of the screen the advisor is on, and of the app."""

@@ -11,7 +11,8 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from core import fmt
-from core.masking import NO_NAMES, employee_shown, shown_leader
+from core.masking import NO_NAMES, shown_leader
+from core.masking import person as named
 from core.periods import Quarter, add_months
 from core.sickleave import Figures
 from core.status import HIDDEN, HIDDEN_NOTE, savings_of
@@ -135,7 +136,7 @@ def person(number: str | None, name: str | None, masked: bool) -> str:
     """How an employee is named in a document: `ansatt 100234` when masked."""
     if number is None:
         return ""
-    return employee_shown(clean_text(number), name and one_line(name), masked)
+    return named(clean_text(number), name and one_line(name), masked)
 
 
 def one_line(text: str) -> str:

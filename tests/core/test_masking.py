@@ -83,3 +83,12 @@ def test_no_people_and_odd_names() -> None:
     masker = Masker([("1", None), ("2", "  "), ("3", "A.B. [x]* Hansen")])
     assert masker.text("A.B. [x]* Hansen kom") == "ansatt 3 kom"
     assert masker.text("Punktum. Ingen") == "Punktum. Ingen"
+
+
+def test_a_person_is_named_or_hidden_behind_the_employee_number() -> None:
+    from core.masking import person
+
+    assert person("100234", "Kari Nordmann", masked=False) == "Kari Nordmann (100234)"
+    assert person("100234", "Kari Nordmann", masked=True) == "ansatt 100234"
+    assert person("100234", "  ", masked=False) == "ansatt 100234"  # no name to show
+    assert person("100234", None, masked=False, capital=True) == "Ansatt 100234"

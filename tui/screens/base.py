@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, cast
 
+from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
 from tui.messages import Failed
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from storage.db import Engine
 
 T = TypeVar("T")
 
@@ -34,6 +35,11 @@ class AppState(Protocol):
     def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None: ...
 
 
+def app_state(app: App[Any]) -> AppState:
+    """The app as screens, dialogs and the command palette see it (the app is NaervaerApp)."""
+    return cast(AppState, app)
+
+
 class ReportsWorkerErrors:
     """Mixed into screens: Worker.StateChanged does not bubble, so forward failures to the app.
 
@@ -51,7 +57,7 @@ class NaervaerScreen(ReportsWorkerErrors, Screen[T]):
 
     @property
     def state(self) -> AppState:
-        return cast(AppState, self.app)
+        return app_state(self.app)
 
     @property
     def engine(self) -> Engine:
@@ -66,4 +72,4 @@ class NaervaerModal(ReportsWorkerErrors, ModalScreen[T]):
 
     @property
     def state(self) -> AppState:
-        return cast(AppState, self.app)
+        return app_state(self.app)

@@ -7,8 +7,10 @@ from typing import ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Static
+
+from tui.screens.base import NaervaerModal
 
 KEY_NAMES = {
     "question_mark": "?",
@@ -29,7 +31,7 @@ def key_label(binding: Binding) -> str:
     return " / ".join(KEY_NAMES.get(k, k) for k in binding.key.split(","))
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(NaervaerModal[None]):
     """Lists every key the previous screen and the app answer to."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

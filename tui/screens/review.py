@@ -28,7 +28,7 @@ from core import fmt
 from core.cases import MilestoneStatus, milestone_status, next_task
 from core.masking import NO_NAMES, Masker
 from core.text import clean_text
-from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
+from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES, SICK_KINDS
 from storage import sessions
 from storage.repository import unit_masker
 from storage.review import EmployeeDetail, review_details
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 
 NOTE_DEBOUNCE_SECONDS = 0.5
 PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser i notatene."
-SICK_KINDS = ("egenmelding", "sykmelding")
 STATUS_STYLES = {
     "done": "green",
     "overdue": "bold white on red",

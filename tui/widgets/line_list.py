@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -16,7 +17,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from tui.masking import drawable
-from tui.widgets.text_view import ScrollingLines
+from tui.widgets.scrolling import ScrollingLines
 
 
 class LineList(ScrollingLines, can_focus=True):
@@ -127,15 +128,12 @@ class LineList(ScrollingLines, can_focus=True):
         if 0 <= y < self.size.height:
             self.refresh(Region(0, y, self.size.width, 1))
 
-    def render_line(self, y: int) -> Strip:
+    def render_row(self, index: int) -> list[Segment]:
         width = max(self.size.width - 1, 0)  # the last column is the scrollbar's
         base = self.visual_style
-        index = self._top + y
         if index < len(self._items):
             if index == self._highlighted:
                 base = base + self.get_visual_style("line-list--highlight")
             line = self._items[index].truncate(width, ellipsis=True, pad=True)
-            segments = drawable(line.render_segments(base))
-        else:
-            segments = list(Strip.blank(width, base.rich_style))
-        return Strip([*segments, self._scrollbar(y, self.rich_style)])
+            return drawable(line.render_segments(base))
+        return list(Strip.blank(width, base.rich_style))
