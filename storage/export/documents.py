@@ -17,11 +17,12 @@ from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage import sessions, status
+from storage import sessions
 from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
 from storage.repository import unit_masker
+from storage.usecases import status
 
 Hidden: TypeAlias = Literal["***"]
 
@@ -273,7 +274,7 @@ class StatusLine:
 
 @dataclass(frozen=True)
 class StatusReport:
-    """The status screen's model (storage.status.load_status) as lines for a document."""
+    """The status screen's model (storage.usecases.status.status_report) as lines for a document."""
 
     as_of: dt.date
     last_quarter: str
@@ -347,8 +348,7 @@ def _number(value: object) -> float | None:
 def status_report(engine: Engine, as_of: dt.date) -> StatusReport:
     """The status screen's model as lines: each target group at joining with its units, then the
     project, the units outside it and the municipality; fewer than 5 persons HIDDEN."""
-    with engine.connect() as conn:
-        model = status.load_status(conn, as_of)
+    model = status.status_report(engine, as_of)
     cost = model.settings.cost_per_day
     totals = model.totals.set_index("key", drop=False)
     units = model.project_units().sort_values("name")

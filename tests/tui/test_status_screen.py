@@ -14,7 +14,7 @@ from core import fmt
 from storage.db import transaction
 from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, Unit
-from storage.settings import load_settings, save_setting
+from storage.usecases.settings import change_setting, current_settings
 from tests.conftest import Builder
 from tests.storage.test_status import TODAY, build_scenario
 from tests.storage.test_status_export import build_with_small_unit
@@ -133,7 +133,7 @@ def municipality_down_0_8(engine: Engine) -> Engine:
             ],
         )
         refresh_figures(session, TODAY)
-    save_setting(engine, "fte", 15_000.0)  # the seed's slide: the whole municipality's årsverk
+    change_setting(engine, "fte", 15_000.0)  # the seed's slide: the whole municipality's årsverk
     return engine
 
 
@@ -218,8 +218,7 @@ async def test_settings_are_checked_saved_and_reset(build: Builder, engine: Engi
         await pilot.press("escape")
         await settle(app, pilot)
         assert closed == [False, True]
-        with engine.connect() as conn:
-            stored = load_settings(conn)
+        stored = current_settings(engine)
         assert (stored.any_size_threshold_pct, stored.cost_per_day) == (25.0, 3400.0)
 
         await app.push_screen(SettingsScreen())
@@ -227,8 +226,7 @@ async def test_settings_are_checked_saved_and_reset(build: Builder, engine: Engi
         await pilot.click("#reset-cost_per_day")
         await settle(app, pilot)
         assert app.screen.query_one("#setting-cost_per_day").value == "4200"  # type: ignore[attr-defined]
-        with engine.connect() as conn:
-            assert load_settings(conn).cost_per_day == 4200.0
+        assert current_settings(engine).cost_per_day == 4200.0
 
 
 async def test_the_status_reloads_after_a_changed_setting(build: Builder, engine: Engine) -> None:

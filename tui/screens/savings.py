@@ -141,11 +141,10 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="savings")
     def load(self) -> None:
-        from storage.status import load_status
+        from storage.usecases.status import status_report
 
         app: Any = self.app
-        with app.engine.connect() as conn:
-            self.post_message(Loaded("savings", load_status(conn, app.today)))
+        self.post_message(Loaded("savings", status_report(app.engine, app.today)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:

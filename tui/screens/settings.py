@@ -43,11 +43,11 @@ class SettingInput(AutosaveInput):
 
 def save_text(screen: Widget, key: str, text: str) -> None:
     """Parse and store one setting; tells `screen` how it went. Runs in the autosave worker."""
-    from storage.settings import save_setting
+    from storage.usecases.settings import change_setting
 
     app: Any = screen.app
     try:
-        settings = save_setting(app.engine, key, FIELD[key].parse(text))
+        settings = change_setting(app.engine, key, FIELD[key].parse(text))
     except InvalidInput as error:
         screen.post_message(Loaded("setting-rejected", (key, str(error))))
         return
@@ -92,11 +92,10 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:
-        from storage.settings import load_settings
+        from storage.usecases.settings import current_settings
 
         app: Any = self.app
-        with app.engine.connect() as conn:
-            self.post_message(Loaded("settings", load_settings(conn)))
+        self.post_message(Loaded("settings", current_settings(app.engine)))
 
     @on(Loaded)
     async def loaded(self, message: Loaded) -> None:
@@ -227,7 +226,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
 
     @work(thread=True, exit_on_error=False, group="autosave")
     def reset_stored(self, key: str) -> None:
-        from storage.settings import reset_setting
+        from storage.usecases.settings import reset_setting
 
         app: Any = self.app
         try:

@@ -316,12 +316,11 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def read(self) -> None:
-        from storage.status import load_status
+        from storage.usecases.status import status_report
 
         app: Any = self.app
         try:
-            with app.engine.connect() as conn:
-                report = load_status(conn, app.today)
+            report = status_report(app.engine, app.today)
         except InvalidInput as error:
             self.post_message(Loaded("status-empty", str(error)))
             return
