@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, UnitsShown
-from tui.navigation import OpenUnit
+from tui.navigation import OpenSavings, OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -284,6 +284,11 @@ class NaervaerApp(App[int]):
     def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
         self._load_unit(self.screen, message.unit_id)
+
+    def on_open_savings(self, message: OpenSavings) -> None:
+        from tui.screens.savings import SavingsScreen
+
+        self.push_screen(SavingsScreen(message.report))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:

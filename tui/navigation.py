@@ -8,7 +8,12 @@ each way into a screen, with the data that screen needs as typed fields.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from storage.usecases.status import StatusReport
 
 
 class OpenUnit(Message):
@@ -17,3 +22,11 @@ class OpenUnit(Message):
     def __init__(self, unit_id: int) -> None:
         super().__init__()
         self.unit_id = unit_id
+
+
+class OpenSavings(Message):
+    """Show the savings panel on the status report already read (None: the panel reads it)."""
+
+    def __init__(self, report: StatusReport | None = None) -> None:
+        super().__init__()
+        self.report = report

@@ -6,26 +6,28 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
-from tui.messages import Loaded
-from tui.navigation import OpenUnit
-from tui.screens.base import ReportsWorkerErrors
+from tui.navigation import OpenSavings, OpenUnit
+from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 from tui.widgets.sorting import ALL, Sorting, number
+
+if TYPE_CHECKING:
+    from storage.usecases.status import ProjectChart, StatusReport
 
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
@@ -136,7 +138,7 @@ def _chart_label(quarter: str) -> str:
     return f"{quarter[-1]}.kv {quarter[2:4]}"
 
 
-def chart_data(chart: Any) -> ChartData:
+def chart_data(chart: ProjectChart) -> ChartData:
     # The municipality's line is left to the summary: a fourth line and its legend entry
     # would cover the goal's label on a chart this small.
     lines = {} if chart.goal_pct is None else {"mål": chart.goal_pct}
@@ -156,7 +158,7 @@ def chart_data(chart: Any) -> ChartData:
     )
 
 
-def summary_text(report: Any) -> Text:
+def summary_text(report: StatusReport) -> Text:
     """The headline like the seed's results slide: baseline, change, groups, prognosis, savings."""
     totals = {row["key"]: row for row in _records(report.totals)}
     settings = report.settings
@@ -213,7 +215,7 @@ def _share_text(share: float | None) -> str:
     return "" if share is None or share <= 0 else f" ({fmt.number(share * 100, 0)} % av målet)"
 
 
-def detail_text(row: dict[str, Any], report: Any) -> Text:
+def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
     """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
     if row["hidden"]:
         return Text(f"{row['label']}: tallene vises ikke ({HIDDEN_NOTE}).")
@@ -260,8 +262,22 @@ def detail_text(row: dict[str, Any], report: Any) -> Text:
     return Text("\n".join(lines))
 
 
-class StatusScreen(ReportsWorkerErrors, Screen[None]):
+class StatusScreen(NaervaerScreen[None]):
     """Before the status meeting: every project unit, its progress and prognosis, and totals."""
+
+    class Loaded(Message):
+        """The status report, read in a worker."""
+
+        def __init__(self, report: StatusReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class Empty(Message):
+        """No status to show (no units yet): the Norwegian reason."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=True),
@@ -277,7 +293,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="status")
-        self.report: Any = None
+        self.report: StatusReport | None = None
         self.rows: list[dict[str, Any]] = []
         self.totals: list[dict[str, Any]] = []
         self.sorting = Sorting(COLUMNS, "change_pp", descending=True)
@@ -310,30 +326,25 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.load()
 
     def load(self) -> None:
-        app: Any = self.app
-        self.read_at = app.writes
+        self.read_at = self.state.writes
         self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def read(self) -> None:
         from storage.usecases.status import status_report
 
-        app: Any = self.app
         try:
-            report = status_report(app.engine, app.today)
+            report = status_report(self.engine, self.state.today)
         except InvalidInput as error:
-            self.post_message(Loaded("status-empty", str(error)))
+            self.post_message(self.Empty(str(error)))
             return
-        self.post_message(Loaded("status", report))
+        self.post_message(self.Loaded(report))
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        if message.what == "status-empty":
-            self.query_one("#status-summary", Static).update(message.data)
-            return
-        if message.what != "status":
-            return
-        self.report = report = message.data
+    def on_status_screen_empty(self, message: Empty) -> None:
+        self.query_one("#status-summary", Static).update(message.reason)
+
+    def on_status_screen_loaded(self, message: Loaded) -> None:
+        self.report = report = message.report
         units = report.units[report.units["project"]].assign(unit=True)
         units["label"] = units["name"]
         self.rows = _records(units)
@@ -355,8 +366,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a unit, the settings or the savings panel: read again what was written."""
-        app: Any = self.app
-        if self.read_at != app.writes:
+        if self.read_at != self.state.writes:
             self.load()
 
     def visible_units(self) -> list[dict[str, Any]]:
@@ -505,14 +515,11 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
     def export_status(self, form: str, folder: Path) -> None:
         from storage.export import export_status_report
 
-        app: Any = self.app
-        path = export_status_report(app.engine, folder, form, as_of=app.today)
+        path = export_status_report(self.engine, folder, form, as_of=self.state.today)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_savings(self) -> None:
         if self.report is None:
             self.notify("Statusen lastes fortsatt.", timeout=3)
             return
-        from tui.screens.savings import SavingsScreen
-
-        self.app.push_screen(SavingsScreen(self.report))
+        self.post_message(OpenSavings(self.report))
