@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Column, Connection, MetaData, String, Table, Text, delete, select
-from sqlalchemy.orm import Session
 
 from core.errors import InvalidInput
 from core.settings import FIELD, Settings
-from storage.dialects import upsert
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # The settings table as Core (storage.models maps it too): reading the settings at start does
-# not need the ORM, which is slow to load.
+# not need the ORM, which is slow to load (nor storage.dialects, which imports it).
 SETTINGS = Table(
     "settings",
     MetaData(),
@@ -64,6 +65,8 @@ def is_stored(conn: Connection | Session, key: str) -> bool:
 
 def store(session: Session, key: str, value: Any) -> None:
     """Store one setting's value (already checked with the others) as its JSON text."""
+    from storage.dialects import upsert
+
     upsert(session, SETTINGS, {"key": key, "value": json.dumps(FIELD[key].to_json(value))}, ["key"])
 
 
