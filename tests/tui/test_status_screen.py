@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core import fmt
 from storage.db import transaction
@@ -25,15 +25,16 @@ from tui.screens.savings import SavingsScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.status import StatusScreen, progress_bar
 from tui.screens.unit import UnitScreen
+from tui.widgets.row_table import RowTable
 
 D = dt.date
 SIZE = (120, 40)
 
 
-def cells(table: DataTable[Any]) -> list[list[str]]:
+def cells(table: RowTable) -> list[list[str]]:
     """The table's text, with the no-break spaces of `11,2 %` as plain spaces."""
     return [
-        [str(c).replace("\u00a0", " ") for c in table.get_row_at(i)] for i in range(table.row_count)
+        [str(c).replace("\u00a0", " ") for c in table.row_cells(i)] for i in range(table.row_count)
     ]
 
 
@@ -50,7 +51,7 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         rows = cells(table)
         assert [r[0] for r in rows] == [
             "Målgruppe 1 (1)",
@@ -81,7 +82,7 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
             "Prosjektet (2)",
         ]
 
-        table.move_cursor(row=1)
+        table.move_cursor(1)
         await pilot.pause()
         detail = str(screen.query_one("#status-detail", Static).render())
         assert "Ved oppstart: Målgruppe 1" in detail and "i dag målgruppe 2" in detail
@@ -95,7 +96,7 @@ async def test_enter_on_a_total_does_not_leave(build: Builder, engine: Engine) -
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        screen.query_one(DataTable).move_cursor(row=0)
+        screen.query_one(RowTable).move_cursor(0)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen
@@ -242,7 +243,7 @@ async def test_the_status_reloads_after_a_changed_setting(build: Builder, engine
         await settle(app, pilot)
         assert app.screen is screen
         # Alfa's 20 % is no longer over the limit for any size: it joined in group 2.
-        rows = [r[0] for r in cells(screen.query_one(DataTable))]
+        rows = [r[0] for r in cells(screen.query_one(RowTable))]
         assert rows[:3] == ["Målgruppe 2 (2)", "Beta barnehage", "Alfa sykehjem"]
 
 
@@ -289,7 +290,7 @@ async def test_the_screen_shows_what_the_status_report_shows(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         rows = {r[0]: r for r in cells(table)}
         assert rows["Alfa sykehjem"][1:5] == ["1", "20,0 %", "10,0 %", "−10,0 p.p."]
         assert rows["Delta kontor"][2:5] == ["***", "***", "***"]

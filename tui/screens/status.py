@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Header, Input, Static
+from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
@@ -24,6 +24,7 @@ from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
+from tui.widgets.row_table import RowTable, TableColumn
 from tui.widgets.sorting import ALL, Sorting, number
 
 if TYPE_CHECKING:
@@ -120,7 +121,6 @@ PERSONAL = frozenset(c.key for c in COLUMNS) - {
 def _cell(column: Column, row: dict[str, Any]) -> Text:
     value = HIDDEN if row["hidden"] and column.key in PERSONAL else column.show(row)
     text = value if isinstance(value, Text) else Text(value)
-    text.justify = "left" if column.key == "name" else "right"
     if not row["unit"]:
         text.stylize("bold")
     return text
@@ -280,7 +280,8 @@ class StatusScreen(NaervaerScreen[None]):
             self.reason = reason
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=True),
+        # Not in the key bar, which has no room for it at 120 columns.
+        Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=False),
         Binding("slash", "search", "Søk", key_display="/", id="status_search"),
         Binding("s", "next_sort", "Sorter", id="status_sort"),
         Binding("r", "reverse_sort", "Snu rekkefølge", id="status_reverse_sort"),
@@ -311,15 +312,20 @@ class StatusScreen(NaervaerScreen[None]):
             yield Input(placeholder="Søk på enhetsnavn …", id="status-search")
             yield Choice(GROUP_CHOICES, ALL, id="status-group")
             yield Choice([("Alle tjenesteområder", ALL)], ALL, id="status-area")
-        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="status-table")
+        yield RowTable(fixed_columns=1, stripe_first=True, id="status-table")
         yield Static("", id="status-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Statusoversikt"
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column.header, key=column.key, width=column.width)
+        table = self.query_one(RowTable)
+        table.set_columns(
+            # Headers to the left over figures to the right, as the overview always had them.
+            [
+                TableColumn(c.key, c.header, c.width, right=c.key != "name", header_right=False)
+                for c in COLUMNS
+            ]
+        )
         self.query_one("#status-summary-box").border_title = "Prosjektet"
         self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
         table.focus()
@@ -395,15 +401,13 @@ class StatusScreen(NaervaerScreen[None]):
         return ordered + [t for t in self.totals if not t["key"].startswith("group")]
 
     def refresh_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         selected = self.selected_key()
         rows = self.table_rows()
-        table.clear()
-        table.add_rows([_cell(column, r) for column in COLUMNS] for r in rows)
         self._row_keys = [f"unit-{r['unit_id']}" if r["unit"] else r["key"] for r in rows]
         self._shown = rows
-        if selected in self._row_keys:
-            table.move_cursor(row=self._row_keys.index(selected))
+        table.set_rows([[_cell(column, r) for column in COLUMNS] for r in rows], self._row_keys)
+        table.move_cursor(self._row_keys.index(selected) if selected in self._row_keys else 0)
         shown = sum(1 for r in rows if r["unit"])
         group = self.query_one("#status-group", Choice).value
         filters = [label for label, value in GROUP_CHOICES if value != ALL and value == group]
@@ -419,13 +423,13 @@ class StatusScreen(NaervaerScreen[None]):
         self.show_detail()
 
     def selected_key(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         if not self._row_keys or table.cursor_row >= len(self._row_keys):
             return None
         return self._row_keys[table.cursor_row]
 
     def selected_row(self) -> dict[str, Any] | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         if not self._shown or table.cursor_row >= len(self._shown):
             return None
         return self._shown[table.cursor_row]
@@ -438,13 +442,13 @@ class StatusScreen(NaervaerScreen[None]):
             return
         detail.update(detail_text(row, self.report))
 
-    @on(DataTable.RowHighlighted)
+    @on(RowTable.RowHighlighted)
     def highlighted(self) -> None:
         self.show_detail()
 
-    @on(DataTable.HeaderSelected)
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        self.sorting.by(str(event.column_key.value))
+    @on(RowTable.HeaderSelected)
+    def header_selected(self, event: RowTable.HeaderSelected) -> None:
+        self.sorting.by(event.column_key)
         self.refresh_table()
 
     @on(Input.Changed, "#status-search")
@@ -455,9 +459,9 @@ class StatusScreen(NaervaerScreen[None]):
 
     @on(Input.Submitted, "#status-search")
     def search_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
-    @on(DataTable.RowSelected)
+    @on(RowTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open_unit()
 
@@ -477,7 +481,7 @@ class StatusScreen(NaervaerScreen[None]):
         search = self.query_one("#status-search", Input)
         if search.value:
             search.value = ""
-            self.query_one(DataTable).focus()
+            self.query_one(RowTable).focus()
         else:
             self.app.pop_screen()
 
