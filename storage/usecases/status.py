@@ -34,10 +34,10 @@ NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kin
 class ProjectChart:
     """The project's % per quarter, the prognosis beyond, the sector, the baseline and goal."""
 
-    quarters: list[str]  # complete quarters, then the forecast quarters
-    project: list[float | None]
-    forecast: list[float | None]  # starts at the last complete quarter, so that the lines meet
-    sector: list[float | None]
+    quarters: tuple[str, ...]  # complete quarters, then the forecast quarters
+    project: tuple[float | None, ...]
+    forecast: tuple[float | None, ...]  # from the last complete quarter, so that the lines meet
+    sector: tuple[float | None, ...]
     sector_label: str
     sector_source: str
     baseline_pct: float | None
@@ -224,10 +224,10 @@ def _chart(
     sector = sector_line([*history, *targets])
     padding: list[float | None] = [None] * len(targets)
     return ProjectChart(
-        quarters=[*(str(q) for q in history), *targets],
-        project=[*project, *padding],
-        forecast=[*([None] * (len(history) - 1)), project[-1], *prognosis],
-        sector=sector.values,
+        quarters=(*(str(q) for q in history), *targets),
+        project=(*project, *padding),
+        forecast=(*([None] * (len(history) - 1)), project[-1], *prognosis),
+        sector=tuple(sector.values),
         sector_label=sector.label,
         sector_source=sector.source,
         baseline_pct=baseline_pct,

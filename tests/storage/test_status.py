@@ -158,7 +158,7 @@ def test_the_prognosis_totals_weigh_each_unit_by_its_possible_workdays(
     expected = (5 * first["A1"]["pct"] + 8 * first["B2"]["pct"]) / 13
     assert totals.loc["project", "forecast_pct"] == pytest.approx(expected)
     assert report.chart.forecast[-4] == pytest.approx(expected)
-    assert report.chart.quarters[-4:] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert report.chart.quarters[-4:] == ("2025Q4", "2026Q1", "2026Q2", "2026Q3")
 
 
 def test_the_chart_has_the_project_the_goal_and_the_sector(
@@ -176,7 +176,7 @@ def test_the_chart_has_the_project_the_goal_and_the_sector(
     # The prognosis starts where the measured line ends.
     last = chart.quarters.index("2025Q3")
     assert chart.forecast[last] == chart.project[last]
-    assert chart.forecast[:last] == [None] * last
+    assert chart.forecast[:last] == (None,) * last
 
 
 def test_the_goal_and_the_groups_follow_the_settings(scenario: Builder, engine: Engine) -> None:

@@ -150,9 +150,9 @@ def chart_data(chart: ProjectChart) -> ChartData:
         title="Prosjektet per kvartal (%)",
         labels=labels,
         series={
-            "Prosjektet": chart.project,
-            "Prognose": chart.forecast,
-            "Sektor (anslag)": chart.sector,
+            "Prosjektet": list(chart.project),
+            "Prognose": list(chart.forecast),
+            "Sektor (anslag)": list(chart.sector),
         },
         lines=lines,
     )
