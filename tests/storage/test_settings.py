@@ -14,7 +14,7 @@ from storage.db import transaction
 from storage.models import Setting
 from storage.reports import groups
 from storage.repos.settings import load_settings
-from storage.usecases.settings import change_setting, reset_setting
+from storage.usecases.settings import change_setting, current_settings, reset_setting
 from tests.conftest import Builder
 from tui.cli import main
 
@@ -203,3 +203,13 @@ def test_naervaer_savings_uses_the_stored_assumptions(
     # What is given on the command line wins.
     assert main(["savings", "--db", db, "--reduction-pp", "1", "--fte", "100", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["fte"] == 100.0
+
+
+def test_a_setting_changed_twice_is_one_row_with_the_last_value(engine: Engine) -> None:
+    """The second change updates the stored row (an upsert), it does not add one."""
+    change_setting(engine, "goal_pp", 2.0)
+    assert change_setting(engine, "goal_pp", 3.0).goal_pp == 3.0
+    assert current_settings(engine).goal_pp == 3.0
+    with engine.connect() as conn:
+        rows = conn.execute(select(Setting.value).where(Setting.key == "goal_pp")).all()
+    assert [json.loads(value) for (value,) in rows] == [3.0]
