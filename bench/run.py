@@ -538,12 +538,11 @@ def scaling(bench: Bench) -> Metric:
 
 
 def forecast_mae(bench: Bench) -> Metric:
-    from storage.forecast import backtest_demo
+    from storage.usecases.forecast import backtest
 
     say("forecast: back-test of the prognosis against the naive seasonal forecast")
-    with bench.engine.connect() as conn:
-        errors = backtest_demo(conn, TODAY)
-    return Metric(errors["method_mae_pp"], errors["naive_mae_pp"], 1.0, "pp")
+    errors = backtest(bench.engine, TODAY)
+    return Metric(errors.method_mae_pp, errors.naive_mae_pp, 1.0, "pp")
 
 
 METRICS: dict[str, Callable[[Bench], dict[str, Metric]]] = {

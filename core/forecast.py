@@ -41,11 +41,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
 from core.periods import Quarter
-
-FloatArray = npt.NDArray[np.float64]
+from core.sickleave import FloatArray, pct_array
 
 # Possible workdays over a year (about 200 FTE) that earn a unit half of its own seasonal pattern.
 CREDIBILITY_WORKDAYS = 50_000.0
@@ -65,12 +63,6 @@ def forecast_quarters(as_of: dt.date, count: int) -> list[Quarter]:
     """The `count` quarters after the last complete one, from the one `as_of` lies in (if open)."""
     first = last_complete_quarter(as_of).shift(1)
     return [first.shift(i) for i in range(count)]
-
-
-def _ratio(lost: FloatArray, possible: FloatArray) -> FloatArray:
-    """lost / possible × 100, NaN where nothing was possible."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(possible > 0, lost / possible * 100.0, np.nan)
 
 
 @dataclass(frozen=True)
@@ -115,7 +107,7 @@ class QuarterlyHistory:
         column = self.column(quarter)
         if column is None:
             return np.full(self.lost.shape[0], np.nan)
-        return _ratio(self.lost[:, column], self.possible[:, column])
+        return pct_array(self.lost[:, column], self.possible[:, column])
 
 
 def _same_season_before(quarter: Quarter, last: Quarter) -> Quarter:
@@ -151,7 +143,7 @@ def _level_and_factors(
         complete = (possible[:, columns] > 0).all(axis=1)
         year_lost = lost[:, columns].sum(axis=1)
         year_possible = possible[:, columns].sum(axis=1)
-        levels.append(np.where(complete, _ratio(year_lost, year_possible), np.nan))
+        levels.append(np.where(complete, pct_array(year_lost, year_possible), np.nan))
         usable.append(complete & (year_lost > 0))
     slope = np.zeros(lost.shape[0])
     if len(levels) == 2:
@@ -164,7 +156,7 @@ def _level_and_factors(
             column = next(c for c in window if last.shift(c - count + 1).q == season)
             line = levels[0] + slope * (column - middle)
             with np.errstate(divide="ignore", invalid="ignore"):
-                factor = _ratio(lost[:, column], possible[:, column]) / line
+                factor = pct_array(lost[:, column], possible[:, column]) / line
             per_year.append(np.where(ok & (line > 0), factor, np.nan))
         factors[season] = _mean_of_finite(per_year)
     return levels[0], factors
@@ -223,8 +215,8 @@ def split_forecast(
     expected_lost = np.minimum((1.0 - carry) * modelled, room)
     # No workdays left after as_of: nothing to expect, whatever the model would say.
     expected_lost = np.where(possible_after > 0, expected_lost, 0.0)
-    known_pct = _ratio(known, possible)
-    expected_pct = _ratio(expected_lost, possible)
+    known_pct = pct_array(known, possible)
+    expected_pct = pct_array(expected_lost, possible)
     return ForecastParts(known_pct, expected_pct, known_pct + expected_pct)
 
 

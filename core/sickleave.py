@@ -349,8 +349,16 @@ def with_long_term(spells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     return out
 
 
+def pct_array(lost: npt.ArrayLike, possible: npt.ArrayLike) -> FloatArray:
+    """Element-wise Σ lost / Σ possible × 100 (as `pct`), NaN where nothing was possible."""
+    lost = np.asarray(lost, dtype=np.float64)
+    possible = np.asarray(possible, dtype=np.float64)
+    rounded_up = (lost > possible) & (lost <= possible * (1 + _ROUNDING))
+    lost = np.where(rounded_up, possible, lost)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(possible > 0, lost / possible * 100.0, np.nan)
+
+
 def pct_series(lost: pd.Series, possible: pd.Series) -> pd.Series:
     """Element-wise Σ lost / Σ possible × 100, NaN where nothing was possible."""
-    rounded_up = (lost > possible) & (lost <= possible * (1 + _ROUNDING))
-    lost = lost.where(~rounded_up, possible)
-    return (lost / possible.where(possible > 0) * 100.0).astype(float)
+    return pd.Series(pct_array(lost, possible), index=lost.index, dtype=float)

@@ -19,6 +19,7 @@ from core import fmt
 from core.periods import Quarter
 from core.reference import SECTOR_QUARTERLY, SELF_CERTIFIED_ALLOWANCE_PP, sector_yardstick
 from core.savings import unit_savings
+from core.sickleave import pct_series
 
 # Pairs of (lost, possible) workday sums a status row is computed from.
 PAIRS = {
@@ -49,10 +50,6 @@ SUM_COLUMNS = (
 )
 
 
-def _pct(lost: pd.Series, possible: pd.Series) -> pd.Series:
-    return (lost / possible.where(possible > 0) * 100.0).astype(float)
-
-
 def with_figures(sums: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     """A copy of the rows of sums with their percentages, changes and share of the goal reached.
 
@@ -61,8 +58,8 @@ def with_figures(sums: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     """
     out = sums.copy()
     for name, (lost, possible) in PAIRS.items():
-        out[f"{name}_pct"] = _pct(out[lost], out[possible])
-    out["forecast_known_pct"] = _pct(out["forecast_known_lost"], out["forecast_possible"])
+        out[f"{name}_pct"] = pct_series(out[lost], out[possible])
+    out["forecast_known_pct"] = pct_series(out["forecast_known_lost"], out["forecast_possible"])
     out["forecast_expected_pct"] = out["forecast_pct"] - out["forecast_known_pct"]
     out["change_pp"] = out["compare_pct"] - out["baseline_pct"]
     out["four_change_pp"] = out["last_four_pct"] - out["before_four_pct"]

@@ -22,7 +22,7 @@ from core.project import (
     latest,
     parse_baseline,
 )
-from storage.settings import load_settings
+from storage.repos.settings import load_settings
 
 
 def memberships(conn: Connection, unit_id: int | None = None) -> dict[int, list[Membership]]:

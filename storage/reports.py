@@ -27,6 +27,7 @@ from core.sickleave import (
 )
 from storage.figures import monthly_figures
 from storage.models import Employment, Unit
+from storage.repos.settings import load_settings
 from storage.repository import (
     UNIT_IDENTITY,
     headcount_between,
@@ -35,7 +36,6 @@ from storage.repository import (
     load_spells,
     load_units,
 )
-from storage.settings import load_settings
 from storage.unit_rows import figures_cover, unit_rows
 
 

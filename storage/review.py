@@ -19,8 +19,8 @@ from core.flags import employee_flags, flag_explanations
 from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
 from storage.models import MilestoneDone
+from storage.repos.settings import load_settings
 from storage.repository import load_employees, load_employments, load_spells
-from storage.settings import load_settings
 
 MONTHS_SHOWN = 24
 # The flags that are raised; Bradford is a number to talk about, never a flag.

@@ -19,7 +19,7 @@ from core.periods import Quarter, complete_quarters_before
 from core.project import latest, member_on
 from core.vocabulary import OPEN_STATUSES
 from storage.project import memberships
-from storage.settings import load_settings
+from storage.repos.settings import load_settings
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session

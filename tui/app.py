@@ -21,13 +21,14 @@ from textual.worker import Worker, WorkerState
 from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
-from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
+from tui.navigation import OpenHelp, OpenImport, OpenSavings, OpenSettings, OpenStatus, OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from storage.db import Engine
     from storage.review import EmployeeDetail
+    from storage.usecases.forecast import Prognosis
 
 
 class NaervaerApp(App[int]):
@@ -75,7 +76,7 @@ class NaervaerApp(App[int]):
         self.figures_stale = False  # shown as computed on an earlier day, until rebuilt
         # The prognosis pools every unit, so it is computed for all of them at once and kept
         # until the data changes (an import); screens read their unit's part from it.
-        self._forecast: dict[str, Any] | None = None
+        self._forecast: Prognosis | None = None
         self._forecast_lock = threading.Lock()
 
     def on_mount(self) -> None:
@@ -145,18 +146,17 @@ class NaervaerApp(App[int]):
         """One unit's prognosis by quarter; None if not computed yet and `wait` is False."""
         if not wait and self._forecast is None:
             return None
-        units = self.forecast_document()["units"]
-        return next((u["quarters"] for u in units if u["unit_id"] == code), None)
+        unit = self.forecast_document().of_unit(code)
+        return None if unit is None else unit.json()["quarters"]
 
-    def forecast_document(self) -> dict[str, Any]:
+    def forecast_document(self) -> Prognosis:
         """Every unit's prognosis (`forecast --json`); computed once, in a worker's thread."""
-        from storage.forecast import forecast
+        from storage.usecases.forecast import prognosis
 
         with self._forecast_lock:
             if self._forecast is None:
                 assert self.engine is not None
-                with self.engine.connect() as conn:
-                    self._forecast = forecast(conn, self.today)
+                self._forecast = prognosis(self.engine, self.today)
             return self._forecast
 
     def warn_from_thread(self, text: str) -> None:
@@ -164,11 +164,10 @@ class NaervaerApp(App[int]):
 
     def remind_of_retention(self, engine: Engine) -> None:
         """Data kept longer than the retention period set: say so (naervaer purge removes it)."""
-        from storage.settings import load_settings
         from storage.usecases.maintenance import retention_reminder
+        from storage.usecases.settings import current_settings
 
-        with engine.connect() as conn:
-            years = load_settings(conn).retention_years
+        years = current_settings(engine).retention_years
         reminder = retention_reminder(engine, years, self.today)
         if reminder:
             self.call_from_thread(self.notify, reminder, severity="warning", timeout=15)
@@ -287,6 +286,11 @@ class NaervaerApp(App[int]):
     def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
         self._load_unit(self.screen, message.unit_id)
+
+    def on_open_savings(self, message: OpenSavings) -> None:
+        from tui.screens.savings import SavingsScreen
+
+        self.push_screen(SavingsScreen(message.report))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:

@@ -14,10 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from core.settings import Settings
+from typing import Any
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -523,28 +520,22 @@ def cmd_cases(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _stored_settings(args: argparse.Namespace) -> Settings:
-    """The settings stored in the database, or the defaults when there is no database yet."""
-    from core.settings import Settings
-    from storage.paths import resolve_db_path
-    from storage.settings import load_settings
-
-    if not resolve_db_path(args.db).exists():
-        return Settings()  # a calculation needs no database, so none is created for it
-    with _engine(args).connect() as conn:
-        return load_settings(conn)
-
-
 def cmd_savings(args: argparse.Namespace) -> int:
     from core import fmt
-    from core.savings import cost_source_label, savings_estimate
+    from core.savings import cost_source_label
+    from storage.paths import resolve_db_path
+    from storage.usecases.savings import estimate_savings
 
-    settings = _stored_settings(args)
-    fte = settings.fte if args.fte is None else args.fte
-    cost = settings.cost_per_day if args.cost_per_day is None else args.cost_per_day
-    workdays = settings.workdays_per_year if args.workdays is None else args.workdays
+    # A calculation needs no database, so none is created for it.
+    engine = _engine(args) if resolve_db_path(args.db).exists() else None
     try:
-        result = savings_estimate(args.reduction_pp, fte, cost, workdays)
+        result = estimate_savings(
+            engine,
+            args.reduction_pp,
+            fte=args.fte,
+            cost_per_day=args.cost_per_day,
+            workdays=args.workdays,
+        )
     except ValueError as error:
         raise UserError(str(error)) from None
     if args.json:
@@ -581,12 +572,11 @@ def cmd_savings(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.forecast import forecast
+    from storage.usecases.forecast import prognosis
 
     if not 1 <= args.quarters <= 12:
         raise UserError("--quarters må være mellom 1 og 12.")
-    with _engine(args).connect() as conn:
-        document = forecast(conn, args.as_of, args.unit, args.quarters)
+    document = prognosis(_engine(args), args.as_of, args.unit, args.quarters).json()
     if args.json:
         _print_json(document)
         return EXIT_OK
@@ -613,14 +603,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
     from core.savings import FTE_FROM_DATA, FTE_FROM_SETTINGS
     from core.status import HIDDEN, HIDDEN_NOTE
-    from storage.status import load_status, status_json
     from storage.unit_rows import ensure_figures_current
+    from storage.usecases.status import status_json, status_report
 
     engine = _engine(args)
     ensure_figures_current(engine)
     try:
-        with engine.connect() as conn:
-            document = status_json(load_status(conn, args.as_of or dt.date.today()))
+        document = status_json(status_report(engine, args.as_of or dt.date.today()))
     except InvalidInput as error:
         raise UserError(str(error)) from None
     if args.json:

@@ -8,7 +8,12 @@ each way into a screen, with the data that screen needs as typed fields.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from storage.usecases.status import StatusReport
 
 
 class OpenUnit(Message):
@@ -37,3 +42,11 @@ class OpenSettings(Message):
 
 class OpenHelp(Message):
     """Show the keys of the screen the advisor is on, and of the app."""
+
+
+class OpenSavings(Message):
+    """Show the savings panel on the status report already read (None: the panel reads it)."""
+
+    def __init__(self, report: StatusReport | None = None) -> None:
+        super().__init__()
+        self.report = report

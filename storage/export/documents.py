@@ -19,12 +19,12 @@ from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage import status
 from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
 from storage.repository import unit_masker
 from storage.sessions import MeasureRow
+from storage.usecases.status import StatusReport as StatusModel
 
 Hidden: TypeAlias = Literal["***"]
 
@@ -279,7 +279,7 @@ class StatusLine:
 
 @dataclass(frozen=True)
 class StatusReport:
-    """The status screen's model (storage.status.load_status) as lines for a document."""
+    """The status screen's model (storage.usecases.status.status_report) as lines for a document."""
 
     as_of: dt.date
     last_quarter: str
@@ -305,7 +305,7 @@ def _line(label: str, row: pd.Series, total: bool, cost_per_day: float) -> Statu
     return StatusLine(label, total, (None, *cells) if total else cells)
 
 
-def _headline(model: status.StatusReport) -> tuple[tuple[str, str], ...]:
+def _headline(model: StatusModel) -> tuple[tuple[str, str], ...]:
     totals = model.totals.set_index("key")
     project, municipality = totals.loc["project"], totals.loc["municipality"]
     compare = fmt.quarter_label(model.compare_quarter) if model.compare_quarter else fmt.MISSING
@@ -350,10 +350,9 @@ def _number(value: object) -> float | None:
     return None if value is None or pd.isna(value) else float(value)  # type: ignore[arg-type]
 
 
-def status_report(conn: Connection, as_of: dt.date) -> StatusReport:
+def status_report(model: StatusModel) -> StatusReport:
     """The status screen's model as lines: each target group at joining with its units, then the
     project, the units outside it and the municipality; fewer than 5 persons HIDDEN."""
-    model = status.load_status(conn, as_of)
     cost = model.settings.cost_per_day
     totals = model.totals.set_index("key", drop=False)
     units = model.project_units().sort_values("name")
@@ -373,7 +372,7 @@ def status_report(conn: Connection, as_of: dt.date) -> StatusReport:
         value = None if saved is None else saved.savings_nok
         lines[-1] = StatusLine(last.label, last.total, (*last.cells[:-1], value))
     return StatusReport(
-        as_of=as_of,
+        as_of=model.as_of,
         last_quarter=model.last_quarter,
         forecast_quarter=model.forecast_quarter,
         lines=tuple(lines),

@@ -22,6 +22,7 @@ from storage.export import (
     save_unit_report,
 )
 from storage.usecases import reading
+from storage.usecases.status import status_within
 
 __all__ = [
     "FORMATS",
@@ -77,5 +78,5 @@ def export_status_report(
     """Every unit's figures and the target groups' totals, small groups hidden, as PDF or .xlsx."""
     check_format("status", form)
     with reading(engine) as conn:
-        report = documents.status_report(conn, as_of)
+        report = documents.status_report(status_within(conn, as_of))
     return save_status_report(report, folder, form)

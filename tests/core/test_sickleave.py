@@ -11,7 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calendar import default_calendar
-from core.sickleave import FIGURE_COLUMNS, Figures, Period, pct, pct_series, workday_figures
+from core.forecast import QuarterlyHistory
+from core.periods import Quarter
+from core.sickleave import (
+    FIGURE_COLUMNS,
+    Figures,
+    Period,
+    pct,
+    pct_array,
+    pct_series,
+    workday_figures,
+)
+from core.status import PAIRS, with_figures
 
 D = dt.date
 Q1_2025 = Period(D(2025, 1, 1), D(2025, 3, 31), as_of=D(2025, 12, 31))
@@ -267,3 +278,20 @@ def test_a_day_lost_whole_in_scaled_pieces_is_100_percent_not_more() -> None:
     assert pct_series(pd.Series([lost, 0.5]), pd.Series([1.0, 1.0])).tolist() == [100.0, 50.0]
     # A real excess is not hidden.
     assert pct(1.01, 1.0) == pytest.approx(101.0)
+
+
+def test_the_status_and_the_prognosis_take_their_percentages_from_the_one_rule() -> None:
+    """Σ lost / Σ possible is pct_array everywhere: a day lost whole is 100 % there too."""
+    lost = 0.8000000000000002 + 0.20000000000000004
+    quarter = Quarter.parse("2025Q3")
+    history = QuarterlyHistory(np.array([[lost]]), np.array([[1.0]]), quarter)
+    assert history.pct(quarter).tolist() == [100.0]
+    sums = {
+        name: [value]
+        for pair in PAIRS.values()
+        for name, value in zip(pair, (lost, 1.0), strict=True)
+    }
+    figures = with_figures(pd.DataFrame({**sums, "forecast_known_lost": [lost]}), goal_pp=1.0)
+    assert figures.loc[0, "baseline_pct"] == figures.loc[0, "forecast_known_pct"] == 100.0
+    assert pct_array([lost, 0.5, 1.0], [1.0, 1.0, 0.0])[:2].tolist() == [100.0, 50.0]
+    assert np.isnan(pct_array([1.0], [0.0])[0])  # nothing possible: no percentage

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from core.calendar import default_calendar
-from storage.forecast import backtest_demo, forecast
 from storage.reports import UnknownUnit
+from storage.usecases.forecast import backtest, prognosis
 from storage.usecases.importing import load_demo
 from tests.conftest import Builder
 
@@ -44,8 +44,7 @@ def test_a_sick_note_through_the_next_quarter_is_known_in_full(
         .spell(1, D(2025, 8, 4), D(2026, 1, 15))
         .refresh(AS_OF)
     )
-    with engine.connect() as conn:
-        result = forecast(conn, AS_OF)
+    result = prognosis(engine, AS_OF).json()
     quarters = quarters_of(result, "E1")
     assert list(quarters) == ["2025Q3", "2025Q4", "2026Q1", "2026Q2"]
     # No absence in the history: the model expects nothing, so all is known.
@@ -75,8 +74,7 @@ def test_last_years_quarter_is_expected_less_what_the_notes_already_hold(
         .spell(1, D(2025, 8, 4), D(2025, 10, 31))
         .refresh(AS_OF)
     )
-    with engine.connect() as conn:
-        quarters = quarters_of(forecast(conn, AS_OF), "E1")
+    quarters = quarters_of(prognosis(engine, AS_OF).json(), "E1")
     q3 = quarters["2025Q3"]
     assert q3["known_pct"] == pytest.approx(workdays(D(2025, 8, 4), D(2025, 9, 30)) / Q3 * 100)
     assert q3["expected_pct"] == pytest.approx(0.0)
@@ -103,8 +101,7 @@ def test_open_spells_count_to_the_as_of_day_and_employments_as_known(
         .spell(2, D(2025, 8, 11), D(2025, 12, 31))
         .refresh(AS_OF)
     )
-    with engine.connect() as conn:
-        quarters = quarters_of(forecast(conn, AS_OF, quarters=2), "E1")
+    quarters = quarters_of(prognosis(engine, AS_OF, quarters=2).json(), "E1")
     assert list(quarters) == ["2025Q3", "2025Q4"]
     # The open spell counts up to the as-of day, the sick note to its end.
     known = workdays(D(2025, 8, 4), AS_OF) + 0.5 * workdays(D(2025, 8, 11), D(2025, 9, 30))
@@ -143,8 +140,7 @@ def town(build: Builder) -> Builder:
 
 
 def test_the_json_is_exactly_the_contract(town: Builder, engine: Engine) -> None:
-    with engine.connect() as conn:
-        result = forecast(conn, AS_OF)
+    result = prognosis(engine, AS_OF).json()
     assert json.loads(json.dumps(result)) == result
     assert set(result) == {"as_of", "units"}
     assert result["as_of"] == "2025-08-15"
@@ -169,19 +165,17 @@ def test_the_json_is_exactly_the_contract(town: Builder, engine: Engine) -> None
 
 
 def test_one_unit_gets_the_same_figures_as_in_the_whole(town: Builder, engine: Engine) -> None:
-    with engine.connect() as conn:
-        whole = forecast(conn, AS_OF, quarters=6)
-        one = forecast(conn, AS_OF, unit_code="E1", quarters=6)
-        with pytest.raises(UnknownUnit):
-            forecast(conn, AS_OF, unit_code="E9")
+    whole = prognosis(engine, AS_OF, quarters=6).json()
+    one = prognosis(engine, AS_OF, unit_code="E1", quarters=6).json()
+    with pytest.raises(UnknownUnit):
+        prognosis(engine, AS_OF, unit_code="E9").json()
     assert [u["unit_id"] for u in one["units"]] == ["E1"]
     assert one["units"][0] == next(u for u in whole["units"] if u["unit_id"] == "E1")
     assert len(one["units"][0]["quarters"]) == 6
 
 
 def test_the_forecast_uses_nothing_after_the_as_of_day(town: Builder, engine: Engine) -> None:
-    with engine.connect() as conn:
-        before = forecast(conn, AS_OF)
+    before = prognosis(engine, AS_OF).json()
     later = AS_OF + dt.timedelta(days=60)
     (
         town.employee(5, "1005")
@@ -191,9 +185,8 @@ def test_the_forecast_uses_nothing_after_the_as_of_day(town: Builder, engine: En
         .spell(3, D(2025, 9, 1), None)
         .refresh(later)
     )
-    with engine.connect() as conn:
-        assert forecast(conn, AS_OF) == before
-        assert forecast(conn, later) != before
+    assert prognosis(engine, AS_OF).json() == before
+    assert prognosis(engine, later).json() != before
 
 
 def test_the_history_is_the_same_without_stored_figures(build: Builder, engine: Engine) -> None:
@@ -204,18 +197,15 @@ def test_the_history_is_the_same_without_stored_figures(build: Builder, engine: 
         .spell(1, D(2024, 2, 5), D(2024, 3, 15))
         .spell(1, D(2025, 1, 6), D(2025, 1, 31), grade=60.0)
     )
-    with engine.connect() as conn:
-        computed = forecast(conn, AS_OF)
+    computed = prognosis(engine, AS_OF).json()
     build.refresh(AS_OF)
-    with engine.connect() as conn:
-        assert forecast(conn, AS_OF) == computed
+    assert prognosis(engine, AS_OF).json() == computed
 
 
 def test_the_method_beats_naive_on_the_demo_data(engine: Engine) -> None:
     today = D(2026, 11, 24)
     load_demo(engine, "small", 1, today)
-    with engine.connect() as conn:
-        result = backtest_demo(conn, today)
+    result = backtest(engine, today).json()
     assert result["quarters"] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
     assert result["unit_quarters"] > 0
     assert result["method_mae_pp"] <= result["naive_mae_pp"]

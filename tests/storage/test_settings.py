@@ -13,7 +13,8 @@ from core.settings import FIELD, SETTING_FIELDS, Settings
 from storage.db import transaction
 from storage.models import Setting
 from storage.reports import groups
-from storage.settings import load_settings, reset_setting, save_setting
+from storage.repos.settings import load_settings
+from storage.usecases.settings import change_setting, current_settings, reset_setting
 from tests.conftest import Builder
 from tui.cli import main
 
@@ -107,7 +108,7 @@ def test_every_setting_round_trips_and_resets(engine: Engine) -> None:
     }
     assert set(changed) == {field.key for field in SETTING_FIELDS}
     for key, value in changed.items():
-        save_setting(engine, key, value)
+        change_setting(engine, key, value)
     with engine.connect() as conn:
         stored = load_settings(conn)
     assert stored == Settings(**changed)  # type: ignore[arg-type]
@@ -122,9 +123,9 @@ def test_every_setting_round_trips_and_resets(engine: Engine) -> None:
 
 
 def test_a_refused_value_leaves_the_database_as_it_was(engine: Engine) -> None:
-    save_setting(engine, "avg_threshold_pct", 12.0)
+    change_setting(engine, "avg_threshold_pct", 12.0)
     with pytest.raises(InvalidInput, match="kan ikke være lavere"):
-        save_setting(engine, "any_size_threshold_pct", 11.5)
+        change_setting(engine, "any_size_threshold_pct", 11.5)
     with engine.connect() as conn:
         settings = load_settings(conn)
     assert (settings.avg_threshold_pct, settings.any_size_threshold_pct) == (12.0, 16.0)
@@ -174,13 +175,13 @@ def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engin
     assert before["target_group"] == 1
     assert "over 16 % uansett størrelse" in before["reason"]
 
-    save_setting(engine, "any_size_threshold_pct", 25.0)
+    change_setting(engine, "any_size_threshold_pct", 25.0)
     with engine.connect() as conn:
         after = groups(conn, as_of).iloc[0]
     assert after["target_group"] == 2
     assert after["reason"].startswith("Målgruppe 2: 5 ansatte (100 eller færre)")
 
-    save_setting(engine, "large_unit_headcount", 4)
+    change_setting(engine, "large_unit_headcount", 4)
     with engine.connect() as conn:
         assert groups(conn, as_of).iloc[0]["target_group"] == 1
 
@@ -188,8 +189,8 @@ def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engin
 def test_naervaer_savings_uses_the_stored_assumptions(
     engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    save_setting(engine, "cost_per_day", 2600.0)
-    save_setting(engine, "fte", 10000.0)
+    change_setting(engine, "cost_per_day", 2600.0)
+    change_setting(engine, "fte", 10000.0)
     db = str(engine.url.database)
     assert main(["savings", "--db", db, "--reduction-pp", "1", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
@@ -202,3 +203,13 @@ def test_naervaer_savings_uses_the_stored_assumptions(
     # What is given on the command line wins.
     assert main(["savings", "--db", db, "--reduction-pp", "1", "--fte", "100", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["fte"] == 100.0
+
+
+def test_a_setting_changed_twice_is_one_row_with_the_last_value(engine: Engine) -> None:
+    """The second change updates the stored row (an upsert), it does not add one."""
+    change_setting(engine, "goal_pp", 2.0)
+    assert change_setting(engine, "goal_pp", 3.0).goal_pp == 3.0
+    assert current_settings(engine).goal_pp == 3.0
+    with engine.connect() as conn:
+        rows = conn.execute(select(Setting.value).where(Setting.key == "goal_pp")).all()
+    assert [json.loads(value) for (value,) in rows] == [3.0]

@@ -11,10 +11,10 @@ from sqlalchemy import Engine, update
 from core.calendar import default_calendar
 from storage import sessions
 from storage.db import transaction
-from storage.forecast import forecast
 from storage.models import ProjectMembership
-from storage.settings import save_setting
-from storage.status import StatusReport, load_status
+from storage.usecases.forecast import prognosis
+from storage.usecases.settings import change_setting
+from storage.usecases.status import StatusReport, status_report
 from tests.conftest import Builder
 
 D = dt.date
@@ -67,8 +67,7 @@ def scenario(build: Builder, engine: Engine) -> Builder:
 
 
 def report_of(engine: Engine) -> StatusReport:
-    with engine.connect() as conn:
-        return load_status(conn, TODAY)
+    return status_report(engine, TODAY)
 
 
 def pct(lost: float, possible: float) -> float:
@@ -148,8 +147,7 @@ def test_the_prognosis_totals_weigh_each_unit_by_its_possible_workdays(
     scenario: Builder, engine: Engine
 ) -> None:
     report = report_of(engine)
-    with engine.connect() as conn:
-        document = forecast(conn, TODAY, None, 4)
+    document = prognosis(engine, TODAY, None, 4).json()
     first = {u["unit_id"]: u["quarters"][0] for u in document["units"]}
     assert report.forecast_quarter == "2025Q4"
     units = report.units.set_index("code")
@@ -160,7 +158,7 @@ def test_the_prognosis_totals_weigh_each_unit_by_its_possible_workdays(
     expected = (5 * first["A1"]["pct"] + 8 * first["B2"]["pct"]) / 13
     assert totals.loc["project", "forecast_pct"] == pytest.approx(expected)
     assert report.chart.forecast[-4] == pytest.approx(expected)
-    assert report.chart.quarters[-4:] == ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
+    assert report.chart.quarters[-4:] == ("2025Q4", "2026Q1", "2026Q2", "2026Q3")
 
 
 def test_the_chart_has_the_project_the_goal_and_the_sector(
@@ -178,12 +176,12 @@ def test_the_chart_has_the_project_the_goal_and_the_sector(
     # The prognosis starts where the measured line ends.
     last = chart.quarters.index("2025Q3")
     assert chart.forecast[last] == chart.project[last]
-    assert chart.forecast[:last] == [None] * last
+    assert chart.forecast[:last] == (None,) * last
 
 
 def test_the_goal_and_the_groups_follow_the_settings(scenario: Builder, engine: Engine) -> None:
-    save_setting(engine, "goal_pp", 20.0)
-    save_setting(engine, "any_size_threshold_pct", 25.0)
+    change_setting(engine, "goal_pp", 20.0)
+    change_setting(engine, "any_size_threshold_pct", 25.0)
     report = report_of(engine)
     units = report.units.set_index("code")
     assert units.loc["A1", "goal_share"] == pytest.approx(0.5)
@@ -226,7 +224,7 @@ def test_the_municipalitys_årsverk_come_from_the_data_unless_set(
     assert saved.saved_fte == pytest.approx(76 / 66)
     assert saved.savings_nok == pytest.approx(76 / 66 * 966_000)
 
-    save_setting(engine, "fte", 500.0)
+    change_setting(engine, "fte", 500.0)
     report = report_of(engine)
     assert (report.fte.value, report.fte.source_nb) == (500.0, "årsverk fra innstillingene")
     assert report.data_fte.value == pytest.approx(23.0)

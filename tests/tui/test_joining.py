@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pytest import approx
-from textual.widgets import DataTable
 
 from core.project import Membership
 from storage.db import open_database
@@ -147,9 +146,9 @@ async def test_the_status_overview_shows_the_project_units_from_their_baselines(
         await pilot.press("o")
         await settle(app, pilot)
         assert isinstance(app.screen, StatusScreen)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(RowTable)
         rows = [
-            [str(c).replace("\u00a0", " ") for c in table.get_row_at(i)]
+            [str(c).replace("\u00a0", " ") for c in table.row_cells(i)]
             for i in range(table.row_count)
         ]
         names = [row[0] for row in rows]
@@ -374,9 +373,9 @@ async def test_the_status_overview_follows_a_unit_taken_out_from_it(db: Path):
         await pilot.press("o")
         await settle(app, pilot)
         status = app.screen
-        table = status.query_one(DataTable)
+        table = status.query_one(RowTable)
         assert "2 av 2 prosjektenheter" in str(table.border_title)
-        table.move_cursor(row=1)  # Alfa sykehjem, under its group's total
+        table.move_cursor(1)  # Alfa sykehjem, under its group's total
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
@@ -388,5 +387,5 @@ async def test_the_status_overview_follows_a_unit_taken_out_from_it(db: Path):
         await settle(app, pilot)
         assert app.screen is status
         assert "1 av 1 prosjektenheter" in str(table.border_title)
-        names = [str(table.get_row_at(i)[0]) for i in range(table.row_count)]
+        names = [str(table.row_cells(i)[0]) for i in range(table.row_count)]
         assert "Alfa sykehjem" not in names and "Beta skole" in names

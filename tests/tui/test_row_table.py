@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, ComposeResult
 
@@ -136,3 +137,44 @@ async def test_a_narrow_table_cuts_the_cuttable_column_and_keeps_every_column_in
         await pilot.pause()
         row = drawn_rows(app.query_one(RowTable))[1]
         assert row.startswith(" Furumoen helsesenter   12,3 %  01.10.2026 ")
+
+
+class StyledApp(App[None]):
+    """The status overview's use: styled cells, a header to the left, the name column fixed."""
+
+    def compose(self) -> ComposeResult:
+        yield RowTable(fixed_columns=1, id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(RowTable)
+        table.set_columns(
+            [
+                TableColumn("name", "Enhet", 8),
+                TableColumn("pct", "Nå", 7, right=True, header_right=False),
+                TableColumn("bar", "Mot mål", 7),
+                TableColumn("date", "Møte", 10),
+            ]
+        )
+        total = Text("Kommunen, alle", style="bold")
+        bar = Text.assemble(("███", "green"), ("░░░░", "dim"))
+        table.set_rows([[total, Text("11,2 %"), bar, "01.10.2026"]], ["municipality"])
+
+
+async def test_styled_cells_keep_their_styles_and_the_fixed_column_stays_in_view() -> None:
+    app = StyledApp()
+    async with app.run_test(size=(24, 6)) as pilot:
+        table = app.query_one(RowTable)
+        await pilot.pause()
+        header, row = drawn_rows(table)[:2]
+        assert header.startswith(" Enhet     Nå      ")  # left, over figures to the right
+        assert row == " Kommune…   11,2 %  ███░"  # 24 cells in view
+        segments = list(table.render_line(1))
+        assert any(s.text.startswith("Kommune") and s.style and s.style.bold for s in segments)
+        assert any(s.text == "███" and s.style and s.style.color for s in segments)
+        await pilot.press("right")
+        table.scroll_to(x=table.max_scroll_x, animate=False)
+        await pilot.pause()
+        assert table.scroll_x > 0
+        header, row = drawn_rows(table)[:2]
+        assert header.startswith(" Enhet    ") and row.startswith(" Kommune… ")  # still there
+        assert row.rstrip().endswith("01.10.2026")  # and the last column scrolled into view

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from core import fmt
 from storage.db import transaction
 from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, Unit
-from storage.settings import load_settings, save_setting
+from storage.usecases.settings import change_setting, current_settings
 from tests.conftest import Builder
 from tests.storage.test_status import TODAY, build_scenario
 from tests.storage.test_status_export import build_with_small_unit
@@ -25,15 +25,16 @@ from tui.screens.savings import SavingsScreen
 from tui.screens.settings import SettingsScreen
 from tui.screens.status import StatusScreen, progress_bar
 from tui.screens.unit import UnitScreen
+from tui.widgets.row_table import RowTable
 
 D = dt.date
 SIZE = (120, 40)
 
 
-def cells(table: DataTable[Any]) -> list[list[str]]:
+def cells(table: RowTable) -> list[list[str]]:
     """The table's text, with the no-break spaces of `11,2 %` as plain spaces."""
     return [
-        [str(c).replace("\u00a0", " ") for c in table.get_row_at(i)] for i in range(table.row_count)
+        [str(c).replace("\u00a0", " ") for c in table.row_cells(i)] for i in range(table.row_count)
     ]
 
 
@@ -50,7 +51,7 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         rows = cells(table)
         assert [r[0] for r in rows] == [
             "Målgruppe 1 (1)",
@@ -81,7 +82,7 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
             "Prosjektet (2)",
         ]
 
-        table.move_cursor(row=1)
+        table.move_cursor(1)
         await pilot.pause()
         detail = str(screen.query_one("#status-detail", Static).render())
         assert "Ved oppstart: Målgruppe 1" in detail and "i dag målgruppe 2" in detail
@@ -95,7 +96,7 @@ async def test_enter_on_a_total_does_not_leave(build: Builder, engine: Engine) -
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        screen.query_one(DataTable).move_cursor(row=0)
+        screen.query_one(RowTable).move_cursor(0)
         await pilot.press("enter")
         await settle(app, pilot)
         assert app.screen is screen
@@ -133,7 +134,7 @@ def municipality_down_0_8(engine: Engine) -> Engine:
             ],
         )
         refresh_figures(session, TODAY)
-    save_setting(engine, "fte", 15_000.0)  # the seed's slide: the whole municipality's årsverk
+    change_setting(engine, "fte", 15_000.0)  # the seed's slide: the whole municipality's årsverk
     return engine
 
 
@@ -218,8 +219,7 @@ async def test_settings_are_checked_saved_and_reset(build: Builder, engine: Engi
         await pilot.press("escape")
         await settle(app, pilot)
         assert closed == [False, True]
-        with engine.connect() as conn:
-            stored = load_settings(conn)
+        stored = current_settings(engine)
         assert (stored.any_size_threshold_pct, stored.cost_per_day) == (25.0, 3400.0)
 
         await app.push_screen(SettingsScreen())
@@ -227,8 +227,7 @@ async def test_settings_are_checked_saved_and_reset(build: Builder, engine: Engi
         await pilot.click("#reset-cost_per_day")
         await settle(app, pilot)
         assert app.screen.query_one("#setting-cost_per_day").value == "4200"  # type: ignore[attr-defined]
-        with engine.connect() as conn:
-            assert load_settings(conn).cost_per_day == 4200.0
+        assert current_settings(engine).cost_per_day == 4200.0
 
 
 async def test_the_status_reloads_after_a_changed_setting(build: Builder, engine: Engine) -> None:
@@ -244,7 +243,7 @@ async def test_the_status_reloads_after_a_changed_setting(build: Builder, engine
         await settle(app, pilot)
         assert app.screen is screen
         # Alfa's 20 % is no longer over the limit for any size: it joined in group 2.
-        rows = [r[0] for r in cells(screen.query_one(DataTable))]
+        rows = [r[0] for r in cells(screen.query_one(RowTable))]
         assert rows[:3] == ["Målgruppe 2 (2)", "Beta barnehage", "Alfa sykehjem"]
 
 
@@ -291,7 +290,7 @@ async def test_the_screen_shows_what_the_status_report_shows(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_status(app, pilot)
-        table = screen.query_one(DataTable)
+        table = screen.query_one(RowTable)
         rows = {r[0]: r for r in cells(table)}
         assert rows["Alfa sykehjem"][1:5] == ["1", "20,0 %", "10,0 %", "−10,0 p.p."]
         assert rows["Delta kontor"][2:5] == ["***", "***", "***"]

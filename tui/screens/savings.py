@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Header, Label, Static
 
 from core import fmt
@@ -17,16 +17,18 @@ from core.errors import InvalidInput
 from core.savings import FteInUse
 from core.settings import FIELD, Settings
 from core.status import savings_of
-from tui.messages import Loaded
-from tui.screens.base import ReportsWorkerErrors
-from tui.screens.settings import SettingInput, save_text
+from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
+from tui.widgets.setting_input import SettingInput, SettingRejected, SettingSaved, save_text
 from tui.widgets.sorting import number
+
+if TYPE_CHECKING:
+    from storage.usecases.status import StatusReport
 
 ASSUMPTIONS = ("cost_per_day", "workdays_per_year", "fte")
 
 
-def municipality_text(report: Any, settings: Settings, fte: FteInUse) -> Text:
+def municipality_text(report: StatusReport, settings: Settings, fte: FteInUse) -> Text:
     """The seed's slide: årsverk, saved årsverk, cost per day and per årsverk, the savings."""
     compare = fmt.quarter_label(report.compare_quarter) if report.compare_quarter else "–"
     text = Text(f"Kommunen, {fmt.quarter_label(settings.baseline_quarter)} → {compare}\n")
@@ -54,7 +56,7 @@ def municipality_text(report: Any, settings: Settings, fte: FteInUse) -> Text:
     return text
 
 
-def savings_rows(report: Any, settings: Settings) -> list[tuple[bool, tuple[str, ...]]]:
+def savings_rows(report: StatusReport, settings: Settings) -> list[tuple[bool, tuple[str, ...]]]:
     """Project, target groups, others, then every project unit: the one-unit formula.
 
     Saved days = reduction / 100 × possible workdays over the last four quarters, times the
@@ -87,14 +89,21 @@ def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
     )
 
 
-class SavingsScreen(ReportsWorkerErrors, Screen[None]):
+class SavingsScreen(NaervaerScreen[None]):
     """The savings for the municipality, the project, each target group and each unit."""
+
+    class Loaded(Message):
+        """The status report, the panel's model, read in a worker."""
+
+        def __init__(self, report: StatusReport) -> None:
+            super().__init__()
+            self.report = report
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Tilbake", id="savings_back"),
     ]
 
-    def __init__(self, report: Any = None) -> None:
+    def __init__(self, report: StatusReport | None = None) -> None:
         super().__init__(id="savings")
         self.report = report
         self.settings: Settings | None = None if report is None else report.settings
@@ -141,24 +150,21 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="savings")
     def load(self) -> None:
-        from storage.status import load_status
+        from storage.usecases.status import status_report
 
-        app: Any = self.app
-        with app.engine.connect() as conn:
-            self.post_message(Loaded("savings", load_status(conn, app.today)))
+        self.post_message(self.Loaded(status_report(self.engine, self.state.today)))
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        if message.what == "savings":
-            self.report = message.data
-            self.settings = self.report.settings
-            self.fte = self.report.fte
-            self.show_report()
-        elif message.what == "setting-saved":
-            _key, self.settings = message.data
-        elif message.what == "setting-rejected":
-            key, text = message.data
-            self.show_help(key, text)
+    def on_savings_screen_loaded(self, message: Loaded) -> None:
+        self.report = message.report
+        self.settings = self.report.settings
+        self.fte = self.report.fte
+        self.show_report()
+
+    def on_setting_saved(self, message: SettingSaved) -> None:
+        self.settings = message.settings
+
+    def on_setting_rejected(self, message: SettingRejected) -> None:
+        self.show_help(message.key, message.error)
 
     def show_report(self) -> None:
         assert self.settings is not None
@@ -230,7 +236,7 @@ class SavingsScreen(ReportsWorkerErrors, Screen[None]):
         self.show_figures(trial)
 
     def save(self, key: str, text: str) -> None:
-        save_text(self, key, text)
+        save_text(self, self.engine, key, text)
 
     async def action_back(self) -> None:
         """Save what is typed first, so that the status screen reloads with it."""

@@ -8,50 +8,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Header, Label, Select, Static
 
 from core.errors import InvalidInput
 from core.settings import FIELD, SELF_CERT_RULES, SETTING_FIELDS, Settings
-from tui.messages import Loaded
-from tui.screens.base import ReportsWorkerErrors
-from tui.widgets.autosave import AutosaveInput
+from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
+from tui.widgets.setting_input import SettingInput, SettingRejected, SettingSaved, save_text
 
 CHOICE_KEYS = {"self_cert_rule"}
-
-
-class SettingInput(AutosaveInput):
-    """A setting's field: saves only what parses; can show the default without storing it."""
-
-    def flush(self) -> None:
-        try:
-            FIELD[self.key].parse(str(self.value))
-        except InvalidInput:
-            return  # the message is already under the field; nothing to store
-        super().flush()
-
-    def show_default(self, text: str) -> None:
-        """Show the default after a reset, which removed the stored value: nothing to save."""
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._saved = text
-        self.value = text
-
-
-def save_text(screen: Widget, key: str, text: str) -> None:
-    """Parse and store one setting; tells `screen` how it went. Runs in the autosave worker."""
-    from storage.settings import save_setting
-
-    app: Any = screen.app
-    try:
-        settings = save_setting(app.engine, key, FIELD[key].parse(text))
-    except InvalidInput as error:
-        screen.post_message(Loaded("setting-rejected", (key, str(error))))
-        return
-    screen.post_message(Loaded("setting-saved", (key, settings)))
 
 
 def help_text(key: str, settings: Settings | None, value: Any = None) -> str:
@@ -65,8 +32,15 @@ def help_text(key: str, settings: Settings | None, value: Any = None) -> str:
     return field.help
 
 
-class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
+class SettingsScreen(NaervaerScreen[bool]):
     """Every setting DOMAIN.md calls a default. Dismisses with True if anything was changed."""
+
+    class Loaded(Message):
+        """The settings as stored, read in a worker."""
+
+        def __init__(self, settings: Settings) -> None:
+            super().__init__()
+            self.settings = settings
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r", "reset", "Tilbakestill feltet", key_display="Ctrl+R", id="reset"),
@@ -92,23 +66,20 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:
-        from storage.settings import load_settings
+        from storage.usecases.settings import current_settings
 
-        app: Any = self.app
-        with app.engine.connect() as conn:
-            self.post_message(Loaded("settings", load_settings(conn)))
+        self.post_message(self.Loaded(current_settings(self.engine)))
 
-    @on(Loaded)
-    async def loaded(self, message: Loaded) -> None:
-        if message.what == "settings":
-            self.settings = message.data
-            await self.show_fields(message.data)
-        elif message.what == "setting-saved":
-            key, self.settings = message.data
-            self.set_message(key, None)
-        elif message.what == "setting-rejected":
-            key, text = message.data
-            self.set_message(key, text)
+    async def on_settings_screen_loaded(self, message: Loaded) -> None:
+        self.settings = message.settings
+        await self.show_fields(message.settings)
+
+    def on_setting_saved(self, message: SettingSaved) -> None:
+        self.settings = message.settings
+        self.set_message(message.key, None)
+
+    def on_setting_rejected(self, message: SettingRejected) -> None:
+        self.set_message(message.key, message.error)
 
     async def show_fields(self, settings: Settings) -> None:
         body = self.query_one("#settings-body")
@@ -160,7 +131,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
         self.query_one(f"#setting-{SETTING_FIELDS[0].key}").focus()
 
     def save(self, key: str, text: str) -> None:
-        save_text(self, key, text)
+        save_text(self, self.engine, key, text)
 
     def set_message(self, key: str, error: str | None, value: Any = None) -> None:
         """Show the error under the field, or its help text again when it is put right."""
@@ -202,7 +173,7 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
 
     @work(thread=True, exit_on_error=False, group="autosave")
     def store_choice(self, key: str, value: str) -> None:
-        save_text(self, key, value)
+        save_text(self, self.engine, key, value)
 
     @on(Button.Pressed, ".setting-reset")
     def reset_pressed(self, event: Button.Pressed) -> None:
@@ -227,15 +198,14 @@ class SettingsScreen(ReportsWorkerErrors, Screen[bool]):
 
     @work(thread=True, exit_on_error=False, group="autosave")
     def reset_stored(self, key: str) -> None:
-        from storage.settings import reset_setting
+        from storage.usecases.settings import reset_setting
 
-        app: Any = self.app
         try:
-            settings = reset_setting(app.engine, key)
+            settings = reset_setting(self.engine, key)
         except InvalidInput as error:
-            self.post_message(Loaded("setting-rejected", (key, str(error))))
+            self.post_message(SettingRejected(key, str(error)))
             return
-        self.post_message(Loaded("setting-saved", (key, settings)))
+        self.post_message(SettingSaved(key, settings))
 
     async def action_close(self) -> None:
         """Save what is typed and wait for it, so that whoever reloads sees the new settings."""

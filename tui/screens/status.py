@@ -6,26 +6,29 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, Input, Static
+from textual.message import Message
+from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
-from tui.messages import Loaded
-from tui.navigation import OpenUnit
-from tui.screens.base import ReportsWorkerErrors
+from tui.navigation import OpenSavings, OpenUnit
+from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
+from tui.widgets.row_table import RowTable, TableColumn
 from tui.widgets.sorting import ALL, Sorting, number
+
+if TYPE_CHECKING:
+    from storage.usecases.status import ProjectChart, StatusReport
 
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
@@ -118,7 +121,6 @@ PERSONAL = frozenset(c.key for c in COLUMNS) - {
 def _cell(column: Column, row: dict[str, Any]) -> Text:
     value = HIDDEN if row["hidden"] and column.key in PERSONAL else column.show(row)
     text = value if isinstance(value, Text) else Text(value)
-    text.justify = "left" if column.key == "name" else "right"
     if not row["unit"]:
         text.stylize("bold")
     return text
@@ -136,7 +138,7 @@ def _chart_label(quarter: str) -> str:
     return f"{quarter[-1]}.kv {quarter[2:4]}"
 
 
-def chart_data(chart: Any) -> ChartData:
+def chart_data(chart: ProjectChart) -> ChartData:
     # The municipality's line is left to the summary: a fourth line and its legend entry
     # would cover the goal's label on a chart this small.
     lines = {} if chart.goal_pct is None else {"mål": chart.goal_pct}
@@ -148,15 +150,15 @@ def chart_data(chart: Any) -> ChartData:
         title="Prosjektet per kvartal (%)",
         labels=labels,
         series={
-            "Prosjektet": chart.project,
-            "Prognose": chart.forecast,
-            "Sektor (anslag)": chart.sector,
+            "Prosjektet": list(chart.project),
+            "Prognose": list(chart.forecast),
+            "Sektor (anslag)": list(chart.sector),
         },
         lines=lines,
     )
 
 
-def summary_text(report: Any) -> Text:
+def summary_text(report: StatusReport) -> Text:
     """The headline like the seed's results slide: baseline, change, groups, prognosis, savings."""
     totals = {row["key"]: row for row in _records(report.totals)}
     settings = report.settings
@@ -213,7 +215,7 @@ def _share_text(share: float | None) -> str:
     return "" if share is None or share <= 0 else f" ({fmt.number(share * 100, 0)} % av målet)"
 
 
-def detail_text(row: dict[str, Any], report: Any) -> Text:
+def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
     """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
     if row["hidden"]:
         return Text(f"{row['label']}: tallene vises ikke ({HIDDEN_NOTE}).")
@@ -260,11 +262,26 @@ def detail_text(row: dict[str, Any], report: Any) -> Text:
     return Text("\n".join(lines))
 
 
-class StatusScreen(ReportsWorkerErrors, Screen[None]):
+class StatusScreen(NaervaerScreen[None]):
     """Before the status meeting: every project unit, its progress and prognosis, and totals."""
 
+    class Loaded(Message):
+        """The status report, read in a worker."""
+
+        def __init__(self, report: StatusReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class Empty(Message):
+        """No status to show (no units yet): the Norwegian reason."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=True),
+        # Not in the key bar, which has no room for it at 120 columns.
+        Binding("enter", "open_unit", "Åpne enhet", id="status_open_unit", show=False),
         Binding("slash", "search", "Søk", key_display="/", id="status_search"),
         Binding("s", "next_sort", "Sorter", id="status_sort"),
         Binding("r", "reverse_sort", "Snu rekkefølge", id="status_reverse_sort"),
@@ -277,7 +294,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="status")
-        self.report: Any = None
+        self.report: StatusReport | None = None
         self.rows: list[dict[str, Any]] = []
         self.totals: list[dict[str, Any]] = []
         self.sorting = Sorting(COLUMNS, "change_pp", descending=True)
@@ -295,46 +312,45 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             yield Input(placeholder="Søk på enhetsnavn …", id="status-search")
             yield Choice(GROUP_CHOICES, ALL, id="status-group")
             yield Choice([("Alle tjenesteområder", ALL)], ALL, id="status-area")
-        yield DataTable(cursor_type="row", zebra_stripes=True, fixed_columns=1, id="status-table")
+        yield RowTable(fixed_columns=1, stripe_first=True, id="status-table")
         yield Static("", id="status-detail")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Statusoversikt"
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column.header, key=column.key, width=column.width)
+        table = self.query_one(RowTable)
+        table.set_columns(
+            # Headers to the left over figures to the right, as the overview always had them.
+            [
+                TableColumn(c.key, c.header, c.width, right=c.key != "name", header_right=False)
+                for c in COLUMNS
+            ]
+        )
         self.query_one("#status-summary-box").border_title = "Prosjektet"
         self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
         table.focus()
         self.load()
 
     def load(self) -> None:
-        app: Any = self.app
-        self.read_at = app.writes
+        self.read_at = self.state.writes
         self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def read(self) -> None:
-        from storage.status import load_status
+        from storage.usecases.status import status_report
 
-        app: Any = self.app
         try:
-            with app.engine.connect() as conn:
-                report = load_status(conn, app.today)
+            report = status_report(self.engine, self.state.today)
         except InvalidInput as error:
-            self.post_message(Loaded("status-empty", str(error)))
+            self.post_message(self.Empty(str(error)))
             return
-        self.post_message(Loaded("status", report))
+        self.post_message(self.Loaded(report))
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        if message.what == "status-empty":
-            self.query_one("#status-summary", Static).update(message.data)
-            return
-        if message.what != "status":
-            return
-        self.report = report = message.data
+    def on_status_screen_empty(self, message: Empty) -> None:
+        self.query_one("#status-summary", Static).update(message.reason)
+
+    def on_status_screen_loaded(self, message: Loaded) -> None:
+        self.report = report = message.report
         units = report.units[report.units["project"]].assign(unit=True)
         units["label"] = units["name"]
         self.rows = _records(units)
@@ -356,8 +372,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a unit, the settings or the savings panel: read again what was written."""
-        app: Any = self.app
-        if self.read_at != app.writes:
+        if self.read_at != self.state.writes:
             self.load()
 
     def visible_units(self) -> list[dict[str, Any]]:
@@ -386,15 +401,13 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         return ordered + [t for t in self.totals if not t["key"].startswith("group")]
 
     def refresh_table(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         selected = self.selected_key()
         rows = self.table_rows()
-        table.clear()
-        table.add_rows([_cell(column, r) for column in COLUMNS] for r in rows)
         self._row_keys = [f"unit-{r['unit_id']}" if r["unit"] else r["key"] for r in rows]
         self._shown = rows
-        if selected in self._row_keys:
-            table.move_cursor(row=self._row_keys.index(selected))
+        table.set_rows([[_cell(column, r) for column in COLUMNS] for r in rows], self._row_keys)
+        table.move_cursor(self._row_keys.index(selected) if selected in self._row_keys else 0)
         shown = sum(1 for r in rows if r["unit"])
         group = self.query_one("#status-group", Choice).value
         filters = [label for label, value in GROUP_CHOICES if value != ALL and value == group]
@@ -410,13 +423,13 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         self.show_detail()
 
     def selected_key(self) -> str | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         if not self._row_keys or table.cursor_row >= len(self._row_keys):
             return None
         return self._row_keys[table.cursor_row]
 
     def selected_row(self) -> dict[str, Any] | None:
-        table = self.query_one(DataTable)
+        table = self.query_one(RowTable)
         if not self._shown or table.cursor_row >= len(self._shown):
             return None
         return self._shown[table.cursor_row]
@@ -429,13 +442,13 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
             return
         detail.update(detail_text(row, self.report))
 
-    @on(DataTable.RowHighlighted)
+    @on(RowTable.RowHighlighted)
     def highlighted(self) -> None:
         self.show_detail()
 
-    @on(DataTable.HeaderSelected)
-    def header_selected(self, event: DataTable.HeaderSelected) -> None:
-        self.sorting.by(str(event.column_key.value))
+    @on(RowTable.HeaderSelected)
+    def header_selected(self, event: RowTable.HeaderSelected) -> None:
+        self.sorting.by(event.column_key)
         self.refresh_table()
 
     @on(Input.Changed, "#status-search")
@@ -446,9 +459,9 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
 
     @on(Input.Submitted, "#status-search")
     def search_done(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
 
-    @on(DataTable.RowSelected)
+    @on(RowTable.RowSelected)
     def row_selected(self) -> None:
         self.action_open_unit()
 
@@ -468,7 +481,7 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
         search = self.query_one("#status-search", Input)
         if search.value:
             search.value = ""
-            self.query_one(DataTable).focus()
+            self.query_one(RowTable).focus()
         else:
             self.app.pop_screen()
 
@@ -506,14 +519,11 @@ class StatusScreen(ReportsWorkerErrors, Screen[None]):
     def export_status(self, form: str, folder: Path) -> None:
         from storage.usecases.export import export_status_report
 
-        app: Any = self.app
-        path = export_status_report(app.engine, folder, form, as_of=app.today)
+        path = export_status_report(self.engine, folder, form, as_of=self.state.today)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_savings(self) -> None:
         if self.report is None:
             self.notify("Statusen lastes fortsatt.", timeout=3)
             return
-        from tui.screens.savings import SavingsScreen
-
-        self.app.push_screen(SavingsScreen(self.report))
+        self.post_message(OpenSavings(self.report))

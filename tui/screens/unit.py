@@ -58,8 +58,8 @@ def figures_text(
 ) -> Content:
     """The key figures as a few lines (the numbers come from core).
 
-    `prognosis` is the unit's quarters from storage.forecast, once they are computed; `today`
-    the app's day, which says whether a unit that leaves has left; `masked`: the leader's
+    `prognosis` is the unit's quarters from storage.usecases.forecast, once they are computed;
+    `today` the app's day, which says whether a unit that leaves has left; `masked`: the leader's
     name hidden.
     """
     today = today or dt.date.today()
@@ -202,8 +202,8 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
     from storage import sessions
     from storage.reports import unit_overview
+    from storage.repos.settings import load_settings
     from storage.repository import unit_masker
-    from storage.settings import load_settings
 
     read_at = app.writes  # before reading: what is read is at least as new as this count
     with app.engine.connect() as conn:

@@ -361,15 +361,14 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     def action_join(self) -> None:
         """The marked units (or the one under the cursor) join the project on the same day."""
         from core.project import default_baseline
-        from storage.settings import load_settings
+        from storage.usecases.settings import current_settings
         from tui.dialogs.forms import JoinForm
 
         chosen = sorted(self.marked) or [u for u in [self.selected_unit_id()] if u is not None]
         if not chosen:
             return
         app: Any = self.app
-        with app.engine.connect() as conn:
-            settings = load_settings(conn)  # one small row set: quick enough to read here
+        settings = current_settings(app.engine)  # one small row set: quick enough to read here
 
         def default(day: dt.date) -> str:
             return default_baseline(day, settings.project_start, settings.baseline_quarter)

@@ -2,7 +2,8 @@
 
 Textual's DataTable measures and renders every cell through Rich; filling one with the unit
 list cost more than everything else in the app's start. Here each visible line is one string
-cut to the column widths: rows cost nothing until they scroll into view.
+cut to the column widths: rows cost nothing until they scroll into view. A row may hold styled
+cells (rich Text: a bar in colours, a total in bold); only such rows are rendered through Rich.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Size
@@ -25,6 +28,8 @@ from core.text import shown
 
 PADDING = 1  # a space either side of every cell, as in DataTable
 
+Cell = str | Text  # plain text, or styled text (its styles kept, its alignment the column's)
+
 
 @dataclass(frozen=True)
 class TableColumn:
@@ -33,6 +38,7 @@ class TableColumn:
     width: int
     right: bool = False  # figures are right-aligned
     least: int = 0  # a narrow table may cut the column (with …) down to this width; 0: never
+    header_right: bool | None = None  # the header's alignment; None: as the column's cells
 
 
 def _fit(text: str, width: int, right: bool) -> str:
@@ -46,6 +52,21 @@ def _fit(text: str, width: int, right: bool) -> str:
     return set_cell_size(text, width)
 
 
+def _header_right(column: TableColumn) -> bool:
+    return column.right if column.header_right is None else column.header_right
+
+
+def _fit_styled(cell: Text, width: int, right: bool) -> Text:
+    """A styled cell padded or cut (ending in …) to exactly `width` cells, like `_fit`."""
+    text = cell.copy()
+    plain = shown(text.plain)
+    if plain != text.plain:
+        text = Text(plain, style=text.style)
+    text.truncate(width, overflow="ellipsis")
+    text.align("right" if right else "left", width)
+    return text
+
+
 class RowTable(ScrollView, can_focus=True):
     """Columns of fixed width, a header that stays put, a row cursor; no cell editing."""
 
@@ -53,6 +74,7 @@ class RowTable(ScrollView, can_focus=True):
         "row-table--header",
         "row-table--cursor",
         "row-table--even",
+        "row-table--fixed",
     }
     DEFAULT_CSS = """
     RowTable {
@@ -116,12 +138,21 @@ class RowTable(ScrollView, can_focus=True):
         def control(self) -> RowTable:
             return self.table
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        fixed_columns: int = 0,
+        stripe_first: bool = False,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.columns: list[TableColumn] = []
         self.keys: list[Hashable] = []
-        self._lines: list[str] = []  # each row as drawn
-        self._cells: list[list[str]] = []  # each row's cells as given
+        self.fixed_columns = fixed_columns  # the first columns stay in view when scrolled right
+        self.stripe_first = stripe_first  # the striped rows: the first, third… (else the second…)
+        self._lines: list[str | Text] = []  # each row as drawn
+        self._cells: list[list[Cell]] = []  # each row's cells as given
         self._widths: list[int] = []  # each column's width as drawn (a narrow table cuts some)
 
     # --- content ---------------------------------------------------------------------------
@@ -132,7 +163,7 @@ class RowTable(ScrollView, can_focus=True):
         self._lines, self._cells, self.keys = [], [], []
         self._resize()
 
-    def set_rows(self, rows: Sequence[Sequence[str]], keys: Sequence[Hashable]) -> None:
+    def set_rows(self, rows: Sequence[Sequence[Cell]], keys: Sequence[Hashable]) -> None:
         """Replace every row; `keys` name them (one per row). The cursor stays in range."""
         self.keys = list(keys)
         self._cells = [list(row) for row in rows]
@@ -152,15 +183,25 @@ class RowTable(ScrollView, can_focus=True):
         return widths
 
     def _draw_lines(self) -> None:
-        gap = " " * PADDING
-        self._lines = [
-            "".join(
-                f"{gap}{_fit(text, width, column.right)}{gap}"
-                for column, width, text in zip(self.columns, self._widths, row, strict=True)
-            )
-            for row in self._cells
-        ]
+        self._lines = [self._draw(row) for row in self._cells]
         self._resize()
+
+    def _draw(self, row: Sequence[Cell]) -> str | Text:
+        gap = " " * PADDING
+        cells = list(zip(self.columns, self._widths, row, strict=True))
+        if all(isinstance(cell, str) for cell in row):
+            return "".join(
+                f"{gap}{_fit(str(cell), width, column.right)}{gap}" for column, width, cell in cells
+            )
+        line = Text()
+        for column, width, cell in cells:
+            line.append(gap)
+            if isinstance(cell, Text):
+                line.append_text(_fit_styled(cell, width, column.right))
+            else:
+                line.append(_fit(cell, width, column.right))
+            line.append(gap)
+        return line
 
     def on_resize(self) -> None:
         widths = self._fitted_widths()
@@ -172,7 +213,7 @@ class RowTable(ScrollView, can_focus=True):
     def row_count(self) -> int:
         return len(self._lines)
 
-    def row_cells(self, row: int) -> list[str]:
+    def row_cells(self, row: int) -> list[Cell]:
         """The texts of a row's cells, as given to `set_rows`."""
         return self._cells[row]
 
@@ -189,13 +230,17 @@ class RowTable(ScrollView, can_focus=True):
     def _header_line(self) -> str:
         gap = " " * PADDING
         return "".join(
-            f"{gap}{_fit(column.header, width, column.right)}{gap}"
+            f"{gap}{_fit(column.header, width, _header_right(column))}{gap}"
             for column, width in zip(self.columns, self._widths, strict=True)
         )
+
+    def _fixed_width(self) -> int:
+        return sum(width + 2 * PADDING for width in self._widths[: self.fixed_columns])
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        text: str | Text
         if y == 0:
             text, style = self._header_line(), self.get_component_rich_style("row-table--header")
         else:
@@ -205,12 +250,34 @@ class RowTable(ScrollView, can_focus=True):
             text = self._lines[row]
             if row == self.cursor_row:
                 style = self.get_component_rich_style("row-table--cursor")
-            elif row % 2:
+            elif row % 2 != self.stripe_first:
                 style = self.get_component_rich_style("row-table--even")
             else:
                 style = self.rich_style
-        line = set_cell_size(text, max(cell_len(text), scroll_x + width))
-        return Strip([Segment(line, style)]).crop(scroll_x, scroll_x + width)
+        strip = self._strip(text, style, scroll_x + width)
+        fixed = self._fixed_width()
+        if y and fixed and scroll_y + y - 1 != self.cursor_row:
+            # The fixed columns in their own colours (none unless the screen's CSS gives some).
+            over = self.get_component_rich_style("row-table--fixed")
+            head = Strip(Segment.apply_style(strip.crop(0, fixed), post_style=over))
+            strip = Strip.join([head, strip.crop(fixed, strip.cell_length)])
+        return self._crop(strip, scroll_x, width)
+
+    def _strip(self, text: str | Text, style: Style, width: int) -> Strip:
+        """The whole line, at least `width` cells, on the row's style."""
+        if isinstance(text, str):
+            return Strip([Segment(set_cell_size(text, max(cell_len(text), width)), style)])
+        segments = Segment.apply_style(text.render(self.app.console), style)
+        strip = Strip(segments)
+        return strip.extend_cell_length(width, style)
+
+    def _crop(self, strip: Strip, scroll_x: int, width: int) -> Strip:
+        """What is in view: from `scroll_x` on, after the fixed columns that stay put."""
+        fixed = min(self._fixed_width(), width) if scroll_x else 0
+        if not fixed:
+            return strip.crop(scroll_x, scroll_x + width)
+        rest = strip.crop(fixed + scroll_x, scroll_x + width)
+        return Strip.join([strip.crop(0, fixed), rest])
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         self.refresh()
@@ -249,7 +316,8 @@ class RowTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
-            x = offset.x + int(self.scroll_x)
+            fixed = self._fixed_width()
+            x = offset.x if offset.x < fixed else offset.x + int(self.scroll_x)
             for column, width in zip(self.columns, self._widths, strict=True):
                 x -= width + 2 * PADDING
                 if x < 0:

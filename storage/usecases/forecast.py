@@ -9,8 +9,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, Engine
 
 from core.forecast import (
     YEAR,
@@ -25,85 +24,20 @@ from core.forecast import (
     split_forecast,
 )
 from core.periods import Quarter
-from core.sickleave import SICK_KINDS, Period, workday_figures
+from core.sickleave import Period, workday_figures
 from storage.figures import monthly_figures
-from storage.models import AbsenceSpell, Employment
 from storage.reports import UnknownUnit, quarter_sums
+from storage.repos.recorded import Recorded, load_recorded
 from storage.repository import load_units
 from storage.unit_rows import figures_as_of
+from storage.usecases import reading
 
 DAY = dt.timedelta(days=1)
 IntArray = npt.NDArray[np.int64]
 
 
-def _dates(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-
-
-@dataclass(frozen=True)
-class _Recorded:
-    """Employments and sick spells as recorded on a day, from the first day that matters on."""
-
-    employments: pd.DataFrame
-    spells: pd.DataFrame
-
-    def known_on(self, day: dt.date) -> _Recorded:
-        """What had begun by `day`: later hires and later sick notes were not known yet."""
-        stamp = pd.Timestamp(day)
-        return _Recorded(
-            self.employments[self.employments["start"] <= stamp],
-            self.spells[self.spells["start"] <= stamp],
-        )
-
-
-def _load_recorded(conn: Connection, first: dt.date, as_of: dt.date) -> _Recorded:
-    """Employments and sick spells begun by `as_of` that reach `first` or later.
-
-    Only this window is read (dates cast to ISO text in SQL and parsed in bulk, as the repository
-    does): at municipality scale that is a small part of a quarter of a million spells.
-    """
-    employments = pd.DataFrame(
-        conn.execute(
-            select(
-                Employment.id,
-                Employment.employee_id,
-                Employment.unit_id,
-                Employment.position_pct,
-                cast(Employment.start_date, String),
-                cast(Employment.end_date, String),
-            )
-            .where(Employment.start_date <= as_of)
-            .where(Employment.end_date.is_(None) | (Employment.end_date >= first))
-        ).all(),
-        columns=["employment_id", "employee_id", "unit_id", "position_pct", "start", "end"],
-    )
-    employments["position_pct"] = employments["position_pct"].astype(float)
-    spells = pd.DataFrame(
-        conn.execute(
-            select(
-                AbsenceSpell.employee_id,
-                AbsenceSpell.unit_id,
-                cast(AbsenceSpell.from_date, String),
-                cast(AbsenceSpell.to_date, String),
-                AbsenceSpell.absence_type,
-                AbsenceSpell.grade_pct,
-            )
-            .where(AbsenceSpell.absence_type.in_(SICK_KINDS))
-            .where(AbsenceSpell.from_date <= as_of)
-            .where(AbsenceSpell.to_date.is_(None) | (AbsenceSpell.to_date >= first))
-        ).all(),
-        columns=["employee_id", "unit_id", "start", "end", "kind", "grade"],
-    )
-    spells["unit_id"] = pd.to_numeric(spells["unit_id"], errors="coerce").astype(float)
-    spells["grade"] = spells["grade"].astype(float)
-    for frame in (employments, spells):
-        frame["start"] = _dates(frame["start"])
-        frame["end"] = _dates(frame["end"])
-    return _Recorded(employments, spells)
-
-
 def _sums(
-    recorded: _Recorded, start: dt.date, end: dt.date, as_of: dt.date, unit_ids: IntArray
+    recorded: Recorded, start: dt.date, end: dt.date, as_of: dt.date, unit_ids: IntArray
 ) -> tuple[FloatArray, FloatArray]:
     """Lost and possible workdays per unit from `start` to `end`, with what was known on `as_of`."""
     if start > end:
@@ -125,7 +59,7 @@ def _history(
         # Whole quarters before as_of do not depend on the day the figures were computed for.
         monthly = monthly_figures(conn, first.start, last.end)
     else:
-        recorded = _load_recorded(conn, first.start, as_of)
+        recorded = load_recorded(conn, first.start, as_of)
         monthly = workday_figures(
             recorded.employments,
             recorded.spells,
@@ -146,7 +80,7 @@ def _history(
 
 
 def _parts(
-    recorded: _Recorded,
+    recorded: Recorded,
     history: QuarterlyHistory,
     targets: Sequence[Quarter],
     as_of: dt.date,
@@ -178,12 +112,68 @@ def _number(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def forecast(
-    conn: Connection, as_of: dt.date, unit_code: str | None = None, quarters: int = 4
-) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class QuarterPrognosis:
+    """One unit's prognosis for one quarter: known + expected = the whole, None where undefined."""
+
+    quarter: str
+    known_pct: float | None
+    expected_pct: float | None
+    pct: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class UnitPrognosis:
+    code: str
+    name: str
+    quarters: tuple[QuarterPrognosis, ...]
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "unit_id": self.code,
+            "name": self.name,
+            "quarters": [
+                {
+                    "quarter": q.quarter,
+                    "known_pct": q.known_pct,
+                    "expected_pct": q.expected_pct,
+                    "pct": q.pct,
+                }
+                for q in self.quarters
+            ],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Prognosis:
+    """The prognosis of every unit asked for, from the first quarter not complete on `as_of`."""
+
+    as_of: dt.date
+    units: tuple[UnitPrognosis, ...]
+
+    def of_unit(self, code: str) -> UnitPrognosis | None:
+        return next((unit for unit in self.units if unit.code == code), None)
+
+    def json(self) -> dict[str, Any]:
+        """FORMATS.md's `forecast --json`: full precision, None where undefined."""
+        return {"as_of": self.as_of.isoformat(), "units": [unit.json() for unit in self.units]}
+
+
+def prognosis(
+    engine: Engine, as_of: dt.date, unit_code: str | None = None, quarters: int = 4
+) -> Prognosis:
     """The prognosis per unit for `quarters` quarters from the first not complete on `as_of`.
 
-    The result is FORMATS.md's `forecast --json`: full precision, None where undefined.
+    UnknownUnit for a code no unit has; ValueError for fewer than one quarter.
+    """
+    with reading(engine) as conn:
+        return prognosis_within(conn, as_of, unit_code, quarters)
+
+
+def prognosis_within(
+    conn: Connection, as_of: dt.date, unit_code: str | None = None, quarters: int = 4
+) -> Prognosis:
+    """The prognosis in a snapshot the caller holds (the status report reads it in its own).
 
     Every unit is computed even when one is asked for: the carry-over and the seasonal pattern
     are pooled over all units, and a unit's figures must not depend on how they were asked for.
@@ -197,43 +187,65 @@ def forecast(
     targets = forecast_quarters(as_of, quarters)
     last = last_complete_quarter(as_of)
     history = _history(conn, unit_ids, last.shift(1 - 2 * YEAR), last, as_of)
-    recorded = _load_recorded(conn, targets[0].start, as_of)
+    recorded = load_recorded(conn, targets[0].start, as_of)
     parts = _parts(recorded, history, targets, as_of, unit_ids)
-    rows = []
-    for i, unit in enumerate(units.itertuples(index=False)):
-        if unit_code is not None and unit.code != unit_code:
-            continue
-        rows.append(
-            {
-                "unit_id": unit.code,
-                "name": unit.name,
-                "quarters": [
-                    {
-                        "quarter": str(target),
-                        "known_pct": _number(part.known_pct[i]),
-                        "expected_pct": _number(part.expected_pct[i]),
-                        "pct": _number(part.pct[i]),
-                    }
+    return Prognosis(
+        as_of,
+        tuple(
+            UnitPrognosis(
+                unit.code,
+                unit.name,
+                tuple(
+                    QuarterPrognosis(
+                        str(target),
+                        _number(part.known_pct[i]),
+                        _number(part.expected_pct[i]),
+                        _number(part.pct[i]),
+                    )
                     for target, part in zip(targets, parts, strict=True)
-                ],
-            }
-        )
-    return {"as_of": as_of.isoformat(), "units": rows}
+                ),
+            )
+            for i, unit in enumerate(units.itertuples(index=False))
+            if unit_code is None or unit.code == unit_code
+        ),
+    )
 
 
-def backtest_demo(conn: Connection, as_of: dt.date, quarters: int = 4) -> dict[str, Any]:
+@dataclass(frozen=True, slots=True)
+class ForecastBacktest:
+    """Mean absolute errors in percentage points over all units × quarters."""
+
+    as_of: dt.date
+    quarters: tuple[str, ...]
+    unit_quarters: int
+    method_mae_pp: float | None
+    model_mae_pp: float | None
+    naive_mae_pp: float | None
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "quarters": list(self.quarters),
+            "unit_quarters": self.unit_quarters,
+            "method_mae_pp": self.method_mae_pp,
+            "model_mae_pp": self.model_mae_pp,
+            "naive_mae_pp": self.naive_mae_pp,
+        }
+
+
+def backtest(engine: Engine, as_of: dt.date, quarters: int = 4) -> ForecastBacktest:
     """The forecast's errors on each of the last complete quarters, forecast the day before it.
 
-    Mean absolute errors in percentage points over all units × quarters: the whole forecast
-    (`method`, with the sick notes known that day), the history-only model and the seasonal
-    naive forecast (the same quarter last year), all on the same unit-quarters.
+    The whole forecast (`method`, with the sick notes known that day), the history-only model and
+    the seasonal naive forecast (the same quarter last year), all on the same unit-quarters.
     """
-    units = load_units(conn)
-    unit_ids = units["unit_id"].to_numpy(dtype=np.int64)
-    last = last_complete_quarter(as_of)
-    targets = [last.shift(i - quarters + 1) for i in range(quarters)]
-    history = _history(conn, unit_ids, targets[0].shift(-2 * YEAR), last, as_of)
-    recorded = _load_recorded(conn, targets[0].start, as_of)
+    with reading(engine) as conn:
+        units = load_units(conn)
+        unit_ids = units["unit_id"].to_numpy(dtype=np.int64)
+        last = last_complete_quarter(as_of)
+        targets = [last.shift(i - quarters + 1) for i in range(quarters)]
+        history = _history(conn, unit_ids, targets[0].shift(-2 * YEAR), last, as_of)
+        recorded = load_recorded(conn, targets[0].start, as_of)
     actual, method, model, naive = [], [], [], []
     for target in targets:
         before = history.until(target.shift(-1))
@@ -250,11 +262,11 @@ def backtest_demo(conn: Connection, as_of: dt.date, quarters: int = 4) -> dict[s
             "naive": np.concatenate(naive),
         },
     )
-    return {
-        "as_of": as_of.isoformat(),
-        "quarters": [str(q) for q in targets],
-        "unit_quarters": count,
-        "method_mae_pp": maes["method"],
-        "model_mae_pp": maes["model"],
-        "naive_mae_pp": maes["naive"],
-    }
+    return ForecastBacktest(
+        as_of,
+        tuple(str(q) for q in targets),
+        count,
+        maes["method"],
+        maes["model"],
+        maes["naive"],
+    )

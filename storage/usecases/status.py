@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.errors import InvalidInput
@@ -16,34 +16,35 @@ from core.forecast import forecast_quarters
 from core.periods import Quarter, complete_quarters_before
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
-from core.sickleave import Period, workday_figures
+from core.sickleave import Period, pct, workday_figures
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from storage.figures import monthly_figures
-from storage.forecast import forecast
 from storage.reports import UNIT_COLUMNS, groups, quarter_sums
+from storage.repos.settings import is_stored, load_settings
 from storage.repository import load_employments
-from storage.settings import is_stored, load_settings
 from storage.unit_rows import same_season_after, unit_rows_with_activity
+from storage.usecases import reading
+from storage.usecases.forecast import prognosis_within
 
 FORECAST_QUARTERS = 4
 NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kind", "grade"])
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ProjectChart:
     """The project's % per quarter, the prognosis beyond, the sector, the baseline and goal."""
 
-    quarters: list[str]  # complete quarters, then the forecast quarters
-    project: list[float | None]
-    forecast: list[float | None]  # starts at the last complete quarter, so that the lines meet
-    sector: list[float | None]
+    quarters: tuple[str, ...]  # complete quarters, then the forecast quarters
+    project: tuple[float | None, ...]
+    forecast: tuple[float | None, ...]  # from the last complete quarter, so that the lines meet
+    sector: tuple[float | None, ...]
     sector_label: str
     sector_source: str
     baseline_pct: float | None
     goal_pct: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StatusReport:
     """Everything the status screen and the savings panel show."""
 
@@ -116,7 +117,7 @@ class _QuarterTable:
         for unit_id in unit_ids:
             lost += self.lost.get((unit_id, str(quarter)), 0.0)
             possible += self.possible.get((unit_id, str(quarter)), 0.0)
-        return lost / possible * 100.0 if possible > 0 else None
+        return pct(lost, possible)
 
 
 def _unit_sums(
@@ -148,12 +149,12 @@ def _forecasts(
     prognosis is a % (core.forecast); so a group's prognosis is Σ (% × possible) / Σ possible,
     Σ lost / Σ possible as every other total.
     """
-    document = forecast(conn, today, None, len(targets))
+    document = prognosis_within(conn, today, None, len(targets))
     rows = pd.DataFrame(
         [
-            (unit["unit_id"], q["quarter"], q["pct"], q["known_pct"])
-            for unit in document["units"]
-            for q in unit["quarters"]
+            (unit.code, q.quarter, q.pct, q.known_pct)
+            for unit in document.units
+            for q in unit.quarters
         ],
         columns=["code", "quarter", "pct", "known_pct"],
     )
@@ -217,18 +218,16 @@ def _chart(
     summed = ahead.groupby("quarter")[["lost", "possible"]].sum()
     targets = sorted(forecasts["quarter"].unique())
     prognosis = [
-        summed.at[q, "lost"] / summed.at[q, "possible"] * 100.0
-        if q in summed.index and summed.at[q, "possible"] > 0
-        else None
+        pct(summed.at[q, "lost"], summed.at[q, "possible"]) if q in summed.index else None
         for q in targets
     ]
     sector = sector_line([*history, *targets])
     padding: list[float | None] = [None] * len(targets)
     return ProjectChart(
-        quarters=[*(str(q) for q in history), *targets],
-        project=[*project, *padding],
-        forecast=[*([None] * (len(history) - 1)), project[-1], *prognosis],
-        sector=sector.values,
+        quarters=(*(str(q) for q in history), *targets),
+        project=(*project, *padding),
+        forecast=(*([None] * (len(history) - 1)), project[-1], *prognosis),
+        sector=tuple(sector.values),
         sector_label=sector.label,
         sector_source=sector.source,
         baseline_pct=baseline_pct,
@@ -265,14 +264,24 @@ def _optional(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
-def load_status(conn: Connection, today: dt.date, settings: Settings | None = None) -> StatusReport:
+def status_report(engine: Engine, today: dt.date) -> StatusReport:
     """The status of every unit on `today`, with the totals and the project's chart.
+
+    The one model the status screen, the savings panel, the PDF and XLSX report and
+    `status --json` render. InvalidInput (in Norwegian) when there are no units at all.
+    """
+    with reading(engine) as conn:
+        return status_within(conn, today)
+
+
+def status_within(conn: Connection, today: dt.date) -> StatusReport:
+    """The status report, read in the caller's snapshot.
 
     Project units are measured from their own baseline quarter; the units outside the project
     and the municipality as a whole from the settings' baseline quarter. InvalidInput (in
     Norwegian) when there are no units at all.
     """
-    settings = settings or load_settings(conn)
+    settings = load_settings(conn)
     last = complete_quarters_before(today, 1)[0]
     last_four = complete_quarters_before(today, 4)
     municipal_baseline = settings.baseline
