@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from core import fmt
+from core.errors import InvalidInput
 from core.masking import NO_NAMES, employee_placeholder, shown_leader
 from core.periods import Quarter, add_months
 from core.sickleave import Figures
@@ -17,10 +18,13 @@ from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage import sessions, status
+from storage import status
 from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
+from storage.repos import measures as measure_rows
+from storage.repos import sessions
+from storage.repos.summary import session_summary
 from storage.repository import unit_masker
 
 Hidden: TypeAlias = Literal["***"]
@@ -154,9 +158,11 @@ class SummaryDocument:
 
 
 def summary_document(engine: Engine, session_id: int, *, masked: bool) -> SummaryDocument:
-    info = sessions.session_info(engine, session_id)
-    summary = sessions.session_summary(engine, session_id)
     with engine.connect() as conn:
+        info = sessions.session_info(conn, session_id)
+        if info is None:
+            raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+        summary = session_summary(conn, info)
         overview = load_overview(conn, info.unit_id, info.held_on)
     return SummaryDocument(summary, overview, masked)
 
@@ -187,7 +193,7 @@ def unit_report(engine: Engine, unit_id: int, as_of: dt.date, *, masked: bool) -
     with engine.connect() as conn:
         overview = load_overview(conn, unit_id, as_of)
         names = unit_masker(conn, unit_id) if masked else NO_NAMES
-    rows = sessions.measures_for_unit(engine, unit_id)
+        rows = measure_rows.for_unit(conn, unit_id)
     measures = tuple(
         MeasureEntry(
             level=MEASURE_LEVELS.get(m.level, m.level),

@@ -174,7 +174,7 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def store(self, draft: MeasureDraft) -> None:
-        from storage.sessions import add_measure
+        from storage.usecases.measures import add_measure
 
         app: Any = self.app
         try:
