@@ -25,21 +25,10 @@ def states(conn: Connection, session_id: int) -> dict[int, tuple[bool, str]]:
 
 def save(session: Session, session_id: int, employee_id: int, values: Mapping[str, Any]) -> None:
     """Set `values` (reviewed, note, updated_at) on the employee's review in the session; a
-    new review starts not reviewed, without a note."""
-    row = {
-        "session_id": session_id,
-        "employee_id": employee_id,
-        "reviewed": False,
-        "note": "",
-        **values,
-    }
-    upsert(
-        session.connection(),
-        EmployeeReview.__table__,  # type: ignore[arg-type]
-        row,
-        ("session_id", "employee_id"),
-        update=tuple(values),
-    )
+    new review starts not reviewed, without a note (the columns' defaults)."""
+    row = {"session_id": session_id, "employee_id": employee_id, **values}
+    key = ("session_id", "employee_id")
+    upsert(session.connection(), EmployeeReview.__table__, row, key)  # type: ignore[arg-type]
 
 
 def in_session(conn: Connection, session_id: int) -> list[tuple[str, str | None, bool, str]]:

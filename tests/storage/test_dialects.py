@@ -26,3 +26,15 @@ def test_upsert_inserts_then_updates_only_the_given_columns(tmp_path):
         upsert(conn, pairs, {"a": 1, "b": 3}, key=("a", "b"))
         rows = conn.execute(select(pairs).order_by(pairs.c.b)).all()
     assert [tuple(r) for r in rows] == [(1, 2, "så", 1), (1, 3, None, 0)]
+
+
+def test_upsert_with_update_keeps_the_other_given_values_for_a_new_row_only(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        upsert(conn, pairs, {"a": 1, "b": 2, "note": "ny", "flag": 5}, ("a", "b"), update=["flag"])
+        upsert(
+            conn, pairs, {"a": 1, "b": 2, "note": "ikke", "flag": 7}, ("a", "b"), update=["flag"]
+        )
+        rows = conn.execute(select(pairs)).all()
+    assert [tuple(r) for r in rows] == [(1, 2, "ny", 7)]

@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, insert, select
 
+from core.measures import MeasureChange
+from core.meeting import StartChoice
 from core.summary import summary_markdown
 from storage.db import open_database, transaction
 from storage.models import Employee, Employment, Measure, Unit
@@ -434,3 +436,81 @@ def test_summary_markdown_masks_names(world: World) -> None:
     assert "Kari Nordmann (1001)" in plain and "Per Hansen (1002)" in plain
     assert "- Per Hansen (1002): \\# Per Hansen ønsker samtale" in plain
     assert "frist: 10.12.2026" in plain
+
+
+def test_start_or_resume_goes_on_with_the_open_session_asks_after_one_today_else_starts(
+    world: World,
+) -> None:
+    e, unit = world.engine, world.unit
+    held = ss.start_session(e, unit, "statusmote", NOV_12)
+    measure = measure_cases.add_measure(e, unit, "enhet", "Felles rutine", session_id=held)
+
+    resumed = ss.start_or_resume(e, unit, "statusmote", NOV_12)
+    assert (resumed.choice, resumed.session_id) == (StartChoice.RESUME, held)
+    assert resumed.board is not None and [m.id for m in resumed.board.measures] == [measure]
+
+    ss.end_session(e, held, "Holdt")
+    asked = ss.start_or_resume(e, unit, "statusmote", NOV_12)
+    assert (asked.choice, asked.ended_today, asked.session_id) == (StartChoice.ASK, 1, None)
+    assert len(read(session_rows.for_unit, e, unit)) == 1  # nothing started before the answer
+
+    started = ss.start_or_resume(e, unit, "statusmote", NOV_12, asked=True)
+    assert started.choice is StartChoice.START and started.session_id not in (None, held)
+    # The new session's checklist is the measure agreed in the one before, read with it.
+    assert started.board is not None
+    assert [item.measure.id for item in started.board.checklist] == [measure]
+    assert started.board.info is not None and started.board.info.id == started.session_id
+
+
+def test_a_change_on_the_checklist_is_the_sessions_follow_up_elsewhere_the_measures_own(
+    world: World,
+) -> None:
+    e, unit = world.engine, world.unit
+    first = ss.start_session(e, unit, "statusmote", NOV_12)
+    old = measure_cases.add_measure(e, unit, "enhet", "Felles rutine", session_id=first)
+    ss.end_session(e, first, "Første")
+    second = ss.start_session(e, unit, "statusmote", DEC_10)
+    new = measure_cases.add_measure(e, unit, "lederrolle", "Samtaler", session_id=second)
+
+    # On the checklist: a new status ticks the measure and goes into both records.
+    measure_cases.change_measure(e, old, second, MeasureChange(status="pagar"))
+    (item,) = read(measure_rows.checklist, e, second)
+    assert (item.checked, item.status, item.measure.status) == (True, "pagar", "pagar")
+    # Agreed in this session: the measure itself changes; a comment has nowhere to go.
+    measure_cases.change_measure(
+        e, new, second, MeasureChange(comment="Notat", status="fullfort", checked=True)
+    )
+    history = measure_cases.measure_history(e, new)
+    assert [(h.status, h.comment, h.checked) for h in history] == [("fullfort", "", False)]
+    # Outside a session: the measure alone; the ended session's record stays as it was.
+    measure_cases.change_measure(e, old, None, MeasureChange(due_date=JAN_14))
+    states = [(h.session_id, h.due_date) for h in measure_cases.measure_history(e, old)]
+    assert states == [(first, None), (second, JAN_14)]  # the second is still open
+    assert [m.due_date for m in read(measure_rows.for_unit, e, unit) if m.id == old] == [JAN_14]
+
+
+def test_ending_with_the_note_keeps_the_summary_as_it_stands_with_it_masked(
+    world: World,
+) -> None:
+    e = world.engine
+    sid = ss.start_session(e, world.unit, "statusmote", NOV_12)
+    ss.set_review_note(e, sid, world.kari, "Kari har det bedre")
+    ss.end_session(e, sid, note="Avtalt oppfølging med Kari Nordmann.")
+    info = ss.session_info(e, sid)
+    assert info.ended_at is not None and info.note == "Avtalt oppfølging med Kari Nordmann."
+    assert info.summary == summary_markdown(ss.session_summary(e, sid), masked=True)
+    assert info.summary is not None and "Kari" not in info.summary
+
+
+def test_the_unit_screens_meetings_are_read_in_one_go(world: World) -> None:
+    e, unit = world.engine, world.unit
+    ended = ss.start_session(e, unit, "oppstartsmote", NOV_12)
+    ss.end_session(e, ended, "Oppstart")
+    going = ss.start_session(e, unit, "statusmote", DEC_10)
+    ss.set_presence_factor(e, unit, "styrke", 1, "Godt samhold")
+    ss.set_survey_score(e, unit, "leder", "Autonomi", 4.0)
+    meetings = ss.unit_meetings(e, unit)
+    assert meetings.last is not None and meetings.last.id == ended
+    assert meetings.open is not None and meetings.open.id == going
+    assert meetings.factors["styrke"][0] == "Godt samhold"
+    assert meetings.scores["leder"]["Autonomi"] == 4.0
