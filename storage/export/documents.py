@@ -10,7 +10,6 @@ import pandas as pd
 from sqlalchemy import Engine, select
 
 from core import fmt
-from core.errors import InvalidInput
 from core.masking import NO_NAMES, employee_placeholder, shown_leader
 from core.periods import Quarter, add_months
 from core.sickleave import Figures
@@ -159,9 +158,7 @@ class SummaryDocument:
 
 def summary_document(engine: Engine, session_id: int, *, masked: bool) -> SummaryDocument:
     with engine.connect() as conn:
-        info = sessions.session_info(conn, session_id)
-        if info is None:
-            raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+        info = sessions.require(conn, session_id)
         summary = session_summary(conn, info)
         overview = load_overview(conn, info.unit_id, info.held_on)
     return SummaryDocument(summary, overview, masked)

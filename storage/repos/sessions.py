@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, Select, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from core.errors import InvalidInput
 from storage.models import Employee, Employment, Unit
 from storage.models import Session as SessionRow
 
@@ -52,6 +53,14 @@ def _info(row: Row[Any] | None) -> SessionInfo | None:
 
 def session_info(conn: Connection, session_id: int) -> SessionInfo | None:
     return _info(conn.execute(_query().where(SessionRow.id == session_id)).first())
+
+
+def require(conn: Connection, session_id: int) -> SessionInfo:
+    """The session, or a Norwegian refusal if there is none (purged, or a wrong id)."""
+    info = session_info(conn, session_id)
+    if info is None:
+        raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+    return info
 
 
 def for_unit(conn: Connection, unit_id: int) -> list[SessionInfo]:

@@ -19,13 +19,12 @@ from core.flags import employee_flags, flag_explanations
 from core.masking import Masker
 from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
-from storage.repos import measures, reviews
+from storage.repos import measures, reviews, sessions
 from storage.repos.measures import MeasureRow
 from storage.repos.sessions import SessionInfo
 from storage.repository import load_employees, load_employments, load_spells, unit_masker
 from storage.settings import load_settings
 from storage.usecases import reading
-from storage.usecases.sessions import _session
 
 MONTHS_SHOWN = 24
 # The flags that are raised; Bradford is a number to talk about, never a flag.
@@ -93,7 +92,7 @@ def employees_in_unit(employments: pd.DataFrame, unit_id: int, day: dt.date) -> 
     return employments[active]
 
 
-def details_of(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDetail]:
+def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDetail]:
     """One detail per employee employed in the unit today, in review order."""
     # Only the unit's rows, in the order of the table (as a full load would give them).
     employments = load_employments(conn, [unit_id]).sort_values("employment_id")
@@ -231,14 +230,14 @@ class ReviewData:
     names: Masker  # the unit's masker, for notes and measures
 
 
-def case_measure(row: MeasureRow) -> CaseMeasure:
+def _case_measure(row: MeasureRow) -> CaseMeasure:
     return CaseMeasure(row.text, row.owner, row.due_date)
 
 
 def employee_details(engine: Engine, unit_id: int, today: dt.date) -> tuple[EmployeeDetail, ...]:
     """The review's longest read: one detail per employee employed in the unit today."""
     with reading(engine) as conn:
-        return tuple(details_of(conn, unit_id, today))
+        return tuple(_details(conn, unit_id, today))
 
 
 def review(
@@ -251,13 +250,13 @@ def review(
     """Everything the review shows: moving on then reads nothing. `details`: the employees'
     details when read ahead (`employee_details`); read here otherwise."""
     with reading(engine) as conn:
-        info = _session(conn, session_id)
+        info = sessions.require(conn, session_id)
         if details is None:
-            details = tuple(details_of(conn, unit_id, today))
+            details = tuple(_details(conn, unit_id, today))
         about: dict[int, list[CaseMeasure]] = {}
         for row in measures.for_unit(conn, unit_id, open_only=True):
             if row.employee_id is not None:
-                about.setdefault(row.employee_id, []).append(case_measure(row))
+                about.setdefault(row.employee_id, []).append(_case_measure(row))
         return ReviewData(
             info,
             details,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
 
 from core.cases import MILESTONES
 from core.errors import InvalidInput
@@ -19,6 +20,8 @@ from core.summary import SessionSummary, summary_markdown
 from core.text import clean_text
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SESSION_TYPES, SURVEYS
 from storage.repos import measures, reviews, sessions, summary, unit_profile
+
+# The read models the screens receive, handed on from the repositories that fill them.
 from storage.repos.measures import ChecklistItem, MeasureRow
 from storage.repos.sessions import SessionInfo
 from storage.repos.unit_profile import PRESENCE_POSITIONS
@@ -29,19 +32,10 @@ MIN_SCORE: Final = 1.0
 MAX_SCORE: Final = 5.0
 MILESTONE_KEYS: Final = frozenset(m.key for m in MILESTONES)
 
-__all__ = ["ChecklistItem", "MeasureRow", "SessionInfo"]
-
 
 def utcnow() -> dt.datetime:
     # Naive UTC, as storage.models stores its timestamps.
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
-def _session(conn: Connection, session_id: int) -> SessionInfo:
-    info = sessions.session_info(conn, session_id)
-    if info is None:
-        raise InvalidInput(f"Fant ikke økten (id {session_id}).")
-    return info
 
 
 # --- starting ----------------------------------------------------------------------------------
@@ -58,13 +52,13 @@ class MeasureBoard:
     measures: tuple[MeasureRow, ...]
 
 
-def board_of(conn: Connection, unit_id: int, session_id: int | None) -> MeasureBoard:
+def _board(conn: Connection, unit_id: int, session_id: int | None) -> MeasureBoard:
     names = unit_masker(conn, unit_id)
     if session_id is None:
         return MeasureBoard(names, None, (), tuple(measures.for_unit(conn, unit_id)))
     return MeasureBoard(
         names,
-        _session(conn, session_id),
+        sessions.require(conn, session_id),
         tuple(measures.checklist(conn, session_id)),
         tuple(measures.created_in(conn, session_id)),
     )
@@ -78,7 +72,7 @@ def _check_session_type(session_type: str) -> None:
 
 
 def _start(
-    session: Any, unit_id: int, session_type: str, held_on: dt.date, advisor: str | None
+    session: Session, unit_id: int, session_type: str, held_on: dt.date, advisor: str | None
 ) -> int:
     """A new session, with the unit's open measures snapshotted as its checklist."""
     _check_session_type(session_type)
@@ -140,7 +134,7 @@ def start_or_resume(
         else:
             session_id = _start(session, unit_id, session_type, today, None)
         # Read here, so that the checklist is drawn once, with its measures.
-        return SessionStart(choice, ended_today, session_id, board_of(conn, unit_id, session_id))
+        return SessionStart(choice, ended_today, session_id, _board(conn, unit_id, session_id))
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -148,12 +142,12 @@ def start_or_resume(
 
 def session_info(engine: Engine, session_id: int) -> SessionInfo:
     with reading(engine) as conn:
-        return _session(conn, session_id)
+        return sessions.require(conn, session_id)
 
 
 def measure_board(engine: Engine, unit_id: int, session_id: int | None) -> MeasureBoard:
     with reading(engine) as conn:
-        return board_of(conn, unit_id, session_id)
+        return _board(conn, unit_id, session_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +173,7 @@ def unit_meetings(engine: Engine, unit_id: int) -> UnitMeetings:
 def session_summary(engine: Engine, session_id: int) -> SessionSummary:
     """What the leader gets after the session (see core.summary for the document)."""
     with reading(engine) as conn:
-        return summary.session_summary(conn, _session(conn, session_id))
+        return summary.session_summary(conn, sessions.require(conn, session_id))
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -208,7 +202,7 @@ def end_session(
         text = summary_text
         if text is None:
             text = summary_markdown(
-                summary.session_summary(conn, _session(conn, session_id)), masked=True
+                summary.session_summary(conn, sessions.require(conn, session_id)), masked=True
             )
         if not sessions.end(session, session_id, clean_text(text), utcnow()):
             raise InvalidInput(f"Fant ikke økten (id {session_id}).")
