@@ -124,6 +124,13 @@ def milestone_dates(start: dt.date) -> dict[str, dt.date]:
     return {m.key: start + dt.timedelta(days=m.offset_days) for m in MILESTONES}
 
 
+def next_milestone_due(start: dt.date, as_of: dt.date) -> dt.date | None:
+    """The date of the case's next milestone on or after `as_of` (tasks and dates alike, done
+    or not: what the case list shows ahead); None when all lie behind."""
+    upcoming = [due for due in milestone_dates(start).values() if due >= as_of]
+    return min(upcoming) if upcoming else None
+
+
 def milestone_status(
     case_start: dt.date,
     end_or_none: dt.date | None,

@@ -7,7 +7,7 @@ for its backend, behind a function the rest of the code calls without asking whi
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, event
@@ -90,8 +90,11 @@ def upsert(
     table: Table,
     values: Mapping[str, Any],
     key: Sequence[str],
+    *,
+    update: Collection[str] | None = None,
 ) -> None:
-    """Insert `values`, or update the row with the same `key` columns to them."""
+    """Insert `values`, or update the row with the same `key` columns to them (to only the
+    columns in `update`, when given: the rest of `values` is then what a new row starts with)."""
     # The ORM and the dialects' inserts are loaded by the first write, not by opening the
     # database (see tests/test_architecture.py).
     from sqlalchemy.dialects import postgresql, sqlite
@@ -101,7 +104,8 @@ def upsert(
     name = bind.dialect.name
     insert = postgresql.insert if name == "postgresql" else sqlite.insert
     statement = insert(table).values(dict(values))
-    changed = {column: statement.excluded[column] for column in values if column not in key}
+    columns = values if update is None else update
+    changed = {column: statement.excluded[column] for column in columns if column not in key}
     if changed:
         statement = statement.on_conflict_do_update(index_elements=list(key), set_=changed)
     else:

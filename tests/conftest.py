@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, insert
@@ -14,6 +15,9 @@ from sqlalchemy import Engine, insert
 from storage.db import open_database, transaction
 from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, ProjectMembership, Unit
+from storage.usecases import reading
+
+T = TypeVar("T")
 
 
 @pytest.fixture(autouse=True)
@@ -125,3 +129,9 @@ def unreadable_without_the_passphrase(path: Path) -> bool:
         except sqlite3.DatabaseError:
             return True
     return False
+
+
+def read(query: Callable[..., T], engine: Engine, *args: Any, **kwargs: Any) -> T:
+    """A repository's read (storage.repos) on a snapshot of its own: what a test looks at."""
+    with reading(engine) as conn:
+        return query(conn, *args, **kwargs)

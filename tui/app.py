@@ -21,14 +21,25 @@ from textual.worker import Worker, WorkerState
 from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
-from tui.navigation import OpenHelp, OpenImport, OpenSavings, OpenSettings, OpenStatus, OpenUnit
+from tui.navigation import (
+    OpenHelp,
+    OpenHistory,
+    OpenImport,
+    OpenMeasures,
+    OpenReview,
+    OpenSavings,
+    OpenSettings,
+    OpenStatus,
+    OpenSummary,
+    OpenUnit,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from storage.db import Engine
-    from storage.review import EmployeeDetail
     from storage.usecases.forecast import Prognosis
+    from storage.usecases.review import EmployeeDetail
 
 
 class NaervaerApp(App[int]):
@@ -299,20 +310,11 @@ class NaervaerApp(App[int]):
         data = load_unit(self, unit_id)
         self.call_from_thread(self._open_loaded, origin, partial(UnitScreen, unit_id, data))
 
-    def open_review(
-        self,
-        session_id: int,
-        unit_id: int,
-        *,
-        replace: bool = False,
-        ahead: Future[list[EmployeeDetail]] | None = None,
-    ) -> None:
-        """The session's review, drawn once with every employee: read before it opens.
-
-        `replace`: in place of the screen it is opened from (the checklist, the summary).
-        `ahead`: the employees' details, if the screen it is opened from read them ahead.
-        """
-        self._load_review(self.screen, session_id, unit_id, replace, ahead)
+    def on_open_review(self, message: OpenReview) -> None:
+        """The session's review, drawn once with every employee: read before it opens."""
+        self._load_review(
+            self.screen, message.session_id, message.unit_id, message.replace, message.ahead
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_review(
@@ -321,14 +323,41 @@ class NaervaerApp(App[int]):
         session_id: int,
         unit_id: int,
         replace: bool,
-        ahead: Future[list[EmployeeDetail]] | None,
+        ahead: Future[tuple[EmployeeDetail, ...]] | None,
     ) -> None:
-        from tui.screens.review import ReviewScreen, load_review
+        from storage.usecases.review import review
+        from tui.screens.review import ReviewScreen
 
         assert self.engine is not None
-        data = load_review(self.engine, session_id, unit_id, self.today, ahead)
+        # The employees as read ahead, once that read has started and unless it failed (the
+        # review then reads them again, and says it there).
+        details = None
+        if ahead is not None and (ahead.running() or ahead.done()) and ahead.exception() is None:
+            details = ahead.result()
+        data = review(self.engine, session_id, unit_id, self.today, details)
         screen = partial(ReviewScreen, session_id, unit_id, data)
         self.call_from_thread(self._open_loaded, origin, screen, replace)
+
+    def on_open_measures(self, message: OpenMeasures) -> None:
+        from tui.screens.measures import MeasuresScreen
+
+        screen = MeasuresScreen(
+            message.unit_id, message.session_id, message.board, read_ahead=message.read_ahead
+        )
+        if message.replace:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def on_open_summary(self, message: OpenSummary) -> None:
+        from tui.screens.summary import SummaryScreen
+
+        self.switch_screen(SummaryScreen(message.session_id, message.unit_id))
+
+    def on_open_history(self, message: OpenHistory) -> None:
+        from tui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(message.measure, message.names))
 
     def _open_loaded(
         self, origin: Screen[Any], make: Callable[[], Screen[Any]], replace: bool = False

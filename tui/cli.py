@@ -487,7 +487,7 @@ def cmd_groups(args: argparse.Namespace) -> int:
 
 def cmd_cases(args: argparse.Namespace) -> int:
     from core import fmt
-    from core.cases import milestone_dates
+    from core.cases import next_milestone_due
     from storage.reports import cases_json, ongoing_cases
 
     with _engine(args).connect() as conn:
@@ -496,10 +496,6 @@ def cmd_cases(args: argparse.Namespace) -> int:
         _print_json(cases_json(cases, args.as_of))
         return EXIT_OK
     print(f"Pågående fraværstilfeller per {fmt.date(args.as_of)}: {len(cases)}")
-
-    def next_milestone(start: dt.date) -> str:
-        upcoming = [(d, k) for k, d in milestone_dates(start).items() if d >= args.as_of]
-        return fmt.date(min(upcoming)[0]) if upcoming else "–"
 
     print_table(
         ["Enhet", "Ansattnr", "Start", "Sist syk", "Dager", "Type", "Neste milepæl"],
@@ -511,7 +507,7 @@ def cmd_cases(args: argparse.Namespace) -> int:
                 "pågår" if row.open_ended else fmt.date(row.end.date()),
                 str(row.sick_days),
                 "lang" if row.long_term else "kort",
-                next_milestone(row.start.date()),
+                fmt.date(next_milestone_due(row.start.date(), args.as_of)),
             ]
             for row in cases.itertuples()
         ],

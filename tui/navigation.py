@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from core.masking import Masker
+    from storage.usecases.review import EmployeeDetail
+    from storage.usecases.sessions import MeasureBoard, MeasureRow
     from storage.usecases.status import StatusReport
 
 
@@ -50,3 +55,63 @@ class OpenSavings(Message):
     def __init__(self, report: StatusReport | None = None) -> None:
         super().__init__()
         self.report = report
+
+
+class OpenMeasures(Message):
+    """Show a unit's measures: a session's checklist and the measures agreed in it, or (no
+    session) all of them. `board`: read before, so the screen is drawn once, full;
+    `read_ahead`: read the review's employees meanwhile (at a session's start);
+    `replace`: in place of the screen asking."""
+
+    def __init__(
+        self,
+        unit_id: int,
+        session_id: int | None,
+        board: MeasureBoard | None = None,
+        *,
+        read_ahead: bool = False,
+        replace: bool = False,
+    ) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.session_id = session_id
+        self.board = board
+        self.read_ahead = read_ahead
+        self.replace = replace
+
+
+class OpenReview(Message):
+    """Show a session's review, read before it opens. `ahead`: the employees' details, if the
+    screen asking read them ahead; `replace`: in place of the screen asking."""
+
+    def __init__(
+        self,
+        session_id: int,
+        unit_id: int,
+        *,
+        replace: bool = False,
+        ahead: Future[tuple[EmployeeDetail, ...]] | None = None,
+    ) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.unit_id = unit_id
+        self.replace = replace
+        self.ahead = ahead
+
+
+class OpenSummary(Message):
+    """Show a session's summary, in place of the screen asking (the checklist, the review)."""
+
+    def __init__(self, session_id: int, unit_id: int) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.unit_id = unit_id
+
+
+class OpenHistory(Message):
+    """Show a measure's history; `names`: the unit's masker for its texts."""
+
+    def __init__(self, measure: MeasureRow, names: Masker) -> None:
+        super().__init__()
+        self.measure = measure
+        self.names = names

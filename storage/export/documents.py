@@ -22,8 +22,8 @@ from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage.models import Unit
 from storage.reports import UnitOverview, UnknownUnit
 from storage.reports import unit_overview as load_overview
+from storage.repos.measures import MeasureRow
 from storage.repository import unit_masker
-from storage.sessions import MeasureRow
 from storage.usecases.status import StatusReport as StatusModel
 
 Hidden: TypeAlias = Literal["***"]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from storage import sessions
 from storage.export import (
     FORMATS,
     UnsupportedFormat,
@@ -21,6 +20,8 @@ from storage.export import (
     save_summary,
     save_unit_report,
 )
+from storage.repos import measures, sessions
+from storage.repos.summary import session_summary
 from storage.usecases import reading
 from storage.usecases.status import status_within
 
@@ -47,10 +48,8 @@ def export_summary(
     """The session summary for the leader as PDF or Markdown; no names when `masked`."""
     check_format("summary", form)
     with reading(engine) as conn:
-        # storage.sessions reads through the engine still; it joins this snapshot once it
-        # takes the caller's connection.
-        info = sessions.session_info(engine, session_id)
-        summary = sessions.session_summary(engine, session_id)
+        info = sessions.require(conn, session_id)
+        summary = session_summary(conn, info)
         doc = documents.summary_document(conn, summary, info.unit_id, masked=masked)
     return save_summary(doc, folder, form)
 
@@ -67,8 +66,8 @@ def export_unit_report(
     """The unit's quarters, breakdowns, baseline, progress and measures as PDF or .xlsx."""
     check_format("unit", form)
     with reading(engine) as conn:
-        measures = sessions.measures_for_unit(engine, unit_id)
-        report = documents.unit_report(conn, unit_id, as_of, measures, masked=masked)
+        rows = measures.for_unit(conn, unit_id)
+        report = documents.unit_report(conn, unit_id, as_of, rows, masked=masked)
     return save_unit_report(report, folder, form)
 
 

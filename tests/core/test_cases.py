@@ -20,6 +20,7 @@ from core.cases import (
     duration_classes,
     milestone_dates,
     milestone_status,
+    next_milestone_due,
     next_task,
     union_blocks,
 )
@@ -508,3 +509,12 @@ def test_sick_days_to_date_leave_out_the_days_of_a_sick_note_still_ahead() -> No
     # Once the note has run out, both are the same.
     case = one_case(frame, D(2025, 6, 30))
     assert case["sick_days_to_date"] == case["sick_days"] == 25
+
+
+def test_the_next_milestone_is_the_first_on_or_after_the_day_task_or_not():
+    start = D(2025, 1, 1)
+    dates = sorted(milestone_dates(start).values())
+    assert next_milestone_due(start, start) == dates[0]
+    assert next_milestone_due(start, dates[1]) == dates[1]  # due that day is still ahead
+    assert next_milestone_due(start, dates[1] + dt.timedelta(days=1)) == dates[2]
+    assert next_milestone_due(start, dates[-1] + dt.timedelta(days=1)) is None

@@ -17,14 +17,17 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
-from storage import crypto, sessions
+from storage import crypto
 from storage.db import DatabaseError, in_sole_use, open_database
 from storage.maintenance import backup, check_database_file, daily_backup, restore
 from storage.models import Employee, Measure
 from storage.paths import backup_dir
 from storage.reports import stats
+from storage.repos import reviews as review_rows
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.usecases.importing import load_demo
-from tests.conftest import unreadable_without_the_passphrase
+from tests.conftest import read, unreadable_without_the_passphrase
 from tests.tui.conftest import screen_text, settle
 from tui import cli
 from tui.app import NaervaerApp
@@ -116,7 +119,7 @@ def test_encrypted_and_plain_answer_and_write_alike(plain: Path, encrypted: Path
     def use(engine: Engine) -> tuple[object, ...]:
         session_id = sessions.start_session(engine, 1, "statusmote", TODAY)
         sessions.set_review_note(engine, session_id, 1, "notat")
-        sessions.add_measure(engine, 1, "enhet", "Tiltak", session_id=session_id)
+        measure_cases.add_measure(engine, 1, "enhet", "Tiltak", session_id=session_id)
         with engine.connect() as conn:
             people = conn.execute(select(Employee.number, Employee.name)).all()
             measures = conn.execute(select(Measure.text)).scalars().all()
@@ -125,7 +128,7 @@ def test_encrypted_and_plain_answer_and_write_alike(plain: Path, encrypted: Path
             people,
             measures,
             figures,
-            sessions.review_states(engine, session_id),
+            read(review_rows.states, engine, session_id),
             sessions.session_summary(engine, session_id).unit_name,
         )
 
@@ -267,7 +270,7 @@ def test_a_backup_of_an_encrypted_database_is_encrypted_with_the_same_passphrase
     plain: Path, encrypted: Path, tmp_path: Path
 ):
     engine = open_database(encrypted, SECRET)  # open as in the app, WAL and all
-    sessions.add_measure(engine, 1, "enhet", "Skrevet mens appen var åpen")
+    measure_cases.add_measure(engine, 1, "enhet", "Skrevet mens appen var åpen")
     before = counts(encrypted, SECRET)
     try:
         chosen = backup(encrypted, tmp_path / "kopi.sqlite", SECRET)

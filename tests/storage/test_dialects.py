@@ -62,3 +62,15 @@ def test_bulk_rows_take_the_reserved_ids_and_other_writers_wait(tmp_path):
     assert len(rows) == 1201
     assert [tuple(r) for r in rows[:3]] == [(7, "Ola", 41), (8, "Per", 1), (9, "p1", 1)]
     assert tuple(rows[-1]) == (1207, "p1199", 1199)
+
+
+def test_upsert_with_update_keeps_the_other_given_values_for_a_new_row_only(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+    metadata.create_all(engine)
+    with engine.begin() as conn:
+        upsert(conn, pairs, {"a": 1, "b": 2, "note": "ny", "flag": 5}, ("a", "b"), update=["flag"])
+        upsert(
+            conn, pairs, {"a": 1, "b": 2, "note": "ikke", "flag": 7}, ("a", "b"), update=["flag"]
+        )
+        rows = conn.execute(select(pairs)).all()
+    assert [tuple(r) for r in rows] == [(1, 2, "ny", 7)]

@@ -16,9 +16,10 @@ from sqlalchemy import Engine
 
 from core.calendar import default_calendar
 from core.periods import Quarter
-from storage import sessions
 from storage.export.pdf import markdown_blocks, winansi
 from storage.reports import stats, unit_overview
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.usecases.export import (
     UnsupportedFormat,
     export_status_report,
@@ -94,7 +95,7 @@ def session_id(town: Builder, engine: Engine) -> int:
         sessions.set_reviewed(engine, sid, employee_id, True)
     sessions.set_review_note(engine, sid, 1, "Trine Vikestad ønsker tett oppfølging")
     sessions.set_session_note(engine, sid, "Gikk gjennom alle. Oskar Lindqvist er tilbake.")
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine,
         1,
         "enkeltsak",
@@ -104,7 +105,7 @@ def session_id(town: Builder, engine: Engine) -> int:
         session_id=sid,
         employee_id=1,
     )
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine,
         1,
         "enhet",
@@ -113,7 +114,7 @@ def session_id(town: Builder, engine: Engine) -> int:
         due_date=D(2027, 1, 31),
         session_id=sid,
     )
-    sessions.add_measure(engine, 1, "lederrolle", FORMULA, owner="Enhetsleder", session_id=sid)
+    measure_cases.add_measure(engine, 1, "lederrolle", FORMULA, owner="Enhetsleder", session_id=sid)
     return sid
 
 

@@ -10,7 +10,8 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import Engine
 
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.usecases.export import export_summary, export_unit_report
 from tests.conftest import Builder
 from tests.storage.test_export import pdf_text
@@ -57,7 +58,7 @@ def session_id(build: Builder, engine: Engine) -> int:
     sessions.set_reviewed(engine, sid, 909, True)
     sessions.set_review_note(engine, sid, 909, NOTE)
     sessions.set_session_note(engine, sid, SESSION_NOTE)
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine, 1, "enhet", "Kari Lie og Liv Lederstad lager ny turnus", owner=LEADER,
         session_id=sid,
     )  # fmt: skip

@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy import Engine, update
 
 from core.calendar import default_calendar
-from storage import sessions
 from storage.db import transaction
 from storage.models import ProjectMembership
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.usecases.forecast import prognosis
 from storage.usecases.settings import change_setting
 from storage.usecases.status import StatusReport, status_report
@@ -53,9 +54,13 @@ def build_scenario(build: Builder, engine: Engine) -> Builder:
     build.spell(11, D(2022, 10, 1), D(2024, 9, 30)).spell(11, D(2025, 7, 1), D(2025, 7, 31))
     build.spell(21, D(2024, 7, 1), D(2024, 9, 30)).spell(21, D(2025, 7, 1), D(2025, 9, 30))
     build.refresh(TODAY)
-    sessions.add_measure(engine, 1, "enhet", "Fraværssamtale innen en uke", due_date=D(2025, 11, 1))
-    sessions.add_measure(engine, 1, "lederrolle", "Faste runder i avdelingene")
-    sessions.add_measure(engine, 2, "enhet", "Plan for tilrettelegging", due_date=D(2025, 12, 1))
+    measure_cases.add_measure(
+        engine, 1, "enhet", "Fraværssamtale innen en uke", due_date=D(2025, 11, 1)
+    )
+    measure_cases.add_measure(engine, 1, "lederrolle", "Faste runder i avdelingene")
+    measure_cases.add_measure(
+        engine, 2, "enhet", "Plan for tilrettelegging", due_date=D(2025, 12, 1)
+    )
     session_id = sessions.start_session(engine, 1, "oppstartsmote", D(2025, 11, 1))
     sessions.end_session(engine, session_id, "Oppstart.")
     return build

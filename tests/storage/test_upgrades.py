@@ -13,9 +13,11 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from core.project import Membership
-from storage import sessions
 from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
 from storage.project import memberships
+from storage.repos import measures as measure_rows
+from storage.usecases import sessions
+from tests.conftest import read
 from tui.cli import EXIT_REJECTED, main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -62,7 +64,7 @@ def test_a_database_from_each_release_upgrades_with_every_row(fixture: Path, tmp
 
     engine = open_database(path)
     # The app reads the old rows through today's models.
-    assert [m.text for m in sessions.measures_for_unit(engine, 1)] == [
+    assert [m.text for m in read(measure_rows.for_unit, engine, 1)] == [
         "Felles rutine for fraværssamtaler",
         "Gradert arbeid",
     ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from textual.widgets import Input
 
-from storage import sessions
-from tests.conftest import Builder
+from storage.repos import measures as measure_rows
+from tests.conftest import Builder, read
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
 from tui.dialogs.forms import DateForm, MeasureDialog
@@ -21,7 +21,7 @@ async def test_a_due_date_in_the_past_is_kept_only_when_saved_twice(unit: Builde
         await settle(app, pilot)
         assert isinstance(app.screen, MeasureDialog)  # still open, nothing stored
         assert "Fristen 01.11.2026 er passert" in screen_text(app)
-        assert sessions.measures_for_unit(engine, UNIT) == []
+        assert read(measure_rows.for_unit, engine, UNIT) == []
 
         due = app.screen.query_one("#due", Input)
         due.value = "02.11.2026"  # another past date is pointed out too
@@ -31,7 +31,7 @@ async def test_a_due_date_in_the_past_is_kept_only_when_saved_twice(unit: Builde
         await pilot.press("enter")  # the same date again: meant
         await settle(app, pilot)
         assert not isinstance(app.screen, MeasureDialog)
-    (stored,) = sessions.measures_for_unit(engine, UNIT)
+    (stored,) = read(measure_rows.for_unit, engine, UNIT)
     assert stored.due_date == D(2026, 11, 2)
 
 

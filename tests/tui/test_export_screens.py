@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 from textual.widgets import Input, OptionList
 
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import SURNAMES, TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
@@ -21,7 +22,7 @@ async def test_summary_exports_pdf_and_markdown_to_the_documents_folder(
     unit: Builder, engine: Engine
 ) -> None:
     session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine, UNIT, "enkeltsak", "Samtale med Kari Nordmann", session_id=session_id, employee_id=1
     )
     documents = Path.home() / "Documents"

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import Input
 
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
@@ -72,10 +73,10 @@ def hostile(build: Builder, engine: Engine) -> tuple[int, int]:
     session_id = sessions.start_session(engine, 1, "individuell_radgivning", TODAY)
     sessions.set_review_note(engine, session_id, 1, NOTE)
     sessions.set_review_note(engine, session_id, 2, LONG)
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine, 1, "enkeltsak", MEASURE, owner=OWNER, session_id=session_id, employee_id=1
     )
-    sessions.add_measure(engine, 1, "enhet", LONG, session_id=session_id)
+    measure_cases.add_measure(engine, 1, "enhet", LONG, session_id=session_id)
     sessions.set_session_note(engine, session_id, NOTE)
     return session_id, 1
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage import sessions
 from storage.paths import log_file
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import NAMES, TODAY, UNIT, db_path, screen_text, settle
 from tests.tui.terminal import Terminal

@@ -10,9 +10,12 @@ import pytest
 from sqlalchemy import Engine, update
 from textual.widgets import TextArea
 
-from storage import sessions
 from storage.models import Unit
-from tests.conftest import Builder
+from storage.repos import measures as measure_rows
+from storage.repos import reviews as review_rows
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
+from tests.conftest import Builder, read
 from tests.tui.conftest import TODAY, UNIT, db_path, screen_text, settle
 from tui.app import NaervaerApp
 from tui.screens.measures import MeasuresScreen
@@ -41,7 +44,7 @@ def session_id(unit: Builder, engine: Engine) -> int:
     with engine.begin() as conn:
         conn.execute(update(Unit).where(Unit.id == UNIT).values(leader=LEADER))
     earlier = sessions.start_session(engine, UNIT, "oppstartsmote", TODAY.replace(month=9))
-    sessions.add_measure(
+    measure_cases.add_measure(
         engine, UNIT, "enkeltsak", "Emil Vikestad og Per prøver ny turnus", owner=LEADER,
         session_id=earlier, employee_id=1,
     )  # fmt: skip
@@ -49,8 +52,8 @@ def session_id(unit: Builder, engine: Engine) -> int:
     sid = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
     sessions.set_review_note(engine, sid, 1, NOTE)
     sessions.set_session_note(engine, sid, "Emil er tilbake; Hanne følger opp.")
-    measure = sessions.checklist(engine, sid)[0].measure
-    sessions.follow_up(engine, measure.id, sid, comment="Snakket med Emil Vikestad.")
+    measure = read(measure_rows.checklist, engine, sid)[0].measure
+    measure_cases.follow_up(engine, measure.id, sid, comment="Snakket med Emil Vikestad.")
     return sid
 
 
@@ -82,7 +85,7 @@ async def test_review_note_and_measures(session_id: int, engine: Engine) -> None
         await pilot.press("escape")
         await settle(app, pilot)
         assert MASKED_NOTE in flat(screen_text(app))
-    assert sessions.review_states(engine, session_id)[1] == (False, NOTE)
+    assert read(review_rows.states, engine, session_id)[1] == (False, NOTE)
 
 
 async def test_checklist_measures_and_history(session_id: int, engine: Engine) -> None:

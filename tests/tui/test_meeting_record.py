@@ -7,12 +7,16 @@ from sqlalchemy import Engine
 from textual.widgets import DataTable, Input
 
 from core.summary import summary_markdown
-from storage import sessions
-from tests.conftest import Builder
+from storage.repos import measures as measure_rows
+from storage.repos import sessions as session_rows
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
+from tests.conftest import Builder, read
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tests.tui.test_session import open_checklist, session_with_a_checklist
 from tui.app import NaervaerApp
 from tui.dialogs.forms import ConfirmForm, TextForm
+from tui.navigation import OpenReview
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
@@ -20,7 +24,7 @@ from tui.screens.unit import UnitScreen
 
 
 def statuses(engine: Engine) -> list[str]:
-    return [m.status for m in sessions.measures_for_unit(engine, UNIT)]
+    return [m.status for m in read(measure_rows.for_unit, engine, UNIT)]
 
 
 async def test_x_asks_why_a_measure_is_cancelled_and_keeps_the_reason_in_its_history(
@@ -51,7 +55,7 @@ async def test_x_asks_why_a_measure_is_cancelled_and_keeps_the_reason_in_its_his
         await pilot.press(*"Rutinen er erstattet", "enter")
         await settle(app, pilot)
         assert app.screen is checklist and statuses(engine) == ["avbrutt"]
-        [item] = sessions.checklist(engine, session_id)
+        [item] = read(measure_rows.checklist, engine, session_id)
         assert item.checked and item.comment == "Avbrutt: Rutinen er erstattet"
 
         await pilot.press("h")
@@ -64,7 +68,7 @@ async def test_x_outside_a_meeting_records_the_reason_on_the_open_meeting_or_ref
     unit: Builder, engine: Engine
 ):
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
-    measure = sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    measure = measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
     sessions.end_session(engine, first, "Første møte")
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -79,9 +83,9 @@ async def test_x_outside_a_meeting_records_the_reason_on_the_open_meeting_or_ref
         assert any("Et tiltak avbrytes i et møte" in m for m in messages)
 
     today = sessions.start_session(engine, UNIT, "statusmote", TODAY)
-    sessions.cancel_measure(engine, measure, "  Ikke aktuelt  ")
+    measure_cases.cancel_measure(engine, measure, "  Ikke aktuelt  ")
     assert statuses(engine) == ["avbrutt"]
-    history = sessions.measure_history(engine, measure)
+    history = measure_cases.measure_history(engine, measure)
     assert [(h.session_id, h.status, h.comment) for h in history] == [
         (first, "apen", ""),
         (today, "avbrutt", "Avbrutt: Ikke aktuelt"),
@@ -99,7 +103,7 @@ async def test_a_milestone_done_shows_the_day_it_was_done_not_its_due_date(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.open_review(session_id, UNIT)
+        app.post_message(OpenReview(session_id, UNIT))
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen) and app.screen.selected == 1
         text = screen_text(app)
@@ -132,7 +136,7 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         await pilot.press("escape")  # no third meeting
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
-        assert len(sessions.sessions_for_unit(engine, UNIT)) == 2
+        assert len(read(session_rows.for_unit, engine, UNIT)) == 2
 
         await pilot.press("s")
         await settle(app, pilot)
@@ -140,8 +144,8 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
-        newest = sessions.sessions_for_unit(engine, UNIT)[0]
-        assert len(sessions.sessions_for_unit(engine, UNIT)) == 3
+        newest = read(session_rows.for_unit, engine, UNIT)[0]
+        assert len(read(session_rows.for_unit, engine, UNIT)) == 3
         assert newest.session_type == "statusmote" and newest.ended_at is None
 
         # Going on with the meeting still open asks nothing.
@@ -151,7 +155,7 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         await pilot.press("s")
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
-        assert len(sessions.sessions_for_unit(engine, UNIT)) == 3
+        assert len(read(session_rows.for_unit, engine, UNIT)) == 3
 
 
 def test_the_summary_lists_milestones_done_and_the_open_measures_ticked_or_not_taken_up(
@@ -159,13 +163,13 @@ def test_the_summary_lists_milestones_done_and_the_open_measures_ticked_or_not_t
 ):
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
     ticked, _untouched, closed = (
-        sessions.add_measure(engine, UNIT, "enhet", text, session_id=first)
+        measure_cases.add_measure(engine, UNIT, "enhet", text, session_id=first)
         for text in ("Felles rutine", "Ukentlige runder", "Ny turnus")
     )
     sessions.end_session(engine, first, "Første møte")
     second = sessions.start_session(engine, UNIT, "statusmote", TODAY)
-    sessions.follow_up(engine, ticked, second, checked=True)
-    sessions.follow_up(engine, closed, second, checked=True, status="fullfort")
+    measure_cases.follow_up(engine, ticked, second, checked=True)
+    measure_cases.follow_up(engine, closed, second, checked=True, status="fullfort")
     sessions.set_milestone_done(
         engine, 1, D(2026, 9, 1), "followup_plan", True, D(2026, 11, 24), second
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 from textual.widgets import TextArea
 
-from storage import sessions
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tests.tui.test_review import open_review

@@ -10,11 +10,13 @@ from sqlalchemy import Engine, event, select
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
-from storage import sessions
 from storage.db import make_engine
 from storage.models import MilestoneDone
-from storage.review import review_details
-from tests.conftest import Builder
+from storage.repos import measures as measure_rows
+from storage.repos import reviews as review_rows
+from storage.usecases import sessions
+from storage.usecases.review import employee_details
+from tests.conftest import Builder, read
 from tests.tui.conftest import (
     NAMES,
     SURNAMES,
@@ -58,7 +60,7 @@ def fresh_states(engine: Engine, session_id: int) -> dict[int, tuple[bool, str]]
     """What another connection to the file sees: nothing is only in the screen's memory."""
     other = make_engine(f"sqlite:///{db_path(engine)}")
     try:
-        return sessions.review_states(other, session_id)
+        return read(review_rows.states, other, session_id)
     finally:
         other.dispose()
 
@@ -191,7 +193,7 @@ async def test_measure_is_added_and_bad_input_keeps_the_dialog(unit: Builder, en
         shown = screen.query_one("#review-text", TextView).text.plain
         assert "Samtale om tilrettelegging" in shown and "15.12.2026" in shown
 
-    (measure,) = sessions.measures_for_unit(engine, UNIT)
+    (measure,) = read(measure_rows.for_unit, engine, UNIT)
     assert (measure.level, measure.employee_id, measure.unit_id) == ("enkeltsak", 1, UNIT)
     assert (measure.owner, measure.due_date) == ("Enhetsleder", D(2026, 12, 15))
     assert measure.created_session_id == session_id
@@ -360,8 +362,7 @@ async def test_the_detail_keeps_its_place_and_its_text_scrolls_by_the_page(
 
 
 def test_only_the_titles_and_the_milestone_statuses_are_styled(unit: Builder, engine: Engine):
-    with engine.connect() as conn:
-        (kari,) = [d for d in review_details(conn, UNIT, TODAY) if d.employee_id == 1]
+    (kari,) = [d for d in employee_details(engine, UNIT, TODAY) if d.employee_id == 1]
     text = case_text(kari)
     plain = text.plain
     assert not text.style  # a style of the whole Text would cover every line
@@ -372,8 +373,7 @@ def test_only_the_titles_and_the_milestone_statuses_are_styled(unit: Builder, en
 
 
 def test_a_list_line_keeps_its_columns_with_every_marker_shown(unit: Builder, engine: Engine):
-    with engine.connect() as conn:
-        (kari,) = [d for d in review_details(conn, UNIT, TODAY) if d.employee_id == 1]
+    (kari,) = [d for d in employee_details(engine, UNIT, TODAY) if d.employee_id == 1]
     # Follow-up plan, dialogue meeting 1 and the activity requirement; not the employer period.
     assert kari.case is not None and kari.case.overdue == 3
     flagged = replace(kari, raised_flags=2)
@@ -404,8 +404,7 @@ def test_a_sick_note_running_on_counts_only_the_days_so_far(build: Builder, engi
     build.employee(1, "100001", "Kari Nordmann").employment(1, UNIT, 100.0, D(2020, 1, 1))
     build.spell(1, D(2026, 11, 1), D(2026, 12, 31))  # a sick note into next month
     build.refresh(TODAY)
-    with engine.connect() as conn:
-        (kari,) = review_details(conn, UNIT, TODAY)
+    (kari,) = employee_details(engine, UNIT, TODAY)
     assert kari.case is not None
     # 1–24 November so far; 61 days to the note's end on 31 December.
     assert (kari.case.sick_days_to_date, kari.case.sick_days) == (24, 61)

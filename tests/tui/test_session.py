@@ -7,13 +7,17 @@ from sqlalchemy import Engine, event, func, select
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Markdown, Select
 
-from storage import sessions
 from storage.models import MilestoneDone
-from tests.conftest import Builder
+from storage.repos import measures as measure_rows
+from storage.repos import sessions as session_rows
+from storage.usecases import measures as measure_cases
+from storage.usecases import review as review_usecases
+from storage.usecases import sessions
+from tests.conftest import Builder, read
 from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
 from tui.dialogs.forms import ConfirmForm, MeasureDialog, TextForm
-from tui.screens import review as review_module
+from tui.navigation import OpenReview
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
@@ -79,7 +83,7 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
-        first = sessions.sessions_for_unit(engine, UNIT)[0]
+        first = read(session_rows.for_unit, engine, UNIT)[0]
         assert first.ended_at is not None and "3 av 5" in (first.summary or "")
 
         # Session 2 (the same day: asked first) opens on last time's open measures as the
@@ -100,8 +104,8 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         await settle(app, pilot)
         await pilot.press("f")
         await settle(app, pilot)
-        second = sessions.sessions_for_unit(engine, UNIT)[0]
-        items = sessions.checklist(engine, second.id)
+        second = read(session_rows.for_unit, engine, UNIT)[0]
+        items = read(measure_rows.checklist, engine, second.id)
         closed = [item for item in items if item.status == "fullfort"]
         assert len(closed) == 1 and closed[0].comment == "Gjennomført i oktober"
 
@@ -115,7 +119,7 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
 
 async def test_masked_display_shows_no_name_on_any_screen(unit: Builder, engine: Engine):
     session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
-    sessions.add_measure(engine, UNIT, "enkeltsak", "Oppfølging", session_id=session_id,
+    measure_cases.add_measure(engine, UNIT, "enkeltsak", "Oppfølging", session_id=session_id,
                          employee_id=1)  # fmt: skip
     app = NaervaerApp(db_path(engine), today=TODAY)
     shots: list[str] = []
@@ -144,7 +148,7 @@ async def test_masked_display_shows_no_name_on_any_screen(unit: Builder, engine:
 def session_with_a_checklist(engine: Engine) -> int:
     """A second session, whose checklist is the measure agreed in the first."""
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
-    sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
     sessions.end_session(engine, first, "Første møte")
     return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
 
@@ -191,7 +195,7 @@ async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
     def broken(*args: object) -> None:
         raise OSError("disk I/O error")
 
-    monkeypatch.setattr(review_module, "review_details", broken)
+    monkeypatch.setattr(review_usecases, "employee_details", broken)
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         checklist = await open_checklist(app, pilot, session_id)
@@ -232,7 +236,7 @@ async def test_the_checklist_opened_from_the_review_leaves_the_review_to_read_af
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        app.open_review(session_id, UNIT)
+        app.post_message(OpenReview(session_id, UNIT))
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen) and app.screen.selected == 1
         await pilot.press("d", "T")  # Kari's next milestone done, and on to the checklist at once
@@ -255,10 +259,10 @@ async def test_the_cursor_follows_the_measure_when_a_new_due_date_moves_it(
 ):
     """`d` re-sorts the checklist: the next `f` must close the measure just given a new date."""
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
-    early = sessions.add_measure(
+    early = measure_cases.add_measure(
         engine, UNIT, "enhet", "Oppdatere rutinen", due_date=D(2027, 1, 31), session_id=first
     )
-    late = sessions.add_measure(
+    late = measure_cases.add_measure(
         engine, UNIT, "enhet", "Faste nærværssamtaler", due_date=D(2027, 2, 15), session_id=first
     )
     sessions.end_session(engine, first, "Første møte")
@@ -276,5 +280,5 @@ async def test_the_cursor_follows_the_measure_when_a_new_due_date_moves_it(
 
         await pilot.press("f")
         await settle(app, pilot)
-    statuses = {m.id: m.status for m in sessions.measures_for_unit(engine, UNIT)}
+    statuses = {m.id: m.status for m in read(measure_rows.for_unit, engine, UNIT)}
     assert statuses == {early: "fullfort", late: "apen"}

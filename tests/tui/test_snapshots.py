@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
@@ -23,10 +24,10 @@ SMALL = (80, 24)  # a small laptop's terminal
 @pytest.fixture
 def session_id(unit: Builder, engine: Engine) -> int:
     earlier = sessions.start_session(engine, UNIT, "oppstartsmote", TODAY.replace(month=9))
-    sessions.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
+    measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
                          owner="Enhetsleder", due_date=TODAY.replace(month=10),
                          session_id=earlier)  # fmt: skip
-    sessions.add_measure(engine, UNIT, "lederrolle", "Ukentlige runder i avdelingene",
+    measure_cases.add_measure(engine, UNIT, "lederrolle", "Ukentlige runder i avdelingene",
                          owner="Enhetsleder", session_id=earlier)  # fmt: skip
     sessions.end_session(engine, earlier, "Oppstart med lederteamet.")
     return sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage import sessions
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.terminal import Terminal
 
@@ -27,14 +27,15 @@ WRITERS = 3
 WRITER = """
 import sys, time
 from pathlib import Path
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.db import open_database
 
 path, tag, session_id, start = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 engine = open_database(path)
 time.sleep(max(0.0, start - time.time()))
 for k in range(int(sys.argv[5])):
-    sessions.add_measure(engine, 1, "enhet", f"tiltak {tag}-{k}", session_id=session_id)
+    measure_cases.add_measure(engine, 1, "enhet", f"tiltak {tag}-{k}", session_id=session_id)
     sessions.set_review_note(engine, session_id, 1 + k % 4, f"notat {tag}-{k}")
     sessions.set_presence_factor(engine, 1, "styrke", 1 + k % 4, f"faktor {tag}-{k}")
 engine.dispose()

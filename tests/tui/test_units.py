@@ -226,7 +226,8 @@ async def test_yesterdays_figures_are_shown_and_then_rebuilt_for_today(
 async def test_the_list_shows_what_a_meeting_changed_when_the_advisor_comes_back(
     town: Builder, engine: Engine
 ):
-    from storage import sessions
+    from storage.usecases import measures as measure_cases
+    from storage.usecases import sessions
 
     app = NaervaerApp(engine_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -241,11 +242,11 @@ async def test_the_list_shows_what_a_meeting_changed_when_the_advisor_comes_back
         # The meeting, as its screens write it: two measures agreed, one done at once.
         assert app.engine is not None
         held = sessions.start_session(app.engine, 1, "individuell_radgivning", TODAY)
-        first = sessions.add_measure(app.engine, 1, "enhet", "Felles rutine", session_id=held)
-        sessions.add_measure(
+        first = measure_cases.add_measure(app.engine, 1, "enhet", "Felles rutine", session_id=held)
+        measure_cases.add_measure(
             app.engine, 1, "lederrolle", "Faste samtaler", due_date=D(2025, 11, 1), session_id=held
         )
-        sessions.update_measure(app.engine, first, status="fullfort")
+        measure_cases.update_measure(app.engine, first, status="fullfort")
         sessions.end_session(app.engine, held, "Oppsummering")
 
         await pilot.press("escape")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.markup import escape
 from rich.text import Text
@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -25,6 +24,7 @@ from core.periods import parse_date
 from core.project import parse_baseline
 from core.vocabulary import MEASURE_LEVELS
 from tui.masking import one_line
+from tui.screens.base import NaervaerModal
 
 ResultT = TypeVar("ResultT")
 PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser."
@@ -45,7 +45,7 @@ class MeasureDraft:
     due_date: dt.date | None
 
 
-class _Dialog(ModalScreen[ResultT]):
+class _Dialog(NaervaerModal[ResultT]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Avbryt")]
     # A due date in the past, said once: the same date saved again is meant.
     _past_due_said: dt.date | None = None
@@ -55,8 +55,7 @@ class _Dialog(ModalScreen[ResultT]):
 
     def past_due_said(self, due: dt.date | None) -> bool:
         """Whether `due` is passed and has not been pointed out yet (it is now)."""
-        app: Any = self.app
-        if due is None or due >= app.today or due == self._past_due_said:
+        if due is None or due >= self.state.today or due == self._past_due_said:
             return False
         self._past_due_said = due
         self.error(
@@ -174,12 +173,13 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def store(self, draft: MeasureDraft) -> None:
-        from storage.sessions import add_measure
+        from storage.usecases.measures import add_measure
 
-        app: Any = self.app
+        engine = self.state.engine
+        assert engine is not None
         try:
             add_measure(
-                app.engine,
+                engine,
                 self.unit_id,
                 draft.level,
                 draft.text,
@@ -207,7 +207,9 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
         if event.state is WorkerState.ERROR and event.worker.error is not None:
             from tui.errors import describe
 
+            # Said here, in the dialog: not again by the app (NaervaerModal would pass it on).
             event.stop()
+            event.prevent_default()
             self.saving = False
             self.error(f"Tiltaket ble ikke lagret. {describe(event.worker.error)}")
 

@@ -32,6 +32,9 @@ class AppState(Protocol):
     @property
     def writes(self) -> int: ...
 
+    # What could not be said before the app quit (a note not saved), said on the way out.
+    failure: str | None
+
     def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None: ...
 
 

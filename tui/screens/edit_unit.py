@@ -40,7 +40,7 @@ class FactorsScreen(ReportsWorkerErrors, ModalScreen[None]):
                     )
 
     def save(self, key: tuple[str, int], value: str) -> None:
-        from storage.sessions import set_presence_factor
+        from storage.usecases.sessions import set_presence_factor
 
         kind, position = key
         app: Any = self.app
@@ -105,7 +105,7 @@ class ScoresScreen(ReportsWorkerErrors, ModalScreen[None]):
                         )
 
     def save(self, key: tuple[str, str], value: str) -> None:
-        from storage.sessions import set_survey_score
+        from storage.usecases.sessions import set_survey_score
 
         survey, factor = key
         app: Any = self.app

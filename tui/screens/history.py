@@ -2,35 +2,41 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from core import fmt
 from core.masking import Masker
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
-from tui.messages import Loaded
-from tui.screens.base import ReportsWorkerErrors
+from storage.usecases import measures
+from storage.usecases.measures import HistoryEntry
+from storage.usecases.sessions import MeasureRow
+from tui.screens.base import NaervaerModal
 
 
-class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
+class HistoryScreen(NaervaerModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
 
-    def __init__(self, measure: Any, names: Masker) -> None:
+    class Loaded(Message):
+        def __init__(self, history: tuple[HistoryEntry, ...]) -> None:
+            super().__init__()
+            self.history = history
+
+    def __init__(self, measure: MeasureRow, names: Masker) -> None:
         """`names`: the unit's masker, for the measure's text, owner and comments."""
         super().__init__()
         self.measure = measure
         self.names = names
 
     def shown(self, text: str) -> str:
-        app: Any = self.app
-        return self.names.shown(text, app.masked)
+        return self.names.shown(text, self.state.masked)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide") as box:
@@ -62,15 +68,14 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     @work(thread=True, exit_on_error=False)
     def load(self) -> None:
-        from storage.sessions import measure_history
-
-        app: Any = self.app
-        self.post_message(Loaded("history", measure_history(app.engine, self.measure.id)))
+        engine = self.state.engine
+        assert engine is not None
+        self.post_message(self.Loaded(measures.measure_history(engine, self.measure.id)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         table = self.query_one(DataTable)
-        for entry in message.data:
+        for entry in message.history:
             table.add_row(
                 SESSION_TYPES[entry.session_type],
                 fmt.date(entry.held_on),
@@ -79,7 +84,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
                 fmt.date(entry.due_date),
                 Text(self.shown(entry.comment)),
             )
-        if not message.data:
+        if not message.history:
             table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")
 
     def action_close(self) -> None:

@@ -5,36 +5,36 @@ Outside a session the screen lists all the unit's measures and edits them direct
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, ClassVar
+from functools import partial
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from core import fmt
 from core.masking import NO_NAMES, Masker
-from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES, SESSION_TYPES
+from core.measures import MeasureChange, is_overdue
+from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
+from storage.usecases import measures, review, sessions
+from storage.usecases.review import EmployeeDetail
+from storage.usecases.sessions import ChecklistItem, MeasureBoard, MeasureRow
 from tui.dialogs.forms import DateForm, MeasureDialog, TextForm
 from tui.masking import one_line, person
-from tui.messages import Loaded
-from tui.screens.base import ReportsWorkerErrors
+from tui.navigation import OpenHistory, OpenReview, OpenSummary
+from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from storage.review import EmployeeDetail
+from tui.writes import WriteFailed, queue_of, report
 
 
-def measure_cells(measure: Any, masked: bool, names: Masker) -> list[str | Text]:
+def measure_cells(measure: MeasureRow, masked: bool, names: Masker) -> list[str | Text]:
     # An enkeltsak is about one person: the person says more than the level's name.
     about = MEASURE_LEVELS[measure.level]
     if measure.employee_number:
@@ -45,10 +45,6 @@ def measure_cells(measure: Any, masked: bool, names: Masker) -> list[str | Text]
         Text(names.shown(measure.owner, masked) or "–"),
         fmt.date(measure.due_date),
     ]
-
-
-def overdue(due: dt.date | None, status: str, today: dt.date) -> bool:
-    return due is not None and due < today and status in OPEN_STATUSES
 
 
 @contextmanager
@@ -69,30 +65,16 @@ def _cursor_kept(table: DataTable[Any]) -> Iterator[None]:
     table.move_cursor(row=row)
 
 
-def load_measures(engine: Engine, unit_id: int, session_id: int | None) -> dict[str, Any]:
-    """What the screen shows, read in a worker's thread: a session's checklist and the
-    measures agreed in it, or (outside a session) all the unit's measures."""
-    from storage import sessions
-    from storage.repository import unit_masker
-
-    with engine.connect() as conn:
-        names = unit_masker(conn, unit_id)
-    if session_id is None:
-        return {
-            "checklist": [],
-            "measures": sessions.measures_for_unit(engine, unit_id),
-            "names": names,
-        }
-    return {
-        "names": names,
-        "info": sessions.session_info(engine, session_id),
-        "checklist": sessions.checklist(engine, session_id),
-        "measures": sessions.measures_created_in(engine, session_id),
-    }
-
-
-class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
+class MeasuresScreen(NaervaerScreen[None]):
     """Keys act on the measure under the cursor in the focused table."""
+
+    class Loaded(Message):
+        def __init__(self, board: MeasureBoard) -> None:
+            super().__init__()
+            self.board = board
+
+    class Written(Message):
+        """A change is in the database: the lists are read again (they may re-sort)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "Avkrysset", id="tick"),
@@ -113,11 +95,11 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         self,
         unit_id: int,
         session_id: int | None,
-        data: dict[str, Any] | None = None,
+        data: MeasureBoard | None = None,
         *,
         read_ahead: bool = False,
     ) -> None:
-        """`data` from `load_measures` when read before opening: the screen is drawn once, full.
+        """`data` from `measure_board` when read before opening: the screen is drawn once, full.
 
         `read_ahead`: read the review's employees while the checklist is open. Only at the
         session's start: coming back from the review, its last writes may still be on the way.
@@ -127,11 +109,11 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         self.session_id = session_id
         self._first_data = data
         self._read_ahead = read_ahead
-        self.checklist: list[Any] = []
-        self.measures: list[Any] = []
+        self.checklist: tuple[ChecklistItem, ...] = ()
+        self.measures: tuple[MeasureRow, ...] = ()
         self.names = NO_NAMES
         # The review's employees, read while the advisor goes through the checklist.
-        self.review_ahead: Future[list[EmployeeDetail]] = Future()
+        self.review_ahead: Future[tuple[EmployeeDetail, ...]] = Future()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -175,28 +157,31 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        app: Any = self.app
         self.post_message(
-            Loaded("measures", load_measures(app.engine, self.unit_id, self.session_id))
+            self.Loaded(sessions.measure_board(self.engine, self.unit_id, self.session_id))
         )
 
     @work(thread=True, exit_on_error=False, group="review-ahead")
     def read_review_ahead(self) -> None:
-        from tui.screens.review import read_ahead
-
-        app: Any = self.app
-        read_ahead(app.engine, self.unit_id, app.today, self.review_ahead)
+        """The review's longest read, done before the review is asked for. A failure is kept
+        in the future, not raised: the review then reads again, and says it there."""
+        into = self.review_ahead
+        if not into.set_running_or_notify_cancel():
+            return
+        try:
+            into.set_result(review.employee_details(self.engine, self.unit_id, self.state.today))
+        except Exception as error:
+            into.set_exception(error)
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what == "measures":
-            self.show(message.data)
+        self.show(message.board)
 
-    def show(self, data: dict[str, Any]) -> None:
-        self.checklist = data["checklist"]
-        self.measures = data["measures"]
-        self.names = data["names"]
-        info = data.get("info")
+    def show(self, data: MeasureBoard) -> None:
+        self.checklist = data.checklist
+        self.measures = data.measures
+        self.names = data.names
+        info = data.info
         if info is not None:
             self.sub_title = (
                 f"{one_line(info.unit_name)} · {SESSION_TYPES[info.session_type]} "
@@ -208,14 +193,13 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             self.query_one(focus, DataTable).focus()
 
     def render_tables(self) -> None:
-        app: Any = self.app
-        masked, today = app.masked, app.today
+        masked, today = self.state.masked, self.state.today
         if self.session_id is not None:
             table = self.query_one("#checklist", DataTable)
             with _cursor_kept(table):
                 for item in self.checklist:
                     status = Text(MEASURE_STATUSES[item.status])
-                    if overdue(item.due_date, item.status, today):
+                    if is_overdue(item.due_date, item.status, today):
                         status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
                     table.add_row(
                         "✓" if item.checked else "☐",
@@ -230,7 +214,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         with _cursor_kept(table):
             for measure in self.measures:
                 label = MEASURE_STATUSES[measure.status]
-                late = overdue(measure.due_date, measure.status, today)
+                late = is_overdue(measure.due_date, measure.status, today)
                 table.add_row(
                     *measure_cells(measure, masked, self.names),
                     Text(f"{label}, forfalt", style="bold red") if late else label,
@@ -238,7 +222,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
                 )
         self.show_detail()
 
-    def selected(self) -> tuple[Any | None, Any | None]:
+    def selected(self) -> tuple[ChecklistItem | None, MeasureRow | None]:
         """(checklist item, measure) under the cursor of the focused table."""
         focused = self.focused
         if isinstance(focused, DataTable) and focused.id == "checklist" and self.checklist:
@@ -256,8 +240,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
             hint = "Ingen tiltak ennå. Trykk n for å legge til et."
             detail.update(hint)
             return
-        app: Any = self.app
-        masked = app.masked
+        masked = self.state.masked
         text, owner = (self.names.shown(t, masked) for t in (measure.text, measure.owner))
         comment = self.names.shown(item.comment, masked) if item is not None else ""
         detail.update(
@@ -276,42 +259,39 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
     # --- writes -----------------------------------------------------------------------------
 
-    @work(thread=True, exit_on_error=False, group="write")
-    def write(self, change: Callable[[Any], None]) -> None:
-        app: Any = self.app
-        change(app.engine)
+    def write(self, call: Callable[[], object]) -> None:
+        """Write through the screen's queue; the lists are read again once it is written."""
+        queue_of(self).write(None, call, done=self.Written())
+
+    @on(Written)
+    def written(self) -> None:
         self.load()
 
-    def change(self, **values: Any) -> None:
-        """Apply a change to the selected measure: a follow-up in a session, else directly."""
-        from storage import sessions
+    @on(WriteFailed)
+    def write_failed(self, failed: WriteFailed) -> None:
+        report(self, failed)
+        self.load()
 
-        item, measure = self.selected()
-        if measure is None:
-            return
-        if item is not None and self.session_id is not None:
-            session_id = self.session_id
-            self.write(lambda engine: sessions.follow_up(engine, measure.id, session_id, **values))
-        else:
-            values.pop("checked", None)
-            values.pop("comment", None)
-            if values:
-                self.write(lambda engine: sessions.update_measure(engine, measure.id, **values))
+    def change(self, change: MeasureChange) -> None:
+        """Apply a change to the selected measure: the use case tells a session's follow-up of
+        a measure on its checklist from a change to the measure itself."""
+        _, measure = self.selected()
+        if measure is not None:
+            call = partial(
+                measures.change_measure, self.engine, measure.id, self.session_id, change
+            )
+            self.write(call)
 
     def action_tick(self) -> None:
         item, _ = self.selected()
         if item is not None:
-            self.change(checked=not item.checked)
+            self.change(MeasureChange(checked=not item.checked))
 
     def action_set_status(self, status: str) -> None:
-        item, _ = self.selected()
-        # Closing or changing a checklist item also ticks it: it has been gone through.
-        self.change(status=status, **({"checked": True} if item is not None else {}))
+        self.change(MeasureChange(status=status))
 
     def action_cancel_measure(self) -> None:
         """Cancelling asks why; the reason goes into the measure's history (Esc: nothing)."""
-        from storage import sessions
-
         _, measure = self.selected()
         if measure is None:
             return
@@ -319,9 +299,8 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
         def chosen(reason: str | None) -> None:
             if reason:
-                self.write(
-                    lambda engine: sessions.cancel_measure(engine, measure.id, reason, session_id)
-                )
+                call = partial(measures.cancel_measure, self.engine, measure.id, reason, session_id)
+                self.write(call)
 
         self.app.push_screen(
             TextForm(
@@ -339,7 +318,7 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
         def chosen(result: object) -> None:
             if isinstance(result, tuple):
-                self.change(due_date=result[0])
+                self.change(MeasureChange(due_date=result[0]))
 
         current = item.due_date if item is not None else measure.due_date
         self.app.push_screen(DateForm("Ny frist", current), chosen)
@@ -352,16 +331,14 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
 
         def chosen(result: object) -> None:
             if isinstance(result, str):
-                self.change(comment=result, checked=True)
+                self.change(MeasureChange(comment=result))
 
         self.app.push_screen(TextForm("Kommentar til tiltaket i dag", item.comment), chosen)
 
     def action_history(self) -> None:
         _, measure = self.selected()
         if measure is not None:
-            from tui.screens.history import HistoryScreen
-
-            self.app.push_screen(HistoryScreen(measure, self.names))
+            self.post_message(OpenHistory(measure, self.names))
 
     def action_new(self) -> None:
         self.app.push_screen(MeasureDialog(self.unit_id, self.session_id), self.reload)
@@ -373,16 +350,12 @@ class MeasuresScreen(ReportsWorkerErrors, Screen[None]):
         if self.session_id is None:
             self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
             return
-        app: Any = self.app
         ahead = self.review_ahead if self._read_ahead else None
-        app.open_review(self.session_id, self.unit_id, replace=True, ahead=ahead)
+        self.post_message(OpenReview(self.session_id, self.unit_id, replace=True, ahead=ahead))
 
     def action_summary(self) -> None:
-        if self.session_id is None:
-            return
-        from tui.screens.summary import SummaryScreen
-
-        self.app.switch_screen(SummaryScreen(self.session_id, self.unit_id))
+        if self.session_id is not None:
+            self.post_message(OpenSummary(self.session_id, self.unit_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-from collections.abc import Callable, Iterable
-from concurrent.futures import Future
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -18,7 +16,6 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content, Span
 from textual.events import Click, DescendantBlur
 from textual.message import Message
-from textual.screen import ModalScreen, Screen
 from textual.style import Style
 from textual.timer import Timer
 from textual.widgets import Button, Header, SelectionList, Static, TextArea
@@ -29,23 +26,19 @@ from core.cases import MilestoneStatus, milestone_status, next_task
 from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES, SICK_KINDS
-from storage import sessions
-from storage.repository import unit_masker
-from storage.review import EmployeeDetail, review_details
-from storage.sessions import MeasureRow, SessionInfo
+from storage.usecases import review, sessions
+from storage.usecases.review import CaseMeasure, EmployeeDetail, ReviewData
+from storage.usecases.sessions import SessionInfo
 from tui import memory
 from tui.dialogs.forms import MeasureDialog, MeasureDraft
 from tui.masking import one_line, person
-from tui.messages import Loaded
+from tui.navigation import OpenMeasures, OpenSummary
+from tui.screens.base import NaervaerModal, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
 from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from tui.app import NaervaerApp
+from tui.writes import WriteFailed, queue_of, report
 
 NOTE_DEBOUNCE_SECONDS = 0.5
 PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser i notatene."
@@ -64,81 +57,6 @@ def shown_person(number: str, name: str | None, masked: bool) -> Text:
 
 def grade_label(grade: float) -> str:
     return fmt.percent(grade, 0 if float(grade).is_integer() else 1)
-
-
-@dataclass
-class CaseMeasure:
-    """A measure for one employee, as the detail lists it."""
-
-    text: str
-    owner: str
-    due_date: dt.date | None
-
-
-@dataclass
-class ReviewData:
-    info: SessionInfo
-    details: list[EmployeeDetail]
-    states: dict[int, tuple[bool, str]]
-    measures: dict[int, list[CaseMeasure]] = field(default_factory=dict)
-    names: Masker = NO_NAMES  # the unit's masker, for notes and measures
-
-
-def load_review(
-    engine: Engine,
-    session_id: int,
-    unit_id: int,
-    today: dt.date,
-    ahead: Future[list[EmployeeDetail]] | None = None,
-) -> ReviewData:
-    """Everything the review shows, read in a worker's thread: moving on then reads nothing.
-
-    `ahead`: the employees' details as read ahead (`read_ahead`), used once that read has
-    started and unless it failed; they are read here otherwise.
-    """
-    info = sessions.session_info(engine, session_id)
-    if ahead is not None and (ahead.running() or ahead.done()) and ahead.exception() is None:
-        details = ahead.result()
-    else:
-        with engine.connect() as conn:
-            details = review_details(conn, unit_id, today)
-    measures: dict[int, list[CaseMeasure]] = {}
-    for row in sessions.measures_for_unit(engine, unit_id, open_only=True):
-        if row.employee_id is not None:
-            measures.setdefault(row.employee_id, []).append(measure_of(row))
-    with engine.connect() as conn:
-        names = unit_masker(conn, unit_id)
-    return ReviewData(info, details, sessions.review_states(engine, session_id), measures, names)
-
-
-def read_ahead(
-    engine: Engine, unit_id: int, today: dt.date, into: Future[list[EmployeeDetail]]
-) -> None:
-    """The review's longest read, done before the review is asked for (in a worker's thread).
-
-    A failure is kept in `into`, not raised: the review then reads again, and says it there.
-    """
-    if not into.set_running_or_notify_cancel():
-        return
-    try:
-        with engine.connect() as conn:
-            into.set_result(review_details(conn, unit_id, today))
-    except Exception as error:
-        into.set_exception(error)
-
-
-class NoteSaved(Message):
-    def __init__(self, employee_id: int, text: str) -> None:
-        super().__init__()
-        self.employee_id = employee_id
-        self.text = text
-
-
-class WriteFailed(Message):
-    def __init__(self, what: str, error: BaseException) -> None:
-        super().__init__()
-        self.what = what
-        self.error = error
 
 
 # The list's line: the tick (2 cells), lost workdays (6), a space, markers (7), a space and the
@@ -183,8 +101,19 @@ def list_line(detail: EmployeeDetail, reviewed: bool, masked: bool) -> Content:
     return Content("".join(text for text, _ in parts), spans)
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(NaervaerScreen[None]):
     """All data is loaded once; moving between employees draws from memory, writes autosave."""
+
+    class Loaded(Message):
+        def __init__(self, data: ReviewData) -> None:
+            super().__init__()
+            self.data = data
+
+    class NoteSaved(Message):
+        def __init__(self, employee_id: int, text: str) -> None:
+            super().__init__()
+            self.employee_id = employee_id
+            self.text = text
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,j,down", "move(1)", "Neste", key_display="n/↓", id="review_next"),
@@ -205,27 +134,24 @@ class ReviewScreen(Screen[None]):
     ]
 
     def __init__(self, session_id: int, unit_id: int, data: ReviewData | None = None) -> None:
-        """`data` from `load_review` when read before opening: the screen is drawn once, full."""
+        """`data` from the `review` use case when read before opening: the screen is drawn once,
+        full."""
         super().__init__(id="review")
         self.session_id = session_id
         self.unit_id = unit_id
         self._first_data = data
         self.info: SessionInfo | None = None
-        self.details: list[EmployeeDetail] = []
+        self.details: tuple[EmployeeDetail, ...] = ()
         self.position: dict[int, int] = {}  # employee_id -> index in the list
         self.selected: int | None = None
         self.reviewed: set[int] = set()
-        self.measures: dict[int, list[CaseMeasure]] = {}
+        self.measures: dict[int, tuple[CaseMeasure, ...]] = {}
         self.names = NO_NAMES
         # Notes as typed (shown) and as last confirmed written; they differ while unsaved.
         self.note_text: dict[int, str] = {}
         self.note_saved: dict[int, str] = {}
         self._note_sent: dict[int, str] = {}
         self._note_timer: Timer | None = None
-        # Writes run in threads; a version per key lets an older write that lost the race to
-        # the lock step aside instead of overwriting a newer one.
-        self._write_lock = threading.Lock()
-        self._versions: dict[tuple[object, ...], int] = {}
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -269,38 +195,25 @@ class ReviewScreen(Screen[None]):
             self._first_data = None
 
     @property
-    def naervaer(self) -> NaervaerApp:
-        return cast("NaervaerApp", self.app)
-
-    @property
     def masked(self) -> bool:
-        return bool(self.naervaer.masked)
-
-    @property
-    def engine(self) -> Engine:
-        engine = self.naervaer.engine
-        assert engine is not None, "the review opens only after the database is ready"
-        return engine
+        return self.state.masked
 
     # --- loading -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-load")
     def load(self) -> None:
-        data = load_review(self.engine, self.session_id, self.unit_id, self.naervaer.today)
-        self.post_message(Loaded("review", data))
+        data = review.review(self.engine, self.session_id, self.unit_id, self.state.today)
+        self.post_message(self.Loaded(data))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what != "review":
-            return
-        message.stop()
         self.show(message.data)
 
     def show(self, data: ReviewData) -> None:
         self.info = data.info
         self.details = data.details
         self.position = {d.employee_id: i for i, d in enumerate(self.details)}
-        self.measures = data.measures
+        self.measures = dict(data.measures)
         self.names = data.names
         self.reviewed = {e for e, (done, _) in data.states.items() if done}
         # Notes of people no longer in the review (purged meanwhile) have nowhere to go: the
@@ -443,10 +356,10 @@ class ReviewScreen(Screen[None]):
     def show_text(self, detail: EmployeeDetail) -> None:
         """The case and its milestones, the flags, open measures (if any) and the spells."""
         parts = [case_text(detail), flags_text(detail)]
-        measures = self.measures.get(detail.employee_id, [])
+        measures = self.measures.get(detail.employee_id, ())
         if measures:
             parts.append(measures_text(measures, self.names, self.masked))
-        parts.append(spells_text(detail, self.naervaer.today))
+        parts.append(spells_text(detail, self.state.today))
         self.query_one("#review-text", TextView).update(Text("\n\n").join(parts))
 
     # --- the note ---------------------------------------------------------------------------
@@ -489,16 +402,11 @@ class ReviewScreen(Screen[None]):
             ):
                 continue
             self._note_sent[employee_id] = text
-            self.write(
-                "Notatet ble ikke lagret",
+            queue_of(self).write(
                 ("note", employee_id),
-                partial(
-                    sessions.set_review_note,
-                    session_id=self.session_id,
-                    employee_id=employee_id,
-                    text=text,
-                ),
-                NoteSaved(employee_id, text),
+                partial(sessions.set_review_note, self.engine, self.session_id, employee_id, text),
+                failure="Notatet ble ikke lagret",
+                done=self.NoteSaved(employee_id, text),
                 now=now,
             )
 
@@ -529,53 +437,9 @@ class ReviewScreen(Screen[None]):
 
     # --- writes -----------------------------------------------------------------------------
 
-    def write(
-        self,
-        failure: str,
-        key: tuple[object, ...],
-        call: Callable[[Engine], object],
-        done: Message | None = None,
-        *,
-        now: bool = False,
-    ) -> None:
-        """Run one write in a thread (here if `now`); `failure` is what the user is told if it
-        fails. A newer write of the same `key` makes an older one not yet run step aside."""
-        version = self._versions.get(key, 0) + 1
-        self._versions[key] = version
-        engine = self.engine
-
-        def run() -> None:
-            try:
-                with self._write_lock:
-                    if self._versions.get(key) != version:
-                        return
-                    call(engine)
-            except Exception as error:
-                # Said here, in the screen's words; if the screen has gone, the app says it.
-                if not self.post_message(WriteFailed(failure, error)):
-                    raise
-                return
-            if done is not None:
-                self.post_message(done)
-
-        if now:
-            run()
-        else:
-            # On the app, so that leaving the screen does not cancel a write not yet started.
-            self.app.run_worker(run, thread=True, exit_on_error=False, group="review-writes")
-
     @on(WriteFailed)
     def write_failed(self, message: WriteFailed) -> None:
-        from tui.errors import describe
-
-        reason = str(message.error) if isinstance(message.error, ValueError) else ""
-        self.notify(
-            f"{message.what}. {reason or describe(message.error)}",
-            title="Ikke lagret",
-            severity="error",
-            timeout=10,
-            markup=False,
-        )
+        report(self, message)
         # Notes stay as typed and are tried again; the rest is read back from the database.
         self._note_sent.clear()
         self.show_note_state()
@@ -600,15 +464,10 @@ class ReviewScreen(Screen[None]):
             self.reviewed.add(employee_id)
         else:
             self.reviewed.discard(employee_id)
-        self.write(
-            "Kunne ikke lagre at den ansatte er gjennomgått",
+        queue_of(self).write(
             ("reviewed", employee_id),
-            partial(
-                sessions.set_reviewed,
-                session_id=self.session_id,
-                employee_id=employee_id,
-                reviewed=reviewed,
-            ),
+            partial(sessions.set_reviewed, self.engine, self.session_id, employee_id, reviewed),
+            failure="Kunne ikke lagre at den ansatte er gjennomgått",
         )
         self._redraw_line(employee_id)
         self.show_progress()
@@ -662,26 +521,28 @@ class ReviewScreen(Screen[None]):
         """Mark exactly `done` as the case's done milestones: in memory now, then in the file."""
         case = detail.case
         assert case is not None
-        today = self.naervaer.today
+        today = self.state.today
         before = {m.key: m.done_on or today for m in case.milestones if m.status == "done"}
         for key in sorted(before.keys() ^ done):
-            self.write(
-                "Kunne ikke lagre milepælen",
+            queue_of(self).write(
                 ("milestone", detail.employee_id, case.start, key),
                 partial(
                     sessions.set_milestone_done,
-                    employee_id=detail.employee_id,
-                    case_start=case.start,
-                    milestone=key,
-                    done=key in done,
-                    done_on=today,
-                    session_id=self.session_id,
+                    self.engine,
+                    detail.employee_id,
+                    case.start,
+                    key,
+                    key in done,
+                    today,
+                    self.session_id,
                 ),
+                failure="Kunne ikke lagre milepælen",
             )
         done_on = {key: before.get(key, today) for key in done}
-        milestones = milestone_status(case.start, case.end, today, done_on)
+        milestones = tuple(milestone_status(case.start, case.end, today, done_on))
         updated = replace(detail, case=replace(case, milestones=milestones))
-        self.details[self.position[detail.employee_id]] = updated
+        index = self.position[detail.employee_id]
+        self.details = (*self.details[:index], updated, *self.details[index + 1 :])
         self._redraw_line(detail.employee_id)
         if self.selected == detail.employee_id:
             self.show_text(updated)
@@ -696,7 +557,7 @@ class ReviewScreen(Screen[None]):
             if stored is None:
                 return
             measure = CaseMeasure(stored.text, stored.owner, stored.due_date)
-            self.measures.setdefault(employee_id, []).append(measure)
+            self.measures[employee_id] = (*self.measures.get(employee_id, ()), measure)
             current = self.current()
             if current is not None and current.employee_id == employee_id:
                 self.show_text(current)
@@ -722,16 +583,12 @@ class ReviewScreen(Screen[None]):
         self.dismiss(None)
 
     def action_checklist(self) -> None:
-        from tui.screens.measures import MeasuresScreen
-
         self.flush_notes()
-        self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
+        self.post_message(OpenMeasures(self.unit_id, self.session_id, replace=True))
 
     def action_summary(self) -> None:
-        from tui.screens.summary import SummaryScreen
-
         self.flush_notes()
-        self.app.switch_screen(SummaryScreen(self.session_id, self.unit_id))
+        self.post_message(OpenSummary(self.session_id, self.unit_id))
 
     def action_scroll_detail(self, direction: int) -> None:
         self.query_one("#review-text", TextView).scroll_page(direction)
@@ -749,7 +606,7 @@ class ReviewScreen(Screen[None]):
             if self.app.is_running:
                 self.app.notify(text, title="Ikke lagret", severity="error", markup=False)
             else:  # the app is quitting: said on the way out
-                self.naervaer.failure = text
+                self.state.failure = text
         memory.release()
 
     def _masked_changed(self) -> None:
@@ -835,14 +692,10 @@ def spells_text(detail: EmployeeDetail, today: dt.date) -> Text:
     return text
 
 
-def measure_of(row: MeasureRow) -> CaseMeasure:
-    return CaseMeasure(row.text, row.owner, row.due_date)
-
-
 # --- dialogs ----------------------------------------------------------------------------------
 
 
-class ReviewMilestoneDialog(ModalScreen[set[str] | None]):
+class ReviewMilestoneDialog(NaervaerModal[set[str] | None]):
     """The case's milestones with a box each; returns the keys ticked as done."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -850,7 +703,7 @@ class ReviewMilestoneDialog(ModalScreen[set[str] | None]):
         Binding("escape", "cancel", "Avbryt", key_display="Esc"),
     ]
 
-    def __init__(self, milestones: list[MilestoneStatus]) -> None:
+    def __init__(self, milestones: Sequence[MilestoneStatus]) -> None:
         super().__init__()
         self.milestones = milestones
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -11,18 +11,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Click, DescendantBlur
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Header, Label, Markdown, Static
 
 from core.masking import NO_NAMES, Masker
+from core.summary import SessionSummary, summary_markdown
+from storage.usecases import sessions
 from tui.dialogs.export import ExportChoice, ExportDialog
-from tui.messages import Loaded
-from tui.screens.base import ReportsWorkerErrors
+from tui.navigation import OpenMeasures, OpenReview
+from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
 
 
-class SummaryScreen(ReportsWorkerErrors, Screen[None]):
+class SummaryScreen(NaervaerScreen[None]):
+    class Loaded(Message):
+        def __init__(self, summary: SessionSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    class Ended(Message):
+        """The session is ended and its summary kept."""
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "end_session", "Avslutt og lagre møtet", id="end_session"),
         Binding("ctrl+r", "export", "Eksporter", id="export"),
@@ -36,8 +46,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         super().__init__()
         self.session_id = session_id
         self.unit_id = unit_id
-        self.summary: Any = None
-        self.info: Any = None
+        self.summary: SessionSummary | None = None
         self.names = NO_NAMES
 
     def compose(self) -> ComposeResult:
@@ -62,31 +71,21 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         self.query_one("#summary-text").focus()
         self.load()
 
-    def save_note(self, _key: Any, text: str) -> None:
-        from storage.sessions import set_session_note
-
-        app: Any = self.app
-        set_session_note(app.engine, self.session_id, text)
+    def save_note(self, _key: object, text: str) -> None:
+        sessions.set_session_note(self.engine, self.session_id, text)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from storage import sessions
-
-        app: Any = self.app
-        info = sessions.session_info(app.engine, self.session_id)
-        summary = sessions.session_summary(app.engine, self.session_id)
-        names = Masker(summary.known_employees, summary.known_leaders)
-        self.post_message(Loaded("summary", (info, summary, names)))
+        self.post_message(self.Loaded(sessions.session_summary(self.engine, self.session_id)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        if message.what != "summary":
-            return
-        first = self.info is None
-        self.info, self.summary, self.names = message.data
+        first = self.summary is None
+        self.summary = message.summary
+        self.names = Masker(self.summary.known_employees, self.summary.known_leaders)
         if first:
             note = self.query_one(AutosaveTextArea)
-            note.show("session-note", self.info.note or "")
+            note.show("session-note", self.summary.note)
         self.render_summary()
         self.show_note_masked()
 
@@ -99,8 +98,7 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
         written, if it names anyone: the editor only ever holds the text as written."""
         note = self.query_one(AutosaveTextArea)
         cover = self.query_one("#session-note-masked", Static)
-        app: Any = self.app
-        shown = note.text if note.has_focus else self.names.shown(note.text, app.masked)
+        shown = note.text if note.has_focus else self.names.shown(note.text, self.state.masked)
         covered = shown != note.text
         if covered:
             cover.update(Text(shown))
@@ -115,15 +113,10 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
     def masked_note_clicked(self) -> None:
         self.action_edit_note()
 
-    def markdown(self) -> str:
-        from core.summary import summary_markdown
-
-        app: Any = self.app
-        return summary_markdown(self.summary, masked=app.masked)
-
     def render_summary(self) -> None:
         if self.summary is not None:
-            self.query_one(Markdown).update(self.markdown())
+            markdown = summary_markdown(self.summary, masked=self.state.masked)
+            self.query_one(Markdown).update(markdown)
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
@@ -132,20 +125,13 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
     def end_session(self, note: str) -> None:
         """Save the note, then the summary as it stands with it (always masked: it is shown
         again to whoever opens the unit next)."""
-        from core.summary import summary_markdown
-        from storage import sessions
+        sessions.end_session(self.engine, self.session_id, note=note)
+        self.post_message(self.Ended())
 
-        app: Any = self.app
-        sessions.set_session_note(app.engine, self.session_id, note)
-        summary = sessions.session_summary(app.engine, self.session_id)
-        sessions.end_session(app.engine, self.session_id, summary_markdown(summary, masked=True))
-        self.post_message(Loaded("ended", None))
-
-    @on(Loaded)
-    def ended(self, message: Loaded) -> None:
-        if message.what == "ended":
-            self.notify("Møtet er avsluttet og lagret.")
-            self.app.pop_screen()
+    @on(Ended)
+    def ended(self) -> None:
+        self.notify("Møtet er avsluttet og lagret.")
+        self.app.pop_screen()
 
     def action_export(self) -> None:
         from storage.usecases.export import FORMATS, documents_folder
@@ -157,29 +143,23 @@ class SummaryScreen(ReportsWorkerErrors, Screen[None]):
 
     def export_chosen(self, choice: ExportChoice | None) -> None:
         if choice is not None:
-            app: Any = self.app
             note = self.query_one(AutosaveTextArea).text
-            self.export(choice.form, choice.folder, note, app.masked)
+            self.export(choice.form, choice.folder, note, self.state.masked)
 
     @work(thread=True, exit_on_error=False, group="export")
     def export(self, form: str, folder: Path, note: str, masked: bool) -> None:
-        from storage import sessions
         from storage.usecases.export import export_summary
 
-        app: Any = self.app
         # The note as typed, not as the autosave last had it.
-        sessions.set_session_note(app.engine, self.session_id, note)
-        path = export_summary(app.engine, self.session_id, folder, form, masked=masked)
+        sessions.set_session_note(self.engine, self.session_id, note)
+        path = export_summary(self.engine, self.session_id, folder, form, masked=masked)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_review(self) -> None:
-        app: Any = self.app
-        app.open_review(self.session_id, self.unit_id, replace=True)
+        self.post_message(OpenReview(self.session_id, self.unit_id, replace=True))
 
     def action_measures(self) -> None:
-        from tui.screens.measures import MeasuresScreen
-
-        self.app.switch_screen(MeasuresScreen(self.unit_id, self.session_id))
+        self.post_message(OpenMeasures(self.unit_id, self.session_id, replace=True))
 
     def action_edit_note(self) -> None:
         # Written as it is: the names show while the note is being written.

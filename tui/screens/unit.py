@@ -26,6 +26,7 @@ from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
+from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import ReportsWorkerErrors
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
@@ -200,16 +201,17 @@ def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
 
 def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
-    from storage import sessions
     from storage.reports import unit_overview
     from storage.repos.settings import load_settings
     from storage.repository import unit_masker
+    from storage.usecases.sessions import unit_meetings
 
     read_at = app.writes  # before reading: what is read is at least as new as this count
     with app.engine.connect() as conn:
         overview = unit_overview(conn, unit_id, app.today)
         settings = load_settings(conn)
         names = unit_masker(conn, unit_id)
+    meetings = unit_meetings(app.engine, unit_id)
     return {
         "read_at": read_at,
         "names": names,
@@ -217,10 +219,10 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
         "settings": settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
         "prognosis": app.unit_forecast(overview.code, wait=False),
-        "factors": sessions.presence_factors(app.engine, unit_id),
-        "scores": sessions.survey_scores(app.engine, unit_id),
-        "last": sessions.latest_ended_session(app.engine, unit_id),
-        "open": sessions.open_session(app.engine, unit_id),
+        "factors": meetings.factors,
+        "scores": meetings.scores,
+        "last": meetings.last,
+        "open": meetings.open,
     }
 
 
@@ -366,22 +368,15 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
     def start_session(self, session_type: str, asked: bool = False) -> None:
         """Go on with the open session of this type, else start one; a unit already met today
         is asked about first (`asked`: the advisor said yes)."""
-        from storage import sessions
-        from tui.screens.measures import load_measures
+        from core.meeting import StartChoice
+        from storage.usecases.sessions import start_or_resume
 
         app: Any = self.app
-        current = sessions.open_session(app.engine, self.unit_id)
-        if current is not None and current.session_type == session_type:
-            session_id = current.id
-        else:
-            held = sessions.sessions_ended_on(app.engine, self.unit_id, app.today)
-            if held and not asked:
-                self.post_message(Loaded("ask-start", (session_type, held)))
-                return
-            session_id = sessions.start_session(app.engine, self.unit_id, session_type, app.today)
-        # Read here, so that the checklist is drawn once, with its measures.
-        measures = load_measures(app.engine, self.unit_id, session_id)
-        self.post_message(Loaded("session", (session_id, measures)))
+        start = start_or_resume(app.engine, self.unit_id, session_type, app.today, asked=asked)
+        if start.choice is StartChoice.ASK:
+            self.post_message(Loaded("ask-start", (session_type, start.ended_today)))
+            return
+        self.post_message(Loaded("session", (start.session_id, start.board)))
 
     @on(Loaded)
     def ask_start(self, message: Loaded) -> None:
@@ -410,15 +405,11 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         """A session opens on last time's checklist when there is one, else on the review."""
         if message.what != "session":
             return
-        session_id, measures = message.data
-        if measures["checklist"]:
-            from tui.screens.measures import MeasuresScreen
-
-            checklist = MeasuresScreen(self.unit_id, session_id, measures, read_ahead=True)
-            self.app.push_screen(checklist)
+        session_id, board = message.data
+        if board.checklist:
+            self.post_message(OpenMeasures(self.unit_id, session_id, board, read_ahead=True))
         else:
-            app: Any = self.app
-            app.open_review(session_id, self.unit_id)
+            self.post_message(OpenReview(session_id, self.unit_id))
 
     def on_screen_resume(self) -> None:
         """Back from a session or a dialog: read again if anything was written meanwhile."""
@@ -427,9 +418,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
             self.load()
 
     def action_measures(self) -> None:
-        from tui.screens.measures import MeasuresScreen
-
-        self.app.push_screen(MeasuresScreen(self.unit_id, session_id=None))
+        self.post_message(OpenMeasures(self.unit_id, None))
 
     def action_export_report(self) -> None:
         from storage.usecases.export import FORMATS, documents_folder

@@ -1,7 +1,7 @@
 """Inputs that save themselves: shortly after typing stops, when focus leaves, and on close.
 
-The save runs as a thread worker on the app, not on the screen, so that it still completes when
-the screen is closed right after the last keystroke.
+The save goes through the screen's write queue (tui.writes), which runs it on the app, not on
+the screen, so that it still completes when the screen is closed right after the last keystroke.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from textual import events
 from textual.timer import Timer
 from textual.widgets import Input, TextArea
 
+from tui.writes import WriteFailed, WriteQueue, queue_of, report
+
 DEBOUNCE_SECONDS = 0.5
 
 Saver = Callable[[Any, str], None]
@@ -24,6 +26,7 @@ class _Autosave:
     saver: Saver
     _timer: Timer | None
     _saved: str
+    _queue: WriteQueue
 
     def _schedule(self: Any) -> None:
         if self._timer is not None:
@@ -38,12 +41,18 @@ class _Autosave:
         value = self._current()
         if value != self._saved:
             self._saved = value
-            self.app.run_worker(
-                partial(self.saver, self.key, value),
-                thread=True,
-                group="autosave",
-                exit_on_error=False,
+            self._queue.write(
+                (id(self), self.key), partial(self.saver, self.key, value), reply_to=self
             )
+
+    def on_write_failed(self: Any, failed: WriteFailed) -> None:
+        failed.stop()
+        report(self, failed)
+
+    def _on_mount(self: Any, event: events.Mount) -> None:
+        # Textual calls each class's own handler (Input's too). The queue is taken now: on the
+        # way out (unmount) the widget may no longer know its screen.
+        self._queue = queue_of(self)
 
     def on_blur(self: Any, event: events.Blur) -> None:
         self.flush()

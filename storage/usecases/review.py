@@ -1,4 +1,4 @@
-"""Everything the employee-by-employee review shows, prepared in one go for a whole unit.
+"""The employee-by-employee review of a session: everything it shows, read in one go.
 
 The screen gets one `EmployeeDetail` per employee, ready to show, so that moving to the next
 employee draws without touching the database.
@@ -7,27 +7,31 @@ employee draws without touching the database.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.cases import MilestoneStatus, build_cases, milestone_status
 from core.flags import employee_flags, flag_explanations
+from core.masking import Masker
 from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
-from storage.models import MilestoneDone
+from storage.repos import measures, reviews, sessions
+from storage.repos.measures import MeasureRow
+from storage.repos.sessions import SessionInfo
 from storage.repos.settings import load_settings
-from storage.repository import load_employees, load_employments, load_spells
+from storage.repository import load_employees, load_employments, load_spells, unit_masker
+from storage.usecases import reading
 
 MONTHS_SHOWN = 24
 # The flags that are raised; Bradford is a number to talk about, never a flag.
 RAISED_FLAGS = ("frequent_short", "recurring", "self_cert_quota")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpellLine:
     start: dt.date
     end: dt.date | None
@@ -35,21 +39,21 @@ class SpellLine:
     grade: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CaseView:
     start: dt.date
     end: dt.date | None  # None while open-ended
     sick_days: int  # with the days of a sick note still ahead
     sick_days_to_date: int
     long_term: bool
-    milestones: list[MilestoneStatus]
+    milestones: tuple[MilestoneStatus, ...]
 
     @property
     def overdue(self) -> int:
         return sum(1 for m in self.milestones if m.status == "overdue")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EmployeeDetail:
     employee_id: int
     number: str
@@ -57,12 +61,12 @@ class EmployeeDetail:
     title: str | None
     position_pct: float
     lost_12m: float
-    months: list[dt.date]
-    lost_self: list[float]
-    lost_doctor: list[float]
-    spells: list[SpellLine]
+    months: tuple[dt.date, ...]
+    lost_self: tuple[float, ...]
+    lost_doctor: tuple[float, ...]
+    spells: tuple[SpellLine, ...]
     case: CaseView | None
-    flags: list[str] = field(default_factory=list)  # one line each, Bradford last
+    flags: tuple[str, ...] = ()  # one line each, Bradford last
     raised_flags: int = 0  # the flags that are raised (Bradford is a number, never a flag)
 
     @property
@@ -88,25 +92,7 @@ def employees_in_unit(employments: pd.DataFrame, unit_id: int, day: dt.date) -> 
     return employments[active]
 
 
-def load_done(
-    conn: Connection, employee_ids: list[int]
-) -> dict[tuple[int, dt.date], dict[str, dt.date]]:
-    """(employee_id, case start) -> {milestone key: the day it was marked done}."""
-    rows = conn.execute(
-        select(
-            MilestoneDone.employee_id,
-            MilestoneDone.case_start,
-            MilestoneDone.milestone,
-            MilestoneDone.done_on,
-        ).where(MilestoneDone.employee_id.in_(employee_ids))
-    ).all()
-    done: dict[tuple[int, dt.date], dict[str, dt.date]] = {}
-    for employee_id, case_start, milestone, done_on in rows:
-        done.setdefault((employee_id, case_start), {})[milestone] = done_on
-    return done
-
-
-def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDetail]:
+def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDetail]:
     """One detail per employee employed in the unit today, in review order."""
     # Only the unit's rows, in the order of the table (as a full load would give them).
     employments = load_employments(conn, [unit_id]).sort_values("employment_id")
@@ -136,8 +122,8 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
     cases, _ = build_cases(spells, today)
     rules = load_settings(conn).flag_rules()  # e.g. the national self-certification rule
     flags = employee_flags(cases, spells, today, calendar, rules)
-    done = load_done(conn, employee_ids)
-    months = [add_months(first_month, i) for i in range(MONTHS_SHOWN)]
+    done = reviews.milestones_done(conn, employee_ids)
+    months = tuple(add_months(first_month, i) for i in range(MONTHS_SHOWN))
     month_index = pd.DatetimeIndex([pd.Timestamp(m) for m in months])
     # Everything per employee is cut out of whole-unit frames in one pass each, not filtered
     # out of them once per employee.
@@ -178,7 +164,9 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
                 sick_days=int(case.sick_days),
                 sick_days_to_date=int(case.sick_days_to_date),
                 long_term=bool(case.long_term),
-                milestones=milestone_status(start, end, today, done.get((employee_id, start), {})),
+                milestones=tuple(
+                    milestone_status(start, end, today, done.get((employee_id, start), {}))
+                ),
             )
         flag_row = flag_rows.get(employee_id)
         details.append(
@@ -190,11 +178,11 @@ def review_details(conn: Connection, unit_id: int, today: dt.date) -> list[Emplo
                 position_pct=float(np.sum(positions[employee_id])),
                 lost_12m=float(lost_12m.get(employee_id, 0.0)),
                 months=months,
-                lost_self=lost_self[row].tolist(),
-                lost_doctor=lost_doctor[row].tolist(),
-                spells=own_spells.get(employee_id, []),
+                lost_self=tuple(lost_self[row].tolist()),
+                lost_doctor=tuple(lost_doctor[row].tolist()),
+                spells=tuple(own_spells.get(employee_id, ())),
                 case=case_view,
-                flags=flag_explanations(flag_row, rules) if flag_row is not None else [],
+                flags=tuple(flag_explanations(flag_row, rules)) if flag_row is not None else (),
                 raised_flags=(
                     sum(bool(flag_row[k]) for k in RAISED_FLAGS) if flag_row is not None else 0
                 ),
@@ -222,3 +210,57 @@ def spell_lines(spells: pd.DataFrame) -> dict[int, list[SpellLine]]:
             SpellLine(start=first, end=None if pd.isna(last) else last, kind=kind, grade=grade)
         )
     return lines
+
+
+@dataclass(frozen=True, slots=True)
+class CaseMeasure:
+    """An open measure about one employee, as the review lists it."""
+
+    text: str
+    owner: str
+    due_date: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewData:
+    info: SessionInfo
+    details: tuple[EmployeeDetail, ...]
+    states: dict[int, tuple[bool, str]]  # employee_id -> (reviewed, note)
+    measures: dict[int, tuple[CaseMeasure, ...]]  # employee_id -> the open measures about them
+    names: Masker  # the unit's masker, for notes and measures
+
+
+def _case_measure(row: MeasureRow) -> CaseMeasure:
+    return CaseMeasure(row.text, row.owner, row.due_date)
+
+
+def employee_details(engine: Engine, unit_id: int, today: dt.date) -> tuple[EmployeeDetail, ...]:
+    """The review's longest read: one detail per employee employed in the unit today."""
+    with reading(engine) as conn:
+        return tuple(_details(conn, unit_id, today))
+
+
+def review(
+    engine: Engine,
+    session_id: int,
+    unit_id: int,
+    today: dt.date,
+    details: tuple[EmployeeDetail, ...] | None = None,
+) -> ReviewData:
+    """Everything the review shows: moving on then reads nothing. `details`: the employees'
+    details when read ahead (`employee_details`); read here otherwise."""
+    with reading(engine) as conn:
+        info = sessions.require(conn, session_id)
+        if details is None:
+            details = tuple(_details(conn, unit_id, today))
+        about: dict[int, list[CaseMeasure]] = {}
+        for row in measures.for_unit(conn, unit_id, open_only=True):
+            if row.employee_id is not None:
+                about.setdefault(row.employee_id, []).append(_case_measure(row))
+        return ReviewData(
+            info,
+            details,
+            reviews.states(conn, session_id),
+            {employee_id: tuple(rows) for employee_id, rows in about.items()},
+            unit_masker(conn, unit_id),
+        )
