@@ -19,8 +19,6 @@ from tests.pg import pg_server, pg_url
 
 __all__ = ["pg_server", "pg_url"]  # fixtures, found by pytest here
 
-BACKENDS = ("sqlite", "postgresql")
-
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
@@ -29,13 +27,26 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: a test of the database file itself (in a both_backends module)"
     )
+    config.addinivalue_line(
+        "markers",
+        "postgresql_xfail(why): expected to fail on PostgreSQL until the code's SQL is portable",
+    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Every test of a `both_backends` module that uses the database runs on each backend."""
-    marked = metafunc.definition.get_closest_marker
-    if "backend" in metafunc.fixturenames and marked("both_backends") and not marked("sqlite_only"):
-        metafunc.parametrize("backend", BACKENDS, indirect=True)
+    test = metafunc.definition
+    if "backend" not in metafunc.fixturenames or not test.get_closest_marker("both_backends"):
+        return
+    if test.get_closest_marker("sqlite_only"):
+        return
+    known = [
+        pytest.mark.xfail(reason=f"issue 15: SQL not yet portable: {mark.args[0]}", strict=False)
+        for mark in test.iter_markers("postgresql_xfail")
+    ]
+    metafunc.parametrize(
+        "backend", ["sqlite", pytest.param("postgresql", marks=known)], indirect=True
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,8 @@
 Started from the PostgreSQL binaries (`initdb`, `pg_ctl`) in a temporary folder, on 127.0.0.1
 and a free port, with its socket in that folder and without fsync; stopped at the end of the
 session. One template database is migrated once; every test gets a fresh copy of it.
-Without the binaries the PostgreSQL cases skip, unless $NAERVAER_TEST_PG is `required` (CI).
+Without the binaries the PostgreSQL cases skip, unless $NAERVAER_TEST_PG is `required` (CI);
+`NAERVAER_TEST_PG=skip` skips them on purpose.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-REQUIRED_ENV = "NAERVAER_TEST_PG"  # "required": a missing server fails the tests, never skips
+# "required" (CI): a missing server fails the tests, never skips; "skip": no server is started.
+REQUIRED_ENV = "NAERVAER_TEST_PG"
 BIN_ENV = "NAERVAER_PG_BIN"  # the folder with initdb and pg_ctl, if not found by itself
 DIR_ENV = "NAERVAER_TEST_PG_DIR"  # where the server's files go (CI stops it there in a trap)
 LOGIN = "naervaer"  # the tests' login: owns its databases, no superuser
@@ -143,6 +145,8 @@ class Server:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Server]:
     """The session's server, with the template migrated to the newest schema once."""
+    if os.environ.get(REQUIRED_ENV) == "skip":
+        pytest.skip(f"{REQUIRED_ENV}=skip: the PostgreSQL cases are not run")
     found = binaries()
     if found is None:
         reason = (
