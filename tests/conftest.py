@@ -80,6 +80,13 @@ def engine(backend: str, db_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+def db_of(engine: Engine) -> str:
+    """What `--db` takes for the database `engine` is on: its file, or its server's URL."""
+    if engine.dialect.name == "sqlite":
+        return str(engine.url.database)
+    return engine.url.render_as_string(hide_password=False)
+
+
 class Builder:
     """Inserts units, people, employments and spells with ids the test chooses."""
 
