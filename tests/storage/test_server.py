@@ -224,3 +224,16 @@ def test_a_missing_database_says_who_must_make_it(
     assert code == EXIT_REJECTED
     assert f"Databasen finnes_ikke finnes ikke på serveren 127.0.0.1:{pg_server.port}" in err
     assert pg_server.password not in err
+
+
+def test_the_migrated_schema_on_the_server_is_the_models(pg_url: str) -> None:
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from storage.models import Base
+
+    engine = make_engine(server_url(pg_url))
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    engine.dispose()
+    assert differences == []
