@@ -402,7 +402,7 @@ def explain_server(error: BaseException, url: str) -> DatabaseError | None:
     kind = next((kind for words, kind in SERVER_PROBLEMS if re.search(words, text)), None)
     parsed = server_url(url)
     where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
-    login = parsed.username or getpass_user()
+    login = parsed.username or _default_login()
     upgrade = f"naervaer --db {shown_url(url)} db upgrade"
     if kind == "unreachable":
         return DatabaseError(
@@ -433,7 +433,7 @@ def explain_server(error: BaseException, url: str) -> DatabaseError | None:
     return None
 
 
-def getpass_user() -> str:
+def _default_login() -> str:
     """The login libpq uses when the URL names none: $PGUSER, else the user's own."""
     import getpass
 
