@@ -1,9 +1,11 @@
-"""Opening the database: private files, pragmas, migrations (copied first), sole use, keys."""
+"""Opening the database: private files, pragmas, migrations (copied first), sole use, keys;
+or a PostgreSQL server by its URL, whose schema its owner upgrades (`naervaer db upgrade`)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -12,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, create_engine, event, make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 
 from storage import crypto
 from storage.dbfile import DatabaseError as DatabaseError
@@ -94,7 +96,7 @@ def explain(error: BaseException, path: Path | None = None) -> DatabaseError | N
     return None
 
 
-def make_engine(url: str, passphrase: str | None = None) -> Engine:
+def make_engine(url: str | URL, passphrase: str | None = None) -> Engine:
     """An engine for `url`; with `passphrase`, on SQLCipher, for an encrypted database file."""
     if passphrase is None:
         engine = create_engine(url)
@@ -134,21 +136,29 @@ def stored_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         try:
             return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-        except OperationalError:  # no such table: nothing was ever migrated
+        # No such table: nothing was ever migrated (SQLite says so as an OperationalError,
+        # PostgreSQL as a ProgrammingError).
+        except (OperationalError, ProgrammingError):
             return None
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version of Nærvær has a migration for."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return {rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()}
 
 
 def _revisions(engine: Engine) -> tuple[str | None, str]:
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    script = ScriptDirectory.from_config(alembic_config(engine))
-    head = script.get_current_head()
-    assert head is not None
+    head = SCHEMA_REVISION
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    known = {rev.revision for rev in script.walk_revisions()}
-    if current is not None and current not in known:
+    if current is not None and current not in known_revisions():
         raise DatabaseError(
             "Databasen er laget av en nyere versjon av Nærvær enn denne. "
             "Oppgrader Nærvær før du åpner den; filen er ikke endret."
@@ -241,6 +251,188 @@ def _make_private(path: Path, notice: Callable[[str], None] | None, own_folder: 
             f"Andre brukere hadde tilgang til {len(changed)} av databasens filer og mapper i "
             f"{path.parent}. Nå har bare du det."
         )
+
+
+# ---- A PostgreSQL server: the team's shared database, named by a URL.
+
+SERVER_DRIVER = "postgresql+psycopg"
+# What libpq and PostgreSQL say (in English, the clients' and servers' default) -> the problem.
+SERVER_PROBLEMS = (
+    (r"password authentication failed|no password supplied", "password"),
+    (r'role ".*" does not exist', "login"),
+    (r'database ".*" does not exist', "database"),
+    (r"permission denied|must be owner", "rights"),
+    (
+        r"connection refused|could not connect|failed to resolve host|could not translate host"
+        r"|name or service not known|timeout expired|no route to host|server closed the "
+        r"connection|terminating connection|no such file or directory",
+        "unreachable",
+    ),
+)
+
+
+def shown_url(url: str | URL) -> str:
+    """The URL as every message shows it: with the password, if it holds one, hidden."""
+    try:
+        parsed = url if isinstance(url, URL) else make_url(url)
+    except (ArgumentError, ValueError):  # not a URL, or a port that is no number
+        return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", str(url))
+    return parsed.render_as_string(hide_password=True)
+
+
+def server_url(url: str) -> URL:
+    """The SQLAlchemy URL of the PostgreSQL server `url` names, on psycopg 3 whatever driver it
+    names; DatabaseError for what is no PostgreSQL URL."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):  # not a URL, or a port that is no number
+        raise DatabaseError(
+            f"{shown_url(url)} er ingen gyldig database-URL. Skriv den som "
+            "postgresql+psycopg://BRUKER@VERT/DATABASE, eller oppgi en fil med --db FIL."
+        ) from None
+    if parsed.get_backend_name() != "postgresql":
+        raise DatabaseError(
+            f"Nærvær bruker en databasefil eller en PostgreSQL-server, ikke "
+            f"{parsed.get_backend_name()} ({shown_url(url)}). Skriv serverens adresse som "
+            "postgresql+psycopg://BRUKER@VERT/DATABASE."
+        )
+    return parsed.set(drivername=SERVER_DRIVER)
+
+
+def explain_server(error: BaseException, url: str) -> DatabaseError | None:
+    """The Norwegian message for a server error about the connection or its rights; None for
+    any other error. The password is never in it: libpq does not repeat it, nor do we."""
+    error = getattr(error, "orig", None) or error
+    if not type(error).__module__.startswith("psycopg"):
+        return None
+    text = str(error).lower()
+    kind = next((kind for words, kind in SERVER_PROBLEMS if re.search(words, text)), None)
+    parsed = server_url(url)
+    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    login = parsed.username or _default_login()
+    upgrade = f"naervaer --db {shown_url(url)} db upgrade"
+    if kind == "unreachable":
+        return DatabaseError(
+            f"Får ikke kontakt med databaseserveren {where}. Sjekk at serveren kjører, at "
+            f"adressen {shown_url(url)} er riktig, og at nettverket slipper deg fram."
+        )
+    if kind == "password":
+        return DatabaseError(
+            f"Databaseserveren {where} avviste innloggingen som {login}: passordet er feil eller "
+            "mangler. Oppgi det i PGPASSWORD eller i ~/.pgpass (da står det ikke i "
+            "kommandolinjen), eller be databaseeieren sjekke brukeren."
+        )
+    if kind == "login":
+        return DatabaseError(
+            f"Databaseserveren {where} kjenner ingen bruker {login}. Be databaseeieren opprette "
+            "den, eller skriv riktig bruker i adressen."
+        )
+    if kind == "database":
+        return DatabaseError(
+            f"Databasen {parsed.database} finnes ikke på serveren {where}. Databaseeieren må "
+            f"opprette den (createdb) og så kjøre: {upgrade}"
+        )
+    if kind == "rights":
+        return DatabaseError(
+            f"Brukeren {login} har ikke rettighetene dette krever på serveren {where}. "
+            f"Skjemaet endres bare av databaseeieren, som må kjøre: {upgrade}"
+        )
+    return None
+
+
+def _default_login() -> str:
+    """The login libpq uses when the URL names none: $PGUSER, else the user's own."""
+    import getpass
+
+    return os.environ.get("PGUSER") or getpass.getuser()
+
+
+@contextmanager
+def _explained(url: str) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as error:
+        explained = explain_server(error, url)
+        if explained is None:
+            raise
+        raise explained from None
+
+
+def _server_engine(url: str) -> Engine:
+    try:
+        return make_engine(server_url(url))
+    except ImportError:
+        raise DatabaseError(
+            "PostgreSQL-støtten er ikke installert. Installer den med "
+            "pip install -e '.[server]' der Nærvær er installert fra kildekoden."
+        ) from None
+
+
+def open_server(url: str) -> Engine:
+    """An engine for the PostgreSQL server `url` names, whose schema is this version's.
+
+    Nothing is created or migrated here: the schema is the database owner's to upgrade, so
+    a server behind or ahead is refused with a DatabaseError saying who must run what.
+    """
+    engine = _server_engine(url)
+    try:
+        with _explained(url):
+            current = stored_revision(engine)
+        if current != SCHEMA_REVISION:
+            raise _schema_mismatch(current, url)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _schema_mismatch(current: str | None, url: str) -> DatabaseError:
+    owner = f"Databaseeieren må kjøre: naervaer --db {shown_url(url)} db upgrade"
+    if current is None:
+        return DatabaseError(f"Databasen på serveren har ikke Nærværs skjema ennå. {owner}")
+    if current in known_revisions():
+        return DatabaseError(
+            f"Databasen på serveren har skjemaversjon {current}, denne versjonen av Nærvær "
+            f"trenger {SCHEMA_REVISION}. {owner}"
+        )
+    return DatabaseError(
+        f"Databasen på serveren har skjemaversjon {current}, som er nyere enn denne versjonen "
+        f"av Nærvær ({SCHEMA_REVISION}). Oppgrader Nærvær på denne maskinen; databasen er ikke "
+        "endret."
+    )
+
+
+def upgrade_server(url: str) -> tuple[str | None, str]:
+    """Migrate the server's schema to this version's, as its owner (`naervaer db upgrade`).
+
+    Returns the revision before and after. PostgreSQL runs the migrations in one transaction:
+    a failed upgrade leaves the schema as it was. A schema newer than this version knows is
+    left alone.
+    """
+    engine = _server_engine(url)
+    try:
+        with _explained(url):
+            before = stored_revision(engine)
+            if before is not None and before not in known_revisions():
+                raise _schema_mismatch(before, url)
+            if before != SCHEMA_REVISION:
+                from alembic import command
+
+                command.upgrade(alembic_config(engine), "head")
+    finally:
+        engine.dispose()
+    return before, SCHEMA_REVISION
+
+
+def file_only(command: str, url: str) -> DatabaseError:
+    """The refusal of a command that works on a database file (backup, restore, encrypt,
+    decrypt) when `--db` names a server: the server has its own tools for it."""
+    return DatabaseError(
+        f"naervaer {command} gjelder en databasefil, ikke en server ({shown_url(url)}). "
+        "En database på en server sikkerhetskopieres og gjenopprettes med serverens egne verktøy "
+        "(pg_dump og pg_restore, eller serverens sikkerhetskopiering), og krypteres av serveren "
+        "og disken den ligger på. Snakk med databaseeieren."
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -25,8 +25,25 @@ def default_db_path() -> Path:
     return data_dir() / "naervaer.sqlite"
 
 
+def is_url(text: str | os.PathLike[str]) -> bool:
+    """Anything with `://` names a database server by its URL, never a file."""
+    return "://" in str(text)
+
+
+def given_url(explicit: str | os.PathLike[str] | None = None) -> str | None:
+    """The server URL that `--db` (first) or $NAERVAER_DB names; None where they name a file."""
+    given = str(explicit or os.environ.get(DB_ENV) or "")
+    return given if is_url(given) else None
+
+
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """`--db PATH` first, then $NAERVAER_DB, then the user's data folder."""
+    """`--db PATH` first, then $NAERVAER_DB, then the user's data folder.
+
+    Never called for a server: ask `given_url` first (a URL read as a path would make folders
+    named after it).
+    """
+    if given_url(explicit) is not None:
+        raise ValueError("a server URL is no path")
     if explicit:
         return Path(explicit).expanduser().absolute()
     from_env = os.environ.get(DB_ENV)

@@ -90,7 +90,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    db_help = "databasefilen (standard: $NAERVAER_DB, ellers i brukerens datamappe)"
+    db_help = (
+        "databasefilen, eller serverens URL (postgresql+psycopg://BRUKER@VERT/DATABASE) "
+        "(standard: $NAERVAER_DB, ellers i brukerens datamappe)"
+    )
     parser = _Parser(
         prog="naervaer",
         description="Nærvær: sykefraværsrådgivning for HR-rådgivere. Uten kommando åpnes appen.",
@@ -223,6 +226,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     savings.add_argument("--workdays", type=_number, default=None, help=stored)
 
+    database = command("db", "databasens skjema", figures=False)
+    schema = database.add_subparsers(dest="step", metavar="HANDLING", parser_class=_Parser)
+    schema.required = True
+    upgrade = schema.add_parser(
+        "upgrade",
+        help="oppgrader skjemaet til denne versjonen (på en server: databaseeieren)",
+        description="oppgrader databasens skjema til denne versjonen av Nærvær; på en server "
+        "gjør databaseeieren dette",
+    )
+    upgrade.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
+
     export = command("export", "lagre et dokument: oppsummering eller rapport", figures=False)
     export.add_argument(
         "document",
@@ -250,13 +264,26 @@ def _refuse_unusable(path: Path) -> None:
 
 def _engine(args: argparse.Namespace, *, create: bool = False) -> Any:
     """The database engine; only a command that writes data in (`create`) makes a new file."""
-    from storage.db import open_database
-    from storage.paths import resolve_db_path
+    from storage.db import open_database, open_server
+    from storage.paths import given_url, resolve_db_path
 
+    url = given_url(args.db)
+    if url is not None:
+        return open_server(url)  # the server's database exists: its owner made it
     path = resolve_db_path(args.db)
     _refuse_unusable(path)
     passphrase = passphrase_for(path) if path.is_file() else None
     return open_database(path, passphrase, notice=_tell, create=create)
+
+
+def _refuse_server(args: argparse.Namespace) -> None:
+    """A command for the database file alone refuses a server, saying what the server has."""
+    from storage.db import file_only
+    from storage.paths import given_url
+
+    url = given_url(args.db)
+    if url is not None:
+        raise file_only(args.command, url)
 
 
 def _tell(text: str) -> None:
@@ -519,11 +546,12 @@ def cmd_cases(args: argparse.Namespace) -> int:
 def cmd_savings(args: argparse.Namespace) -> int:
     from core import fmt
     from core.savings import cost_source_label
-    from storage.paths import resolve_db_path
+    from storage.paths import given_url, resolve_db_path
     from storage.usecases.savings import estimate_savings
 
     # A calculation needs no database, so none is created for it.
-    engine = _engine(args) if resolve_db_path(args.db).exists() else None
+    there = given_url(args.db) is not None or resolve_db_path(args.db).exists()
+    engine = _engine(args) if there else None
     try:
         result = estimate_savings(
             engine,
@@ -699,6 +727,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
     from storage.usecases.maintenance import backup
 
+    _refuse_server(args)
     path = resolve_db_path(args.db)
     if not path.exists():
         raise UserError(f"Fant ingen database på {path}.")
@@ -712,6 +741,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
     from storage.usecases.maintenance import restore
 
+    _refuse_server(args)
     path = resolve_db_path(args.db)
     # The database's passphrase opens an encrypted backup too; where the database is plain or
     # not there yet, an encrypted backup's own passphrase is asked for.
@@ -764,6 +794,7 @@ def cmd_encrypt(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
     from storage.usecases.maintenance import encrypt, encryption_available, is_encrypted
 
+    _refuse_server(args)
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise UserError(f"Fant ingen database på {path}.")
@@ -787,6 +818,7 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
     from storage.usecases.maintenance import decrypt
 
+    _refuse_server(args)
     path = resolve_db_path(args.db)
     if not path.is_file():
         raise UserError(f"Fant ingen database på {path}.")
@@ -832,10 +864,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_db(args: argparse.Namespace) -> int:
+    from storage.db import SCHEMA_REVISION, shown_url, upgrade_server
+    from storage.paths import given_url, resolve_db_path
+
+    url = given_url(args.db)
+    if url is None:
+        _engine(args).dispose()  # a file is upgraded as it is opened, copied first
+        print(f"Databasen {resolve_db_path(args.db)} har skjemaversjon {SCHEMA_REVISION}.")
+        return EXIT_OK
+    before, after = upgrade_server(url)
+    if before == after:
+        print(f"Databasen {shown_url(url)} har allerede skjemaversjon {after}. Ingenting endret.")
+    else:
+        print(f"Databasen {shown_url(url)} er oppgradert fra {before or 'tom'} til {after}.")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
-    from storage.paths import resolve_db_path
+    from storage.paths import given_url, resolve_db_path
 
+    if given_url(args.db) is not None:
+        raise UserError(
+            "Appen åpner foreløpig bare en databasefil; på en server virker kommandoene "
+            "(naervaer --db URL stats, groups, cases …)."
+        )
     path = resolve_db_path(args.db)
     _refuse_unusable(path)  # said here, before the app takes the screen
     from tui.app import run_app
@@ -863,6 +917,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "encrypt": cmd_encrypt,
     "decrypt": cmd_decrypt,
     "export": cmd_export,
+    "db": cmd_db,
 }
 
 
@@ -900,15 +955,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutt.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
-        from storage.db import DatabaseError, explain
-        from storage.paths import resolve_db_path
+        from storage.db import DatabaseError, explain, explain_server
+        from storage.paths import given_url, resolve_db_path
         from storage.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)
             return EXIT_REJECTED
-        # A full disk, a damaged or read-only file, a lock: said for what it is.
-        explained = explain(error, resolve_db_path(getattr(args, "db", None)))
+        # A full disk, a damaged or read-only file, a lock, a server gone: said for what it is.
+        url = given_url(getattr(args, "db", None))
+        explained = (
+            explain(error, resolve_db_path(getattr(args, "db", None)))
+            if url is None
+            else explain_server(error, url)
+        )
         if explained is not None:
             say(f"naervaer: {explained}", error=True)
             return EXIT_REJECTED

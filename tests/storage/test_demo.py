@@ -31,6 +31,13 @@ from storage.models import Session as SessionRow
 from storage.reports import groups
 from storage.usecases.importing import load_demo
 
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail(
+        "load_demo: importing/write.py (sqlite3 in_transaction, BEGIN IMMEDIATE)"
+    ),
+]
+
 TODAY = dt.date(2025, 11, 24)
 NAME = re.compile(r"^[A-Za-zÆØÅæøåÉé]+(?:[ -][A-Za-zÆØÅæøåÉé]+)*$")
 

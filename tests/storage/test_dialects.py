@@ -8,6 +8,8 @@ from sqlalchemy.exc import OperationalError
 from storage.db import make_engine
 from storage.dialects import bulk_insert, bulk_update, lock_for_write, reserve_ids, upsert
 
+pytestmark = pytest.mark.both_backends
+
 metadata = MetaData()
 pairs = Table(
     "pairs",
@@ -19,8 +21,8 @@ pairs = Table(
 )
 
 
-def test_upsert_inserts_then_updates_only_the_given_columns(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'x.db'}")
+def test_upsert_inserts_then_updates_only_the_given_columns(backend: str, db_url: str) -> None:
+    engine = make_engine(db_url if backend == "postgresql" else f"sqlite:///{db_url}")
     metadata.create_all(engine)
     with engine.begin() as conn:
         upsert(conn, pairs, {"a": 1, "b": 2, "note": "først", "flag": 1}, key=("a", "b"))
@@ -29,6 +31,7 @@ def test_upsert_inserts_then_updates_only_the_given_columns(tmp_path):
         upsert(conn, pairs, {"a": 1, "b": 3}, key=("a", "b"))
         rows = conn.execute(select(pairs).order_by(pairs.c.b)).all()
     assert [tuple(r) for r in rows] == [(1, 2, "så", 1), (1, 3, None, 0)]
+    engine.dispose()
 
 
 people = Table(

@@ -26,8 +26,15 @@ from storage.usecases.export import (
     export_summary,
     export_unit_report,
 )
-from tests.conftest import Builder
+from tests.conftest import Builder, db_of
 from tui.cli import main
+
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail(
+        "refresh_figures and import: repository._as_returned, figures.py, importing/write.py"
+    ),
+]
 
 D = dt.date
 TODAY = D(2026, 11, 24)
@@ -327,7 +334,7 @@ def test_documents_are_private_and_written_whole(town: Builder, engine: Engine, 
 def test_export_from_the_command_line(
     session_id: int, engine: Engine, out: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(engine.url.database)
+    db = db_of(engine)
     status = ["export", "status", "--db", db, "--as-of", "24.11.2026", "--format", "xlsx"]
     assert main([*status, "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == str(out / "Statusrapport_2026-11-24.xlsx")
@@ -349,7 +356,7 @@ def test_export_from_the_command_line(
 def test_export_goes_to_the_documents_folder_by_default(
     town: Builder, engine: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["export", "status", "--db", str(engine.url.database)]) == 0
+    assert main(["export", "status", "--db", db_of(engine)]) == 0
     written = Path(capsys.readouterr().out.strip())
     assert written.parent == Path.home() / "Documents" and written.suffix == ".pdf"
 

@@ -15,6 +15,11 @@ from storage.usecases.forecast import backtest, prognosis
 from storage.usecases.importing import load_demo
 from tests.conftest import Builder
 
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail("the forecast's loads: repository._as_returned"),
+]
+
 D = dt.date
 AS_OF = D(2025, 8, 15)  # a Friday in 2025Q3
 QUARTER_KEYS = {"quarter", "known_pct", "expected_pct", "pct"}

@@ -13,6 +13,13 @@ from storage.reports import groups, ongoing_cases, stats, unit_list
 from tests.conftest import Builder
 from tui.cli import main
 
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail(
+        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
+    ),
+]
+
 D = dt.date
 TODAY = D(2026, 11, 24)
 ROW_KEYS = {
@@ -144,9 +151,9 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
 
 
 def test_command_line_json_contract(
-    town: Builder, engine: Engine, capsys: pytest.CaptureFixture[str]
+    town: Builder, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(engine.url.database)
+    db = db_url
     document = run_json(capsys, "stats", "--db", db, "--from", "01.01.2025", "--to", "2025-03-31")
     assert set(document) == {"from", "to", "units", "total"}
     assert document["total"]["lost_workdays"] == pytest.approx(27.25)
@@ -202,9 +209,9 @@ def test_savings_of_the_project(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_unknown_unit_and_bad_dates_are_refused_in_norwegian(
-    town: Builder, engine: Engine, capsys: pytest.CaptureFixture[str]
+    town: Builder, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(engine.url.database)
+    db = db_url
     code = main(["stats", "--db", db, "--from", "2025-01-01", "--to", "2025-03-31",
                  "--unit", "X9"])  # fmt: skip
     assert code == 2

@@ -1,4 +1,4 @@
-"""Tests for the advisory session's storage, on real SQLite files."""
+"""Tests for the advisory session's storage, on a real SQLite file and a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sqlalchemy import Engine, insert, select
 from core.measures import MeasureChange
 from core.meeting import StartChoice
 from core.summary import summary_markdown
-from storage.db import open_database, transaction
+from storage.db import open_database, open_server, transaction
 from storage.models import Employee, Employment, Measure, Unit
+from storage.paths import is_url
 from storage.repos import measures as measure_rows
 from storage.repos import reviews as review_rows
 from storage.repos import sessions as session_rows
@@ -22,6 +23,8 @@ from storage.repos import unit_profile
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions as ss
 from tests.conftest import read
+
+pytestmark = pytest.mark.both_backends
 
 NOV_12 = dt.date(2026, 11, 12)
 DEC_10 = dt.date(2026, 12, 10)
@@ -36,7 +39,7 @@ def done_keys(engine: Engine, employee_ids: list[int]) -> dict[tuple[int, dt.dat
 
 @dataclass(frozen=True)
 class World:
-    path: Path
+    db_url: str
     engine: Engine
     unit: int
     other_unit: int
@@ -47,9 +50,7 @@ class World:
 
 
 @pytest.fixture
-def world(tmp_path: Path) -> World:
-    path = tmp_path / "data" / "naervaer.sqlite"
-    engine = open_database(path)
+def world(engine: Engine, db_url: str) -> World:
     unit, other, kari, per, gone, elsewhere = 1, 2, 1, 2, 3, 4
     with transaction(engine) as s:
         s.execute(
@@ -84,12 +85,14 @@ def world(tmp_path: Path) -> World:
                  "start_date": dt.date(2019, 1, 1), "end_date": None},
             ],
         )  # fmt: skip
-    return World(path, engine, unit, other, kari, per, gone, elsewhere)
+    return World(db_url, engine, unit, other, kari, per, gone, elsewhere)
 
 
 def fresh(world: World) -> Engine:
     """A second engine on the same file: what a restart after a crash would see."""
-    return open_database(world.path)
+    if is_url(world.db_url):
+        return open_server(world.db_url)
+    return open_database(Path(world.db_url))
 
 
 def test_whole_flow_across_three_sessions(world: World) -> None:

@@ -18,6 +18,8 @@ from storage.usecases.settings import change_setting, current_settings, reset_se
 from tests.conftest import Builder
 from tui.cli import main
 
+pytestmark = pytest.mark.both_backends
+
 D = dt.date
 
 
@@ -163,6 +165,7 @@ def test_a_broken_stored_value_falls_back_to_its_default(engine: Engine) -> None
     assert settings.fte == 12000
 
 
+@pytest.mark.postgresql_xfail("groups: repository._as_returned")
 def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engine) -> None:
     # 5 people, one of them sick for the whole two years: 20 % whatever the size.
     build.unit(1, "E1", "Lia sykehjem")
@@ -187,11 +190,11 @@ def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engin
 
 
 def test_naervaer_savings_uses_the_stored_assumptions(
-    engine: Engine, capsys: pytest.CaptureFixture[str]
+    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     change_setting(engine, "cost_per_day", 2600.0)
     change_setting(engine, "fte", 10000.0)
-    db = str(engine.url.database)
+    db = db_url
     assert main(["savings", "--db", db, "--reduction-pp", "1", "--json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert (document["cost_per_day"], document["fte"], document["workdays"]) == (

@@ -18,6 +18,13 @@ from storage.usecases.settings import change_setting
 from storage.usecases.status import StatusReport, status_report
 from tests.conftest import Builder
 
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail(
+        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
+    ),
+]
+
 D = dt.date
 TODAY = D(2025, 11, 24)  # the last complete quarter is 2025Q3, the baseline's season
 JOINED = {"project_joined_on": D(2024, 10, 1), "baseline_quarter": "2024Q3"}

@@ -14,10 +14,17 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from storage.usecases.export import export_status_report
-from tests.conftest import Builder
+from tests.conftest import Builder, db_of
 from tests.storage.test_export import pdf_text
 from tests.storage.test_status import JOINED, LAST_YEAR, TODAY, build_scenario
 from tui.cli import main
+
+pytestmark = [
+    pytest.mark.both_backends,
+    pytest.mark.postgresql_xfail(
+        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
+    ),
+]
 
 D = dt.date
 
@@ -40,7 +47,7 @@ def with_small_unit(build: Builder, engine: Engine) -> Engine:
 
 
 def status_json(engine: Engine, capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
-    db = str(engine.url.database)
+    db = db_of(engine)
     assert main(["status", "--db", db, "--as-of", TODAY.isoformat(), "--json"]) == 0
     document: dict[str, Any] = json.loads(capsys.readouterr().out)
     return document
