@@ -1,0 +1,1 @@
+"""Persistence per aggregate: functions that take the caller's Connection (or ORM Session)."""
