@@ -315,7 +315,8 @@ class CaseFlag:
         """One Norwegian line for the flags list."""
         if self.key == GRADED_REVIEW:
             return (
-                f"{self.title}: 100 % sykmeldt i {fmt.count(self.run_days, 'dag', 'dager')} "
+                f"{self.title}: {fmt.percent(100, 0)} sykmeldt i "
+                f"{fmt.count(self.run_days, 'dag', 'dager')} "
                 f"(fra {fmt.date(self.case_start)}), over 8 uker uten gradering"
             )
         days = (self.week_39 - self.as_of).days

@@ -62,15 +62,15 @@ class SectorComparison:
 
     @property
     def text(self) -> str:
-        """One Norwegian line: `gult: 9,8 % mot sektorens 9,3 % (3. kv. 2025)`."""
+        """In Norwegian: `gult (9,8 % mot sektorens 9,3 %, 3. kv. 2025)`."""
         label = fmt.quarter_label(self.quarter)
         if self.sector_pct is None:
             return f"ingen sektortall for {label}"
         if self.light is None:
             return f"ingen sykefraværsprosent for enheten i {label}"
         return (
-            f"{LIGHT_LABELS[self.light]}: {fmt.percent(self.unit_pct)} mot sektorens "
-            f"{fmt.percent(self.sector_pct)} ({label})"
+            f"{LIGHT_LABELS[self.light]} ({fmt.percent(self.unit_pct)} mot sektorens "
+            f"{fmt.percent(self.sector_pct)}, {label})"
         )
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
-from core.agenda import Agenda, MeasureFact, build_agenda
-from core.effect import completed_on
+from core.agenda import Agenda, CaseEvent, MeasureFact, MilestoneItem, build_agenda
+from core.effect import Span, completed_on
 from core.goal import GoalShare, SectorComparison, against_sector, goal_share
 from core.masking import Masker, employee_placeholder
 from core.periods import Quarter, complete_quarters_before, same_season_after
@@ -23,6 +24,7 @@ from storage.review import load_done
 from storage.settings import load_settings
 from storage.unit_rows import quarter_sums
 from storage.usecases import reading
+from storage.usecases.effect import figure_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,3 +120,105 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
         sector=against_sector(last, unit_pct(last)),
         masked=masked,
     )
+
+
+def agenda_json(result: UnitAgenda) -> dict[str, Any]:
+    """`naervaer agenda --json` (README.md "What --json prints"): employees by number, and by
+    name only when not masked."""
+    agenda = result.agenda
+
+    def employee(employee_id: int | None) -> dict[str, Any]:
+        if employee_id is None:
+            return {"employee_id": None, "employee_name": None}
+        return {
+            "employee_id": result.numbers[employee_id],
+            "employee_name": None if result.masked else result.names.get(employee_id),
+        }
+
+    def span(value: Span) -> dict[str, str]:
+        return {"from": value.start.isoformat(), "to": value.end.isoformat()}
+
+    def case(event: CaseEvent) -> dict[str, Any]:
+        return {
+            **employee(event.employee_id),
+            "start": event.start.isoformat(),
+            "end": _iso(event.end),
+            "sick_days": event.sick_days,
+        }
+
+    def milestone(item: MilestoneItem) -> dict[str, Any]:
+        return {
+            **employee(item.employee_id),
+            "case_start": item.case_start.isoformat(),
+            "milestone": item.milestone.key,
+            "due": item.milestone.due.isoformat(),
+            "status": item.milestone.status,
+            "done_on": _iso(item.milestone.done_on),
+        }
+
+    def measure(fact: MeasureFact) -> dict[str, Any]:
+        return {
+            "measure_id": fact.measure_id,
+            "level": fact.level,
+            "text": fact.text,
+            **employee(fact.employee_id),
+            "due_date": _iso(fact.due_date),
+            "status": fact.status,
+        }
+
+    goal = result.goal
+    return {
+        "as_of": agenda.as_of.isoformat(),
+        "unit_id": result.code,
+        "name": result.name,
+        "last_session": _iso(agenda.last_session),
+        "since": span(agenda.since),
+        "ahead": span(agenda.ahead),
+        "figure_then": figure_json(agenda.figure_then),
+        "figure_now": figure_json(agenda.figure_now),
+        "cases_began": [case(e) for e in agenda.began],
+        "cases_ended": [case(e) for e in agenda.ended],
+        "milestones_passed": [milestone(m) for m in agenda.milestones_passed],
+        "new_flags": [
+            {**employee(f.employee_id), "flag": f.key, "explanation": f.explanation}
+            for f in agenda.new_flags
+        ],
+        "measures_due": [measure(m) for m in agenda.measures_came_due],
+        "milestones_ahead": [milestone(m) for m in agenda.milestones_ahead],
+        "measures_ahead": [measure(m) for m in agenda.measures_ahead],
+        "since_last": {
+            "completed": agenda.since_last.completed,
+            "new": agenda.since_last.new,
+            "overdue": agenda.since_last.overdue,
+            "line": agenda.since_last.line,
+        },
+        "goal": None
+        if goal is None
+        else {
+            "baseline_quarter": goal.baseline_quarter,
+            "baseline_pct": goal.baseline_pct,
+            "goal_pp": goal.goal_pp,
+            "goal_pct": goal.goal_pct,
+            "last_quarter": goal.last_quarter,
+            "possible_workdays": goal.possible,
+            "compare_quarter": goal.compare_quarter,
+            "compare_pct": goal.compare_pct,
+            "cost_per_day": goal.cost_per_day,
+            "goal_workdays": goal.goal_days,
+            "goal_nok": goal.goal_kroner,
+            "achieved_workdays": goal.achieved_days,
+            "achieved_nok": goal.achieved_kroner,
+            "to_go_workdays": goal.to_go_days,
+            "to_go_nok": goal.to_go_kroner,
+        },
+        "sector": {
+            "quarter": result.sector.quarter,
+            "unit_pct": result.sector.unit_pct,
+            "sector_pct": result.sector.sector_pct,
+            "light": None if result.sector.light is None else str(result.sector.light),
+        },
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -11,6 +12,7 @@ from core.effect import (
     COMPLETED,
     EFFECT_LEVELS,
     CompletedMeasure,
+    Figure,
     KindSummary,
     MeasureEffect,
     completed_on,
@@ -18,6 +20,7 @@ from core.effect import (
     measure_effect,
 )
 from core.masking import Masker
+from core.status import too_few
 from storage.repos.measure_history import measure_records
 from storage.repos.unit_lookup import unit_by_code
 from storage.repository import known_people, load_employments, load_spells, load_units
@@ -87,3 +90,58 @@ def measure_effects(
         )
     rows.sort(key=lambda r: (r.name, r.effect.measure.completed_on, r.effect.measure.measure_id))
     return EffectReport(as_of, tuple(rows), kind_summaries(r.effect for r in rows), undated)
+
+
+def figure_json(figure: Figure | None) -> dict[str, Any] | None:
+    """A figure for `--json`: its days, the % (null when too few to show) and the persons."""
+    if figure is None:
+        return None
+    return {
+        "from": figure.span.start.isoformat(),
+        "to": figure.span.end.isoformat(),
+        "pct": figure.pct,
+        "persons": figure.persons,
+        "hidden": too_few(figure.persons),
+    }
+
+
+def effect_json(report: EffectReport) -> dict[str, Any]:
+    """`naervaer effect --json` (README.md "What --json prints")."""
+    return {
+        "as_of": report.as_of.isoformat(),
+        "measures": [
+            {
+                "unit_id": row.code,
+                "name": row.name,
+                "measure_id": row.effect.measure.measure_id,
+                "level": row.effect.measure.level,
+                "text": row.effect.measure.text,
+                "completed_on": row.effect.measure.completed_on.isoformat(),
+                "before": figure_json(row.effect.before),
+                "after": [
+                    {
+                        "months": c.months,
+                        "after": figure_json(c.after),
+                        "year_before": figure_json(c.year_before),
+                        "verdict": c.verdict,
+                        "change_vs_year_pp": c.change_vs_year_pp,
+                        "change_vs_before_pp": c.change_vs_before_pp,
+                    }
+                    for c in row.effect.comparisons
+                ],
+            }
+            for row in report.measures
+        ],
+        "kinds": [
+            {
+                "level": kind.level,
+                "text": kind.text,
+                "units": kind.units,
+                "measures": kind.measures,
+                "compared": kind.compared,
+                "median_change_pp": kind.median_change_pp,
+            }
+            for kind in report.kinds
+        ],
+        "undated": report.undated,
+    }

@@ -373,7 +373,7 @@ def test_graded_flag_after_more_than_8_weeks_at_100() -> None:
     flag = case_flags(open_case, D(2025, 3, 3))[0]
     assert flag.run_days == 57
     assert flag.explanation == (
-        "Vurder gradert sykmelding: 100 % sykmeldt i 57 dager (fra 06.01.2025), "
+        "Vurder gradert sykmelding: 100\u00a0% sykmeldt i 57 dager (fra 06.01.2025), "
         "over 8 uker uten gradering"
     )
 

@@ -89,7 +89,7 @@ def test_against_the_sectors_estimated_total() -> None:
     assert exact.light is Light.YELLOW
     above = against_sector(Q("2023Q3"), 9.2)
     assert above.light is Light.RED
-    assert above.text == f"rødt: 9,2{NB}% mot sektorens 8,3{NB}% (3. kv. 2023)"
+    assert above.text == f"rødt (9,2{NB}% mot sektorens 8,3{NB}%, 3. kv. 2023)"
     # Not yet published: the latest published same quarter (2023Q3) stands in.
     later = against_sector(Q("2025Q3"), 7.4)
     assert later.sector_pct == pytest.approx(8.3)
