@@ -791,11 +791,16 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         if goal.compare_quarter is None:
             print("  Oppnådd: ingen sammenlignbart kvartal ennå (samme kvartal et år senere)")
         else:
+            left = (
+                "målet er nådd"
+                if goal.to_go_days == 0
+                else f"igjen: {fmt.number(goal.to_go_days)} dagsverk "
+                f"({fmt.kroner(goal.to_go_kroner)})"
+            )
             print(
                 f"  Oppnådd i {fmt.quarter_label(goal.compare_quarter)} "
                 f"({fmt.percent(goal.compare_pct)}): {fmt.number(goal.achieved_days)} dagsverk "
-                f"({fmt.kroner(goal.achieved_kroner)}); igjen: {fmt.number(goal.to_go_days)} "
-                f"dagsverk ({fmt.kroner(goal.to_go_kroner)})"
+                f"({fmt.kroner(goal.achieved_kroner)}); {left}"
             )
     print(f"Trafikklys mot sektoren: {result.sector.text}")
     print()

@@ -43,6 +43,12 @@ def test_agenda_in_norwegian_and_masked(unit: Engine, capsys: pytest.CaptureFixt
     named = capsys.readouterr().out
     assert "Kari Nordmann: Vurder gradert sykmelding" in named and "Holde fagdag med Kari" in named
 
+    assert main(["--db", db_of(unit), "agenda", "--unit", "E1", "--as-of", "15.10.2025"]) == 0
+    later = capsys.readouterr().out
+    assert (
+        f"Oppnådd i 3. kv. 2025 (20,0{NB}%): 0,0 dagsverk (0{NB}kr); igjen: 3,3 dagsverk" in later
+    )
+
 
 def test_agenda_json_has_the_use_cases_figures(
     unit: Engine,  # noqa: F811
