@@ -674,6 +674,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_agenda(args: argparse.Namespace) -> int:
     from core import fmt
+    from core.status import HIDDEN, HIDDEN_NOTE, too_few
     from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
     from storage.unit_rows import ensure_figures_current
     from storage.usecases.agenda import agenda_json, unit_agenda
@@ -691,7 +692,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         return f"{fmt.date(first)}–{fmt.date(last)}"
 
     def figure(label: str, value: Any) -> str:
-        return f"{label} {fmt.percent(value.pct)} ({fmt.count(value.persons, 'ansatt', 'ansatte')})"
+        shown = HIDDEN if too_few(value.persons) else fmt.percent(value.pct)
+        return f"{label} {shown} ({fmt.count(value.persons, 'ansatt', 'ansatte')})"
 
     def milestones(items: Sequence[Any]) -> None:
         print_table(
@@ -742,6 +744,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         + ", "
         + figure("nå", now)
     )
+    if too_few(then.persons) or too_few(now.persons):
+        print(HIDDEN_NOTE)
     if heading("Fraværstilfeller som startet", len(agenda.began)):
         print_table(
             ["Ansatt", "Start", "Sykedager"],

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import Engine
 
 from core.effect import CAUTION
+from tests.conftest import Builder
 from tests.storage.test_agenda_usecase import unit  # noqa: F401 (the fixture)
 from tests.storage.test_effect_usecase import units  # noqa: F401 (the fixture)
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
@@ -85,6 +86,17 @@ def test_agenda_json_has_the_use_cases_figures(
     assert document["goal"]["achieved_workdays"] is None
     assert document["sector"]["light"] == "rod"
     assert document["sector"]["sector_pct"] == pytest.approx(10.3)
+
+
+def test_agenda_hides_the_figure_of_fewer_than_5(
+    build: Builder, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    build.unit(1, "E1", "Lia").employee(1, "1001", "Kari Ås")
+    build.employment(1, 1, 100.0, dt.date(2024, 1, 1)).spell(1, dt.date(2025, 3, 3), None)
+    assert main(["--db", db_of(engine), "agenda", "--unit", "E1", "--as-of", "31.03.2025"]) == 0
+    out = capsys.readouterr().out
+    assert "per 03.02.2025 *** (1 ansatt), nå *** (1 ansatt)" in out
+    assert "*** = færre enn 5 ansatte" in out
 
 
 def test_agenda_refusals(unit: Engine, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
