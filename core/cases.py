@@ -392,3 +392,27 @@ def cases_ongoing(cases: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     day = pd.Timestamp(as_of)
     mask = (cases["start"] <= day) & (cases["open_ended"] | (cases["end"] >= day))
     return cases.loc[mask]
+
+
+def case_units(cases: pd.DataFrame, employments: pd.DataFrame) -> pd.Series:
+    """The unit each case belongs to (DOMAIN.md): the unit its latest spell names, or else the
+    employment active on its first day (else the person's latest employment); NaN without any.
+
+    `employments`: employee_id, unit_id, start, end (core.sickleave's shape).
+    """
+    unit = cases["unit_id"].copy()
+    missing = unit.isna()
+    if missing.any():
+        candidates = cases.loc[missing, ["case_id", "employee_id", "start"]].merge(
+            employments[["employee_id", "unit_id", "start", "end"]],
+            on="employee_id",
+            suffixes=("", "_e"),
+        )
+        active = (candidates["start_e"] <= candidates["start"]) & (
+            candidates["end"].isna() | (candidates["end"] >= candidates["start"])
+        )
+        # Prefer an employment active at the case's start, else the person's latest one.
+        candidates = candidates.assign(active=active).sort_values(["active", "start_e"])
+        chosen = candidates.groupby("case_id")["unit_id"].last()
+        unit.loc[missing] = cases.loc[missing, "case_id"].map(chosen).to_numpy()
+    return unit

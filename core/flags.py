@@ -5,14 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core import fmt
 from core.calendar import IntArray, WorkdayCalendar, day_number
-from core.cases import known_sick_spells, to_day_numbers, union_blocks
+from core.cases import (
+    build_cases,
+    cases_ongoing,
+    known_sick_spells,
+    milestone_dates,
+    to_day_numbers,
+    union_blocks,
+)
 from core.vocabulary import SELF_CERTIFIED
 
 SelfCertRule = Literal["utvidet", "nasjonal"]
@@ -54,6 +62,10 @@ class FlagRules:
     # National rule: days at a time, and times in 12 months.
     national_max_spell_days: int = 3
     national_max_times_12m: int = 4
+    # Flags on a case: graded sick leave worth a look after this many calendar days at 100 %,
+    # and week 39 approaching within this many days.
+    graded_after_days: int = 56
+    week_39_within_days: int = 42
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -189,30 +201,52 @@ def flag_explanations(
 
     Pass the same `rules` that computed the row, so the thresholds quoted are the ones used.
     """
+    return [line for _, line in flag_lines(row, rules)]
+
+
+# The raised flags of an `employee_flags` row; Bradford is a number to talk about, never a flag.
+RAISED_FLAGS: Final = ("frequent_short", "recurring", "self_cert_quota")
+BRADFORD: Final = "bradford"
+
+
+def flag_lines(
+    row: Mapping[str, Any] | pd.Series,
+    rules: FlagRules = FlagRules(),
+) -> list[tuple[str, str]]:
+    """(flag, Norwegian line) per raised flag (RAISED_FLAGS), then (BRADFORD, its line)."""
     lines = []
     if row["frequent_short"]:
         lines.append(
-            "Hyppig korttidsfravær: "
-            + _count(int(row["short_cases_12m"]), "korttidstilfelle", "korttidstilfeller")
-            + " siste 12 måneder"
+            (
+                "frequent_short",
+                "Hyppig korttidsfravær: "
+                + _count(int(row["short_cases_12m"]), "korttidstilfelle", "korttidstilfeller")
+                + " siste 12 måneder",
+            )
         )
     if row["recurring"]:
         lines.append(
-            "Tilbakevendende fravær (NAVs regel): "
-            + _count(int(row["recurring_cases"]), "tilfelle", "tilfeller")
-            + f" på {rules.recurring_min_case_days} dager eller mer med til sammen "
-            + _count(int(row["recurring_days"]), "sykedag", "sykedager")
-            + f" siste {12 * rules.recurring_window_years} måneder"
+            (
+                "recurring",
+                "Tilbakevendende fravær (NAVs regel): "
+                + _count(int(row["recurring_cases"]), "tilfelle", "tilfeller")
+                + f" på {rules.recurring_min_case_days} dager eller mer med til sammen "
+                + _count(int(row["recurring_days"]), "sykedag", "sykedager")
+                + f" siste {12 * rules.recurring_window_years} måneder",
+            )
         )
     if row["self_cert_quota"]:
-        lines.append(_self_cert_line(row, rules))
+        lines.append(("self_cert_quota", _self_cert_line(row, rules)))
     if int(row["bradford_cases"]) > 0:
         lines.append(
-            f"Bradford-faktor {_number(int(row['bradford']))} (S² × D: "
-            + _count(int(row["bradford_cases"]), "tilfelle", "tilfeller")
-            + ", "
-            + _count(int(row["bradford_days"]), "dag", "dager")
-            + ") – et tall til samtalen, ikke en vurdering"
+            (
+                BRADFORD,
+                f"Bradford-faktor {_number(int(row['bradford']))} (S² × D: "
+                + _count(int(row["bradford_cases"]), "tilfelle", "tilfeller")
+                + ", "
+                + _count(int(row["bradford_days"]), "dag", "dager")
+                + ") – et tall til samtalen, ikke en vurdering",
+            )
         )
     return lines
 
@@ -247,3 +281,78 @@ def _self_cert_line(row: Mapping[str, Any] | pd.Series, rules: FlagRules) -> str
                 f"(mer enn {rules.self_cert_max_spell_days})"
             )
     return f"{title}: " + " og ".join(reasons)
+
+
+GRADED_REVIEW: Final = "graded_review"
+NEAR_WEEK_39: Final = "near_week_39"
+CASE_FLAG_TITLES: Final[dict[str, str]] = {
+    GRADED_REVIEW: "Vurder gradert sykmelding",
+    NEAR_WEEK_39: "Nærmer seg 39 uker",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFlag:
+    """A flag on one ongoing absence case as of a date, with what the flags list says of it."""
+
+    key: str  # GRADED_REVIEW or NEAR_WEEK_39
+    employee_id: int
+    case_start: dt.date
+    as_of: dt.date
+    week_39: dt.date  # the case's 39-week milestone
+
+    @property
+    def title(self) -> str:
+        return CASE_FLAG_TITLES[self.key]
+
+    @property
+    def run_days(self) -> int:
+        """Calendar days from the case's first day up to and including the as-of date."""
+        return (self.as_of - self.case_start).days + 1
+
+    @property
+    def explanation(self) -> str:
+        """One Norwegian line for the flags list."""
+        if self.key == GRADED_REVIEW:
+            return (
+                f"{self.title}: {fmt.percent(100, 0)} sykmeldt i "
+                f"{fmt.count(self.run_days, 'dag', 'dager')} "
+                f"(fra {fmt.date(self.case_start)}), over 8 uker uten gradering"
+            )
+        days = (self.week_39 - self.as_of).days
+        return (
+            f"{self.title}: NAVs 39-ukersbrev {fmt.date(self.week_39)}, "
+            f"om {fmt.count(days, 'dag', 'dager')}"
+        )
+
+
+def case_flags(
+    spells: pd.DataFrame, as_of: dt.date, rules: FlagRules = FlagRules()
+) -> tuple[CaseFlag, ...]:
+    """The flags on cases ongoing on `as_of`, by employee and case start (DOMAIN.md "Flags").
+
+    - graded sick leave worth a look: the case has run more than `graded_after_days` calendar
+      days (its first day to `as_of`, both counted) and every known spell in it was at grade
+      100 (a self-certified spell always is);
+    - approaching week 39: its 39-week milestone falls within the `week_39_within_days` days
+      after `as_of` (the agenda's "next 6 weeks").
+    """
+    cases, case_of_spell = build_cases(spells, as_of)
+    if cases.empty:
+        return ()
+    known = spells.loc[case_of_spell.index]
+    graded = (known["kind"].to_numpy() != SELF_CERTIFIED) & (
+        known["grade"].to_numpy(dtype=float) < 100.0
+    )
+    ever_graded = set(case_of_spell.to_numpy()[graded].tolist())
+    flags = []
+    for case in cases_ongoing(cases, as_of).itertuples():
+        start = case.start.date()
+        week_39 = milestone_dates(start)["week_39"]
+        employee_id = int(case.employee_id)
+        run = (as_of - start).days + 1
+        if run > rules.graded_after_days and int(case.case_id) not in ever_graded:
+            flags.append(CaseFlag(GRADED_REVIEW, employee_id, start, as_of, week_39))
+        if 0 < (week_39 - as_of).days <= rules.week_39_within_days:
+            flags.append(CaseFlag(NEAR_WEEK_39, employee_id, start, as_of, week_39))
+    return tuple(flags)

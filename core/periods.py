@@ -47,6 +47,15 @@ class Quarter:
         return f"{self.q}. kv. {self.year}"
 
 
+def same_season_after(baseline: Quarter, last_complete: Quarter) -> Quarter | None:
+    """The latest quarter of the baseline's season that is complete and after the baseline.
+
+    Sick leave is seasonal, so progress compares like with like (2024Q3 with 2025Q3, …).
+    """
+    candidate = last_complete.shift(-((last_complete.q - baseline.q) % 4))
+    return candidate if candidate > baseline else None
+
+
 def complete_quarters_before(day: dt.date, count: int) -> list[Quarter]:
     """The `count` last quarters that ended before `day`, oldest first."""
     last = Quarter.of(day).shift(-1)
@@ -57,6 +66,14 @@ def add_months(day: dt.date, months: int) -> dt.date:
     """The first day of the month `months` after the month of `day`."""
     index = day.year * 12 + day.month - 1 + months
     return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def shift_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later (earlier if negative), or the month's last day
+    where it has no such day (31.03 + 3 months = 30.06)."""
+    first = add_months(day, months)
+    last_day = (add_months(first, 1) - dt.timedelta(days=1)).day
+    return first.replace(day=min(day.day, last_day))
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%d.%m.%Y")

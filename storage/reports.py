@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Connection, select, text
 
 from core.calendar import default_calendar
-from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
+from core.cases import MILESTONES, build_cases, case_units, cases_ongoing, milestone_dates
 from core.groups import GroupRules
 from core.periods import Quarter, add_months, complete_quarters_before
 from core.project import Membership
@@ -187,24 +187,10 @@ def groups_json(frame: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
 
 
 def _unit_of_cases(conn: Connection, cases: pd.DataFrame) -> pd.Series:
-    """The case's unit: the unit its spells name, else the employment active at its start."""
-    unit = cases["unit_id"].copy()
-    missing = unit.isna()
-    if missing.any():
-        employments = load_employments(conn)
-        candidates = cases.loc[missing, ["case_id", "employee_id", "start"]].merge(
-            employments[["employee_id", "unit_id", "start", "end"]],
-            on="employee_id",
-            suffixes=("", "_e"),
-        )
-        active = (candidates["start_e"] <= candidates["start"]) & (
-            candidates["end"].isna() | (candidates["end"] >= candidates["start"])
-        )
-        # Prefer an employment active at the case's start, else the person's latest one.
-        candidates = candidates.assign(active=active).sort_values(["active", "start_e"])
-        chosen = candidates.groupby("case_id")["unit_id"].last()
-        unit.loc[missing] = cases.loc[missing, "case_id"].map(chosen).to_numpy()
-    return unit
+    """The case's unit (core.cases.case_units); employments are read only when needed."""
+    if not cases["unit_id"].isna().any():
+        return cases["unit_id"].copy()
+    return case_units(cases, load_employments(conn))
 
 
 def ongoing_cases(conn: Connection, as_of: dt.date, unit_code: str | None = None) -> pd.DataFrame:

@@ -69,8 +69,13 @@ def load_units(conn: Connection) -> pd.DataFrame:
     return _frame(conn, query, UNIT_IDENTITY)
 
 
-def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Employment rows in the shape core.sickleave expects (start/end as datetime64)."""
+def load_employments(
+    conn: Connection,
+    unit_ids: Sequence[int] | None = None,
+    employee_ids: Sequence[int] | None = None,
+) -> pd.DataFrame:
+    """Employment rows (of the units, of the employees) in core.sickleave's shape (start/end as
+    datetime64)."""
     query = select(
         Employment.id,
         Employment.employee_id,
@@ -82,6 +87,8 @@ def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) ->
     )
     if unit_ids is not None:
         query = query.where(Employment.unit_id.in_(list(unit_ids)))
+    if employee_ids is not None:
+        query = query.where(Employment.employee_id.in_(list(employee_ids)))
     frame = _frame(
         conn,
         query,

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine, text
 
 from core.groups import GroupRules, target_group
-from core.periods import Quarter, complete_quarters_before
+from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.project import latest, member_on
 from core.vocabulary import OPEN_STATUSES
 from storage.project import memberships
@@ -55,15 +55,6 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
 def has_units(engine: Engine) -> bool:
     with engine.connect() as conn:
         return conn.execute(text("SELECT 1 FROM units LIMIT 1")).first() is not None
-
-
-def same_season_after(baseline: Quarter, last_complete: Quarter) -> Quarter | None:
-    """The latest quarter of the baseline's season that is complete and after the baseline.
-
-    Sick leave is seasonal, so progress compares like with like (2024Q3 with 2025Q3, …).
-    """
-    candidate = last_complete.shift(-((last_complete.q - baseline.q) % 4))
-    return candidate if candidate > baseline else None
 
 
 def figures_cover(conn: Connection, first_month: dt.date) -> bool:

@@ -161,6 +161,23 @@ def build_parser() -> argparse.ArgumentParser:
     status = command("status", "statusoversikten: prosjektenhetene mot nullpunktet, med summer")
     status.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
 
+    agenda = command(
+        "agenda",
+        "agendaen for et møte med enheten: hva som har skjedd siden sist og de neste 6 ukene, "
+        "med enhetens del av målet",
+    )
+    agenda.add_argument("--unit", metavar="ENHET_ID", required=True)
+    agenda.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
+    agenda.add_argument("--names", action="store_true", help="med navn (standard: ansattnummer)")
+
+    effect = command(
+        "effect",
+        "sykefraværet før og etter fullførte tiltak for enheten og lederen, og per type tiltak",
+    )
+    effect.add_argument("--as-of", dest="as_of", type=_date, metavar="DATO", help="standard: i dag")
+    effect.add_argument("--unit", metavar="ENHET_ID")
+    effect.add_argument("--names", action="store_true", help="med navn (standard: ansattnummer)")
+
     project = command("project", "enheter inn i og ut av prosjektet", figures=False)
     steps = project.add_subparsers(dest="step", metavar="HANDLING", parser_class=_Parser)
     steps.required = True
@@ -673,6 +690,238 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from core import fmt
+    from core.status import HIDDEN, HIDDEN_NOTE, too_few
+    from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
+    from storage.unit_rows import ensure_figures_current
+    from storage.usecases.agenda import agenda_json, unit_agenda
+
+    engine = _engine(args)
+    ensure_figures_current(engine)
+    result = unit_agenda(engine, args.unit, args.as_of, masked=not args.names)
+    if args.json:
+        _print_json(agenda_json(result))
+        return EXIT_OK
+    agenda = result.agenda
+    say(f"Agenda for {result.name} ({result.code}) per {fmt.date(agenda.as_of)}")
+
+    def days(first: dt.date, last: dt.date) -> str:
+        return f"{fmt.date(first)}–{fmt.date(last)}"
+
+    def figure(label: str, value: Any) -> str:
+        shown = HIDDEN if too_few(value.persons) else fmt.percent(value.pct)
+        return f"{label} {shown} ({fmt.count(value.persons, 'ansatt', 'ansatte')})"
+
+    def milestones(items: Sequence[Any]) -> None:
+        print_table(
+            ["Ansatt", "Milepæl", "Frist", "Status"],
+            [
+                [
+                    result.person(m.employee_id),
+                    m.milestone.label,
+                    fmt.date(m.milestone.due),
+                    m.milestone.status_label,
+                ]
+                for m in items
+            ],
+            right=set(),
+        )
+
+    def measures(items: Sequence[Any]) -> None:
+        print_table(
+            ["Tiltak", "Nivå", "Gjelder", "Frist", "Status"],
+            [
+                [
+                    m.text,
+                    MEASURE_LEVELS.get(m.level, m.level),
+                    result.person(m.employee_id),
+                    fmt.date(m.due_date),
+                    MEASURE_STATUSES.get(m.status, m.status),
+                ]
+                for m in items
+            ],
+            right=set(),
+        )
+
+    def heading(text: str, count: int) -> bool:
+        print()
+        print(f"{text}: {fmt.number(count, 0) if count else 'ingen'}")
+        return count > 0
+
+    print()
+    since = days(agenda.since.start, agenda.since.end)
+    if agenda.last_session is None:
+        print(f"Siden sist: første møte, de siste 8 ukene ({since})")
+    else:
+        print(f"Siden sist: etter møtet {fmt.date(agenda.last_session)} ({since})")
+    then, now = agenda.figure_then, agenda.figure_now
+    print(
+        "Sykefravær siste 3 måneder: "
+        + figure(f"per {fmt.date(then.span.end)}", then)
+        + ", "
+        + figure("nå", now)
+    )
+    if too_few(then.persons) or too_few(now.persons):
+        print(HIDDEN_NOTE)
+    if heading("Fraværstilfeller som startet", len(agenda.began)):
+        print_table(
+            ["Ansatt", "Start", "Sykedager"],
+            [
+                [result.person(e.employee_id), fmt.date(e.start), str(e.sick_days)]
+                for e in agenda.began
+            ],
+            right={2},
+        )
+    if heading("Fraværstilfeller som sluttet", len(agenda.ended)):
+        print_table(
+            ["Ansatt", "Start", "Siste sykedag", "Sykedager"],
+            [
+                [result.person(e.employee_id), fmt.date(e.start), fmt.date(e.end), str(e.sick_days)]
+                for e in agenda.ended
+            ],
+            right={3},
+        )
+    if heading("Milepæler med frist i perioden", len(agenda.milestones_passed)):
+        milestones(agenda.milestones_passed)
+    if heading("Nye flagg", len(agenda.new_flags)):
+        for flag in agenda.new_flags:
+            say(f"  {result.person(flag.employee_id)}: {flag.explanation}")
+    if heading("Tiltak med frist i perioden", len(agenda.measures_came_due)):
+        measures(agenda.measures_came_due)
+    print()
+    print(f"De neste 6 ukene ({days(agenda.ahead.start, agenda.ahead.end)})")
+    if heading("Milepæler", len(agenda.milestones_ahead)):
+        milestones(agenda.milestones_ahead)
+    if heading("Tiltak med frist", len(agenda.measures_ahead)):
+        measures(agenda.measures_ahead)
+    print()
+    goal = result.goal
+    if goal is None:
+        print("Enhetens del av målet: enheten er ikke med i prosjektet")
+    else:
+        print(
+            f"Enhetens del av målet: nullpunkt {fmt.percent(goal.baseline_pct)} "
+            f"({fmt.quarter_label(goal.baseline_quarter)}), mål {fmt.percent(goal.goal_pct)} "
+            f"({fmt.points(-goal.goal_pp)})"
+        )
+        print(
+            f"  Mål per kvartal: {fmt.number(goal.goal_days)} dagsverk "
+            f"({fmt.kroner(goal.goal_kroner)}; {fmt.number(goal.possible, 0)} mulige dagsverk i "
+            f"{fmt.quarter_label(goal.last_quarter)}, {fmt.kroner(goal.cost_per_day)} per dag)"
+        )
+        if goal.compare_quarter is None:
+            print("  Oppnådd: ingen sammenlignbart kvartal ennå (samme kvartal et år senere)")
+        else:
+            left = (
+                "målet er nådd"
+                if goal.to_go_days == 0
+                else f"igjen: {fmt.number(goal.to_go_days)} dagsverk "
+                f"({fmt.kroner(goal.to_go_kroner)})"
+            )
+            print(
+                f"  Oppnådd i {fmt.quarter_label(goal.compare_quarter)} "
+                f"({fmt.percent(goal.compare_pct)}): {fmt.number(goal.achieved_days)} dagsverk "
+                f"({fmt.kroner(goal.achieved_kroner)}); {left}"
+            )
+    print(f"Trafikklys mot sektoren: {result.sector.text}")
+    print()
+    print(agenda.since_last.line.capitalize())
+    return EXIT_OK
+
+
+def cmd_effect(args: argparse.Namespace) -> int:
+    from core import fmt
+    from core.effect import CAUTION
+    from core.status import HIDDEN, too_few
+    from core.vocabulary import MEASURE_LEVELS
+    from storage.usecases.effect import measure_effects
+
+    engine = _engine(args)
+    report = measure_effects(engine, args.as_of, args.unit, masked=not args.names)
+    if args.json:
+        from storage.usecases.effect import effect_json
+
+        _print_json(effect_json(report))
+        return EXIT_OK
+    print(f"Før og etter fullførte tiltak per {fmt.date(args.as_of)}")
+    say(CAUTION)
+
+    def shown(value: Any) -> str:
+        if value is None:
+            return "–"
+        persons = fmt.count(value.persons, "ansatt", "ansatte")
+        return f"{HIDDEN if too_few(value.persons) else fmt.percent(value.pct)} ({persons})"
+
+    rows = []
+    for row in report.measures:
+        effect = row.effect
+        for comparison in effect.comparisons:
+            changes = (
+                [comparison.verdict, ""]
+                if comparison.verdict
+                else [
+                    fmt.points(comparison.change_vs_year_pp),
+                    fmt.points(comparison.change_vs_before_pp),
+                ]
+            )
+            rows.append(
+                [
+                    row.code,
+                    effect.measure.text,
+                    fmt.date(effect.measure.completed_on),
+                    f"{comparison.months} mnd",
+                    shown(comparison.after),
+                    shown(comparison.year_before),
+                    shown(effect.before),
+                    *changes,
+                ]
+            )
+    print()
+    if rows:
+        print_table(
+            [
+                "Enhet",
+                "Tiltak",
+                "Fullført",
+                "Etter",
+                "Sykefravær etter",
+                "Samme tid året før",
+                "3 mnd før",
+                "Mot året før",
+                "Mot før",
+            ],
+            rows,
+            right={4, 5, 6, 8},
+        )
+    else:
+        print("Ingen fullførte tiltak for enheten eller lederen.")
+    if report.undated:
+        print(
+            fmt.count(report.undated, "fullført tiltak", "fullførte tiltak")
+            + " uten møte som viser når: ikke med"
+        )
+    if report.kinds:
+        print()
+        print("Per type tiltak (endring etter 6 måneder mot samme måneder året før)")
+        print_table(
+            ["Tiltak", "Nivå", "Enheter", "Tiltak", "Med tall", "Median endring"],
+            [
+                [
+                    kind.text,
+                    MEASURE_LEVELS.get(kind.level, kind.level),
+                    str(kind.units),
+                    str(kind.measures),
+                    str(kind.compared),
+                    fmt.points(kind.median_change_pp),
+                ]
+                for kind in report.kinds
+            ],
+            right={2, 3, 4, 5},
+        )
+    return EXIT_OK
+
+
 def cmd_project(args: argparse.Namespace) -> int:
     from core import fmt
     from core.errors import InvalidInput
@@ -910,6 +1159,8 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "savings": cmd_savings,
     "forecast": cmd_forecast,
     "status": cmd_status,
+    "agenda": cmd_agenda,
+    "effect": cmd_effect,
     "project": cmd_project,
     "backup": cmd_backup,
     "restore": cmd_restore,

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.cases import MilestoneStatus, build_cases, milestone_status
-from core.flags import employee_flags, flag_explanations
+from core.flags import RAISED_FLAGS, employee_flags, flag_explanations
 from core.masking import Masker
 from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
@@ -27,8 +27,6 @@ from storage.repository import load_employees, load_employments, load_spells, un
 from storage.usecases import reading
 
 MONTHS_SHOWN = 24
-# The flags that are raised; Bradford is a number to talk about, never a flag.
-RAISED_FLAGS = ("frequent_short", "recurring", "self_cert_quota")
 
 
 @dataclass(frozen=True, slots=True)

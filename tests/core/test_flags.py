@@ -12,7 +12,15 @@ from hypothesis import strategies as st
 
 from core.calendar import default_calendar
 from core.cases import build_cases
-from core.flags import FLAG_COLUMNS, FlagRules, employee_flags, flag_explanations
+from core.flags import (
+    FLAG_COLUMNS,
+    GRADED_REVIEW,
+    NEAR_WEEK_39,
+    FlagRules,
+    case_flags,
+    employee_flags,
+    flag_explanations,
+)
 
 D = dt.date
 AS_OF = D(2025, 6, 30)  # window for "last 12 months": 2024-07-01 .. 2025-06-30
@@ -339,3 +347,85 @@ def test_window_counts_match_brute_force(rows: list[tuple], as_of_offset: int) -
             runs[-1].append(d)
         assert row["bradford_cases"] == sum(1 for run in runs if set(run) & window)
         assert row["bradford"] == row["bradford_cases"] ** 2 * workdays
+
+
+# --- flags on a case: graded sick leave worth a look, approaching week 39 ---------------------
+# A case starting Monday 6 January 2025 (DOMAIN.md's example): it has run 56 calendar days on
+# 2 March (S + 55) and 57 on 3 March; its 39-week milestone is S + 272 = 5 October 2025.
+CASE_START = D(2025, 1, 6)
+
+
+def graded_spells(*rows: tuple) -> pd.DataFrame:
+    """Rows (employee_id, start, end|None, kind, grade)."""
+    frame = spells(*[r[:4] for r in rows])
+    frame["grade"] = [float(r[4]) for r in rows]
+    return frame
+
+
+def flag_keys(frame: pd.DataFrame, as_of: dt.date) -> list[tuple[int, dt.date, str]]:
+    return [(f.employee_id, f.case_start, f.key) for f in case_flags(frame, as_of)]
+
+
+def test_graded_flag_after_more_than_8_weeks_at_100() -> None:
+    open_case = graded_spells((1, "2025-01-06", None, "sykmelding", 100))
+    assert flag_keys(open_case, D(2025, 3, 2)) == []  # exactly 8 weeks (56 days): not more
+    assert flag_keys(open_case, D(2025, 3, 3)) == [(1, CASE_START, GRADED_REVIEW)]
+    flag = case_flags(open_case, D(2025, 3, 3))[0]
+    assert flag.run_days == 57
+    assert flag.explanation == (
+        "Vurder gradert sykmelding: 100\u00a0% sykmeldt i 57 dager (fra 06.01.2025), "
+        "over 8 uker uten gradering"
+    )
+
+
+def test_graded_flag_not_raised_once_any_spell_was_graded() -> None:
+    frame = graded_spells(
+        (1, "2025-01-06", "2025-01-08", "egenmelding", 100),  # self-certified counts as 100
+        (1, "2025-01-09", "2025-02-09", "sykmelding", 100),
+        (2, "2025-01-06", "2025-02-09", "sykmelding", 100),
+        (2, "2025-02-10", None, "sykmelding", 50),
+    )
+    assert flag_keys(frame, D(2025, 3, 10)) == []
+    # The egenmelding–sykmelding case goes on at 100 % and is flagged.
+    frame.loc[1, "end"] = pd.NaT
+    assert flag_keys(frame, D(2025, 3, 10)) == [(1, CASE_START, GRADED_REVIEW)]
+
+
+def test_graded_flag_only_on_an_ongoing_case() -> None:
+    ended = graded_spells((1, "2025-01-06", "2025-03-20", "sykmelding", 100))
+    assert flag_keys(ended, D(2025, 3, 20)) == [(1, CASE_START, GRADED_REVIEW)]
+    assert flag_keys(ended, D(2025, 3, 21)) == []
+
+
+def test_graded_flag_ignores_a_graded_spell_not_yet_started() -> None:
+    frame = graded_spells(
+        (1, "2025-01-06", "2025-03-09", "sykmelding", 100),
+        (1, "2025-03-10", None, "sykmelding", 60),
+    )
+    assert flag_keys(frame, D(2025, 3, 9)) == [(1, CASE_START, GRADED_REVIEW)]
+    assert flag_keys(frame, D(2025, 3, 10)) == []
+
+
+def test_week_39_flag_within_the_next_42_days() -> None:
+    frame = graded_spells((1, "2025-01-06", None, "sykmelding", 50))
+    assert flag_keys(frame, D(2025, 8, 23)) == []  # 43 days before
+    assert flag_keys(frame, D(2025, 8, 24)) == [(1, CASE_START, NEAR_WEEK_39)]  # 42 days
+    assert flag_keys(frame, D(2025, 10, 4)) == [(1, CASE_START, NEAR_WEEK_39)]  # 1 day
+    assert flag_keys(frame, D(2025, 10, 5)) == []  # today: no longer ahead
+    flag = case_flags(frame, D(2025, 8, 24))[0]
+    assert flag.week_39 == D(2025, 10, 5)
+    assert flag.explanation == "Nærmer seg 39 uker: NAVs 39-ukersbrev 05.10.2025, om 42 dager"
+
+
+def test_week_39_flag_needs_an_ongoing_case_and_both_flags_can_stand() -> None:
+    ended = graded_spells((1, "2025-01-06", "2025-08-31", "sykmelding", 100))
+    assert flag_keys(ended, D(2025, 9, 1)) == []
+    ongoing = graded_spells((1, "2025-01-06", None, "sykmelding", 100))
+    assert flag_keys(ongoing, D(2025, 9, 1)) == [
+        (1, CASE_START, GRADED_REVIEW),
+        (1, CASE_START, NEAR_WEEK_39),
+    ]
+
+
+def test_no_spells_no_case_flags() -> None:
+    assert case_flags(graded_spells(), D(2025, 9, 1)) == ()

@@ -1,0 +1,246 @@
+"""The agenda of a session: what has happened since last time, and what falls due next.
+
+DOMAIN.md "The agenda's windows": "since last time" is the days after the last ended session up
+to and including the as-of date (the last 8 weeks for a first session); "next 6 weeks" is the 42
+days after the as-of date. Every milestone except the end of the employer period is listed; a
+case "ended" on its last sick day.
+
+Since last time: the unit's cases that began or ended, milestones that fell due (done or
+missed), flags raised that were not raised on the day before the window, measures that fell due,
+and the unit's % over the 3 months up to the day before the window against the 3 months up to
+the as-of date. Next 6 weeks: milestones and open measures that fall due.
+
+The summary's line "siden sist: 3 fullført, 2 nye, 1 forfalt" counts the measures completed and
+created in the window and those that fell due in it (before the as-of date) and are still open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from core import fmt
+from core.calendar import default_calendar
+from core.cases import MilestoneStatus, build_cases, case_units, milestone_status
+from core.effect import Figure, Span, before_span, unit_figure
+from core.flags import (
+    BRADFORD,
+    FlagRules,
+    case_flags,
+    employee_flags,
+    flag_lines,
+)
+from core.vocabulary import OPEN_STATUSES
+
+FIRST_SESSION_DAYS: Final = 56  # "since last time" for a first session: the last 8 weeks
+AHEAD_DAYS: Final = 42  # the next 6 weeks
+
+
+def windows(as_of: dt.date, last_session: dt.date | None) -> tuple[Span, Span]:
+    """(since last time, next 6 weeks) as inclusive spans of days.
+
+    The first span is empty (start after end) when the last session was held on the as-of date.
+    """
+    if last_session is None:
+        start = as_of - dt.timedelta(days=FIRST_SESSION_DAYS - 1)
+    else:
+        start = last_session + dt.timedelta(days=1)
+    ahead = Span(as_of + dt.timedelta(days=1), as_of + dt.timedelta(days=AHEAD_DAYS))
+    return Span(start, as_of), ahead
+
+
+def _within(day: dt.date | None, span: Span) -> bool:
+    return day is not None and span.start <= day <= span.end
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureFact:
+    """A measure of the unit as the agenda needs it."""
+
+    measure_id: int
+    level: str
+    text: str
+    employee_id: int | None
+    due_date: dt.date | None
+    status: str
+    created_on: dt.date | None  # the day it was agreed (its session's, else when written)
+    completed_on: dt.date | None  # core.effect.completed_on
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEvent:
+    employee_id: int
+    start: dt.date
+    end: dt.date | None  # None while open-ended
+    sick_days: int  # sick days up to and including the as-of date
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneItem:
+    employee_id: int
+    case_start: dt.date
+    milestone: MilestoneStatus
+
+
+@dataclass(frozen=True, slots=True)
+class FlagItem:
+    employee_id: int
+    key: str  # core.flags: RAISED_FLAGS or a case flag
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class SinceLast:
+    completed: int
+    new: int
+    overdue: int
+
+    @property
+    def line(self) -> str:
+        """`siden sist: 3 fullført, 2 nye, 1 forfalt`."""
+        return (
+            f"siden sist: {fmt.number(self.completed, 0)} fullført, "
+            f"{fmt.count(self.new, 'nytt', 'nye')}, {fmt.number(self.overdue, 0)} forfalt"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Agenda:
+    as_of: dt.date
+    last_session: dt.date | None  # None: a first session
+    since: Span
+    ahead: Span
+    began: tuple[CaseEvent, ...]
+    ended: tuple[CaseEvent, ...]
+    milestones_passed: tuple[MilestoneItem, ...]
+    new_flags: tuple[FlagItem, ...]
+    measures_came_due: tuple[MeasureFact, ...]
+    figure_then: Figure  # the 3 months up to the day before the window
+    figure_now: Figure  # the 3 months up to the as-of date
+    milestones_ahead: tuple[MilestoneItem, ...]
+    measures_ahead: tuple[MeasureFact, ...]
+    since_last: SinceLast
+
+
+def since_last(measures: Iterable[MeasureFact], since: Span) -> SinceLast:
+    """Measures completed and created in the window, and those fallen due in it still open."""
+    facts = list(measures)
+    before_today = Span(since.start, since.end - dt.timedelta(days=1))
+    return SinceLast(
+        completed=sum(_within(m.completed_on, since) for m in facts),
+        new=sum(_within(m.created_on, since) for m in facts),
+        overdue=sum(m.open and _within(m.due_date, before_today) for m in facts),
+    )
+
+
+Done = Mapping[tuple[int, dt.date], Mapping[str, dt.date]]
+
+
+def _flags(
+    spells: pd.DataFrame,
+    people: Sequence[int],
+    unit_cases: set[tuple[int, dt.date]],
+    day: dt.date,
+    rules: FlagRules,
+) -> dict[tuple[int, str, dt.date | None], str]:
+    """The flags raised on `day`: the employees' (on `people`) and the unit's cases'."""
+    raised: dict[tuple[int, str, dt.date | None], str] = {}
+    mine = spells[spells["employee_id"].isin(people)]
+    cases, _ = build_cases(mine, day)
+    rows = employee_flags(cases, mine, day, default_calendar(), rules)
+    for row in rows.to_dict("records"):
+        for key, line in flag_lines(row, rules):
+            if key != BRADFORD:
+                raised[(int(row["employee_id"]), key, None)] = line
+    for flag in case_flags(spells, day, rules):
+        if (flag.employee_id, flag.case_start) in unit_cases:
+            raised[(flag.employee_id, flag.key, flag.case_start)] = flag.explanation
+    return raised
+
+
+def build_agenda(
+    unit_id: int,
+    as_of: dt.date,
+    last_session: dt.date | None,
+    employments: pd.DataFrame,
+    spells: pd.DataFrame,
+    done: Done,
+    measures: Sequence[MeasureFact],
+    rules: FlagRules = FlagRules(),
+) -> Agenda:
+    """The unit's agenda as of `as_of` (see the module's doc).
+
+    `employments`: every employment of the unit's people (core.sickleave's shape, the unit's
+    own and others, to tell which unit a case belongs to); `spells`: their spells; `done`:
+    (employee, case start) → {milestone: the day it was marked done}; `measures`: the unit's.
+    """
+    since, ahead = windows(as_of, last_session)
+    cases, _ = build_cases(spells, as_of)
+    cases = cases[(case_units(cases, employments) == unit_id).to_numpy()]
+    began, ended, passed, coming = [], [], [], []
+    for case in cases.itertuples():
+        employee_id = int(case.employee_id)
+        start = case.start.date()
+        end = None if case.open_ended else case.end.date()
+        event = CaseEvent(employee_id, start, end, int(case.sick_days_to_date))
+        if _within(start, since):
+            began.append(event)
+        if _within(end, since):
+            ended.append(event)
+        marked = {
+            key: day for key, day in done.get((employee_id, start), {}).items() if day <= as_of
+        }
+        for milestone in milestone_status(start, end, as_of, marked):
+            if not milestone.is_task:
+                continue
+            if _within(milestone.due, since):
+                passed.append(MilestoneItem(employee_id, start, milestone))
+            elif _within(milestone.due, ahead):
+                coming.append(MilestoneItem(employee_id, start, milestone))
+
+    stamp = pd.Timestamp(as_of)
+    own = employments[employments["unit_id"] == unit_id]
+    present = own[(own["start"] <= stamp) & (own["end"].isna() | (own["end"] >= stamp))]
+    people = sorted(set(present["employee_id"].tolist()))
+    unit_cases = {(int(c.employee_id), c.start.date()) for c in cases.itertuples()}
+    before = since.start - dt.timedelta(days=1)
+    now_flags = _flags(spells, people, unit_cases, as_of, rules)
+    then_flags = _flags(spells, people, unit_cases, before, rules)
+    new_flags = [
+        FlagItem(key[0], key[1], line) for key, line in now_flags.items() if key not in then_flags
+    ]
+
+    def by_milestone(item: MilestoneItem) -> tuple[dt.date, int]:
+        return item.milestone.due, item.employee_id
+
+    def by_due(fact: MeasureFact) -> tuple[dt.date, int]:
+        return fact.due_date or dt.date.max, fact.measure_id
+
+    return Agenda(
+        as_of=as_of,
+        last_session=last_session,
+        since=since,
+        ahead=ahead,
+        began=tuple(sorted(began, key=lambda e: (e.start, e.employee_id))),
+        ended=tuple(sorted(ended, key=lambda e: (e.end or dt.date.max, e.employee_id))),
+        milestones_passed=tuple(sorted(passed, key=by_milestone)),
+        new_flags=tuple(sorted(new_flags, key=lambda f: (f.employee_id, f.key))),
+        measures_came_due=tuple(
+            sorted((m for m in measures if _within(m.due_date, since)), key=by_due)
+        ),
+        figure_then=unit_figure(own, spells, before_span(before), before),
+        figure_now=unit_figure(own, spells, before_span(as_of), as_of),
+        milestones_ahead=tuple(sorted(coming, key=by_milestone)),
+        measures_ahead=tuple(
+            sorted((m for m in measures if m.open and _within(m.due_date, ahead)), key=by_due)
+        ),
+        since_last=since_last(measures, since),
+    )

@@ -1,0 +1,20 @@
+"""The sessions held with a unit, as the agenda reads them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Connection, func, select
+
+from storage.models import Session as SessionRow
+
+
+def last_ended_session_day(conn: Connection, unit_id: int, as_of: dt.date) -> dt.date | None:
+    """The day of the unit's last ended session held on or before `as_of`, if any."""
+    return conn.execute(
+        select(func.max(SessionRow.held_on)).where(
+            SessionRow.unit_id == unit_id,
+            SessionRow.ended_at.is_not(None),
+            SessionRow.held_on <= as_of,
+        )
+    ).scalar_one_or_none()

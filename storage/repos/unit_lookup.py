@@ -1,0 +1,16 @@
+"""A unit found by the code the user gives (its code in the HR system)."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, select
+
+from storage.models import Unit
+from storage.reports import UnknownUnit
+
+
+def unit_by_code(conn: Connection, code: str) -> tuple[int, str]:
+    """(id, name) of the unit with `code`; UnknownUnit (Norwegian) if there is none."""
+    row = conn.execute(select(Unit.id, Unit.name).where(Unit.code == code)).first()
+    if row is None:
+        raise UnknownUnit(code)
+    return int(row.id), str(row.name)

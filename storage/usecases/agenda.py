@@ -1,0 +1,224 @@
+"""The agenda that opens a session, with the unit's share of the goal: one read snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Engine
+
+from core.agenda import Agenda, CaseEvent, MeasureFact, MilestoneItem, build_agenda
+from core.effect import Span, completed_on
+from core.goal import GoalShare, SectorComparison, against_sector, goal_share
+from core.masking import Masker, employee_placeholder
+from core.periods import Quarter, complete_quarters_before, same_season_after
+from core.project import latest, member_on
+from core.sickleave import pct
+from storage.project import memberships
+from storage.repos.measure_history import measure_records
+from storage.repos.reviews import milestones_done
+from storage.repos.session_history import last_ended_session_day
+from storage.repos.settings import load_settings
+from storage.repos.unit_lookup import unit_by_code
+from storage.repository import known_people, load_employees, load_employments, load_spells
+from storage.unit_rows import quarter_sums
+from storage.usecases import reading
+from storage.usecases.effect import figure_json
+
+
+@dataclass(frozen=True, slots=True)
+class UnitAgenda:
+    """A unit's agenda as of a date, with who is who and the unit's part of the goal.
+
+    Measure texts are masked when asked for (every known name replaced, core.masking).
+    """
+
+    unit_id: int
+    code: str
+    name: str
+    agenda: Agenda
+    numbers: dict[int, str]  # employee id → employee number
+    names: dict[int, str | None]  # employee id → name
+    goal: GoalShare | None  # None for a unit never in the project
+    sector: SectorComparison  # the latest complete quarter against the sector
+    masked: bool
+
+    def person(self, employee_id: int | None) -> str:
+        """`ansatt 100909` when masked (or without a name), else the name."""
+        if employee_id is None:
+            return ""
+        name = self.names.get(employee_id)
+        if self.masked or not name:
+            return employee_placeholder(self.numbers[employee_id])
+        return name
+
+
+def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = True) -> UnitAgenda:
+    """The agenda of the unit with `unit_code` (storage.reports.UnknownUnit if none has it)."""
+    with reading(engine) as conn:
+        unit_id, name = unit_by_code(conn, unit_code)
+        settings = load_settings(conn)
+        own = load_employments(conn, [unit_id])
+        people = sorted(set(own["employee_id"].tolist()))
+        employments = load_employments(conn, employee_ids=people)
+        spells = load_spells(conn, people)
+        done = milestones_done(conn, people)
+        records = measure_records(conn, [unit_id])
+        last_session = last_ended_session_day(conn, unit_id, as_of)
+        employees = load_employees(conn, people)
+        masker = Masker(*known_people(conn, unit_id)) if masked else None
+
+        last = complete_quarters_before(as_of, 1)[0]
+        periods = memberships(conn, unit_id).get(unit_id, [])
+        period = member_on(periods, as_of) or latest(periods)
+        goal = None
+        first = last if period is None else min(last, Quarter.parse(period.baseline_quarter))
+        sums = quarter_sums(conn, first, last, unit_id)
+
+    def unit_pct(quarter: Quarter) -> float | None:
+        lost, possible = sums.get((unit_id, str(quarter)), (0.0, 0.0))
+        return pct(lost, possible)
+
+    if period is not None:
+        baseline = Quarter.parse(period.baseline_quarter)
+        compare = same_season_after(baseline, last)
+        goal = goal_share(
+            baseline,
+            unit_pct(baseline),
+            last,
+            sums.get((unit_id, str(last)), (0.0, 0.0))[1],
+            {} if compare is None else {compare: unit_pct(compare)},
+            settings.goal_pp,
+            settings.cost_per_day,
+        )
+    facts = [
+        MeasureFact(
+            measure_id=r.measure_id,
+            level=r.level,
+            text=r.text if masker is None else masker.text(r.text),
+            employee_id=r.employee_id,
+            due_date=r.due_date,
+            status=r.status,
+            created_on=r.created_on,
+            completed_on=completed_on(r.history, as_of),
+        )
+        for r in records
+        if r.created_on <= as_of
+    ]
+    agenda = build_agenda(
+        unit_id, as_of, last_session, employments, spells, done, facts, settings.flag_rules()
+    )
+    return UnitAgenda(
+        unit_id=unit_id,
+        code=unit_code,
+        name=name,
+        agenda=agenda,
+        numbers=dict(zip(employees["employee_id"], employees["number"], strict=True)),
+        names=dict(zip(employees["employee_id"], employees["name"], strict=True)),
+        goal=goal,
+        sector=against_sector(last, unit_pct(last)),
+        masked=masked,
+    )
+
+
+def agenda_json(result: UnitAgenda) -> dict[str, Any]:
+    """`naervaer agenda --json` (README.md "What --json prints"): employees by number, and by
+    name only when not masked."""
+    agenda = result.agenda
+
+    def employee(employee_id: int | None) -> dict[str, Any]:
+        if employee_id is None:
+            return {"employee_id": None, "employee_name": None}
+        return {
+            "employee_id": result.numbers[employee_id],
+            "employee_name": None if result.masked else result.names.get(employee_id),
+        }
+
+    def span(value: Span) -> dict[str, str]:
+        return {"from": value.start.isoformat(), "to": value.end.isoformat()}
+
+    def case(event: CaseEvent) -> dict[str, Any]:
+        return {
+            **employee(event.employee_id),
+            "start": event.start.isoformat(),
+            "end": _iso(event.end),
+            "sick_days": event.sick_days,
+        }
+
+    def milestone(item: MilestoneItem) -> dict[str, Any]:
+        return {
+            **employee(item.employee_id),
+            "case_start": item.case_start.isoformat(),
+            "milestone": item.milestone.key,
+            "due": item.milestone.due.isoformat(),
+            "status": item.milestone.status,
+            "done_on": _iso(item.milestone.done_on),
+        }
+
+    def measure(fact: MeasureFact) -> dict[str, Any]:
+        return {
+            "measure_id": fact.measure_id,
+            "level": fact.level,
+            "text": fact.text,
+            **employee(fact.employee_id),
+            "due_date": _iso(fact.due_date),
+            "status": fact.status,
+        }
+
+    goal = result.goal
+    return {
+        "as_of": agenda.as_of.isoformat(),
+        "unit_id": result.code,
+        "name": result.name,
+        "last_session": _iso(agenda.last_session),
+        "since": span(agenda.since),
+        "ahead": span(agenda.ahead),
+        "figure_then": figure_json(agenda.figure_then),
+        "figure_now": figure_json(agenda.figure_now),
+        "cases_began": [case(e) for e in agenda.began],
+        "cases_ended": [case(e) for e in agenda.ended],
+        "milestones_passed": [milestone(m) for m in agenda.milestones_passed],
+        "new_flags": [
+            {**employee(f.employee_id), "flag": f.key, "explanation": f.explanation}
+            for f in agenda.new_flags
+        ],
+        "measures_due": [measure(m) for m in agenda.measures_came_due],
+        "milestones_ahead": [milestone(m) for m in agenda.milestones_ahead],
+        "measures_ahead": [measure(m) for m in agenda.measures_ahead],
+        "since_last": {
+            "completed": agenda.since_last.completed,
+            "new": agenda.since_last.new,
+            "overdue": agenda.since_last.overdue,
+            "line": agenda.since_last.line,
+        },
+        "goal": None
+        if goal is None
+        else {
+            "baseline_quarter": goal.baseline_quarter,
+            "baseline_pct": goal.baseline_pct,
+            "goal_pp": goal.goal_pp,
+            "goal_pct": goal.goal_pct,
+            "last_quarter": goal.last_quarter,
+            "possible_workdays": goal.possible,
+            "compare_quarter": goal.compare_quarter,
+            "compare_pct": goal.compare_pct,
+            "cost_per_day": goal.cost_per_day,
+            "goal_workdays": goal.goal_days,
+            "goal_nok": goal.goal_kroner,
+            "achieved_workdays": goal.achieved_days,
+            "achieved_nok": goal.achieved_kroner,
+            "to_go_workdays": goal.to_go_days,
+            "to_go_nok": goal.to_go_kroner,
+        },
+        "sector": {
+            "quarter": result.sector.quarter,
+            "unit_pct": result.sector.unit_pct,
+            "sector_pct": result.sector.sector_pct,
+            "light": None if result.sector.light is None else str(result.sector.light),
+        },
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return None if day is None else day.isoformat()
