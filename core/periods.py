@@ -53,8 +53,13 @@ def complete_quarters_before(day: dt.date, count: int) -> list[Quarter]:
     return [last.shift(-i) for i in range(count - 1, -1, -1)]
 
 
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+def same_season_after(baseline: Quarter, last_complete: Quarter) -> Quarter | None:
+    """The latest quarter of the baseline's season that is complete and after the baseline.
+
+    Sick leave is seasonal, so progress compares like with like (2024Q3 with 2025Q3, …).
+    """
+    candidate = last_complete.shift(-((last_complete.q - baseline.q) % 4))
+    return candidate if candidate > baseline else None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

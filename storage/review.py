@@ -19,7 +19,7 @@ from core.flags import employee_flags, flag_explanations
 from core.periods import add_months
 from core.sickleave import Period, with_long_term, workday_figures
 from storage.models import MilestoneDone
-from storage.repository import load_employees, load_employments, load_spells
+from storage.repos.staff import load_employees, load_employments, load_spells
 from storage.settings import load_settings
 
 MONTHS_SHOWN = 24

@@ -51,7 +51,7 @@ from storage.models import (
     Unit,
 )
 from storage.models import Session as SessionRow
-from storage.repository import known_people
+from storage.repos.staff import known_people
 
 CLOSED_STATUSES: Final = tuple(s for s in MEASURE_STATUSES if s not in OPEN_STATUSES)
 PRESENCE_POSITIONS: Final = 4

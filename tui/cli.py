@@ -413,12 +413,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.reports import stats
+    from storage.usecases.reports import stats
 
     if args.end < args.start:
         raise UserError("--to kan ikke være før --from.")
-    with _engine(args).connect() as conn:
-        document = stats(conn, args.start, args.end, args.unit)
+    document = stats(_engine(args), args.start, args.end, args.unit)
     if args.json:
         _print_json(document)
         return EXIT_OK
@@ -447,13 +446,12 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 def cmd_groups(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.reports import groups, groups_json
-    from storage.unit_rows import ensure_figures_current
+    from storage.usecases.reports import groups, groups_json
+    from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
-    with engine.connect() as conn:
-        frame = groups(conn, args.as_of)
+    frame = groups(engine, args.as_of)
     if args.json:
         _print_json(groups_json(frame, args.as_of))
         return EXIT_OK
@@ -486,10 +484,9 @@ def cmd_groups(args: argparse.Namespace) -> int:
 def cmd_cases(args: argparse.Namespace) -> int:
     from core import fmt
     from core.cases import milestone_dates
-    from storage.reports import cases_json, ongoing_cases
+    from storage.usecases.reports import cases_json, ongoing_cases
 
-    with _engine(args).connect() as conn:
-        cases = ongoing_cases(conn, args.as_of, args.unit)
+    cases = ongoing_cases(_engine(args), args.as_of, args.unit)
     if args.json:
         _print_json(cases_json(cases, args.as_of))
         return EXIT_OK
@@ -609,7 +606,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     from core.savings import FTE_FROM_DATA, FTE_FROM_SETTINGS
     from core.status import HIDDEN, HIDDEN_NOTE
     from storage.status import load_status, status_json
-    from storage.unit_rows import ensure_figures_current
+    from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
@@ -658,14 +655,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_project(args: argparse.Namespace) -> int:
     from core import fmt
     from core.errors import InvalidInput
-    from storage import project
+    from storage.usecases import project
 
     engine = _engine(args)
     today = dt.date.today()
     try:
         if args.step == "add":
             joined = args.joined or today
-            added = project.add_units(engine, args.units, joined, args.baseline)
+            added = project.join_project(engine, args.units, joined, args.baseline)
             print(
                 f"{fmt.count(len(added), 'enhet', 'enheter')} med i prosjektet "
                 f"fra {fmt.date(joined)}, "
@@ -674,7 +671,7 @@ def cmd_project(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.step == "remove":
             left = args.left or today
-            project.remove_units(engine, args.units, left)
+            project.leave_project(engine, args.units, left)
             print(
                 f"{fmt.count(len(set(args.units)), 'enhet', 'enheter')} ute av prosjektet "
                 f"fra {fmt.date(left)}."
@@ -682,7 +679,7 @@ def cmd_project(args: argparse.Namespace) -> int:
             return EXIT_OK
     except InvalidInput as error:
         raise UserError(f"{error} Ingenting er endret.") from None
-    units = project.list_units(engine)
+    units = project.project_units(engine)
     if args.json:
         _print_json(project.list_json(units))
         return EXIT_OK
@@ -816,7 +813,7 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
     from storage import export
-    from storage.unit_rows import ensure_figures_current
+    from storage.usecases.units import ensure_figures_current
 
     needs = {"summary": ("--session", args.session), "unit": ("--unit", args.unit)}
     if args.document in needs and needs[args.document][1] is None:
@@ -916,7 +913,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         from storage.db import DatabaseError, explain
         from storage.paths import resolve_db_path
-        from storage.reports import UnknownUnit
+        from storage.usecases.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)

@@ -19,9 +19,10 @@ from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage import sessions, status
 from storage.models import Unit
-from storage.reports import UnitOverview, UnknownUnit
-from storage.reports import unit_overview as load_overview
-from storage.repository import unit_masker
+from storage.repos.staff import unit_masker
+from storage.usecases.reports import UnknownUnit
+from storage.usecases.units import UnitOverview
+from storage.usecases.units import unit_overview as load_overview
 
 Hidden: TypeAlias = Literal["***"]
 

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.calendar import default_calendar
-from core.sickleave import FIGURE_COLUMNS, Figures, Period, pct, pct_series, workday_figures
+from core.percent import pct
+from core.sickleave import FIGURE_COLUMNS, Figures, Period, pct_series, workday_figures
 
 D = dt.date
 Q1_2025 = Period(D(2025, 1, 1), D(2025, 3, 31), as_of=D(2025, 12, 31))

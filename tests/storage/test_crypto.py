@@ -23,7 +23,7 @@ from storage.demo import load_demo
 from storage.maintenance import backup, check_database_file, daily_backup, restore
 from storage.models import Employee, Measure
 from storage.paths import backup_dir
-from storage.reports import stats
+from storage.usecases.reports import stats_of
 from tests.conftest import unreadable_without_the_passphrase
 from tests.tui.conftest import screen_text, settle
 from tui import cli
@@ -120,7 +120,7 @@ def test_encrypted_and_plain_answer_and_write_alike(plain: Path, encrypted: Path
         with engine.connect() as conn:
             people = conn.execute(select(Employee.number, Employee.name)).all()
             measures = conn.execute(select(Measure.text)).scalars().all()
-            figures = stats(conn, dt.date(2026, 1, 1), dt.date(2026, 9, 30), today=TODAY)
+            figures = stats_of(conn, dt.date(2026, 1, 1), dt.date(2026, 9, 30), today=TODAY)
         return (
             people,
             measures,

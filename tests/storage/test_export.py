@@ -24,7 +24,8 @@ from storage.export import (
     export_unit_report,
 )
 from storage.export.pdf import markdown_blocks, winansi
-from storage.reports import stats, unit_overview
+from storage.usecases.reports import stats_of
+from storage.usecases.units import unit_overview
 from tests.conftest import Builder
 from tui.cli import main
 
@@ -156,7 +157,7 @@ def assert_no_names(text: str) -> None:
 def quarter_sums(engine: Engine, codes: list[str], quarter: Quarter) -> tuple[float, float]:
     """Σ lost, Σ possible of the units for the quarter, exact to the day (storage.reports.stats)."""
     with engine.connect() as conn:
-        result = stats(conn, quarter.start, quarter.end, today=TODAY)
+        result = stats_of(conn, quarter.start, quarter.end, today=TODAY)
     rows = [row for row in result["units"] if row["unit_id"] in codes]
     return sum(r["lost_workdays"] for r in rows), sum(r["possible_workdays"] for r in rows)
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from core.calendar import default_calendar
 from storage.demo import load_demo
 from storage.forecast import backtest_demo, forecast
-from storage.reports import UnknownUnit
+from storage.usecases.reports import UnknownUnit
 from tests.conftest import Builder
 
 D = dt.date

@@ -15,7 +15,7 @@ from alembic.script import ScriptDirectory
 from core.project import Membership
 from storage import sessions
 from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
-from storage.project import memberships
+from storage.repos.project import memberships
 from tui.cli import EXIT_REJECTED, main
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -73,7 +73,7 @@ def load_measures(engine: Engine, unit_id: int, session_id: int | None) -> dict[
     """What the screen shows, read in a worker's thread: a session's checklist and the
     measures agreed in it, or (outside a session) all the unit's measures."""
     from storage import sessions
-    from storage.repository import unit_masker
+    from storage.repos.staff import unit_masker
 
     with engine.connect() as conn:
         names = unit_masker(conn, unit_id)

@@ -30,7 +30,7 @@ from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES
 from storage import sessions
-from storage.repository import unit_masker
+from storage.repos.staff import unit_masker
 from storage.review import EmployeeDetail, review_details
 from storage.sessions import MeasureRow, SessionInfo
 from tui import memory

@@ -18,6 +18,7 @@ from textual.widgets import Header, Static
 from core import fmt
 from core.errors import InvalidInput
 from core.masking import shown_leader
+from core.percent import pct
 from core.periods import Quarter, add_months
 from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
@@ -161,7 +162,7 @@ def quarters_text(quarters: Any) -> Content:
         possible = q.possible or 0.0
 
         def share(lost: float, possible: float = possible) -> str:
-            return fmt.percent(lost / possible * 100 if possible else None)
+            return fmt.percent(pct(lost, possible))
 
         cells = (
             fmt.quarter_label(q.quarter),
@@ -201,20 +202,15 @@ def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
 def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
     from storage import sessions
-    from storage.reports import unit_overview
-    from storage.repository import unit_masker
-    from storage.settings import load_settings
+    from storage.usecases.units import open_unit
 
     read_at = app.writes  # before reading: what is read is at least as new as this count
-    with app.engine.connect() as conn:
-        overview = unit_overview(conn, unit_id, app.today)
-        settings = load_settings(conn)
-        names = unit_masker(conn, unit_id)
+    overview = open_unit(app.engine, unit_id, app.today)
     return {
         "read_at": read_at,
-        "names": names,
+        "names": overview.names,
         "overview": overview,
-        "settings": settings,
+        "settings": overview.settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
         "prognosis": app.unit_forecast(overview.code, wait=False),
         "factors": sessions.presence_factors(app.engine, unit_id),
@@ -495,15 +491,15 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="project")
     def change_project(self, draft: Any, left_on: dt.date | None) -> None:
-        from storage import project
+        from storage.usecases import project
 
         app: Any = self.app
         codes = [self.overview.code]
         try:
             if draft is not None:
-                project.add_units(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+                project.join_project(app.engine, codes, draft.joined_on, draft.baseline_quarter)
             elif left_on is not None:
-                project.remove_units(app.engine, codes, left_on)
+                project.leave_project(app.engine, codes, left_on)
         except InvalidInput as problem:
             self.app.call_from_thread(
                 self.notify, str(problem), severity="error", timeout=8, markup=False

@@ -1,0 +1,136 @@
+"""The people and their absence as DataFrames in the shape core expects: one query per need,
+no ORM object per row."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import pandas as pd
+from sqlalchemy import Connection, func, select
+
+from core.masking import Masker
+from storage.models import AbsenceSpell, Employee, Employment, Unit
+from storage.repos.frames import dates, frame, iso
+from storage.repos.units import UNIT_IDENTITY
+
+
+def load_units(conn: Connection) -> pd.DataFrame:
+    query = select(
+        Unit.id,
+        Unit.code,
+        Unit.name,
+        Unit.service_area,
+        Unit.leader,
+    ).order_by(Unit.name, Unit.id)
+    return frame(conn, query, UNIT_IDENTITY)
+
+
+def load_employments(conn: Connection, unit_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    """Employment rows in the shape core.sickleave expects (start/end as datetime64)."""
+    query = select(
+        Employment.id,
+        Employment.employee_id,
+        Employment.unit_id,
+        Employment.position_pct,
+        iso(Employment.start_date),
+        iso(Employment.end_date),
+        Employment.title,
+    ).order_by(Employment.id)
+    if unit_ids is not None:
+        query = query.where(Employment.unit_id.in_(list(unit_ids)))
+    loaded = frame(
+        conn,
+        query,
+        [
+            "employment_id",
+            "employee_id",
+            "unit_id",
+            "position_pct",
+            "start",
+            "end",
+            "title",
+        ],
+    )
+    loaded["start"] = dates(loaded["start"])
+    loaded["end"] = dates(loaded["end"])
+    loaded["position_pct"] = loaded["position_pct"].astype(float)
+    return loaded
+
+
+def load_spells(
+    conn: Connection,
+    employee_ids: Sequence[int] | None = None,
+    kinds: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Absence spells (all types, or `kinds`) in the shape core expects.
+
+    unit_id NaN = every employment.
+    """
+    query = select(
+        AbsenceSpell.id,
+        AbsenceSpell.employee_id,
+        AbsenceSpell.unit_id,
+        iso(AbsenceSpell.from_date),
+        iso(AbsenceSpell.to_date),
+        AbsenceSpell.absence_type,
+        AbsenceSpell.grade_pct,
+    ).order_by(AbsenceSpell.id)
+    if employee_ids is not None:
+        query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
+    if kinds is not None:
+        query = query.where(AbsenceSpell.absence_type.in_(list(kinds)))
+    loaded = frame(
+        conn,
+        query,
+        ["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
+    )
+    loaded["unit_id"] = pd.to_numeric(loaded["unit_id"], errors="coerce").astype(float)
+    loaded["start"] = dates(loaded["start"])
+    loaded["end"] = dates(loaded["end"])
+    loaded["grade"] = loaded["grade"].astype(float)
+    return loaded
+
+
+def load_employees(conn: Connection, employee_ids: Sequence[int] | None = None) -> pd.DataFrame:
+    query = select(Employee.id.label("employee_id"), Employee.number, Employee.name).order_by(
+        Employee.id
+    )
+    if employee_ids is not None:
+        query = query.where(Employee.id.in_(list(employee_ids)))
+    return frame(conn, query, ["employee_id", "number", "name"])
+
+
+def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Series:
+    """Distinct employees per unit with an employment on any day from start to end."""
+    query = (
+        select(Employment.unit_id, func.count(func.distinct(Employment.employee_id)))
+        .where(Employment.start_date <= end)
+        .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
+        .group_by(Employment.unit_id)
+        .order_by(Employment.unit_id)
+    )
+    rows = conn.execute(query).all()
+    return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")
+
+
+def known_people(
+    conn: Connection, unit_id: int
+) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
+    """Whose names a unit's free text may hold: (number, name) of everyone who ever worked in
+    the unit, and (unit code, leader) of every unit's leader, for core.masking.Masker."""
+    staff = select(Employment.employee_id).where(Employment.unit_id == unit_id)
+    employees = conn.execute(
+        select(Employee.number, Employee.name)
+        .where(Employee.id.in_(staff), Employee.name.is_not(None))
+        .order_by(Employee.number)
+    ).all()
+    leaders = conn.execute(
+        select(Unit.code, Unit.leader).where(Unit.leader.is_not(None)).order_by(Unit.code)
+    ).all()
+    return [(n, name) for n, name in employees], [(code, name) for code, name in leaders]
+
+
+def unit_masker(conn: Connection, unit_id: int) -> Masker:
+    """The masker for what is written about one unit (built once per screen or document)."""
+    return Masker(*known_people(conn, unit_id))
