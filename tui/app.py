@@ -21,7 +21,7 @@ from textual.worker import Worker, WorkerState
 from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, UnitsShown
-from tui.navigation import OpenUnit
+from tui.navigation import EditFactors, EditScores, OpenUnit
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -285,6 +285,16 @@ class NaervaerApp(App[int]):
     def on_open_unit(self, message: OpenUnit) -> None:
         """The unit's screen, drawn once with its figures: they are read before it opens."""
         self._load_unit(self.screen, message.unit_id)
+
+    def on_edit_factors(self, message: EditFactors) -> None:
+        from tui.screens.edit_unit import FactorsScreen
+
+        self.push_screen(FactorsScreen(message.unit_id, message.factors))
+
+    def on_edit_scores(self, message: EditScores) -> None:
+        from tui.screens.edit_unit import ScoresScreen
+
+        self.push_screen(ScoresScreen(message.unit_id, message.scores))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:

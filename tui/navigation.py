@@ -17,3 +17,21 @@ class OpenUnit(Message):
     def __init__(self, unit_id: int) -> None:
         super().__init__()
         self.unit_id = unit_id
+
+
+class EditFactors(Message):
+    """Edit a unit's nærværsfaktorer (`factors` as shown: kind → its texts)."""
+
+    def __init__(self, unit_id: int, factors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.factors = factors
+
+
+class EditScores(Message):
+    """Edit a unit's survey scores (`scores` as shown: survey → factor → score)."""
+
+    def __init__(self, unit_id: int, scores: dict[str, dict[str, float | None]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.scores = scores

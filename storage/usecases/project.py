@@ -31,6 +31,25 @@ class UnitPeriods:
     periods: tuple[Membership, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class JoinDefaults:
+    """What a unit joining the project is measured from unless the advisor says otherwise."""
+
+    project_start: dt.date
+    baseline_quarter: str
+
+    def baseline(self, joined_on: dt.date) -> str:
+        """The baseline quarter of a unit that joins on `joined_on` (see core.project)."""
+        return default_baseline(joined_on, self.project_start, self.baseline_quarter)
+
+
+def join_defaults(engine: Engine) -> JoinDefaults:
+    """The project's start and baseline as set, for the form where units join."""
+    with reading(engine) as conn:
+        settings = load_settings(conn)
+    return JoinDefaults(settings.project_start, settings.baseline_quarter)
+
+
 def _units_by_code(conn: Connection, codes: Sequence[str]) -> dict[str, int]:
     """The ids of the units with these codes; InvalidInput naming any code not found."""
     wanted = list(dict.fromkeys(codes))

@@ -12,15 +12,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
 from tui.masking import one_line
-from tui.messages import Loaded, UnitsShown
+from tui.messages import UnitsShown
 from tui.navigation import OpenUnit
-from tui.screens.base import ReportsWorkerErrors
+from tui.screens.base import NaervaerScreen
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
@@ -84,8 +84,22 @@ COLUMNS = [
 NAME_LEAST = 14  # the unit's name is cut (…) to no less than this to keep every column in view
 
 
-class UnitsScreen(ReportsWorkerErrors, Screen[None]):
+class UnitsScreen(NaervaerScreen[None]):
     """The list the advisor starts from."""
+
+    class RowsLoaded(Message):
+        """The unit list's rows, read."""
+
+        def __init__(self, rows: list[UnitRow]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class Joined(Message):
+        """`count` units joined the project."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_unit", "Åpne enhet", id="open_unit", show=True),
@@ -160,25 +174,20 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             self.refresh_table()
 
     def load(self) -> None:
-        app: Any = self.app
-        self.read_at = app.writes
+        self.read_at = self.state.writes
         self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def read(self) -> None:
-        app: Any = self.app
-        self.post_message(Loaded("units", load_rows(app.engine, app.today)))
+        self.post_message(self.RowsLoaded(load_rows(self.engine, self.state.today)))
 
     def on_screen_resume(self) -> None:
         """Back from a unit, a meeting or an import: read again what was written meanwhile."""
-        app: Any = self.app
-        if self.read_at != app.writes:
+        if self.read_at != self.state.writes:
             self.load()
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        if message.what == "units":
-            self.show_rows(message.data)
+    def on_units_screen_rows_loaded(self, message: RowsLoaded) -> None:
+        self.show_rows(message.rows)
 
     def show_rows(self, rows: list[UnitRow]) -> None:
         first = not self.rows
@@ -353,25 +362,19 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_join(self) -> None:
         """The marked units (or the one under the cursor) join the project on the same day."""
-        from core.project import default_baseline
-        from storage.settings import load_settings
+        from storage.usecases.project import join_defaults
         from tui.dialogs.forms import JoinForm
 
         chosen = sorted(self.marked) or [u for u in [self.selected_unit_id()] if u is not None]
         if not chosen:
             return
-        app: Any = self.app
-        with app.engine.connect() as conn:
-            settings = load_settings(conn)  # one small row set: quick enough to read here
-
-        def default(day: dt.date) -> str:
-            return default_baseline(day, settings.project_start, settings.baseline_quarter)
-
+        defaults = join_defaults(self.engine)  # one small row set: quick enough to read here
         count = len(chosen)
         title = f"{count} enheter med i prosjektet" if count > 1 else "Enheten med i prosjektet"
         codes = [r.code for r in self.rows if r.unit_id in chosen]
         self.app.push_screen(
-            JoinForm(title, app.today, default), lambda draft: self.join_chosen(codes, draft)
+            JoinForm(title, self.state.today, defaults.baseline),
+            lambda draft: self.join_chosen(codes, draft),
         )
 
     def join_chosen(self, codes: list[str], draft: Any) -> None:
@@ -382,27 +385,24 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
     def join(self, codes: list[str], draft: Any) -> None:
         from storage.usecases.project import join_project
 
-        app: Any = self.app
         try:
-            join_project(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+            join_project(self.engine, codes, draft.joined_on, draft.baseline_quarter)
         except InvalidInput as problem:
             self.app.call_from_thread(
                 self.notify, str(problem), severity="error", timeout=8, markup=False
             )
             return
-        self.post_message(Loaded("joined", len(codes)))
+        self.post_message(self.Joined(len(codes)))
 
-    @on(Loaded)
-    def joined(self, message: Loaded) -> None:
-        if message.what == "joined":
-            self.marked.clear()
-            self.notify(
-                f"{message.data} enheter med i prosjektet."
-                if message.data > 1
-                else "Enheten er med i prosjektet.",
-                markup=False,
-            )
-            self.load()
+    def on_units_screen_joined(self, message: Joined) -> None:
+        self.marked.clear()
+        self.notify(
+            f"{message.count} enheter med i prosjektet."
+            if message.count > 1
+            else "Enheten er med i prosjektet.",
+            markup=False,
+        )
+        self.load()
 
 
 def load_rows(engine: Engine, today: dt.date) -> list[UnitRow]:
