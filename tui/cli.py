@@ -445,18 +445,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_groups(args: argparse.Namespace) -> int:
+    from collections import Counter
+
     from core import fmt
     from storage.usecases.reports import groups, groups_json
     from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
-    frame = groups(engine, args.as_of)
+    rows = groups(engine, args.as_of)
     if args.json:
-        _print_json(groups_json(frame, args.as_of))
+        _print_json(groups_json(rows, args.as_of))
         return EXIT_OK
     print(f"Målgrupper per {fmt.date(args.as_of)}")
-    frame = frame.sort_values(["target_group", "avg_2y_pct"], ascending=[True, False])
+    # By group, the highest average first, units without one last; by name where equal.
+    shown = sorted(
+        rows,
+        key=lambda r: (r.target_group, r.avg_2y_pct is None, -(r.avg_2y_pct or 0.0)),
+    )
     print_table(
         ["Enhet", "Navn", "Ansatte", "Snitt 2 år", "Målgruppe", "Hvorfor"],
         [
@@ -464,15 +470,15 @@ def cmd_groups(args: argparse.Namespace) -> int:
                 row.code,
                 row.name,
                 str(row.headcount),
-                fmt.percent(None if row.avg_2y_pct != row.avg_2y_pct else row.avg_2y_pct),
+                fmt.percent(row.avg_2y_pct),
                 str(row.target_group),
                 row.reason,
             ]
-            for row in frame.itertuples()
+            for row in shown
         ],
         right={2, 3, 4},
     )
-    counts = frame["target_group"].value_counts()
+    counts = Counter(row.target_group for row in rows)
     print(
         f"\nMålgruppe 1: {fmt.count(counts.get(1, 0), 'enhet', 'enheter')}, "
         f"målgruppe 2: {counts.get(2, 0)}, "

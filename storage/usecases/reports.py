@@ -7,6 +7,7 @@ are the same reads with the caller's connection, for use cases that need them in
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
@@ -27,7 +28,7 @@ from storage.repos.staff import (
 )
 from storage.repos.units import UNIT_IDENTITY
 from storage.usecases import reading
-from storage.usecases.units import unit_rows
+from storage.usecases.units import UnitRow, unit_rows
 
 
 class UnknownUnit(LookupError):
@@ -151,18 +152,19 @@ def groups_of(conn: Connection, as_of: dt.date, rules: GroupRules | None = None)
     return unit_frame(conn, as_of, rules)[UNIT_COLUMNS]
 
 
-def groups_json(frame: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
+def groups_json(rows: Sequence[UnitRow], as_of: dt.date) -> dict[str, Any]:
+    """`groups --json` (FORMATS.md): the units by name."""
     return {
         "as_of": as_of.isoformat(),
         "units": [
             {
                 "unit_id": row.code,
                 "name": row.name,
-                "headcount": int(row.headcount),
-                "avg_2y_pct": None if pd.isna(row.avg_2y_pct) else float(row.avg_2y_pct),
-                "target_group": int(row.target_group),
+                "headcount": row.headcount,
+                "avg_2y_pct": row.avg_2y_pct,
+                "target_group": row.target_group,
             }
-            for row in frame.itertuples()
+            for row in rows
         ],
     }
 
@@ -245,10 +247,11 @@ def stats(
         return stats_of(conn, start, end, unit_code, today)
 
 
-def groups(engine: Engine, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
-    """`groups`: every unit's target group on `as_of` (see groups_of)."""
+def groups(engine: Engine, as_of: dt.date) -> tuple[UnitRow, ...]:
+    """`groups`: every unit's headcount, 2-year average and target group on `as_of` (with the
+    reason), by name, with the stored settings' limits."""
     with reading(engine) as conn:
-        return groups_of(conn, as_of, rules)
+        return unit_rows(conn, as_of)
 
 
 def unit_list(engine: Engine, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
