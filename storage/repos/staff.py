@@ -101,6 +101,17 @@ def load_employees(conn: Connection, employee_ids: Sequence[int] | None = None) 
     return frame(conn, query, ["employee_id", "number", "name"])
 
 
+def staff_of(conn: Connection, unit_ids: Sequence[int]) -> list[int]:
+    """The ids of everyone who ever had an employment in one of the units, in order."""
+    query = (
+        select(Employment.employee_id)
+        .where(Employment.unit_id.in_(list(unit_ids)))
+        .distinct()
+        .order_by(Employment.employee_id)
+    )
+    return list(conn.execute(query).scalars())
+
+
 def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Series:
     """Distinct employees per unit with an employment on any day from start to end."""
     query = (

@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
 from core.groups import GroupRules
 from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
-from storage.models import Employment
 from storage.repos import units
 from storage.repos.staff import (
     headcount_between,
@@ -25,6 +24,7 @@ from storage.repos.staff import (
     load_employments,
     load_spells,
     load_units,
+    staff_of,
 )
 from storage.repos.units import UNIT_IDENTITY
 from storage.usecases import reading
@@ -195,13 +195,7 @@ def ongoing_cases_of(
 ) -> pd.DataFrame:
     """Absence cases ongoing on `as_of` with the employee number and unit code."""
     unit_ids = _unit_ids_for(conn, unit_code)
-    employee_ids = None
-    if unit_ids is not None:
-        employee_ids = list(
-            conn.execute(
-                select(Employment.employee_id).where(Employment.unit_id.in_(unit_ids)).distinct()
-            ).scalars()
-        )
+    employee_ids = None if unit_ids is None else staff_of(conn, unit_ids)
     spells = load_spells(conn, employee_ids)
     cases, _ = build_cases(spells, as_of)
     ongoing = cases_ongoing(cases, as_of).copy()
@@ -252,12 +246,6 @@ def groups(engine: Engine, as_of: dt.date) -> tuple[UnitRow, ...]:
     reason), by name, with the stored settings' limits."""
     with reading(engine) as conn:
         return unit_rows(conn, as_of)
-
-
-def unit_list(engine: Engine, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
-    """The unit list on `as_of` as a DataFrame (see unit_frame)."""
-    with reading(engine) as conn:
-        return unit_frame(conn, as_of, rules)
 
 
 def ongoing_cases(engine: Engine, as_of: dt.date, unit_code: str | None = None) -> pd.DataFrame:
