@@ -253,3 +253,30 @@ async def test_the_list_shows_what_a_meeting_changed_when_the_advisor_comes_back
         assert isinstance(app.screen, UnitsScreen)
         lia = cells(table)[0]
         assert (lia[7], lia[8]) == ("1/1", "24.11.2025")
+
+
+async def test_the_factors_written_in_their_dialog_show_on_the_overview(
+    town: Builder, engine: Engine
+):
+    """f asks the app for the dialog (tui.navigation.EditFactors); back, the unit reads again."""
+    from tui.screens.edit_unit import FactorsScreen
+    from tui.widgets.autosave import AutosaveInput
+
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        assert "(ikke fylt ut)" in str(app.screen.query_one("#unit-factors", Static).render())
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FactorsScreen)
+        app.screen.query(AutosaveInput).first().focus()
+        await pilot.press(*"Godt samhold")
+        await pilot.press("escape")  # the field saves itself as the dialog closes
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await settle(app, pilot)
+        factors = str(app.screen.query_one("#unit-factors", Static).render())
+        assert "1. Godt samhold" in factors

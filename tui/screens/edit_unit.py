@@ -17,6 +17,16 @@ from tui.widgets.autosave import AutosaveInput
 FACTOR_COUNT = 4
 
 
+async def close_saved(dialog: NaervaerModal[None]) -> None:
+    """Close once every field's last edit is saved: the overview under the dialog reads the
+    unit again when it shows, and must find them written."""
+    for field in dialog.query(AutosaveInput):
+        field.flush()
+    saving = [worker for worker in dialog.app.workers if worker.group == "autosave"]
+    await dialog.app.workers.wait_for_complete(saving)
+    dialog.dismiss(None)
+
+
 class FactorsScreen(NaervaerModal[None]):
     """Four things the unit is good at and four to improve, from its arbeidsmiljøgruppe."""
 
@@ -44,8 +54,8 @@ class FactorsScreen(NaervaerModal[None]):
         kind, position = key
         set_presence_factor(self.engine, self.unit_id, kind, position, value.strip())
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    async def action_close(self) -> None:
+        await close_saved(self)
 
 
 def parse_score(text: str) -> float | None:
@@ -109,5 +119,5 @@ class ScoresScreen(NaervaerModal[None]):
         score = parse_score(value)
         set_survey_score(self.engine, self.unit_id, survey, factor, score, self.state.today)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    async def action_close(self) -> None:
+        await close_saved(self)
