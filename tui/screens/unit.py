@@ -213,7 +213,6 @@ def load_unit(state: AppState, unit_id: int) -> dict[str, Any]:
         "read_at": read_at,
         "names": overview.names,
         "overview": overview,
-        "settings": overview.settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
         "prognosis": state.unit_forecast(overview.code, wait=False),
         "factors": sessions.presence_factors(engine, unit_id),
