@@ -211,8 +211,8 @@ class Bench:
     @cached_property
     def db(self) -> Path:
         from storage.db import open_database
-        from storage.unit_rows import ensure_figures_current
         from storage.usecases.importing import load_demo
+        from storage.usecases.units import ensure_figures_current
 
         path = self.folder / "naervaer.sqlite"
         say(f"building the {self.scale} demo (seed {SEED}, as of {TODAY})")
@@ -238,8 +238,9 @@ class Bench:
         from storage.db import open_database, transaction
         from storage.demo import BASELINE_QUARTER, PROJECT_START
         from storage.importer import Tables, write_tables
-        from storage.project import join, unit_ids
-        from storage.unit_rows import ensure_figures_current
+        from storage.repos.units import unit_ids
+        from storage.usecases.project import join
+        from storage.usecases.units import ensure_figures_current
 
         path = self.folder / "double.sqlite"
         with closing(sqlite3.connect(self.db)) as source, closing(sqlite3.connect(path)) as target:
@@ -358,11 +359,10 @@ def spell_days_by_unit(connection: sqlite3.Connection) -> list[Any]:
 
 
 def unit_list_time(engine: Engine, runs: int) -> float:
-    from storage.unit_rows import unit_rows_with_activity
+    from storage.usecases.units import unit_list
 
     def load() -> None:
-        with engine.connect() as conn:
-            unit_rows_with_activity(conn, TODAY)
+        unit_list(engine, TODAY)
 
     load()  # the first call also imports what it needs
     return median_time(load, runs)

@@ -22,6 +22,8 @@ import pandas as pd
 
 from core.calendar import WorkdayCalendar, day_number, default_calendar
 from core.cases import build_cases
+from core.percent import ROUNDING, pct
+from core.periods import Quarter
 from core.vocabulary import SELF_CERTIFIED, SICK_KINDS
 
 LOST_PARTS = ("lost_self", "lost_doctor", "lost_short", "lost_long", "lost_graded")
@@ -277,21 +279,6 @@ def workday_figures(
     return result
 
 
-# Lost workdays are summed from pieces whose grades were scaled to a cap of 100 %: in floating
-# point the sum of a fully absent day's pieces can come out a few units in the last place above
-# the day itself. Such a sum is the whole, never more; a real excess is left to show.
-_ROUNDING = 1e-9
-
-
-def pct(lost: float, possible: float) -> float | None:
-    """Σ lost / Σ possible × 100, or None when nothing was possible (shown as '–')."""
-    if possible <= 0:
-        return None
-    if possible < lost <= possible * (1 + _ROUNDING):
-        lost = possible
-    return lost / possible * 100.0
-
-
 @dataclass(frozen=True)
 class Figures:
     """Summed workdays for any set of employments and any period, and the percentages."""
@@ -353,7 +340,7 @@ def pct_array(lost: npt.ArrayLike, possible: npt.ArrayLike) -> FloatArray:
     """Element-wise Σ lost / Σ possible × 100 (as `pct`), NaN where nothing was possible."""
     lost = np.asarray(lost, dtype=np.float64)
     possible = np.asarray(possible, dtype=np.float64)
-    rounded_up = (lost > possible) & (lost <= possible * (1 + _ROUNDING))
+    rounded_up = (lost > possible) & (lost <= possible * (1 + ROUNDING))
     lost = np.where(rounded_up, possible, lost)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(possible > 0, lost / possible * 100.0, np.nan)
@@ -362,3 +349,14 @@ def pct_array(lost: npt.ArrayLike, possible: npt.ArrayLike) -> FloatArray:
 def pct_series(lost: pd.Series, possible: pd.Series) -> pd.Series:
     """Element-wise Σ lost / Σ possible × 100, NaN where nothing was possible."""
     return pd.Series(pct_array(lost, possible), index=lost.index, dtype=float)
+
+
+def by_quarter(monthly: pd.DataFrame, quarters: list[Quarter]) -> pd.DataFrame:
+    """Unit × month sums folded into the given quarters: one row per (unit_id, quarter)."""
+    if monthly.empty:
+        return pd.DataFrame(columns=["unit_id", "quarter", *FIGURE_COLUMNS])
+    month = monthly["month"]
+    label = month.dt.year.astype(str) + "Q" + ((month.dt.month - 1) // 3 + 1).astype(str)
+    wanted = label.isin([str(q) for q in quarters])
+    folded = monthly[wanted].assign(quarter=label[wanted])
+    return folded.groupby(["unit_id", "quarter"], as_index=False)[list(FIGURE_COLUMNS)].sum()

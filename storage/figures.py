@@ -20,8 +20,8 @@ from core.sickleave import (
 )
 from storage.dialects import insert_rows
 from storage.models import ProjectMembership, Setting, UnitMonthFigure
-from storage.repository import load_employments, load_spells, load_unit_month_figures
-from storage.unit_rows import FIGURES_AS_OF_KEY, figures_as_of
+from storage.repos.figures import FIGURES_AS_OF_KEY, figures_as_of, load_unit_month_figures
+from storage.repos.staff import load_employments, load_spells
 
 # Enough for the last three years' quarters (two-year averages, last year's same quarter); the
 # baseline quarters, the eight before them (groups at joining) are added when they are older.

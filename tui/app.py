@@ -22,6 +22,8 @@ from tui import memory
 from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
 from tui.navigation import (
+    EditFactors,
+    EditScores,
     OpenHelp,
     OpenHistory,
     OpenImport,
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from storage.db import Engine
     from storage.usecases.forecast import Prognosis
     from storage.usecases.review import EmployeeDetail
+    from storage.usecases.units import UnitRow
 
 
 class NaervaerApp(App[int]):
@@ -103,7 +106,7 @@ class NaervaerApp(App[int]):
         # Nothing here loads pandas or the ORM when the figures are current: the unit list
         # comes first, the rest of the start's work after it (see `units_shown`).
         from storage.db import open_database
-        from storage.unit_rows import ensure_figures_current, figures_as_of, has_units
+        from storage.usecases.units import ensure_figures_current, figures_day, has_units
 
         engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
         empty = not has_units(engine)
@@ -112,8 +115,7 @@ class NaervaerApp(App[int]):
 
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
-        with engine.connect() as conn:
-            computed = figures_as_of(conn)
+        computed = figures_day(engine)
         if computed is None:  # never computed: nothing to show before they are
             ensure_figures_current(engine, self.today)
         else:
@@ -142,7 +144,7 @@ class NaervaerApp(App[int]):
         once the advisor has the unit list."""
         assert self.engine is not None
         if self.figures_stale:
-            from storage.unit_rows import ensure_figures_current
+            from storage.usecases.units import ensure_figures_current
 
             self.call_from_thread(self.notify, "Tallene er fra en tidligere dag: oppdaterer …")
             ensure_figures_current(self.engine, self.today)
@@ -247,7 +249,7 @@ class NaervaerApp(App[int]):
         load_demo(self.engine, scale=scale, seed=1, today=self.today)
         self.post_message(DatabaseReady(self.engine, empty=False))
 
-    def show_units(self, rows: list[dict[str, Any]] | None = None) -> None:
+    def show_units(self, rows: list[UnitRow] | None = None) -> None:
         from tui.screens.units import UnitsScreen
 
         self.push_screen(UnitsScreen(rows))
@@ -302,6 +304,16 @@ class NaervaerApp(App[int]):
         from tui.screens.savings import SavingsScreen
 
         self.push_screen(SavingsScreen(message.report))
+
+    def on_edit_factors(self, message: EditFactors) -> None:
+        from tui.screens.edit_unit import FactorsScreen
+
+        self.push_screen(FactorsScreen(message.unit_id, message.factors))
+
+    def on_edit_scores(self, message: EditScores) -> None:
+        from tui.screens.edit_unit import ScoresScreen
+
+        self.push_screen(ScoresScreen(message.unit_id, message.scores))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_unit(self, origin: Screen[Any], unit_id: int) -> None:

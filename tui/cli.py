@@ -459,12 +459,11 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.reports import stats
+    from storage.usecases.reports import stats
 
     if args.end < args.start:
         raise UserError("--to kan ikke være før --from.")
-    with _engine(args).connect() as conn:
-        document = stats(conn, args.start, args.end, args.unit)
+    document = stats(_engine(args), args.start, args.end, args.unit)
     if args.json:
         _print_json(document)
         return EXIT_OK
@@ -492,19 +491,24 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_groups(args: argparse.Namespace) -> int:
+    from collections import Counter
+
     from core import fmt
-    from storage.reports import groups, groups_json
-    from storage.unit_rows import ensure_figures_current
+    from storage.usecases.reports import groups, groups_json
+    from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
-    with engine.connect() as conn:
-        frame = groups(conn, args.as_of)
+    rows = groups(engine, args.as_of)
     if args.json:
-        _print_json(groups_json(frame, args.as_of))
+        _print_json(groups_json(rows, args.as_of))
         return EXIT_OK
     print(f"Målgrupper per {fmt.date(args.as_of)}")
-    frame = frame.sort_values(["target_group", "avg_2y_pct"], ascending=[True, False])
+    # By group, the highest average first, units without one last; by name where equal.
+    shown = sorted(
+        rows,
+        key=lambda r: (r.target_group, r.avg_2y_pct is None, -(r.avg_2y_pct or 0.0)),
+    )
     print_table(
         ["Enhet", "Navn", "Ansatte", "Snitt 2 år", "Målgruppe", "Hvorfor"],
         [
@@ -512,15 +516,15 @@ def cmd_groups(args: argparse.Namespace) -> int:
                 row.code,
                 row.name,
                 str(row.headcount),
-                fmt.percent(None if row.avg_2y_pct != row.avg_2y_pct else row.avg_2y_pct),
+                fmt.percent(row.avg_2y_pct),
                 str(row.target_group),
                 row.reason,
             ]
-            for row in frame.itertuples()
+            for row in shown
         ],
         right={2, 3, 4},
     )
-    counts = frame["target_group"].value_counts()
+    counts = Counter(row.target_group for row in rows)
     print(
         f"\nMålgruppe 1: {fmt.count(counts.get(1, 0), 'enhet', 'enheter')}, "
         f"målgruppe 2: {counts.get(2, 0)}, "
@@ -532,10 +536,9 @@ def cmd_groups(args: argparse.Namespace) -> int:
 def cmd_cases(args: argparse.Namespace) -> int:
     from core import fmt
     from core.cases import next_milestone_due
-    from storage.reports import cases_json, ongoing_cases
+    from storage.usecases.reports import cases_json, ongoing_cases
 
-    with _engine(args).connect() as conn:
-        cases = ongoing_cases(conn, args.as_of, args.unit)
+    cases = ongoing_cases(_engine(args), args.as_of, args.unit)
     if args.json:
         _print_json(cases_json(cases, args.as_of))
         return EXIT_OK
@@ -644,8 +647,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
     from core.savings import FTE_FROM_DATA, FTE_FROM_SETTINGS
     from core.status import HIDDEN, HIDDEN_NOTE
-    from storage.unit_rows import ensure_figures_current
     from storage.usecases.status import status_json, status_report
+    from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
@@ -694,8 +697,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     from core import fmt
     from core.status import HIDDEN, HIDDEN_NOTE, too_few
     from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-    from storage.unit_rows import ensure_figures_current
     from storage.usecases.agenda import agenda_json, unit_agenda
+    from storage.usecases.units import ensure_figures_current
 
     engine = _engine(args)
     ensure_figures_current(engine)
@@ -925,14 +928,14 @@ def cmd_effect(args: argparse.Namespace) -> int:
 def cmd_project(args: argparse.Namespace) -> int:
     from core import fmt
     from core.errors import InvalidInput
-    from storage import project
+    from storage.usecases import project
 
     engine = _engine(args)
     today = dt.date.today()
     try:
         if args.step == "add":
             joined = args.joined or today
-            added = project.add_units(engine, args.units, joined, args.baseline)
+            added = project.join_project(engine, args.units, joined, args.baseline)
             print(
                 f"{fmt.count(len(added), 'enhet', 'enheter')} med i prosjektet "
                 f"fra {fmt.date(joined)}, "
@@ -941,7 +944,7 @@ def cmd_project(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.step == "remove":
             left = args.left or today
-            project.remove_units(engine, args.units, left)
+            project.leave_project(engine, args.units, left)
             print(
                 f"{fmt.count(len(set(args.units)), 'enhet', 'enheter')} ute av prosjektet "
                 f"fra {fmt.date(left)}."
@@ -949,7 +952,7 @@ def cmd_project(args: argparse.Namespace) -> int:
             return EXIT_OK
     except InvalidInput as error:
         raise UserError(f"{error} Ingenting er endret.") from None
-    units = project.list_units(engine)
+    units = project.project_units(engine)
     if args.json:
         _print_json(project.list_json(units))
         return EXIT_OK
@@ -1082,8 +1085,8 @@ def cmd_decrypt(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from core.errors import InvalidInput
-    from storage.unit_rows import ensure_figures_current
     from storage.usecases import export
+    from storage.usecases.units import ensure_figures_current
 
     needs = {"summary": ("--session", args.session), "unit": ("--unit", args.unit)}
     if args.document in needs and needs[args.document][1] is None:
@@ -1208,7 +1211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:
         from storage.db import DatabaseError, explain, explain_server
         from storage.paths import given_url, resolve_db_path
-        from storage.reports import UnknownUnit
+        from storage.usecases.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)

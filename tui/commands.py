@@ -51,12 +51,9 @@ class NaervaerCommands(Provider):
 
     @staticmethod
     def _load_units(engine: Any) -> list[tuple[int, str]]:
-        from sqlalchemy import select
+        from storage.usecases.units import unit_names
 
-        from storage.models import Unit
-
-        with engine.connect() as conn:
-            return [(i, n) for i, n in conn.execute(select(Unit.id, Unit.name).order_by(Unit.name))]
+        return list(unit_names(engine))
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
         screen = self.screen  # the one the palette was opened on

@@ -8,12 +8,13 @@ from textual.message import Message
 
 if TYPE_CHECKING:
     from storage.db import Engine
+    from storage.usecases.units import UnitRow
 
 
 class DatabaseReady(Message):
     """The database is open; `units` are the unit list's rows when they were loaded with it."""
 
-    def __init__(self, engine: Engine, empty: bool, units: list[dict[str, Any]] | None = None):
+    def __init__(self, engine: Engine, empty: bool, units: list[UnitRow] | None = None):
         super().__init__()
         self.engine = engine
         self.empty = empty

@@ -115,3 +115,21 @@ class OpenHistory(Message):
         super().__init__()
         self.measure = measure
         self.names = names
+
+
+class EditFactors(Message):
+    """Edit a unit's nærværsfaktorer (`factors` as shown: kind → its texts)."""
+
+    def __init__(self, unit_id: int, factors: dict[str, list[str]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.factors = factors
+
+
+class EditScores(Message):
+    """Edit a unit's survey scores (`scores` as shown: survey → factor → score)."""
+
+    def __init__(self, unit_id: int, scores: dict[str, dict[str, float | None]]) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+        self.scores = scores

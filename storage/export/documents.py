@@ -20,11 +20,12 @@ from core.summary import SessionSummary
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage.models import Unit
-from storage.reports import UnitOverview, UnknownUnit
-from storage.reports import unit_overview as load_overview
 from storage.repos.measures import MeasureRow
-from storage.repository import unit_masker
+from storage.repos.staff import unit_masker
+from storage.usecases.reports import UnknownUnit
 from storage.usecases.status import StatusReport as StatusModel
+from storage.usecases.units import UnitOverview
+from storage.usecases.units import unit_overview as load_overview
 
 Hidden: TypeAlias = Literal["***"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import fmt
 from core.summary import summary_markdown
 from storage.export.documents import SummaryDocument, key_figures, monthly_series
-from storage.reports import UnitOverview
+from storage.usecases.units import UnitOverview
 
 
 def _figures(overview: UnitOverview) -> list[str]:

@@ -28,7 +28,7 @@ from storage.export.documents import (
     monthly_series,
     quarter_figures,
 )
-from storage.reports import UnitOverview
+from storage.usecases.units import UnitOverview
 
 Color = tuple[int, int, int]
 INK: Final[Color] = (33, 37, 41)

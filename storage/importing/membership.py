@@ -13,7 +13,9 @@ from core.project import check_join, imported_join, latest
 from storage.importing.columns import UNITS
 from storage.importing.problems import ImportProblem
 from storage.importing.read import FILE, LINE
-from storage.project import join_from_import, memberships, unit_ids
+from storage.repos.project import memberships
+from storage.repos.units import unit_ids
+from storage.usecases.project import join_from_import
 
 COLUMN = "project_from"
 

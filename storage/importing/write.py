@@ -19,7 +19,7 @@ from storage.dialects import bulk_insert, bulk_update, lock_for_write, reserve_i
 from storage.figures import compute_unit_months, figures_start, store_unit_months
 from storage.importing.values import DATE_DTYPE, as_dates, map_distinct
 from storage.models import AbsenceSpell, Base, Employee, Employment, Unit
-from storage.repository import load_employees, load_employments, load_spells, load_units
+from storage.repos.staff import load_employees, load_employments, load_spells, load_units
 
 Progress = Callable[[str, int, int], None]
 
@@ -401,7 +401,7 @@ class Written:
     """The employments and spells as stored after a write, in the columns the figures use.
 
     Built from what was loaded before the write and what the write changes, in the order a
-    table scan returns them (by id), as storage.repository would load them.
+    table scan returns them (by id), as storage.repos.staff would load them.
     """
 
     employments: pd.DataFrame  # employment_id, employee_id, unit_id, position_pct, start, end

@@ -13,7 +13,7 @@ from core.vocabulary import SESSION_TYPES
 from storage.repos import measures, reviews, sessions
 from storage.repos.measures import MeasureRow
 from storage.repos.sessions import SessionInfo
-from storage.repository import known_people
+from storage.repos.staff import known_people
 
 
 def _line(measure: MeasureRow, **extra: Any) -> MeasureLine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, select
 
 from storage.models import Unit
-from storage.reports import UnknownUnit
+from storage.usecases.reports import UnknownUnit
 
 
 def unit_by_code(conn: Connection, code: str) -> tuple[int, str]:

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.orm import Session
 
 from storage.db import transaction
 from storage.dialects import snapshot
+
+if TYPE_CHECKING:
+    # Not at run time: the unit list reads through here at start, before the ORM is loaded.
+    from sqlalchemy.orm import Session
 
 
 @contextmanager

@@ -15,14 +15,14 @@ from core.masking import Masker, employee_placeholder
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.project import latest, member_on
 from core.sickleave import pct
-from storage.project import memberships
+from storage.repos.figures import quarter_sums
 from storage.repos.measure_history import measure_records
+from storage.repos.project import memberships
 from storage.repos.reviews import milestones_done
 from storage.repos.session_history import last_ended_session_day
 from storage.repos.settings import load_settings
+from storage.repos.staff import known_people, load_employees, load_employments, load_spells
 from storage.repos.unit_lookup import unit_by_code
-from storage.repository import known_people, load_employees, load_employments, load_spells
-from storage.unit_rows import quarter_sums
 from storage.usecases import reading
 from storage.usecases.effect import figure_json
 
@@ -55,7 +55,7 @@ class UnitAgenda:
 
 
 def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = True) -> UnitAgenda:
-    """The agenda of the unit with `unit_code` (storage.reports.UnknownUnit if none has it)."""
+    """The agenda of the unit with `unit_code` (storage.usecases.reports.UnknownUnit if none has it)."""
     with reading(engine) as conn:
         unit_id, name = unit_by_code(conn, unit_code)
         settings = load_settings(conn)

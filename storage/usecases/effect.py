@@ -22,8 +22,8 @@ from core.effect import (
 from core.masking import Masker
 from core.status import too_few
 from storage.repos.measure_history import measure_records
+from storage.repos.staff import known_people, load_employments, load_spells, load_units
 from storage.repos.unit_lookup import unit_by_code
-from storage.repository import known_people, load_employments, load_spells, load_units
 from storage.usecases import reading
 
 

@@ -24,13 +24,13 @@ from core.forecast import (
     split_forecast,
 )
 from core.periods import Quarter
-from core.sickleave import Period, workday_figures
+from core.sickleave import Period, by_quarter, workday_figures
 from storage.figures import monthly_figures
-from storage.reports import UnknownUnit, quarter_sums
+from storage.repos.figures import figures_as_of
 from storage.repos.recorded import Recorded, load_recorded
-from storage.repository import load_units
-from storage.unit_rows import figures_as_of
+from storage.repos.staff import load_units
 from storage.usecases import reading
+from storage.usecases.reports import UnknownUnit
 
 DAY = dt.timedelta(days=1)
 IntArray = npt.NDArray[np.int64]
@@ -66,7 +66,7 @@ def _history(
             Period(first.start, last.end, as_of),
             by_month=True,
         )
-    sums = quarter_sums(monthly, quarters)
+    sums = by_quarter(monthly, quarters)
     if sums.empty:
         zeros = np.zeros((len(unit_ids), len(quarters)))
         return QuarterlyHistory(zeros, zeros.copy(), last)

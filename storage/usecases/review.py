@@ -23,7 +23,7 @@ from storage.repos import measures, reviews, sessions
 from storage.repos.measures import MeasureRow
 from storage.repos.sessions import SessionInfo
 from storage.repos.settings import load_settings
-from storage.repository import load_employees, load_employments, load_spells, unit_masker
+from storage.repos.staff import load_employees, load_employments, load_spells, unit_masker
 from storage.usecases import reading
 
 MONTHS_SHOWN = 24

@@ -24,8 +24,8 @@ from storage.repos import measures, reviews, sessions, summary, unit_profile
 # The read models the screens receive, handed on from the repositories that fill them.
 from storage.repos.measures import ChecklistItem, MeasureRow
 from storage.repos.sessions import SessionInfo
+from storage.repos.staff import unit_masker
 from storage.repos.unit_profile import PRESENCE_POSITIONS
-from storage.repository import unit_masker
 from storage.usecases import reading, writing
 
 MIN_SCORE: Final = 1.0

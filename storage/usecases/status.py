@@ -13,18 +13,18 @@ from sqlalchemy import Connection, Engine
 from core.calendar import default_calendar
 from core.errors import InvalidInput
 from core.forecast import forecast_quarters
-from core.periods import Quarter, complete_quarters_before
+from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
-from core.sickleave import Period, pct, workday_figures
+from core.sickleave import Period, by_quarter, pct, workday_figures
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from storage.figures import monthly_figures
-from storage.reports import UNIT_COLUMNS, groups, quarter_sums
 from storage.repos.settings import is_stored, load_settings
-from storage.repository import load_employments
-from storage.unit_rows import same_season_after, unit_rows_with_activity
+from storage.repos.staff import load_employments
 from storage.usecases import reading
 from storage.usecases.forecast import prognosis_within
+from storage.usecases.reports import UNIT_COLUMNS, groups_of
+from storage.usecases.units import unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
 NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kind", "grade"])
@@ -100,7 +100,7 @@ class _QuarterTable:
     """Lost and possible workdays per unit and quarter, from one read of the monthly figures."""
 
     def __init__(self, monthly: pd.DataFrame, quarters: list[Quarter]) -> None:
-        sums = quarter_sums(monthly, quarters).set_index(["unit_id", "quarter"])
+        sums = by_quarter(monthly, quarters).set_index(["unit_id", "quarter"])
         self.lost: dict[tuple[int, str], float] = sums["lost"].to_dict()
         self.possible: dict[tuple[int, str], float] = sums["possible"].to_dict()
 
@@ -164,7 +164,7 @@ def _forecasts(
     known = employments[employments["start"] <= pd.Timestamp(today)]
     period = Period(targets[0].start, targets[-1].end, today)
     monthly = workday_figures(known, NO_SPELLS, period, by_month=True)
-    possible = quarter_sums(monthly, targets)[["unit_id", "quarter", "possible"]]
+    possible = by_quarter(monthly, targets)[["unit_id", "quarter", "possible"]]
     possible = possible.astype({"unit_id": "int64", "possible": "float64"})
     rows = rows.merge(possible, on=["unit_id", "quarter"], how="left")
     rows["possible"] = rows["possible"].fillna(0.0)
@@ -186,7 +186,7 @@ def _joined_groups(conn: Connection, units: pd.DataFrame, settings: Settings) ->
     project = units[units["project"]]
     parts = []
     for joined in sorted(project["project_joined_on"].unique()):
-        at_joining = groups(conn, pd.Timestamp(joined).date(), rules)
+        at_joining = groups_of(conn, pd.Timestamp(joined).date(), rules)
         wanted = project.loc[project["project_joined_on"] == joined, "unit_id"]
         parts.append(at_joining[at_joining["unit_id"].isin(wanted)])
     if not parts:
@@ -288,7 +288,7 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
     municipal_compare = same_season_after(municipal_baseline, last)
 
     # Identity, headcount and group today, the last session; open measures go with the sums.
-    rows = unit_rows_with_activity(conn, today, settings.group_rules())
+    rows = list(unit_rows_with_activity(conn, today, settings.group_rules()))
     units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
     counts = pd.DataFrame(rows, columns=["open_measures", "overdue_measures"])
     if units.empty:

@@ -12,8 +12,8 @@ from core.flags import GRADED_REVIEW
 from core.goal import Light
 from storage.models import Measure, MeasureFollowUp, MilestoneDone
 from storage.models import Session as SessionRow
-from storage.reports import UnknownUnit
 from storage.usecases.agenda import unit_agenda
+from storage.usecases.reports import UnknownUnit
 from tests.conftest import Builder
 
 D = dt.date

@@ -22,11 +22,11 @@ from storage.db import DatabaseError, in_sole_use, open_database
 from storage.maintenance import backup, check_database_file, daily_backup, restore
 from storage.models import Employee, Measure
 from storage.paths import backup_dir
-from storage.reports import stats
 from storage.repos import reviews as review_rows
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from storage.usecases.importing import load_demo
+from storage.usecases.reports import stats_of
 from tests.conftest import read, unreadable_without_the_passphrase
 from tests.tui.conftest import screen_text, settle
 from tui import cli
@@ -123,7 +123,7 @@ def test_encrypted_and_plain_answer_and_write_alike(plain: Path, encrypted: Path
         with engine.connect() as conn:
             people = conn.execute(select(Employee.number, Employee.name)).all()
             measures = conn.execute(select(Measure.text)).scalars().all()
-            figures = stats(conn, dt.date(2026, 1, 1), dt.date(2026, 9, 30), today=TODAY)
+            figures = stats_of(conn, dt.date(2026, 1, 1), dt.date(2026, 9, 30), today=TODAY)
         return (
             people,
             measures,

@@ -28,8 +28,8 @@ from storage.models import (
     UnitMonthFigure,
 )
 from storage.models import Session as SessionRow
-from storage.reports import groups
 from storage.usecases.importing import load_demo
+from storage.usecases.reports import groups_of
 
 pytestmark = [
     pytest.mark.both_backends,
@@ -301,7 +301,7 @@ def test_small_scale_is_written_whole(engine: Engine, small: demo.DemoData) -> N
             )
         ).all()
         # The project units are exactly groups 1 and 2 as the app itself computes them.
-        computed = groups(conn, demo.PROJECT_START)
+        computed = groups_of(conn, demo.PROJECT_START)
     assert {code for code, _, _ in marked} == set(small.project_units["unit_code"])
     assert {(joined, quarter) for _, joined, quarter in marked} == {(demo.PROJECT_START, "2024Q3")}
     in_groups = computed.loc[computed["target_group"].isin([1, 2]), "code"]

@@ -17,7 +17,6 @@ from sqlalchemy import Engine
 from core.calendar import default_calendar
 from core.periods import Quarter
 from storage.export.pdf import markdown_blocks, winansi
-from storage.reports import stats, unit_overview
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from storage.usecases.export import (
@@ -26,6 +25,8 @@ from storage.usecases.export import (
     export_summary,
     export_unit_report,
 )
+from storage.usecases.reports import stats_of
+from storage.usecases.units import unit_overview
 from tests.conftest import Builder, db_of
 from tui.cli import main
 
@@ -162,9 +163,9 @@ def assert_no_names(text: str) -> None:
 
 
 def quarter_sums(engine: Engine, codes: list[str], quarter: Quarter) -> tuple[float, float]:
-    """Σ lost, Σ possible of the units for the quarter, exact to the day (storage.reports.stats)."""
+    """Σ lost, Σ possible of the units for the quarter, exact to the day (storage.usecases.reports.stats)."""
     with engine.connect() as conn:
-        result = stats(conn, quarter.start, quarter.end, today=TODAY)
+        result = stats_of(conn, quarter.start, quarter.end, today=TODAY)
     rows = [row for row in result["units"] if row["unit_id"] in codes]
     return sum(r["lost_workdays"] for r in rows), sum(r["possible_workdays"] for r in rows)
 

@@ -35,7 +35,7 @@ from storage.importer import (
 from storage.importing.values import parse_dates, parse_numbers, parse_types
 from storage.importing.write import execute_plan, load_existing, plan_writes
 from storage.models import AbsenceSpell, Base, Employee, Employment, Unit, UnitMonthFigure
-from storage.repository import load_employments, load_spells
+from storage.repos.staff import load_employments, load_spells
 from storage.usecases.importing import import_files, load_demo
 
 D = dt.date

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.db import open_database
-from storage.reports import stats
 from storage.usecases.importing import import_files
+from storage.usecases.reports import stats_of
 from tests.storage.test_import import EXPECTED, content, dump, lines
 
 D = dt.date
@@ -393,7 +393,7 @@ def test_the_holdout_style_files_import_to_the_same_figures(tmp_path: Path) -> N
             assert report.counts is not None and report.counts.spells.inserted == len(SPELLS)
             with engine.connect() as conn:
                 figures[variant] = [
-                    stats(conn, start, end, today=today)
+                    stats_of(conn, start, end, today=today)
                     for start, end in ((D(2024, 1, 1), D(2024, 12, 31)), (D(2025, 1, 1), today))
                 ]
             names = {row[1] for row in content(engine)["units"]}

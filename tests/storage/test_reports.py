@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from core.calendar import default_calendar
-from storage.reports import groups, ongoing_cases, stats, unit_list
+from storage.usecases.reports import groups_of, ongoing_cases_of, stats_of, unit_frame
 from tests.conftest import Builder
 from tui.cli import main
 
@@ -67,7 +67,7 @@ def town(build: Builder) -> Builder:
 
 def test_stats_for_a_quarter_by_hand(town: Builder, engine: Engine) -> None:
     with engine.connect() as conn:
-        result = stats(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY)
+        result = stats_of(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY)
     units = {row["unit_id"]: row for row in result["units"]}
     assert set(units) == {"E1", "E2", "E3"}
     assert set(units["E1"]) == ROW_KEYS
@@ -100,8 +100,8 @@ def test_groups_from_the_monthly_figures_match_a_direct_count(
 ) -> None:
     as_of = D(2025, 10, 1)  # 8 quarters: 2023Q4 to 2025Q3
     with engine.connect() as conn:
-        frame = groups(conn, as_of).set_index("code")
-        direct = stats(conn, D(2023, 10, 1), D(2025, 9, 30), today=TODAY)
+        frame = groups_of(conn, as_of).set_index("code")
+        direct = stats_of(conn, D(2023, 10, 1), D(2025, 9, 30), today=TODAY)
     for row in direct["units"]:
         expected = row["sick_leave_pct"]
         got = frame.loc[row["unit_id"], "avg_2y_pct"]
@@ -114,8 +114,8 @@ def test_groups_from_the_monthly_figures_match_a_direct_count(
 
 def test_ongoing_cases_with_milestones(town: Builder, engine: Engine) -> None:
     with engine.connect() as conn:
-        january = ongoing_cases(conn, D(2025, 1, 20))
-        now = ongoing_cases(conn, TODAY)
+        january = ongoing_cases_of(conn, D(2025, 1, 20))
+        now = ongoing_cases_of(conn, TODAY)
     assert january["employee_number"].tolist() == ["1001"]
     kari = january.iloc[0]
     assert kari["sick_days"] == 26 and bool(kari["long_term"])
@@ -138,7 +138,7 @@ def test_unit_list_compares_the_baseline_with_the_same_season(
     )
     cal = default_calendar()
     with engine.connect() as conn:
-        row = unit_list(conn, D(2025, 11, 1)).iloc[0]
+        row = unit_frame(conn, D(2025, 11, 1)).iloc[0]
     assert row["baseline_pct"] == pytest.approx(5 / cal.count(D(2024, 7, 1), D(2024, 9, 30)) * 100)
     assert row["compare_quarter"] == "2025Q3"
     assert row["compare_pct"] == pytest.approx(2 / cal.count(D(2025, 7, 1), D(2025, 9, 30)) * 100)

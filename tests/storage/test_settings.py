@@ -12,8 +12,8 @@ from core.errors import InvalidInput
 from core.settings import FIELD, SETTING_FIELDS, Settings
 from storage.db import transaction
 from storage.models import Setting
-from storage.reports import groups
 from storage.repos.settings import load_settings
+from storage.usecases.reports import groups_of
 from storage.usecases.settings import change_setting, current_settings, reset_setting
 from tests.conftest import Builder
 from tui.cli import main
@@ -174,19 +174,19 @@ def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engin
     build.spell(1, D(2022, 10, 1), D(2024, 9, 30)).refresh(D(2025, 11, 24))
     as_of = D(2024, 10, 1)
     with engine.connect() as conn:
-        before = groups(conn, as_of).iloc[0]
+        before = groups_of(conn, as_of).iloc[0]
     assert before["target_group"] == 1
     assert "over 16 % uansett størrelse" in before["reason"]
 
     change_setting(engine, "any_size_threshold_pct", 25.0)
     with engine.connect() as conn:
-        after = groups(conn, as_of).iloc[0]
+        after = groups_of(conn, as_of).iloc[0]
     assert after["target_group"] == 2
     assert after["reason"].startswith("Målgruppe 2: 5 ansatte (100 eller færre)")
 
     change_setting(engine, "large_unit_headcount", 4)
     with engine.connect() as conn:
-        assert groups(conn, as_of).iloc[0]["target_group"] == 1
+        assert groups_of(conn, as_of).iloc[0]["target_group"] == 1
 
 
 def test_naervaer_savings_uses_the_stored_assumptions(

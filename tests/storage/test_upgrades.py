@@ -14,8 +14,8 @@ from alembic.script import ScriptDirectory
 
 from core.project import Membership
 from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
-from storage.project import memberships
 from storage.repos import measures as measure_rows
+from storage.repos.project import memberships
 from storage.usecases import sessions
 from tests.conftest import read
 from tui.cli import EXIT_REJECTED, main

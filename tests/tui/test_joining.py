@@ -20,7 +20,7 @@ from pytest import approx
 
 from core.project import Membership
 from storage.db import open_database
-from storage.project import memberships
+from storage.repos.project import memberships
 from tests.tui.conftest import settle
 from tui.app import NaervaerApp
 from tui.cli import EXIT_OK, EXIT_REJECTED, main

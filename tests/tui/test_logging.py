@@ -106,7 +106,7 @@ def test_a_command_that_fails_prints_one_line(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ):
-    monkeypatch.setattr("storage.reports.stats", lambda *_: read_name_as_number(engine))
+    monkeypatch.setattr("storage.usecases.reports.stats", lambda *_: read_name_as_number(engine))
     args = ["stats", "--db", str(db_path(engine)), "--from", "01.01.2026", "--to", "30.06.2026"]
     assert cli.main(args) == cli.EXIT_FAILED
     said = capsys.readouterr()

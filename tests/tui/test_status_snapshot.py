@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from storage.project import add_units
 from storage.usecases import measures as measure_cases
+from storage.usecases.project import join_project
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
@@ -25,7 +25,7 @@ def project(unit: Builder, engine: Engine) -> Engine:
     Berg skole's one employee was 20 % sick (graded) for the two years before: target group 1.
     """
     unit.spell(9, dt.date(2023, 10, 1), dt.date(2025, 9, 30), grade=20.0).refresh(TODAY)
-    add_units(engine, ["E1", "E2"], dt.date(2025, 10, 1), "2025Q3")
+    join_project(engine, ["E1", "E2"], dt.date(2025, 10, 1), "2025Q3")
     measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine for fraværssamtaler",
                          due_date=TODAY.replace(month=10))  # fmt: skip
     return engine

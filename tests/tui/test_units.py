@@ -181,12 +181,12 @@ def engine_path(engine: Engine):  # type: ignore[no-untyped-def]
 async def test_a_failing_screen_worker_is_told_in_norwegian(
     town: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):
-    import storage.unit_rows
+    import storage.usecases.units
 
     def broken(*_: object) -> None:
         raise RuntimeError("Kari Nordmann")  # an error text that must never be shown
 
-    monkeypatch.setattr(storage.unit_rows, "unit_rows_with_activity", broken)
+    monkeypatch.setattr(storage.usecases.units, "unit_rows_with_activity", broken)
     app = NaervaerApp(engine_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
@@ -208,7 +208,7 @@ async def test_data_older_than_the_retention_period_is_pointed_out(build: Builde
 async def test_yesterdays_figures_are_shown_and_then_rebuilt_for_today(
     build: Builder, engine: Engine
 ):
-    from storage.unit_rows import figures_as_of
+    from storage.repos.figures import figures_as_of
 
     build.unit(1, "E1", "Lia").employee(1, "1001").employment(1, 1, 100.0, D(2020, 1, 1))
     build.spell(1, D(2025, 8, 4), D(2025, 8, 8)).refresh(TODAY - dt.timedelta(days=1))
@@ -254,3 +254,30 @@ async def test_the_list_shows_what_a_meeting_changed_when_the_advisor_comes_back
         assert isinstance(app.screen, UnitsScreen)
         lia = cells(table)[0]
         assert (lia[7], lia[8]) == ("1/1", "24.11.2025")
+
+
+async def test_the_factors_written_in_their_dialog_show_on_the_overview(
+    town: Builder, engine: Engine
+):
+    """f asks the app for the dialog (tui.navigation.EditFactors); back, the unit reads again."""
+    from tui.screens.edit_unit import FactorsScreen
+    from tui.widgets.autosave import AutosaveInput
+
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        assert "(ikke fylt ut)" in str(app.screen.query_one("#unit-factors", Static).render())
+        await pilot.press("f")
+        await settle(app, pilot)
+        assert isinstance(app.screen, FactorsScreen)
+        app.screen.query(AutosaveInput).first().focus()
+        await pilot.press(*"Godt samhold")
+        await pilot.press("escape")  # the field saves itself as the dialog closes
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+        await settle(app, pilot)
+        factors = str(app.screen.query_one("#unit-factors", Static).render())
+        assert "1. Godt samhold" in factors

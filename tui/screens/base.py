@@ -76,3 +76,10 @@ class NaervaerModal(ReportsWorkerErrors, ModalScreen[T]):
     @property
     def state(self) -> AppState:
         return app_state(self.app)
+
+    @property
+    def engine(self) -> Engine:
+        """The open database; dialogs that write are shown only once it is open."""
+        engine = self.state.engine
+        assert engine is not None
+        return engine

@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from core import fmt
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SURVEYS
-from tui.screens.base import ReportsWorkerErrors
+from tui.screens.base import NaervaerModal
 from tui.widgets.autosave import AutosaveInput
 
 FACTOR_COUNT = 4
 
 
-class FactorsScreen(ReportsWorkerErrors, ModalScreen[None]):
+async def close_saved(dialog: NaervaerModal[None]) -> None:
+    """Close once every field's last edit is saved: the overview under the dialog reads the
+    unit again when it shows, and must find them written."""
+    for field in dialog.query(AutosaveInput):
+        field.flush()
+    saving = [worker for worker in dialog.app.workers if worker.group == "autosave"]
+    await dialog.app.workers.wait_for_complete(saving)
+    dialog.dismiss(None)
+
+
+class FactorsScreen(NaervaerModal[None]):
     """Four things the unit is good at and four to improve, from its arbeidsmiljøgruppe."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]
@@ -43,11 +52,10 @@ class FactorsScreen(ReportsWorkerErrors, ModalScreen[None]):
         from storage.usecases.sessions import set_presence_factor
 
         kind, position = key
-        app: Any = self.app
-        set_presence_factor(app.engine, self.unit_id, kind, position, value.strip())
+        set_presence_factor(self.engine, self.unit_id, kind, position, value.strip())
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    async def action_close(self) -> None:
+        await close_saved(self)
 
 
 def parse_score(text: str) -> float | None:
@@ -76,7 +84,7 @@ class ScoreInput(AutosaveInput):
         super().flush()
 
 
-class ScoresScreen(ReportsWorkerErrors, ModalScreen[None]):
+class ScoresScreen(NaervaerModal[None]):
     """Kartlegging av leder og ansatte: the ten KS 10-FAKTOR factors on a 1–5 scale."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "close", "Ferdig")]
@@ -108,8 +116,8 @@ class ScoresScreen(ReportsWorkerErrors, ModalScreen[None]):
         from storage.usecases.sessions import set_survey_score
 
         survey, factor = key
-        app: Any = self.app
-        set_survey_score(app.engine, self.unit_id, survey, factor, parse_score(value), app.today)
+        score = parse_score(value)
+        set_survey_score(self.engine, self.unit_id, survey, factor, score, self.state.today)
 
-    def action_close(self) -> None:
-        self.dismiss(None)
+    async def action_close(self) -> None:
+        await close_saved(self)

@@ -12,12 +12,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Header, Static
 
 from core import fmt
 from core.errors import InvalidInput
 from core.masking import shown_leader
+from core.percent import pct
 from core.periods import Quarter, add_months
 from core.project import Membership, default_baseline
 from core.status import SECTOR_SHORT, sector_line
@@ -26,8 +27,8 @@ from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
-from tui.navigation import OpenMeasures, OpenReview
-from tui.screens.base import ReportsWorkerErrors
+from tui.navigation import EditFactors, EditScores, OpenMeasures, OpenReview
+from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
 
@@ -162,7 +163,7 @@ def quarters_text(quarters: Any) -> Content:
         possible = q.possible or 0.0
 
         def share(lost: float, possible: float = possible) -> str:
-            return fmt.percent(lost / possible * 100 if possible else None)
+            return fmt.percent(pct(lost, possible))
 
         cells = (
             fmt.quarter_label(q.quarter),
@@ -199,26 +200,22 @@ def scores_text(scores: dict[str, dict[str, float | None]]) -> str:
     return "\n".join(lines)
 
 
-def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
+def load_unit(state: AppState, unit_id: int) -> dict[str, Any]:
     """What the unit's screen shows, read in a worker's thread (one unit only: fast)."""
-    from storage.reports import unit_overview
-    from storage.repos.settings import load_settings
-    from storage.repository import unit_masker
     from storage.usecases.sessions import unit_meetings
+    from storage.usecases.units import open_unit
 
-    read_at = app.writes  # before reading: what is read is at least as new as this count
-    with app.engine.connect() as conn:
-        overview = unit_overview(conn, unit_id, app.today)
-        settings = load_settings(conn)
-        names = unit_masker(conn, unit_id)
-    meetings = unit_meetings(app.engine, unit_id)
+    engine = state.engine
+    assert engine is not None
+    read_at = state.writes  # before reading: what is read is at least as new as this count
+    overview = open_unit(engine, unit_id, state.today)
+    meetings = unit_meetings(engine, unit_id)
     return {
         "read_at": read_at,
-        "names": names,
+        "names": overview.names,
         "overview": overview,
-        "settings": settings,
         # Usually computed by now (after the unit list came up); if not, it follows.
-        "prognosis": app.unit_forecast(overview.code, wait=False),
+        "prognosis": state.unit_forecast(overview.code, wait=False),
         "factors": meetings.factors,
         "scores": meetings.scores,
         "last": meetings.last,
@@ -226,8 +223,22 @@ def load_unit(app: Any, unit_id: int) -> dict[str, Any]:
     }
 
 
-class UnitScreen(ReportsWorkerErrors, Screen[None]):
+class UnitScreen(NaervaerScreen[None]):
     """The unit overview; o/i/s start a session of that type."""
+
+    class PageLoaded(Message):
+        """The unit's page, read (`load_unit`)."""
+
+        def __init__(self, data: dict[str, Any]) -> None:
+            super().__init__()
+            self.data = data
+
+    class ForecastLoaded(Message):
+        """The unit's prognosis, computed after its figures."""
+
+        def __init__(self, prognosis: list[dict[str, Any]] | None) -> None:
+            super().__init__()
+            self.prognosis = prognosis
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "start('oppstartsmote')", "Oppstartsmøte", id="start_kickoff"),
@@ -253,7 +264,6 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.factors: dict[str, list[str]] = {}
         self.scores: dict[str, dict[str, float | None]] = {}
         self.last_summary: str | None = None
-        self.settings: Any = None
         self.data: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
@@ -289,31 +299,27 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        self.post_message(Loaded("unit", load_unit(self.app, self.unit_id)))
+        self.post_message(self.PageLoaded(load_unit(self.state, self.unit_id)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="forecast")
     def load_forecast(self, code: str) -> None:
         """The prognosis after the figures: it takes longer, and the figures come first."""
-        app: Any = self.app
-        self.post_message(Loaded("unit-forecast", app.unit_forecast(code)))
+        self.post_message(self.ForecastLoaded(self.state.unit_forecast(code)))
 
-    @on(Loaded)
-    def forecast_loaded(self, message: Loaded) -> None:
-        if message.what == "unit-forecast":
-            self.prognosis = message.data
-            self.show_figures()
+    def on_unit_screen_forecast_loaded(self, message: ForecastLoaded) -> None:
+        self.prognosis = message.prognosis
+        self.show_figures()
 
     def show_figures(self) -> None:
-        app: Any = self.app
-        figures = figures_text(self.overview, self.prognosis, app.today, masked=app.masked)
+        state = self.state
+        figures = figures_text(self.overview, self.prognosis, state.today, masked=state.masked)
         self.query_one("#unit-figures", Static).update(figures)
         self.query_one(Chart).show(chart_data(self.overview, self.prognosis))
         self.query_one(Chart).border_subtitle = SECTOR_SHORT
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
+    def on_unit_screen_page_loaded(self, message: PageLoaded) -> None:
         # Two reads can cross (one on coming back, one after a change): the newer is kept.
-        if message.what == "unit" and message.data["read_at"] >= self.shown_at:
+        if message.data["read_at"] >= self.shown_at:
             self.show(message.data)
 
     def show(self, data: dict[str, Any]) -> None:
@@ -321,7 +327,6 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         self.shown_at = data["read_at"]
         self.overview = overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
-        self.settings = data["settings"]
         self.sub_title = one_line(overview.name)
         self.prognosis = data["prognosis"]
         self.show_figures()
@@ -356,9 +361,8 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
         ]
         # Stored masked, as Markdown: shown as plain text, masked again with today's people
         # should a name have slipped through.
-        app: Any = self.app
         stored = summary_text(last.summary or "") if last is not None else ""
-        summary = data["names"].shown(stored, app.masked)
+        summary = data["names"].shown(stored, self.state.masked)
         return Content.from_markup("\n".join(lines), summary=summary or "(ingen oppsummering)")
 
     def action_start(self, session_type: str) -> None:
@@ -413,8 +417,7 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a session or a dialog: read again if anything was written meanwhile."""
-        app: Any = self.app
-        if self.overview is not None and app.writes != self.shown_at:
+        if self.overview is not None and self.state.writes != self.shown_at:
             self.load()
 
     def action_measures(self) -> None:
@@ -428,31 +431,23 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     def export_chosen(self, choice: ExportChoice | None) -> None:
         if choice is not None:
-            app: Any = self.app
-            self.export_report(choice.form, choice.folder, app.masked)
+            self.export_report(choice.form, choice.folder, self.state.masked)
 
     @work(thread=True, exit_on_error=False, group="export")
     def export_report(self, form: str, folder: Path, masked: bool) -> None:
         from storage.usecases.export import export_unit_report
 
-        app: Any = self.app
         path = export_unit_report(
-            app.engine, self.unit_id, folder, form, as_of=app.today, masked=masked
+            self.engine, self.unit_id, folder, form, as_of=self.state.today, masked=masked
         )
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 
     def action_edit_factors(self) -> None:
-        from tui.screens.edit_unit import FactorsScreen
-
-        self.app.push_screen(FactorsScreen(self.unit_id, self.factors), self.reload)
+        # What was written shows when the dialog closes (on_screen_resume reads it again).
+        self.post_message(EditFactors(self.unit_id, self.factors))
 
     def action_edit_scores(self) -> None:
-        from tui.screens.edit_unit import ScoresScreen
-
-        self.app.push_screen(ScoresScreen(self.unit_id, self.scores), self.reload)
-
-    def reload(self, _result: object = None) -> None:
-        self.load()
+        self.post_message(EditScores(self.unit_id, self.scores))
 
     def action_project(self) -> None:
         """Take the unit into the project, or out of it when it is in."""
@@ -460,19 +455,19 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
         if self.overview is None:
             return
-        app: Any = self.app
+        today = self.state.today
         membership = self.overview.membership
         if membership is not None and membership.left_on is None:
-            form = DateForm("Ut av prosjektet fra (dd.mm.åååå)", app.today, due=False)
+            form = DateForm("Ut av prosjektet fra (dd.mm.åååå)", today, due=False)
             self.app.push_screen(form, self.leave_chosen)
             return
-        settings = self.settings
+        settings = self.overview.settings
 
         def default(day: dt.date) -> str:
             return default_baseline(day, settings.project_start, settings.baseline_quarter)
 
         title = f"{one_line(self.overview.name)} med i prosjektet"
-        self.app.push_screen(JoinForm(title, app.today, default), self.join_chosen)
+        self.app.push_screen(JoinForm(title, today, default), self.join_chosen)
 
     def join_chosen(self, draft: Any) -> None:
         if draft is not None:
@@ -484,22 +479,21 @@ class UnitScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="project")
     def change_project(self, draft: Any, left_on: dt.date | None) -> None:
-        from storage import project
+        from storage.usecases import project
 
-        app: Any = self.app
         codes = [self.overview.code]
         try:
             if draft is not None:
-                project.add_units(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+                project.join_project(self.engine, codes, draft.joined_on, draft.baseline_quarter)
             elif left_on is not None:
-                project.remove_units(app.engine, codes, left_on)
+                project.leave_project(self.engine, codes, left_on)
         except InvalidInput as problem:
             self.app.call_from_thread(
                 self.notify, str(problem), severity="error", timeout=8, markup=False
             )
             return
         # The overview read again in the same worker: the unit's place in the project shows.
-        self.post_message(Loaded("unit", load_unit(app, self.unit_id)))
+        self.post_message(self.PageLoaded(load_unit(self.state, self.unit_id)))
 
     def action_back(self) -> None:
         self.app.pop_screen()

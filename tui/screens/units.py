@@ -12,15 +12,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
+from textual.message import Message
 from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
 from tui.masking import one_line
-from tui.messages import Loaded, UnitsShown
+from tui.messages import UnitsShown
 from tui.navigation import OpenUnit
-from tui.screens.base import ReportsWorkerErrors
+from tui.screens.base import NaervaerScreen
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable, TableColumn
@@ -28,6 +28,8 @@ from tui.widgets.sorting import ALL, Sorting, number
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
+
+    from storage.usecases.units import UnitRow
 
 GROUP_CHOICES = [
     ("Alle målgrupper", ALL),
@@ -40,59 +42,64 @@ MARK = "✓ "  # before the name of a unit marked to join the project
 PROJECT_CHOICES = [("Alle enheter", ALL), ("Prosjektenheter", "ja"), ("Ikke i prosjektet", "nei")]
 
 
-def _session_date(row: dict[str, Any]) -> dt.date | None:
-    value = row["last_session"]
-    return value if isinstance(value, dt.date) else None
-
-
 @dataclass(frozen=True)
 class Column:
     key: str
     header: str
-    show: Callable[[dict[str, Any]], str]
-    sort: Callable[[dict[str, Any]], Any] | None = None  # default: the row's value, None last
+    show: Callable[[UnitRow], str]
+    sort: Callable[[UnitRow], Any] | None = None  # default: the row's value, None last
     right: bool = True
     short: str = ""  # the header where the whole list would not fit (80 columns); the panel
     # below the list says each figure of the unit under the cursor in words
 
 
 COLUMNS = [
-    Column(
-        "name", "Enhet", lambda r: one_line(r["name"]), lambda r: r["name"].casefold(), right=False
-    ),
-    Column("headcount", "Ansatte", lambda r: str(r["headcount"]), short="Ans."),
-    Column(
-        "avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r["avg_2y_pct"])), short="2 år"
-    ),
+    Column("name", "Enhet", lambda r: one_line(r.name), lambda r: r.name.casefold(), right=False),
+    Column("headcount", "Ansatte", lambda r: str(r.headcount), short="Ans."),
+    Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r.avg_2y_pct)), short="2 år"),
     Column(
         "last_quarter_pct",
         "Siste kv.",
-        lambda r: fmt.percent(number(r["last_quarter_pct"])),
+        lambda r: fmt.percent(number(r.last_quarter_pct)),
         short="Kv.",
     ),
-    Column("change_pp", "Mot nullp.", lambda r: fmt.points(number(r["change_pp"])), short="Endr."),
-    Column("target_group", "Mgr.", lambda r: str(r["target_group"]), short="Mg"),
-    Column("project", "Prosj.", lambda r: "ja" if r["project"] else "", right=False, short="Pr"),
+    Column("change_pp", "Mot nullp.", lambda r: fmt.points(number(r.change_pp)), short="Endr."),
+    Column("target_group", "Mgr.", lambda r: str(r.target_group), short="Mg"),
+    Column("project", "Prosj.", lambda r: "ja" if r.project else "", right=False, short="Pr"),
     Column(
         "open_measures",
         "Tiltak åpne/forf.",
-        lambda r: f"{r['open_measures']}/{r['overdue_measures']}",
-        lambda r: (r["overdue_measures"], r["open_measures"]),
+        lambda r: f"{r.open_measures}/{r.overdue_measures}",
+        lambda r: (r.overdue_measures, r.open_measures),
         short="Å/F",
     ),
     Column(
         "last_session",
         "Siste møte",
-        lambda r: fmt.date(_session_date(r)),
-        lambda r: _session_date(r) or dt.date.min,
+        lambda r: fmt.date(r.last_session),
+        lambda r: r.last_session or dt.date.min,
         short="Møte",
     ),
 ]
 NAME_LEAST = 14  # the unit's name is cut (…) to no less than this to keep every column in view
 
 
-class UnitsScreen(ReportsWorkerErrors, Screen[None]):
+class UnitsScreen(NaervaerScreen[None]):
     """The list the advisor starts from."""
+
+    class RowsLoaded(Message):
+        """The unit list's rows, read."""
+
+        def __init__(self, rows: list[UnitRow]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    class Joined(Message):
+        """`count` units joined the project."""
+
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open_unit", "Åpne enhet", id="open_unit", show=True),
@@ -109,11 +116,11 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         Binding("escape", "clear_search", "Tøm søk", show=False),
     ]
 
-    def __init__(self, rows: list[dict[str, Any]] | None = None) -> None:
+    def __init__(self, rows: list[UnitRow] | None = None) -> None:
         """`rows` from `load_rows` if they are at hand (at start): one drawing, not two."""
         super().__init__(id="units")
         self._first_rows = rows
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[UnitRow] = []
         self.cells: dict[int, list[str]] = {}  # each row's text per column, by unit id
         self.marked: set[int] = set()  # units marked to join the project together
         self._shown_filters: tuple[object, ...] = ()  # search text and choices the table shows
@@ -167,36 +174,31 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             self.refresh_table()
 
     def load(self) -> None:
-        app: Any = self.app
-        self.read_at = app.writes
+        self.read_at = self.state.writes
         self.read()
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def read(self) -> None:
-        app: Any = self.app
-        self.post_message(Loaded("units", load_rows(app.engine, app.today)))
+        self.post_message(self.RowsLoaded(load_rows(self.engine, self.state.today)))
 
     def on_screen_resume(self) -> None:
         """Back from a unit, a meeting or an import: read again what was written meanwhile."""
-        app: Any = self.app
-        if self.read_at != app.writes:
+        if self.read_at != self.state.writes:
             self.load()
 
-    @on(Loaded)
-    def loaded(self, message: Loaded) -> None:
-        if message.what == "units":
-            self.show_rows(message.data)
+    def on_units_screen_rows_loaded(self, message: RowsLoaded) -> None:
+        self.show_rows(message.rows)
 
-    def show_rows(self, rows: list[dict[str, Any]]) -> None:
+    def show_rows(self, rows: list[UnitRow]) -> None:
         first = not self.rows
         self.rows = rows
         # Each cell's text once: the widths and every refill (filter, sort) reuse it.
-        self.cells = {r["unit_id"]: [column.show(r) for column in COLUMNS] for r in self.rows}
+        self.cells = {r.unit_id: [column.show(r) for column in COLUMNS] for r in self.rows}
         self.marked &= set(self.cells)
         for unit_id in self.marked:
             self.cells[unit_id][0] = MARK + self.cells[unit_id][0]
         self.set_columns()
-        areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
+        areas = sorted({r.service_area for r in self.rows if r.service_area})
         self.query_one("#area", Choice).set_options(
             [("Alle tjenesteområder", ALL), *[(one_line(a), a) for a in areas]]
         )
@@ -204,7 +206,7 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         if first:
             self.call_after_refresh(self.post_message, UnitsShown())
 
-    def visible_rows(self) -> list[dict[str, Any]]:
+    def visible_rows(self) -> list[UnitRow]:
         text = self.query_one("#search", Input).value.strip().casefold()
         group = self.query_one("#group", Choice).value
         project = self.query_one("#project", Choice).value
@@ -212,10 +214,10 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         rows = [
             r
             for r in self.rows
-            if (not text or text in r["name"].casefold())
-            and (group == ALL or str(r["target_group"]) in str(group))
-            and (project == ALL or r["project"] == (project == "ja"))
-            and (area == ALL or r["service_area"] == area)
+            if (not text or text in r.name.casefold())
+            and (group == ALL or str(r.target_group) in str(group))
+            and (project == ALL or r.project == (project == "ja"))
+            and (area == ALL or r.service_area == area)
         ]
         return self.sorting.sorted(rows)
 
@@ -225,8 +227,8 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         selected = self.selected_unit_id()
         rows = self.visible_rows()
         # Row keys are the unit ids, so that the cursor can stay on the same unit.
-        self._row_ids = [r["unit_id"] for r in rows]
-        table.set_rows([self.cells[r["unit_id"]] for r in rows], self._row_ids)
+        self._row_ids = [r.unit_id for r in rows]
+        table.set_rows([self.cells[r.unit_id] for r in rows], self._row_ids)
         if selected in self._row_ids:
             table.move_cursor(self._row_ids.index(selected))
         # The filters in words too: on a narrow terminal their fields are hidden.
@@ -254,9 +256,9 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
             return None
         return int(ids[table.cursor_row])
 
-    def selected_row(self) -> dict[str, Any] | None:
+    def selected_row(self) -> UnitRow | None:
         unit_id = self.selected_unit_id()
-        return next((r for r in self.rows if r["unit_id"] == unit_id), None)
+        return next((r for r in self.rows if r.unit_id == unit_id), None)
 
     def show_reason(self) -> None:
         row = self.selected_row()
@@ -264,26 +266,26 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
         if row is None:
             reason.update("Ingen enheter passer med filteret." if self.rows else "")
             return
-        if not row["project"]:
+        if not row.project or row.baseline_quarter is None:
             baseline = "Ikke med i prosjektet."
-        elif not row["compare_quarter"]:
+        elif not row.compare_quarter:
             baseline = (
-                f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])}; "
+                f"Nullpunkt {fmt.quarter_label(row.baseline_quarter)}; "
                 "ingen sammenlignbar periode ennå."
             )
         else:
             baseline = (
-                f"Nullpunkt {fmt.quarter_label(row['baseline_quarter'])}: "
-                f"{fmt.percent(number(row['baseline_pct']))}, "
-                f"{fmt.quarter_label(row['compare_quarter'])}: "
-                f"{fmt.percent(number(row['compare_pct']))}"
+                f"Nullpunkt {fmt.quarter_label(row.baseline_quarter)}: "
+                f"{fmt.percent(number(row.baseline_pct))}, "
+                f"{fmt.quarter_label(row.compare_quarter)}: "
+                f"{fmt.percent(number(row.compare_pct))}"
             )
-        area = one_line(row["service_area"] or "") or "uten tjenesteområde"
+        area = one_line(row.service_area or "") or "uten tjenesteområde"
         activity = (
-            f"Tiltak: {row['open_measures']} åpne, {row['overdue_measures']} forfalt · "
-            f"siste møte {fmt.date(_session_date(row))}"
+            f"Tiltak: {row.open_measures} åpne, {row.overdue_measures} forfalt · "
+            f"siste møte {fmt.date(row.last_session)}"
         )
-        reason.update(Text(f"{row['reason']}\n{baseline} · {area}\n{activity}"))
+        reason.update(Text(f"{row.reason}\n{baseline} · {area}\n{activity}"))
 
     @on(RowTable.RowHighlighted)
     def highlighted(self) -> None:
@@ -360,24 +362,19 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     def action_join(self) -> None:
         """The marked units (or the one under the cursor) join the project on the same day."""
-        from core.project import default_baseline
-        from storage.usecases.settings import current_settings
+        from storage.usecases.project import join_defaults
         from tui.dialogs.forms import JoinForm
 
         chosen = sorted(self.marked) or [u for u in [self.selected_unit_id()] if u is not None]
         if not chosen:
             return
-        app: Any = self.app
-        settings = current_settings(app.engine)  # one small row set: quick enough to read here
-
-        def default(day: dt.date) -> str:
-            return default_baseline(day, settings.project_start, settings.baseline_quarter)
-
+        defaults = join_defaults(self.engine)  # one small row set: quick enough to read here
         count = len(chosen)
         title = f"{count} enheter med i prosjektet" if count > 1 else "Enheten med i prosjektet"
-        codes = [r["code"] for r in self.rows if r["unit_id"] in chosen]
+        codes = [r.code for r in self.rows if r.unit_id in chosen]
         self.app.push_screen(
-            JoinForm(title, app.today, default), lambda draft: self.join_chosen(codes, draft)
+            JoinForm(title, self.state.today, defaults.baseline),
+            lambda draft: self.join_chosen(codes, draft),
         )
 
     def join_chosen(self, codes: list[str], draft: Any) -> None:
@@ -386,37 +383,30 @@ class UnitsScreen(ReportsWorkerErrors, Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="project")
     def join(self, codes: list[str], draft: Any) -> None:
-        from storage.project import add_units
+        from storage.usecases.project import join_project
 
-        app: Any = self.app
         try:
-            add_units(app.engine, codes, draft.joined_on, draft.baseline_quarter)
+            join_project(self.engine, codes, draft.joined_on, draft.baseline_quarter)
         except InvalidInput as problem:
             self.app.call_from_thread(
                 self.notify, str(problem), severity="error", timeout=8, markup=False
             )
             return
-        self.post_message(Loaded("joined", len(codes)))
+        self.post_message(self.Joined(len(codes)))
 
-    @on(Loaded)
-    def joined(self, message: Loaded) -> None:
-        if message.what == "joined":
-            self.marked.clear()
-            self.notify(
-                f"{message.data} enheter med i prosjektet."
-                if message.data > 1
-                else "Enheten er med i prosjektet.",
-                markup=False,
-            )
-            self.load()
+    def on_units_screen_joined(self, message: Joined) -> None:
+        self.marked.clear()
+        self.notify(
+            f"{message.count} enheter med i prosjektet."
+            if message.count > 1
+            else "Enheten er med i prosjektet.",
+            markup=False,
+        )
+        self.load()
 
 
-def load_rows(engine: Engine, today: dt.date) -> list[dict[str, Any]]:
-    """The unit list's rows (storage.unit_rows), each marked whether it is in the project."""
-    from storage.unit_rows import unit_rows_with_activity
+def load_rows(engine: Engine, today: dt.date) -> list[UnitRow]:
+    """The unit list's rows (storage.usecases.units.unit_list)."""
+    from storage.usecases.units import unit_list
 
-    with engine.connect() as conn:
-        rows = unit_rows_with_activity(conn, today)
-    for row in rows:
-        row["project"] = row["project_joined_on"] is not None
-    return rows
+    return list(unit_list(engine, today))

@@ -8,9 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Button, Header, Static
 
+from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
 
 WELCOME = """[b]Velkommen til Nærvær[/b]
@@ -22,7 +22,7 @@ data for en kommune.
 Demodataene er laget av appen selv; ingen av personene finnes."""
 
 
-class WelcomeScreen(Screen[str | None]):
+class WelcomeScreen(NaervaerScreen[str | None]):
     """Dismissed with "import", the demo scale chosen, or None to leave."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 ALL = "alle"  # the filter choice that lets everything through
 
-Row = dict[str, Any]
+
+class Row(Protocol):
+    """A row of a list: its columns' values by their keys (a dict, or storage's row types)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+R = TypeVar("R", bound=Row)
 
 
 def number(value: Any) -> float | None:
@@ -26,7 +33,7 @@ class SortColumn(Protocol):
     def header(self) -> str: ...
 
     @property
-    def sort(self) -> Callable[[Row], Any] | None: ...
+    def sort(self) -> Callable[[Any], Any] | None: ...
 
 
 class Sorting:
@@ -37,7 +44,7 @@ class Sorting:
         self.key = key
         self.descending = descending
 
-    def sorted(self, rows: list[Row]) -> list[Row]:
+    def sorted(self, rows: list[R]) -> list[R]:
         return sorted(rows, key=self._value, reverse=self.descending)
 
     def _value(self, row: Row) -> Any:

@@ -1,61 +1,18 @@
-"""Queries that hand the rest of the app plain DataFrames: one query per need, no ORM per row."""
+"""The people and their absence as DataFrames in the shape core expects: one query per need,
+no ORM object per row."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, String, cast, func, select
+from sqlalchemy import Connection, func, select
 
 from core.masking import Masker
-from storage.models import AbsenceSpell, Employee, Employment, Unit, UnitMonthFigure
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    """ISO date text (as cast in the query, which is portable) to datetime64; NULL to NaT."""
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
-
-
-def _frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
-    """Rows of a query as a DataFrame; plain tuples, since pandas is slow on Row objects.
-
-    When no column's type converts what the driver returns (integers, floats, text: all the
-    large queries here), the tuples come from the driver's cursor as they are, without a Row
-    object per row: the same values, in a fraction of the time.
-    """
-    result = conn.execute(query)
-    if _as_returned(conn, query):
-        rows = result.cursor.fetchall()
-        result.close()
-        return pd.DataFrame(rows, columns=columns)
-    return pd.DataFrame([tuple(row) for row in result], columns=columns)
-
-
-def _as_returned(conn: Connection, query: Any) -> bool:
-    """Whether SQLAlchemy would hand on every column's values as the driver returns them."""
-    dialect = conn.dialect
-    return all(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) is None
-        for column in query.selected_columns
-    )
-
-
-def _iso(column: Any) -> Any:
-    # Casting dates to text in SQL and parsing them in bulk is far faster than a date object
-    # per row, and CAST(date AS VARCHAR) is ISO text on SQLite and PostgreSQL alike.
-    return cast(column, String)
-
-
-# A unit's own columns, as load_units names them.
-UNIT_IDENTITY = [
-    "unit_id",
-    "code",
-    "name",
-    "service_area",
-    "leader",
-]
+from storage.models import AbsenceSpell, Employee, Employment, Unit
+from storage.repos.frames import dates, frame, iso
+from storage.repos.units import UNIT_IDENTITY
 
 
 def load_units(conn: Connection) -> pd.DataFrame:
@@ -65,8 +22,8 @@ def load_units(conn: Connection) -> pd.DataFrame:
         Unit.name,
         Unit.service_area,
         Unit.leader,
-    ).order_by(Unit.name)
-    return _frame(conn, query, UNIT_IDENTITY)
+    ).order_by(Unit.name, Unit.id)
+    return frame(conn, query, UNIT_IDENTITY)
 
 
 def load_employments(
@@ -81,15 +38,15 @@ def load_employments(
         Employment.employee_id,
         Employment.unit_id,
         Employment.position_pct,
-        _iso(Employment.start_date),
-        _iso(Employment.end_date),
+        iso(Employment.start_date),
+        iso(Employment.end_date),
         Employment.title,
-    )
+    ).order_by(Employment.id)
     if unit_ids is not None:
         query = query.where(Employment.unit_id.in_(list(unit_ids)))
     if employee_ids is not None:
         query = query.where(Employment.employee_id.in_(list(employee_ids)))
-    frame = _frame(
+    loaded = frame(
         conn,
         query,
         [
@@ -102,10 +59,10 @@ def load_employments(
             "title",
         ],
     )
-    frame["start"] = _dates(frame["start"])
-    frame["end"] = _dates(frame["end"])
-    frame["position_pct"] = frame["position_pct"].astype(float)
-    return frame
+    loaded["start"] = dates(loaded["start"])
+    loaded["end"] = dates(loaded["end"])
+    loaded["position_pct"] = loaded["position_pct"].astype(float)
+    return loaded
 
 
 def load_spells(
@@ -121,53 +78,45 @@ def load_spells(
         AbsenceSpell.id,
         AbsenceSpell.employee_id,
         AbsenceSpell.unit_id,
-        _iso(AbsenceSpell.from_date),
-        _iso(AbsenceSpell.to_date),
+        iso(AbsenceSpell.from_date),
+        iso(AbsenceSpell.to_date),
         AbsenceSpell.absence_type,
         AbsenceSpell.grade_pct,
-    )
+    ).order_by(AbsenceSpell.id)
     if employee_ids is not None:
         query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
     if kinds is not None:
         query = query.where(AbsenceSpell.absence_type.in_(list(kinds)))
-    frame = _frame(
+    loaded = frame(
         conn,
         query,
         ["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
     )
-    frame["unit_id"] = pd.to_numeric(frame["unit_id"], errors="coerce").astype(float)
-    frame["start"] = _dates(frame["start"])
-    frame["end"] = _dates(frame["end"])
-    frame["grade"] = frame["grade"].astype(float)
-    return frame
+    loaded["unit_id"] = pd.to_numeric(loaded["unit_id"], errors="coerce").astype(float)
+    loaded["start"] = dates(loaded["start"])
+    loaded["end"] = dates(loaded["end"])
+    loaded["grade"] = loaded["grade"].astype(float)
+    return loaded
 
 
 def load_employees(conn: Connection, employee_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    query = select(Employee.id.label("employee_id"), Employee.number, Employee.name)
+    query = select(Employee.id.label("employee_id"), Employee.number, Employee.name).order_by(
+        Employee.id
+    )
     if employee_ids is not None:
         query = query.where(Employee.id.in_(list(employee_ids)))
-    return _frame(conn, query, ["employee_id", "number", "name"])
+    return frame(conn, query, ["employee_id", "number", "name"])
 
 
-def load_unit_month_figures(
-    conn: Connection, first_month: dt.date | None = None, last_month: dt.date | None = None
-) -> pd.DataFrame:
-    """The precomputed unit × month sums (storage.figures keeps them current)."""
-    table = UnitMonthFigure.__table__
-    query = select(*[c for c in table.columns if c.name != "month"], _iso(UnitMonthFigure.month))
-    if first_month is not None:
-        query = query.where(UnitMonthFigure.month >= first_month)
-    if last_month is not None:
-        query = query.where(UnitMonthFigure.month <= last_month)
-    columns = [c.name for c in table.columns if c.name != "month"] + ["month"]
-    frame = _frame(conn, query, columns)
-    frame["month"] = _dates(frame["month"])
-    return frame
-
-
-def headcount_on(conn: Connection, day: dt.date) -> pd.Series:
-    """Distinct employees per unit with an employment that day (units with none are absent)."""
-    return headcount_between(conn, day, day)
+def staff_of(conn: Connection, unit_ids: Sequence[int]) -> list[int]:
+    """The ids of everyone who ever had an employment in one of the units, in order."""
+    query = (
+        select(Employment.employee_id)
+        .where(Employment.unit_id.in_(list(unit_ids)))
+        .distinct()
+        .order_by(Employment.employee_id)
+    )
+    return list(conn.execute(query).scalars())
 
 
 def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Series:
@@ -177,6 +126,7 @@ def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Seri
         .where(Employment.start_date <= end)
         .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
         .group_by(Employment.unit_id)
+        .order_by(Employment.unit_id)
     )
     rows = conn.execute(query).all()
     return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")

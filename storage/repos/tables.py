@@ -1,0 +1,47 @@
+"""The tables the unit list reads, as plain SQLAlchemy Core with typed columns.
+
+storage.models maps them too, but the ORM is slow to load and the unit list is what the app
+shows first. Typed columns bind and return dates as dates on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Date, Float, Integer, String, column, table
+
+UNITS = table(
+    "units",
+    column("id", Integer),
+    column("code", String),
+    column("name", String),
+    column("service_area", String),
+    column("leader", String),
+)
+EMPLOYMENTS = table(
+    "employments",
+    column("unit_id", Integer),
+    column("employee_id", Integer),
+    column("start_date", Date),
+    column("end_date", Date),
+)
+UNIT_MONTH_FIGURES = table(
+    "unit_month_figures",
+    column("unit_id", Integer),
+    column("month", Date),
+    column("lost", Float),
+    column("possible", Float),
+)
+PROJECT_MEMBERSHIPS = table(
+    "project_memberships",
+    column("unit_id", Integer),
+    column("joined_on", Date),
+    column("left_on", Date),
+    column("baseline_quarter", String),
+    column("target_group", Integer),
+)
+MEASURES = table(
+    "measures",
+    column("unit_id", Integer),
+    column("status", String),
+    column("due_date", Date),
+)
+SESSIONS = table("sessions", column("unit_id", Integer), column("held_on", Date))

@@ -1,0 +1,254 @@
+"""Figures for the command line: stats, target groups, ongoing absence cases.
+
+Each use case reads one snapshot and leaves the arithmetic to core; the `..._of` functions
+are the same reads with the caller's connection, for use cases that need them inside theirs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Engine
+
+from core.calendar import default_calendar
+from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
+from core.groups import GroupRules
+from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
+from storage.repos import units
+from storage.repos.staff import (
+    headcount_between,
+    load_employees,
+    load_employments,
+    load_spells,
+    load_units,
+    staff_of,
+)
+from storage.repos.units import UNIT_IDENTITY
+from storage.usecases import reading
+from storage.usecases.units import UnitRow, unit_rows
+
+
+class UnknownUnit(LookupError):
+    """No unit with the code the user gave."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"Fant ingen enhet med enhet_id {code!r}.")
+
+
+def _unit_ids_for(conn: Connection, code: str | None) -> list[int] | None:
+    if code is None:
+        return None
+    unit_id = units.unit_id_of(conn, code)
+    if unit_id is None:
+        raise UnknownUnit(code)
+    return [unit_id]
+
+
+def figure_row(figures: Figures, workdays: int) -> dict[str, Any]:
+    """The figures of a `stats --json` ROW (FORMATS.md), full precision, None = undefined."""
+    return {
+        "fte": figures.possible / workdays if workdays else None,
+        "possible_workdays": figures.possible,
+        "lost_workdays": figures.lost,
+        "sick_leave_pct": figures.sick_leave_pct,
+        "self_certified_pct": figures.self_certified_pct,
+        "doctor_certified_pct": figures.doctor_certified_pct,
+        "short_term_pct": figures.short_term_pct,
+        "long_term_pct": figures.long_term_pct,
+        "graded_share_pct": figures.graded_share_pct,
+    }
+
+
+def stats_of(
+    conn: Connection,
+    start: dt.date,
+    end: dt.date,
+    unit_code: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """Sick-leave figures per unit and in total for any period (exact to the day).
+
+    The data is taken as known today: open-ended spells count up to today, and a spell is
+    short- or long-term by the whole absence case it belongs to.
+    """
+    today = today or dt.date.today()
+    unit_ids = _unit_ids_for(conn, unit_code)
+    identities = load_units(conn)
+    if unit_ids is not None:
+        identities = identities[identities["unit_id"].isin(unit_ids)]
+    employments = load_employments(conn, unit_ids)
+    employee_ids = None if unit_ids is None else employments["employee_id"].unique().tolist()
+    spells = with_long_term(load_spells(conn, employee_ids), today)
+    per_employment = workday_figures(employments, spells, Period(start, end, today))
+    per_unit = per_employment.groupby("unit_id")[list(FIGURE_COLUMNS)].sum()
+    headcount = headcount_between(conn, start, end)
+    workdays = default_calendar().count(start, end)
+
+    rows = []
+    for unit in identities.itertuples():
+        figures = (
+            Figures.of(per_unit.loc[unit.unit_id]) if unit.unit_id in per_unit.index else Figures()
+        )
+        rows.append(
+            {
+                "unit_id": unit.code,
+                "name": unit.name,
+                "headcount": int(headcount.get(unit.unit_id, 0)),
+                **figure_row(figures, workdays),
+            }
+        )
+    active = employments[
+        (employments["start"] <= pd.Timestamp(end))
+        & (employments["end"].isna() | (employments["end"] >= pd.Timestamp(start)))
+    ]
+    total = {
+        "unit_id": None,
+        "name": None,
+        "headcount": int(active["employee_id"].nunique()),
+        **figure_row(Figures.of(per_unit), workdays),
+    }
+    return {"from": start.isoformat(), "to": end.isoformat(), "units": rows, "total": total}
+
+
+UNIT_COLUMNS = [
+    *UNIT_IDENTITY,
+    "project_joined_on",  # the unit's period in the project on the day asked about
+    "baseline_quarter",
+    "headcount",
+    "avg_2y_pct",
+    "target_group",
+    "reason",
+]
+LIST_COLUMNS = [
+    *UNIT_COLUMNS,
+    "last_quarter",
+    "last_quarter_pct",
+    "baseline_pct",
+    "compare_quarter",
+    "compare_pct",
+    "change_pp",
+]
+_PCT_COLUMNS = ["avg_2y_pct", "last_quarter_pct", "baseline_pct", "compare_pct", "change_pp"]
+
+
+def unit_frame(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
+    """The unit list's rows (storage.usecases.units) as a DataFrame (NaN where a percentage is
+    undefined)."""
+    frame = pd.DataFrame(list(unit_rows(conn, as_of, rules)), columns=LIST_COLUMNS)
+    frame[_PCT_COLUMNS] = frame[_PCT_COLUMNS].astype(float)
+    return frame.astype({"unit_id": "int64", "headcount": "int64", "target_group": "int64"})
+
+
+def groups_of(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
+    """Every unit's headcount on `as_of`, 2-year average and target group (with the reason).
+
+    The limits are the stored settings' unless `rules` are given. The 8 quarters lie wholly
+    before `as_of`, so the sums do not depend on the day the figures were computed for, as long
+    as that is later.
+    """
+    return unit_frame(conn, as_of, rules)[UNIT_COLUMNS]
+
+
+def groups_json(rows: Sequence[UnitRow], as_of: dt.date) -> dict[str, Any]:
+    """`groups --json` (FORMATS.md): the units by name."""
+    return {
+        "as_of": as_of.isoformat(),
+        "units": [
+            {
+                "unit_id": row.code,
+                "name": row.name,
+                "headcount": row.headcount,
+                "avg_2y_pct": row.avg_2y_pct,
+                "target_group": row.target_group,
+            }
+            for row in rows
+        ],
+    }
+
+
+def _unit_of_cases(conn: Connection, cases: pd.DataFrame) -> pd.Series:
+    """The case's unit: the unit its spells name, else the employment active at its start."""
+    unit = cases["unit_id"].copy()
+    missing = unit.isna()
+    if missing.any():
+        employments = load_employments(conn)
+        candidates = cases.loc[missing, ["case_id", "employee_id", "start"]].merge(
+            employments[["employee_id", "unit_id", "start", "end"]],
+            on="employee_id",
+            suffixes=("", "_e"),
+        )
+        active = (candidates["start_e"] <= candidates["start"]) & (
+            candidates["end"].isna() | (candidates["end"] >= candidates["start"])
+        )
+        # Prefer an employment active at the case's start, else the person's latest one.
+        candidates = candidates.assign(active=active).sort_values(["active", "start_e"])
+        chosen = candidates.groupby("case_id")["unit_id"].last()
+        unit.loc[missing] = cases.loc[missing, "case_id"].map(chosen).to_numpy()
+    return unit
+
+
+def ongoing_cases_of(
+    conn: Connection, as_of: dt.date, unit_code: str | None = None
+) -> pd.DataFrame:
+    """Absence cases ongoing on `as_of` with the employee number and unit code."""
+    unit_ids = _unit_ids_for(conn, unit_code)
+    employee_ids = None if unit_ids is None else staff_of(conn, unit_ids)
+    spells = load_spells(conn, employee_ids)
+    cases, _ = build_cases(spells, as_of)
+    ongoing = cases_ongoing(cases, as_of).copy()
+    ongoing["unit_id"] = _unit_of_cases(conn, ongoing)
+    if unit_ids is not None:
+        ongoing = ongoing[ongoing["unit_id"].isin(unit_ids)]
+    people = load_employees(conn, ongoing["employee_id"].unique().tolist()).set_index("employee_id")
+    codes = load_units(conn).set_index("unit_id")["code"]
+    ongoing["employee_number"] = people["number"].reindex(ongoing["employee_id"]).to_numpy()
+    ongoing["unit_code"] = codes.reindex(ongoing["unit_id"]).to_numpy()
+    return ongoing.sort_values(["unit_code", "start", "employee_number"])
+
+
+def cases_json(cases: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
+    rows = []
+    for row in cases.itertuples():
+        start = row.start.date()
+        dates = milestone_dates(start)
+        rows.append(
+            {
+                "employee_id": row.employee_number,
+                "unit_id": None if pd.isna(row.unit_code) else row.unit_code,
+                "start": start.isoformat(),
+                "end": None if row.open_ended else row.end.date().isoformat(),
+                "sick_days": int(row.sick_days),
+                "ongoing": True,
+                "long_term": bool(row.long_term),
+                "milestones": {m.key: dates[m.key].isoformat() for m in MILESTONES},
+            }
+        )
+    return {"as_of": as_of.isoformat(), "cases": rows}
+
+
+def stats(
+    engine: Engine,
+    start: dt.date,
+    end: dt.date,
+    unit_code: str | None = None,
+    today: dt.date | None = None,
+) -> dict[str, Any]:
+    """`stats`: sick-leave figures per unit and in total from `start` to `end` (see stats_of)."""
+    with reading(engine) as conn:
+        return stats_of(conn, start, end, unit_code, today)
+
+
+def groups(engine: Engine, as_of: dt.date) -> tuple[UnitRow, ...]:
+    """`groups`: every unit's headcount, 2-year average and target group on `as_of` (with the
+    reason), by name, with the stored settings' limits."""
+    with reading(engine) as conn:
+        return unit_rows(conn, as_of)
+
+
+def ongoing_cases(engine: Engine, as_of: dt.date, unit_code: str | None = None) -> pd.DataFrame:
+    """`cases`: the absence cases ongoing on `as_of` (see ongoing_cases_of)."""
+    with reading(engine) as conn:
+        return ongoing_cases_of(conn, as_of, unit_code)
