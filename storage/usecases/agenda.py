@@ -55,7 +55,7 @@ class UnitAgenda:
 
 
 def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = True) -> UnitAgenda:
-    """The agenda of the unit with `unit_code` (storage.usecases.reports.UnknownUnit if none has it)."""
+    """The agenda of the unit with `unit_code` (UnknownUnit if none has it)."""
     with reading(engine) as conn:
         unit_id, name = unit_by_code(conn, unit_code)
         settings = load_settings(conn)

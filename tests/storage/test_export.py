@@ -163,7 +163,7 @@ def assert_no_names(text: str) -> None:
 
 
 def quarter_sums(engine: Engine, codes: list[str], quarter: Quarter) -> tuple[float, float]:
-    """Σ lost, Σ possible of the units for the quarter, exact to the day (storage.usecases.reports.stats)."""
+    """Σ lost, Σ possible of the units for the quarter, exact to the day (stats_of)."""
     with engine.connect() as conn:
         result = stats_of(conn, quarter.start, quarter.end, today=TODAY)
     rows = [row for row in result["units"] if row["unit_id"] in codes]

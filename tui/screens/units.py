@@ -27,8 +27,7 @@ from tui.widgets.row_table import RowTable, TableColumn
 from tui.widgets.sorting import ALL, Sorting, number
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
+    from storage.db import Engine
     from storage.usecases.units import UnitRow
 
 GROUP_CHOICES = [

@@ -12,7 +12,7 @@ from core.settings import FIELD, Settings
 from tui.widgets.autosave import AutosaveInput
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
+    from storage.db import Engine
 
 
 class SettingSaved(Message):
