@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
-SCHEMA_REVISION = "0002"
+SCHEMA_REVISION = "0003"
 BUSY_TIMEOUT_MS = 5000
 LOCK_SUFFIX = ".lock"
 SQLITE_HEADER = b"SQLite format 3\x00"

@@ -395,9 +395,9 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    session_id: int
-    held_on: dt.date
-    session_type: str
+    session_id: int | None  # None: recorded outside a meeting
+    held_on: dt.date  # the meeting's date, else the local day it was recorded
+    session_type: str | None
     checked: bool
     comment: str
     status: str
@@ -732,63 +732,79 @@ def cancel_measure(
 ) -> None:
     """Cancel a measure, keeping why in its history: the comment of this session's record of it.
 
-    Outside a session the unit's open session, if any, gets it; without one the cancellation is
-    refused, since the history is kept per session and the reason would be lost.
+    Outside a session the unit's open session, if any, gets it; without one the history gets a
+    record of its own, outside any meeting, dated the day it is made.
     """
     reason = " ".join(clean_text(reason).split())
     if not reason:
         raise InvalidInput("Skriv hvorfor tiltaket avbrytes.")
-    with engine.connect() as conn:
-        unit_id = conn.execute(
-            select(Measure.unit_id).where(Measure.id == measure_id)
-        ).scalar_one_or_none()
-        if unit_id is None:
+    comment = f"Avbrutt: {reason}"
+    with transaction(engine) as s:
+        found = s.execute(
+            select(Measure.unit_id, Measure.due_date).where(Measure.id == measure_id)
+        ).first()
+        if found is None:
             raise InvalidInput(f"Fant ikke tiltaket (id {measure_id}).")
+        unit_id, due_date = found
         if session_id is None:
-            session_id = conn.execute(
+            session_id = s.execute(
                 _open_sessions()
                 .where(SessionRow.unit_id == unit_id)
                 .order_by(SessionRow.started_at.desc(), SessionRow.id.desc())
                 .limit(1)
             ).scalar_one_or_none()
-            if session_id is None:
-                raise InvalidInput(
-                    "Et tiltak avbrytes i et møte, så grunnen kommer med i historikken. "
-                    "Start et møte med enheten og avbryt det der."
+        if session_id is None:
+            s.add(
+                MeasureFollowUp(
+                    measure_id=measure_id,
+                    session_id=None,
+                    checked=True,
+                    comment=comment,
+                    status="avbrutt",
+                    due_date=due_date,
+                    updated_at=_utcnow(),
                 )
-        earlier = conn.execute(
+            )
+            _execute(s, update(Measure).where(Measure.id == measure_id).values(status="avbrutt"))
+            return
+        earlier = s.execute(
             select(MeasureFollowUp.comment).where(
                 MeasureFollowUp.measure_id == measure_id, MeasureFollowUp.session_id == session_id
             )
         ).scalar_one_or_none()
-    comment = f"Avbrutt: {reason}"
     if earlier and earlier.strip():
         comment = f"{earlier.strip()}\n{comment}"
     follow_up(engine, measure_id, session_id, checked=True, comment=comment, status="avbrutt")
 
 
 def measure_history(engine: Engine, measure_id: int) -> list[HistoryEntry]:
-    """Every session's record of the measure, oldest first (the creating session included)."""
+    """Every session's record of the measure, and those made outside a meeting (session_id and
+    session_type None), oldest first (the creating session included)."""
     query = (
         select(
             MeasureFollowUp.session_id,
             SessionRow.held_on,
+            SessionRow.started_at,
             SessionRow.session_type,
             MeasureFollowUp.checked,
             MeasureFollowUp.comment,
             MeasureFollowUp.status,
             MeasureFollowUp.due_date,
+            MeasureFollowUp.updated_at,
         )
-        .join(SessionRow, SessionRow.id == MeasureFollowUp.session_id)
+        .outerjoin(SessionRow, SessionRow.id == MeasureFollowUp.session_id)
         .where(MeasureFollowUp.measure_id == measure_id)
-        .order_by(SessionRow.held_on, SessionRow.started_at, SessionRow.id)
     )
     with engine.connect() as conn:
         rows = conn.execute(query).all()
-    return [
-        HistoryEntry(sid, held_on, kind, bool(checked), comment, status, due)
-        for sid, held_on, kind, checked, comment, status, due in rows
-    ]
+    entries = []
+    for sid, held_on, started_at, kind, checked, comment, status, due, updated_at in rows:
+        # Outside a meeting the record's own time places it among the meetings.
+        when = started_at if sid is not None else updated_at
+        day = held_on if sid is not None else _local_date(updated_at)
+        entry = HistoryEntry(sid, day, kind, bool(checked), comment, status, due)
+        entries.append(((day, when, sid or 0), entry))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
 
 
 # ---------------------------------------------------------------------------------------------

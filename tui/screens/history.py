@@ -18,6 +18,8 @@ from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
 from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 
+OUTSIDE_MEETINGS = "Utenfor møte"  # a record made outside any meeting (a cancellation)
+
 
 class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
@@ -72,7 +74,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
         table = self.query_one(DataTable)
         for entry in message.data:
             table.add_row(
-                SESSION_TYPES[entry.session_type],
+                SESSION_TYPES[entry.session_type] if entry.session_type else OUTSIDE_MEETINGS,
                 fmt.date(entry.held_on),
                 "✓" if entry.checked else "",
                 MEASURE_STATUSES[entry.status],
