@@ -11,6 +11,7 @@ from tests.tui.conftest import TODAY, UNIT, D, db_path, drawn_rows, screen_text,
 from tui.app import NaervaerApp
 from tui.screens.measures import MeasuresScreen
 from tui.screens.status import StatusScreen
+from tui.widgets.charts import Chart
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable
 
@@ -100,3 +101,26 @@ async def test_the_checklist_cuts_long_text_with_an_ellipsis_and_keeps_every_col
         await pilot.resize_terminal(120, 40)  # room again: the text whole
         await pilot.pause()
         assert text in drawn_rows(table)[1]
+
+
+async def test_the_review_shows_the_list_a_chart_to_read_and_the_case(
+    unit: Builder, engine: Engine
+):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        app.open_review(session_id, UNIT)
+        await settle(app, pilot)
+        detail = app.screen.query_one("#review-detail").content_region
+        for part in ("#review-head", "#review-chart", "#review-text"):
+            region = app.screen.query_one(part).region
+            assert region.height and detail.contains_region(region), part
+        assert in_view(app, "#review-list") and in_view(app, "#review-note")
+        assert app.screen.query_one("#review-text").region.height >= 3
+        chart = app.screen.query_one(Chart)
+        assert chart.data is not None
+        rows = drawn_rows(chart)
+        ticks = [row for row in rows if "┤" in row]
+        assert len(ticks) >= 3  # a scale to read the bars by
+        assert chart.data.labels[0] in rows[-1]  # the months under the plot
