@@ -235,3 +235,24 @@ async def test_the_meetings_panel_shows_the_last_summary_as_text_not_markdown(
     assert "Oppsummering: Individuell rådgivning 02.11.2026" in panel
     assert "Enhet: Lia sykehjem" in panel
     assert "# Oppsummering" not in panel and "**" not in panel and "\\" not in panel
+
+
+async def test_the_history_shows_the_reason_whole_at_80_columns(unit: Builder, engine: Engine):
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    measure = sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    sessions.end_session(engine, first, "Første møte")
+    reason = "Rutinen er erstattet av kommunens nye retningslinje for oppfølging"
+    sessions.cancel_measure(engine, measure, reason)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, None))
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        box = app.screen.query_one(".dialog")
+        assert app.screen.region.contains_region(box.region)
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        for word in f"Avbrutt: {reason}".split():
+            assert word in text

@@ -19,6 +19,10 @@ from tui.messages import Loaded
 from tui.screens.base import ReportsWorkerErrors
 
 OUTSIDE_MEETINGS = "Utenfor møte"  # a record made outside any meeting (a cancellation)
+DIALOG_WIDTH = 100  # app.tcss: .dialog.wide, at most the screen's width
+# The dialog's border and padding, the cells' padding (1 either side of 6) and a scrollbar.
+DIALOG_FRAME = 2 + 4 + 12 + 2
+COMMENT_LEAST = 28  # cells for the comment before the meeting's name wraps
 
 
 class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
@@ -50,16 +54,15 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # Fixed widths: DataTable's automatic ones can lag behind rows added after mount.
-        for header, width in (
-            ("Møte", 22),
-            ("Dato", 10),
-            ("✓", 1),
-            ("Status", 8),
-            ("Frist", 10),
-            ("Kommentar", 36),
-        ):
-            table.add_column(header, width=width)
+        # Fixed widths: DataTable's automatic ones can lag behind rows added after mount. The
+        # comment gets what the dialog has left (the meeting's name wraps on a narrow screen),
+        # and wraps in its rows.
+        fixed = {"Dato": 10, "✓": 1, "Status": 8, "Frist": 10}
+        room = min(DIALOG_WIDTH, self.app.size.width) - DIALOG_FRAME - sum(fixed.values())
+        meeting = 22 if room - 22 >= COMMENT_LEAST else 12
+        widths = {"Møte": meeting, **fixed, "Kommentar": max(room - meeting, 8)}
+        for header in ("Møte", "Dato", "✓", "Status", "Frist", "Kommentar"):
+            table.add_column(header, width=widths[header])
         self.load()
 
     @work(thread=True, exit_on_error=False)
@@ -80,6 +83,7 @@ class HistoryScreen(ReportsWorkerErrors, ModalScreen[None]):
                 MEASURE_STATUSES[entry.status],
                 fmt.date(entry.due_date),
                 Text(self.shown(entry.comment)),
+                height=None,
             )
         if not message.data:
             table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")
