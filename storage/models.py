@@ -215,14 +215,15 @@ class Measure(Base):
 
 
 class MeasureFollowUp(Base):
-    """What happened to a measure in one later session: the history read across sessions."""
+    """What happened to a measure in one later session (or outside any): its history."""
 
     __tablename__ = "measure_follow_ups"
     __table_args__ = (UniqueConstraint("measure_id", "session_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     measure_id: Mapped[int] = mapped_column(ForeignKey("measures.id", ondelete="CASCADE"))
-    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    # None: recorded outside any meeting (a cancellation), dated by updated_at.
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
     checked: Mapped[bool] = mapped_column(Boolean, default=False)
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))

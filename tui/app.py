@@ -62,6 +62,8 @@ class NaervaerApp(App[int]):
         (0, "-narrow"),
         (110, "-wide"),
     ]
+    # Short terminals (24 rows) give the review's chart the rows its note and margins had.
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     # Ours alone: Textual's system commands are English, and its screenshot would write the
     # screen, names and all, to a file.
     COMMANDS: ClassVar = {NaervaerCommands}

@@ -48,9 +48,9 @@ class ChecklistItem:
 
 @dataclass(frozen=True, slots=True)
 class HistoryEntry:
-    session_id: int
-    held_on: dt.date
-    session_type: str
+    session_id: int | None  # None: recorded outside a meeting
+    held_on: dt.date  # the meeting's date, else the local day it was recorded
+    session_type: str | None
     checked: bool
     comment: str
     status: str
@@ -287,25 +287,56 @@ def track_in_open_sessions(session: Session, measure_id: int, values: Mapping[st
 
 
 def history(conn: Connection, measure_id: int) -> list[HistoryEntry]:
-    """Every session's record of the measure, oldest first (the creating session included)."""
+    """Every session's record of the measure, and those made outside a meeting (session_id and
+    session_type None), oldest first (the creating session included)."""
     query = (
         select(
             MeasureFollowUp.session_id,
             SessionRow.held_on,
+            SessionRow.started_at,
             SessionRow.session_type,
             MeasureFollowUp.checked,
             MeasureFollowUp.comment,
             MeasureFollowUp.status,
             MeasureFollowUp.due_date,
+            MeasureFollowUp.updated_at,
         )
-        .join(SessionRow, SessionRow.id == MeasureFollowUp.session_id)
+        .outerjoin(SessionRow, SessionRow.id == MeasureFollowUp.session_id)
         .where(MeasureFollowUp.measure_id == measure_id)
-        .order_by(SessionRow.held_on, SessionRow.started_at, SessionRow.id)
+        .order_by(MeasureFollowUp.id)
     )
-    return [
-        HistoryEntry(sid, held_on, kind, bool(checked), comment, status, due)
-        for sid, held_on, kind, checked, comment, status, due in conn.execute(query).all()
-    ]
+    entries = []
+    for sid, held_on, started_at, kind, checked, comment, status, due, updated_at in conn.execute(
+        query
+    ).all():
+        # Outside a meeting the record's own time places it among the meetings.
+        when = started_at if sid is not None else updated_at
+        day = held_on if sid is not None else _local_date(updated_at)
+        entry = HistoryEntry(sid, day, kind, bool(checked), comment, status, due)
+        entries.append(((day, when, sid or 0), entry))
+    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+
+
+def record_outside_meeting(
+    session: Session,
+    measure_id: int,
+    comment: str,
+    status: str,
+    due_date: dt.date | None,
+    now: dt.datetime,
+) -> None:
+    """A record of the measure in its history that belongs to no meeting."""
+    session.add(
+        MeasureFollowUp(
+            measure_id=measure_id,
+            session_id=None,
+            checked=True,
+            comment=comment,
+            status=status,
+            due_date=due_date,
+            updated_at=now,
+        )
+    )
 
 
 def previous_states(

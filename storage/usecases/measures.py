@@ -212,8 +212,8 @@ def cancel_measure(
 ) -> None:
     """Cancel a measure, keeping why in its history: the comment of this session's record of it.
 
-    Outside a session the unit's open session, if any, gets it; without one the cancellation is
-    refused, since the history is kept per session and the reason would be lost.
+    Outside a session the unit's open session, if any, gets it; without one the history gets a
+    record of its own, outside any meeting, dated the day it is made.
     """
     reason = " ".join(clean_text(reason).split())
     if not reason:
@@ -223,16 +223,17 @@ def cancel_measure(
         found = measures.state(conn, measure_id)
         if found is None:
             raise InvalidInput(f"Fant ikke tiltaket (id {measure_id}).")
+        comment = f"Avbrutt: {reason}"
         if session_id is None:
             current = sessions.open_session(conn, found[0])
             if current is None:
-                raise InvalidInput(
-                    "Et tiltak avbrytes i et møte, så grunnen kommer med i historikken. "
-                    "Start et møte med enheten og avbryt det der."
+                measures.record_outside_meeting(
+                    session, measure_id, comment, "avbrutt", found[2], utcnow()
                 )
+                measures.update_measure(session, measure_id, {"status": "avbrutt"})
+                return
             session_id = current.id
         earlier = measures.follow_up_comment(conn, measure_id, session_id)
-        comment = f"Avbrutt: {reason}"
         if earlier and earlier.strip():
             comment = f"{earlier.strip()}\n{comment}"
         change = MeasureChange(checked=True, comment=comment, status="avbrutt")

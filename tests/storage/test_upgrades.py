@@ -117,3 +117,20 @@ def test_a_unit_in_the_project_before_memberships_had_history_stays_in_it(tmp_pa
         held = memberships(conn)
     engine.dispose()
     assert held == {1: [Membership(dt.date(2024, 10, 1), "2024Q3")]}  # Lia; Berg never joined
+
+
+def test_a_measure_in_a_database_from_before_0003_can_be_cancelled_outside_a_meeting(
+    tmp_path: Path,
+):
+    """Schema 0002 kept history only per meeting; 0003 lets a record stand outside any."""
+    path = tmp_path / "naervaer.sqlite"
+    shutil.copy(FIXTURES / "schema_0002.sqlite", path)
+    engine = open_database(path)
+    sessions.end_session(engine, 2, "Møtet er holdt")  # the fixture's meeting still open
+    assert sessions.open_session(engine, 1) is None
+    sessions.cancel_measure(engine, 2, "Den ansatte har sluttet")
+    history = sessions.measure_history(engine, 2)
+    engine.dispose()
+    assert [(h.session_id, h.session_type, h.status, h.comment) for h in history] == [
+        (None, None, "avbrutt", "Avbrutt: Den ansatte har sluttet")
+    ]

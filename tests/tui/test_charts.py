@@ -11,7 +11,7 @@ TITLE = "Tapte dagsverk – Kari Nordmann"  # 30 cells
 
 
 class Plot(App[None]):
-    CSS = "Chart { width: 24; height: 10; }"
+    CSS = "Chart { width: 24; height: 12; }"
 
     def compose(self) -> ComposeResult:
         yield Chart(id="chart")
@@ -67,3 +67,48 @@ async def test_ticks_every_two_and_a_half_points_read_so():
         chart.show(ChartData("Fravær", ["jan", "feb", "mar"], {"Legemeldt": [12.0, 4.0, 0.0]}))
         await pilot.pause()  # up to 13,8: a tick every 2,5
         assert "7,5┤" in drawn(chart) and "12,5┤" in drawn(chart)
+
+
+MONTHS = ["jan", "feb", "mar", "apr", "mai", "jun"]
+
+
+async def test_bars_stand_on_zero_when_the_series_under_them_is_empty():
+    app = Plot()
+    async with app.run_test(size=(80, 30)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 60
+        chart.styles.height = 16
+        empty = {"Egenmeldt": [0.0] * 6, "Legemeldt": [4.0, 0.0, 8.0, 2.0, 6.0, 3.0]}
+        chart.show(ChartData("Tapte dagsverk", MONTHS, empty, stacked=True))
+        await pilot.pause()
+        [zero] = [row for row in drawn_rows(chart) if row.lstrip().startswith("0┤")]
+        assert zero.count("█") >= 5 * 4  # five bars, each a few cells wide, on the zero row
+
+
+async def test_the_legend_is_drawn_where_no_data_is():
+    app = Plot()
+    async with app.run_test(size=(80, 30)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 60
+        chart.styles.height = 16
+        high = {"Egenmeldt": [9.0] * 6, "Legemeldt": [9.0] * 6}
+        chart.show(ChartData("Tapte dagsverk", MONTHS, high, stacked=True))
+        await pilot.pause()
+        rows = drawn_rows(chart)
+        top = next(i for i, row in enumerate(rows) if "┌" in row)
+        above = "\n".join(rows[:top])
+        assert "Egenmeldt" in above and "Legemeldt" in above
+        assert not any("meldt" in row for row in rows[top:])  # nothing of it over the bars
+
+
+async def test_a_series_of_one_point_keeps_every_tick_of_the_axis():
+    app = Plot()
+    async with app.run_test(size=(80, 30)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 50
+        labels = ["4.kv 23", "1.kv 24", "2.kv 24", "3.kv 24", "4.kv 24", "1.kv 25", ""]
+        one = [None, None, None, 7.0, None, None, None]
+        chart.show(ChartData("Prosjektet", labels, {"Prosjektet": one}))
+        await pilot.pause()
+        drawn_text = drawn(chart)
+        assert "4.kv 23" in drawn_text and "4.kv 24" in drawn_text

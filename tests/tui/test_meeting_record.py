@@ -3,6 +3,8 @@ asked about first, the milestones done and the checklist's open measures in the 
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import Engine
 from textual.widgets import DataTable, Input
 
@@ -64,31 +66,48 @@ async def test_x_asks_why_a_measure_is_cancelled_and_keeps_the_reason_in_its_his
         assert "Avbrutt: Rutinen er erstattet" in screen_text(app)
 
 
-async def test_x_outside_a_meeting_records_the_reason_on_the_open_meeting_or_refuses(
+async def test_x_outside_a_meeting_keeps_the_reason_in_the_history_with_its_date(
     unit: Builder, engine: Engine
 ):
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
     measure = measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    other = measure_cases.add_measure(engine, UNIT, "lederrolle", "Fast tid", session_id=first)
     sessions.end_session(engine, first, "Første møte")
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(app, pilot)
-        await app.push_screen(MeasuresScreen(UNIT, None))
+        await app.push_screen(MeasuresScreen(UNIT, None))  # the unit overview's measures
         await settle(app, pilot)
+        before = dt.date.today()
         await pilot.press("x", *"Ikke aktuelt", "enter")
         await settle(app, pilot)
-        # No meeting to keep the reason in: refused, the measure left open.
-        assert statuses(engine) == ["apen"]
-        messages = [str(n.message) for n in app._notifications]
-        assert any("Et tiltak avbrytes i et møte" in m for m in messages)
+        after = dt.date.today()
+        assert statuses(engine) == ["apen", "avbrutt"]
+        history = sessions.measure_history(engine, measure)
+        assert [(h.session_id, h.status, h.comment) for h in history] == [
+            (first, "apen", ""),
+            (None, "avbrutt", "Avbrutt: Ikke aktuelt"),
+        ]
+        day = history[-1].held_on
+        assert before <= day <= after
 
+        table = app.screen.query_one("#measures", DataTable)
+        table.move_cursor(row=1)  # the cancelled measure, sorted after the open one
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        text = screen_text(app)
+        assert f"Utenfor møte            {day:%d.%m.%Y}" in text
+        assert "Avbrutt: Ikke aktuelt" in text
+
+    # With a meeting open for the unit, the reason goes into that meeting's record.
     today = sessions.start_session(engine, UNIT, "statusmote", TODAY)
-    measure_cases.cancel_measure(engine, measure, "  Ikke aktuelt  ")
-    assert statuses(engine) == ["avbrutt"]
-    history = measure_cases.measure_history(engine, measure)
+    measure_cases.cancel_measure(engine, other, "  Ikke lenger aktuelt  ")
+    assert statuses(engine) == ["avbrutt", "avbrutt"]
+    history = measure_cases.measure_history(engine, other)
     assert [(h.session_id, h.status, h.comment) for h in history] == [
         (first, "apen", ""),
-        (today, "avbrutt", "Avbrutt: Ikke aktuelt"),
+        (today, "avbrutt", "Avbrutt: Ikke lenger aktuelt"),
     ]
 
 
@@ -220,3 +239,24 @@ async def test_the_meetings_panel_shows_the_last_summary_as_text_not_markdown(
     assert "Oppsummering: Individuell rådgivning 02.11.2026" in panel
     assert "Enhet: Lia sykehjem" in panel
     assert "# Oppsummering" not in panel and "**" not in panel and "\\" not in panel
+
+
+async def test_the_history_shows_the_reason_whole_at_80_columns(unit: Builder, engine: Engine):
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    measure = sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    sessions.end_session(engine, first, "Første møte")
+    reason = "Rutinen er erstattet av kommunens nye retningslinje for oppfølging"
+    sessions.cancel_measure(engine, measure, reason)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, None))
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        box = app.screen.query_one(".dialog")
+        assert app.screen.region.contains_region(box.region)
+        text = " ".join(screen_text(app).replace("│", " ").split())
+        for word in f"Avbrutt: {reason}".split():
+            assert word in text

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import Engine
-from textual.widgets import Button
+from textual.widgets import Button, DataTable
 
+from storage import sessions
 from tests.conftest import Builder
-from tests.tui.conftest import TODAY, UNIT, db_path, screen_text, settle
+from tests.tui.conftest import TODAY, UNIT, D, db_path, drawn_rows, screen_text, settle
 from tui.app import NaervaerApp
 from tui.screens.measures import MeasuresScreen
 from tui.screens.status import StatusScreen
+from tui.widgets.charts import Chart
 from tui.widgets.keybar import KeyBar
 from tui.widgets.row_table import RowTable
 
@@ -73,3 +75,52 @@ async def test_every_key_of_the_unit_overview_is_in_reach_at_120_columns(
         shown = "".join(bar.render_line(y).text for y in range(bar.size.height))
         for _display, description, _enabled, _key in bar.shown():
             assert description in shown
+
+
+async def test_the_checklist_cuts_long_text_with_an_ellipsis_and_keeps_every_column(
+    unit: Builder, engine: Engine
+):
+    first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
+    text = "Gjennomføre dialogmøte 1 og avklare tilrettelegging på arbeidsplassen"
+    sessions.add_measure(engine, UNIT, "enhet", text, owner="Enhetsleder", session_id=first)
+    sessions.end_session(engine, first, "Første møte")
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, session_id))
+        await settle(app, pilot)
+        table = app.screen.query_one("#checklist", DataTable)
+        header, row = drawn_rows(table)[:2]
+        for title in ("Gjelder", "Tiltak", "Ansvarlig", "Frist", "Status"):
+            assert f" {title} " in header
+        assert "Gjennomføre dialogmøte" in row and "… " in row  # cut, and it says so
+        assert "Enhetsleder" in row and "Åpen" in row  # the columns after it still there
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+
+        await pilot.resize_terminal(120, 40)  # room again: the text whole
+        await pilot.pause()
+        assert text in drawn_rows(table)[1]
+
+
+async def test_the_review_shows_the_list_a_chart_to_read_and_the_case(
+    unit: Builder, engine: Engine
+):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        app.open_review(session_id, UNIT)
+        await settle(app, pilot)
+        detail = app.screen.query_one("#review-detail").content_region
+        for part in ("#review-head", "#review-chart", "#review-text"):
+            region = app.screen.query_one(part).region
+            assert region.height and detail.contains_region(region), part
+        assert in_view(app, "#review-list") and in_view(app, "#review-note")
+        assert app.screen.query_one("#review-text").region.height >= 3
+        chart = app.screen.query_one(Chart)
+        assert chart.data is not None
+        rows = drawn_rows(chart)
+        ticks = [row for row in rows if "┤" in row]
+        assert len(ticks) >= 3  # a scale to read the bars by
+        assert chart.data.labels[0] in rows[-1]  # the months under the plot

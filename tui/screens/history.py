@@ -20,6 +20,12 @@ from storage.usecases.measures import HistoryEntry
 from storage.usecases.sessions import MeasureRow
 from tui.screens.base import NaervaerModal
 
+OUTSIDE_MEETINGS = "Utenfor møte"  # a record made outside any meeting (a cancellation)
+DIALOG_WIDTH = 100  # app.tcss: .dialog.wide, at most the screen's width
+# The dialog's border and padding, the cells' padding (1 either side of 6) and a scrollbar.
+DIALOG_FRAME = 2 + 4 + 12 + 2
+COMMENT_LEAST = 28  # cells for the comment before the meeting's name wraps
+
 
 class HistoryScreen(NaervaerModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
@@ -54,16 +60,15 @@ class HistoryScreen(NaervaerModal[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        # Fixed widths: DataTable's automatic ones can lag behind rows added after mount.
-        for header, width in (
-            ("Møte", 22),
-            ("Dato", 10),
-            ("✓", 1),
-            ("Status", 8),
-            ("Frist", 10),
-            ("Kommentar", 36),
-        ):
-            table.add_column(header, width=width)
+        # Fixed widths: DataTable's automatic ones can lag behind rows added after mount. The
+        # comment gets what the dialog has left (the meeting's name wraps on a narrow screen),
+        # and wraps in its rows.
+        fixed = {"Dato": 10, "✓": 1, "Status": 8, "Frist": 10}
+        room = min(DIALOG_WIDTH, self.app.size.width) - DIALOG_FRAME - sum(fixed.values())
+        meeting = 22 if room - 22 >= COMMENT_LEAST else 12
+        widths = {"Møte": meeting, **fixed, "Kommentar": max(room - meeting, 8)}
+        for header in ("Møte", "Dato", "✓", "Status", "Frist", "Kommentar"):
+            table.add_column(header, width=widths[header])
         self.load()
 
     @work(thread=True, exit_on_error=False)
@@ -77,12 +82,13 @@ class HistoryScreen(NaervaerModal[None]):
         table = self.query_one(DataTable)
         for entry in message.history:
             table.add_row(
-                SESSION_TYPES[entry.session_type],
+                SESSION_TYPES[entry.session_type] if entry.session_type else OUTSIDE_MEETINGS,
                 fmt.date(entry.held_on),
                 "✓" if entry.checked else "",
                 MEASURE_STATUSES[entry.status],
                 fmt.date(entry.due_date),
                 Text(self.shown(entry.comment)),
+                height=None,
             )
         if not message.history:
             table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")

@@ -5,9 +5,8 @@ Outside a session the screen lists all the unit's measures and edits them direct
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import contextmanager
 from functools import partial
 from typing import Any, ClassVar
 
@@ -33,23 +32,61 @@ from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
 from tui.writes import WriteFailed, queue_of, report
 
+MEASURE_HEADERS = ("Gjelder", "Tiltak", "Ansvarlig", "Frist", "Status")
+# The most a short column takes (its longest cell, else): the measure's text takes the rest.
+MOST_WIDTH = {"✓": 1, "Gjelder": 22, "Ansvarlig": 16, "Frist": 10, "Status": 14}
+# Where the text would get less than this share of the row, the owner and then the person give
+# way, down to GIVE_WAY_LEAST cells: the detail below the tables shows all three whole.
+TEXT_SHARE = 0.3
+GIVE_WAY = ("Ansvarlig", "Gjelder")
+GIVE_WAY_LEAST = 8
+CELL_PADDING = 1  # DataTable's space on either side of a cell
+TABLE_FRAME = 2 + 1  # the border and the vertical scrollbar (app.tcss)
 
-def measure_cells(measure: MeasureRow, masked: bool, names: Masker) -> list[str | Text]:
+
+def cell(value: str | Text) -> Text:
+    """A cell on one line, ending in … where its column is too narrow for it."""
+    text = Text(value) if isinstance(value, str) else value.copy()
+    text.no_wrap = True
+    text.overflow = "ellipsis"
+    return text
+
+
+def column_widths(width: int, headers: list[str], rows: list[list[Text]]) -> list[int]:
+    """Widths for a table `width` cells wide: each short column as wide as its header and longest
+    cell (up to MOST_WIDTH), the measure's text the rest."""
+    room = width - TABLE_FRAME - 2 * CELL_PADDING * len(headers)
+    wants = {
+        header: min(MOST_WIDTH[header], max([len(header), *(row[i].cell_len for row in rows)]))
+        for i, header in enumerate(headers)
+        if header != "Tiltak"
+    }
+    for header in GIVE_WAY:
+        lack = int(room * TEXT_SHARE) - (room - sum(wants.values()))
+        if lack > 0:
+            wants[header] = max(GIVE_WAY_LEAST, wants[header] - lack)
+    text = max(GIVE_WAY_LEAST, room - sum(wants.values()))
+    return [wants.get(header, text) for header in headers]
+
+
+def measure_cells(measure: MeasureRow, masked: bool, names: Masker) -> list[Text]:
     # An enkeltsak is about one person: the person says more than the level's name.
     about = MEASURE_LEVELS[measure.level]
     if measure.employee_number:
         about = person(measure.employee_number, measure.employee_name, masked)
     return [
-        Text(about),
-        Text(names.shown(measure.text, masked)),
-        Text(names.shown(measure.owner, masked) or "–"),
-        fmt.date(measure.due_date),
+        cell(about),
+        cell(names.shown(measure.text, masked)),
+        cell(names.shown(measure.owner, masked) or "–"),
+        cell(fmt.date(measure.due_date)),
     ]
 
 
-@contextmanager
-def _cursor_kept(table: DataTable[Any]) -> Iterator[None]:
-    """Refill `table` (rows keyed by measure id) with the cursor on the same measure.
+def _refill(
+    table: DataTable[Any], width: int, headers: list[str], rows: dict[str, list[Text]]
+) -> None:
+    """Fill `table` with `rows` (keyed by measure id), its columns fitted to `width`, and the
+    cursor on the same measure.
 
     The lists re-sort when a due date or status changes: a cursor left on the row number would
     sit on another measure, and the next key would change that one.
@@ -58,8 +95,13 @@ def _cursor_kept(table: DataTable[Any]) -> Iterator[None]:
     key = None
     if 0 <= row < table.row_count:
         key = table.coordinate_to_cell_key(Coordinate(row, 0)).row_key
-    table.clear()
-    yield
+    table.clear(columns=True)
+    for header, column_width in zip(
+        headers, column_widths(width, headers, list(rows.values())), strict=True
+    ):
+        table.add_column(header, width=column_width)
+    for measure_id, cells in rows.items():
+        table.add_row(*cells, key=measure_id)
     if key is not None and key in table.rows:
         row = table.get_row_index(key)
     table.move_cursor(row=row)
@@ -126,11 +168,8 @@ class MeasuresScreen(NaervaerScreen[None]):
     def on_mount(self) -> None:
         if self.session_id is not None:
             checklist = self.query_one("#checklist", DataTable)
-            checklist.add_column("✓", width=1)
-            self.add_measure_columns(checklist)
             checklist.border_title = "Sjekkliste: åpne tiltak fra tidligere møter"
         table = self.query_one("#measures", DataTable)
-        self.add_measure_columns(table)
         table.border_title = (
             "Tiltak avtalt i dette møtet" if self.session_id is not None else "Enhetens tiltak"
         )
@@ -143,15 +182,8 @@ class MeasuresScreen(NaervaerScreen[None]):
         if self._read_ahead and self.session_id is not None:
             self.read_review_ahead()
 
-    def add_measure_columns(self, table: DataTable[Any]) -> None:
-        """Fixed widths for the short columns; the measure's text gets the rest of the width."""
-        fixed = {"Gjelder": 22, "Ansvarlig": 14, "Frist": 10, "Status": 14}
-        padding = 2 * (len(fixed) + 2) + 6  # cell padding, the ✓ column, border and scrollbar
-        text_width = max(24, self.app.size.width - sum(fixed.values()) - padding)
-        table.add_column("Gjelder", width=fixed["Gjelder"])
-        table.add_column("Tiltak", width=text_width)
-        for header in ("Ansvarlig", "Frist", "Status"):
-            table.add_column(header, width=fixed[header])
+    def on_resize(self) -> None:
+        self.render_tables()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -193,33 +225,33 @@ class MeasuresScreen(NaervaerScreen[None]):
             self.query_one(focus, DataTable).focus()
 
     def render_tables(self) -> None:
-        masked, today = self.state.masked, self.state.today
+        masked, today, width = self.state.masked, self.state.today, self.app.size.width
         if self.session_id is not None:
             table = self.query_one("#checklist", DataTable)
-            with _cursor_kept(table):
-                for item in self.checklist:
-                    status = Text(MEASURE_STATUSES[item.status])
-                    if is_overdue(item.due_date, item.status, today):
-                        status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
-                    table.add_row(
-                        "✓" if item.checked else "☐",
-                        *measure_cells(item.measure, masked, self.names)[:3],
-                        fmt.date(item.due_date),
-                        status,
-                        key=str(item.measure.id),
-                    )
+            rows: dict[str, list[Text]] = {}
+            for item in self.checklist:
+                status = Text(MEASURE_STATUSES[item.status])
+                if is_overdue(item.due_date, item.status, today):
+                    status = Text(f"{MEASURE_STATUSES[item.status]}, forfalt", style="bold red")
+                rows[str(item.measure.id)] = [
+                    cell("✓" if item.checked else "☐"),
+                    *measure_cells(item.measure, masked, self.names)[:3],
+                    cell(fmt.date(item.due_date)),
+                    cell(status),
+                ]
+            _refill(table, width, ["✓", *MEASURE_HEADERS], rows)
             done = sum(1 for item in self.checklist if item.checked)
             table.border_subtitle = f"{done} av {len(self.checklist)} avkrysset"
         table = self.query_one("#measures", DataTable)
-        with _cursor_kept(table):
-            for measure in self.measures:
-                label = MEASURE_STATUSES[measure.status]
-                late = is_overdue(measure.due_date, measure.status, today)
-                table.add_row(
-                    *measure_cells(measure, masked, self.names),
-                    Text(f"{label}, forfalt", style="bold red") if late else label,
-                    key=str(measure.id),
-                )
+        rows = {}
+        for measure in self.measures:
+            label = MEASURE_STATUSES[measure.status]
+            late = is_overdue(measure.due_date, measure.status, today)
+            rows[str(measure.id)] = [
+                *measure_cells(measure, masked, self.names),
+                cell(Text(f"{label}, forfalt", style="bold red") if late else label),
+            ]
+        _refill(table, width, list(MEASURE_HEADERS), rows)
         self.show_detail()
 
     def selected(self) -> tuple[ChecklistItem | None, MeasureRow | None]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import plotext
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
@@ -19,6 +20,9 @@ from core import fmt
 
 TICK_STEPS = (1, 2, 3, 6, 12)
 AXIS_WIDTH = 8  # columns plotext keeps for the y axis and the frame
+BAR_WIDTH = 0.8  # of one month's step
+LEGEND_GAP = 3  # cells between the legend's entries
+SHORT_CHART = 12  # rows: a chart shorter keeps its legend, not its title, above the plot
 
 
 @dataclass
@@ -56,40 +60,87 @@ class Chart(PlotextPlot):
         # parsing of its output are most of what a frame costs.
         key = (self.size, self.app.theme, self.theme)
         if self._built is None or self._built[0] != key:
-            self._plot_data()
-            plot = super().render()
-            assert isinstance(plot, Text)  # plotext's picture, parsed from its colour codes
-            self._built = (key, _Lines(plot, self.app.console))
+            header = self._header()
+            height = max(self.size.height - len(header), 1)
+            self._plot_data(height)
+            rows = self._build(height).split("\n", allow_blank=True)[:height]
+            self._built = (key, _Lines(Text("\n").join([*header, *rows]), self.app.console))
         return self._built[1]
 
-    def _plot_data(self) -> None:
+    def _build(self, height: int) -> Text:
+        """PlotextPlot.render for a plot `height` rows tall: the header has the rows above it."""
+        plot: Any = self.plt
+        plot.plotsize(self.size.width, height)
+        plot._set_size(self.size.width, height)  # as PlotextPlot.render does, to be sure
+        plot.theme(self._get_plotext_theme_name(self.app.theme))
+        # plotext's picture, parsed from its colour codes
+        return Text.from_ansi(plot.build())
+
+    def _header(self) -> list[Text]:
+        """The title and the series' names in their colours, above the plot, where they cover no
+        data (plotext writes its legend over the plot's top left corner): on one row where both
+        fit, else on a row each; a short chart keeps the legend alone (its title is most often
+        said beside it)."""
+        data = self.data
+        width = self.size.width
+        title = "Ingen data" if data is None or not data.labels else data.title
+        # Shortened to fit: plotext left out a title wider than the plot.
+        if 0 < width - 2 < len(title):
+            title = title[: width - 3] + "…"
+        if data is None or not data.labels:
+            return [Text(title.center(width))]
+        mark = "██" if data.stacked else "━━"
+        entries = [
+            Text.from_ansi(plotext.colorize(mark, colour)) + Text(f" {name}")
+            for colour, (name, values) in zip(self.COLOURS, data.series.items(), strict=False)
+            if data.stacked or any(v is not None for v in values)
+        ]
+        legend: list[Text] = []
+        for entry in entries:
+            if legend and legend[-1].cell_len + LEGEND_GAP + entry.cell_len <= width - 1:
+                legend[-1] = Text.assemble(legend[-1], " " * LEGEND_GAP, entry)
+            else:
+                legend.append(Text.assemble(" ", entry))
+        if len(legend) == 1 and len(title) + 2 + legend[0].cell_len <= width:
+            gap = width - len(title) - 1 - legend[0].cell_len
+            return [Text.assemble(" ", title, " " * gap, legend[0])]
+        if self.size.height < SHORT_CHART and legend:
+            return legend
+        return [Text(title.center(width)), *legend]
+
+    def _plot_data(self, height: int) -> None:
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
         data = self.data
         if data is None or not data.labels:
-            plt.title("Ingen data")
             return
-        # plotext leaves out a title wider than the plot: shortened to fit instead.
-        room = self.size.width - 2
-        title = data.title
-        if 0 < room < len(title):
-            title = title[: room - 1] + "…"
-        plt.title(title)
         xs = [float(x) for x in range(len(data.labels))]
+        # Every label's place on the axis whichever points have values: plotext would fit the
+        # axis to the points, and a series of one point (the project beside a hidden unit) then
+        # lost the ticks outside it. Bars get half a step on either side.
         if data.stacked:
-            stacks = [[v or 0.0 for v in s] for s in data.series.values()]
-            # plotext takes `labels` and a colour list here; its bundled stub says otherwise.
-            untyped: Any = plt
-            untyped.stacked_bar(
-                xs, stacks, labels=list(data.series), color=list(self.COLOURS[: len(stacks)])
-            )
+            plt.xlim(-0.5, len(xs) - 0.5)
+            # Each stack's total drawn first, the series below it on top: plotext's own
+            # stacked bars lift a bar a row off zero where the series under it is 0.
+            totals = [0.0] * len(xs)
+            tops = []
+            for values in data.series.values():
+                totals = [t + (v or 0.0) for t, v in zip(totals, values, strict=True)]
+                tops.append(totals)
+            for colour, top in reversed(list(zip(self.COLOURS, tops, strict=False))):
+                # Only bars above zero: plotext draws one of no height as a blank row.
+                bars = [(x, v) for x, v in zip(xs, top, strict=True) if v > 0]
+                if bars:
+                    px, py = zip(*bars, strict=True)
+                    plt.bar(list(px), list(py), color=colour, width=_bar_width(list(px)))
         else:
-            for colour, (name, values) in zip(self.COLOURS, data.series.items(), strict=False):
+            plt.xlim(0.0, max(len(xs) - 1, 1))
+            for colour, values in zip(self.COLOURS, data.series.values(), strict=False):
                 points = [(x, v) for x, v in zip(xs, values, strict=True) if v is not None]
                 if points:
                     px, py = zip(*points, strict=True)
-                    plt.plot(list(px), list(py), label=name, color=colour, marker="braille")
+                    plt.plot(list(px), list(py), color=colour, marker="braille")
         # Each line labelled from the left, each label after the one before: lines a row apart
         # (the baseline and the goal) would otherwise write their labels over each other.
         per_cell = max(len(xs) - 1, 1) / max(self.size.width - AXIS_WIDTH, 1)
@@ -107,7 +158,9 @@ class Chart(PlotextPlot):
             plt.ylabel(data.ylabel)
         high = max([1.0, *self._values()]) * 1.15
         plt.ylim(0.0, high)
-        step = nice_step(high)
+        # No more ticks than the plot has rows (less its frame and the x labels): plotext would
+        # put two on a row and leave one out.
+        step = nice_step(high, min(6, max(height - 3, 1)))
         yticks = [i * step for i in range(int(high / step) + 1)]
         plt.yticks(yticks, [fmt.tick(t, step) for t in yticks])
 
@@ -148,6 +201,14 @@ class _Lines(Visual):
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return len(self._plot.split("\n", allow_blank=True))
+
+
+def _bar_width(xs: list[float]) -> float:
+    """plotext's bar width for bars at `xs`, so that each is BAR_WIDTH of one x step wide: it
+    scales the width by the mean step between the bars it is given."""
+    if len(xs) < 2:
+        return BAR_WIDTH
+    return BAR_WIDTH * (len(xs) - 1) / (max(xs) - min(xs))
 
 
 def tick_spacing(count: int, label_width: int, width: int) -> int:
