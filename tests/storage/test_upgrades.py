@@ -16,6 +16,7 @@ from core.project import Membership
 from storage.db import MIGRATIONS, SCHEMA_REVISION, DatabaseError, open_database
 from storage.repos import measures as measure_rows
 from storage.repos.project import memberships
+from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from tests.conftest import read
 from tui.cli import EXIT_REJECTED, main
@@ -127,9 +128,9 @@ def test_a_measure_in_a_database_from_before_0003_can_be_cancelled_outside_a_mee
     shutil.copy(FIXTURES / "schema_0002.sqlite", path)
     engine = open_database(path)
     sessions.end_session(engine, 2, "Møtet er holdt")  # the fixture's meeting still open
-    assert sessions.open_session(engine, 1) is None
-    sessions.cancel_measure(engine, 2, "Den ansatte har sluttet")
-    history = sessions.measure_history(engine, 2)
+    assert sessions.unit_meetings(engine, 1).open is None
+    measure_cases.cancel_measure(engine, 2, "Den ansatte har sluttet")
+    history = measure_cases.measure_history(engine, 2)
     engine.dispose()
     assert [(h.session_id, h.session_type, h.status, h.comment) for h in history] == [
         (None, None, "avbrutt", "Avbrutt: Den ansatte har sluttet")

@@ -83,7 +83,7 @@ async def test_x_outside_a_meeting_keeps_the_reason_in_the_history_with_its_date
         await settle(app, pilot)
         after = dt.date.today()
         assert statuses(engine) == ["apen", "avbrutt"]
-        history = sessions.measure_history(engine, measure)
+        history = measure_cases.measure_history(engine, measure)
         assert [(h.session_id, h.status, h.comment) for h in history] == [
             (first, "apen", ""),
             (None, "avbrutt", "Avbrutt: Ikke aktuelt"),
@@ -243,10 +243,10 @@ async def test_the_meetings_panel_shows_the_last_summary_as_text_not_markdown(
 
 async def test_the_history_shows_the_reason_whole_at_80_columns(unit: Builder, engine: Engine):
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
-    measure = sessions.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
+    measure = measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine", session_id=first)
     sessions.end_session(engine, first, "Første møte")
     reason = "Rutinen er erstattet av kommunens nye retningslinje for oppfølging"
-    sessions.cancel_measure(engine, measure, reason)
+    measure_cases.cancel_measure(engine, measure, reason)
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from textual.widgets import Button, DataTable
 
-from storage import sessions
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, drawn_rows, screen_text, settle
 from tui.app import NaervaerApp
+from tui.navigation import OpenReview
 from tui.screens.measures import MeasuresScreen
 from tui.screens.status import StatusScreen
 from tui.widgets.charts import Chart
@@ -82,7 +84,7 @@ async def test_the_checklist_cuts_long_text_with_an_ellipsis_and_keeps_every_col
 ):
     first = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 1))
     text = "Gjennomføre dialogmøte 1 og avklare tilrettelegging på arbeidsplassen"
-    sessions.add_measure(engine, UNIT, "enhet", text, owner="Enhetsleder", session_id=first)
+    measure_cases.add_measure(engine, UNIT, "enhet", text, owner="Enhetsleder", session_id=first)
     sessions.end_session(engine, first, "Første møte")
     session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
     app = NaervaerApp(db_path(engine), today=TODAY)
@@ -110,7 +112,7 @@ async def test_the_review_shows_the_list_a_chart_to_read_and_the_case(
     app = NaervaerApp(db_path(engine), today=TODAY)
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
-        app.open_review(session_id, UNIT)
+        app.post_message(OpenReview(session_id, UNIT))
         await settle(app, pilot)
         detail = app.screen.query_one("#review-detail").content_region
         for part in ("#review-head", "#review-chart", "#review-text"):
