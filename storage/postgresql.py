@@ -24,13 +24,13 @@ def lock_for_write(conn: Connection) -> None:
 
 
 def reserve_ids(conn: Connection, table: Table, count: int) -> int:
-    """The first of `count` consecutive ids taken from `table`'s id sequence (which then goes
-    on after them). Under `lock_for_write`, no other bulk writer takes ids meanwhile."""
+    """The first of `count` consecutive ids taken from `table`'s id sequence, which then goes
+    on after them; past the largest stored id too (rows given their ids, as a restore does).
+    Under `lock_for_write`, no other bulk writer takes ids meanwhile."""
     name = _name(table)
     sequence = f"pg_get_serial_sequence('{name}', 'id')"
-    last = conn.exec_driver_sql(
-        f"SELECT setval({sequence}, nextval({sequence}) + {int(count) - 1})"
-    ).scalar()
+    after = f"greatest(nextval({sequence}), (SELECT coalesce(max(id), 0) + 1 FROM {name}))"
+    last = conn.exec_driver_sql(f"SELECT setval({sequence}, {after} + {int(count) - 1})").scalar()
     return int(last or 0) - count + 1
 
 
