@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Table, event
 
+from storage import postgresql as server
 from storage import sqlite as sqlite_file
 
 if TYPE_CHECKING:
@@ -38,44 +39,53 @@ def snapshot(conn: Connection) -> Connection:
 
 def lock_for_write(conn: Connection) -> None:
     """Hold off other writers from now to the end of this transaction, so that what it reads
-    before writing (the rows to change, the next ids) is still so when it writes."""
+    before writing (the rows to change, the next ids) is still so when it writes.
+
+    SQLite: the file's write lock. PostgreSQL: an advisory lock every bulk writer (import,
+    demo, purge) takes, so that they run one at a time; others' single-row edits go on.
+    """
     if _is_sqlite(conn):
         sqlite_file.lock_for_write(conn)
+    else:
+        server.lock_for_write(conn)
 
 
 def reserve_ids(conn: Connection, table: Table, count: int) -> int:
     """The first of `count` consecutive new ids of `table` for rows inserted by this
     transaction, under `lock_for_write`. SQLite: on from the largest stored id, as it would
-    give them itself (a PostgreSQL branch would advance the table's id sequence by `count`).
+    give them itself. PostgreSQL: a block the table's id sequence then goes on after.
     """
-    if not _is_sqlite(conn):
-        raise NotImplementedError(f"reserve_ids on {conn.dialect.name}")
-    return sqlite_file.reserve_ids(conn, table, count)
+    if _is_sqlite(conn):
+        return sqlite_file.reserve_ids(conn, table, count)
+    return server.reserve_ids(conn, table, count)
 
 
 def bulk_insert(conn: Connection, table: Table, columns: Sequence[str], flat: list[Any]) -> None:
     """Insert the rows whose values (ids included) stand one row after another in `flat`."""
-    if not _is_sqlite(conn):
-        raise NotImplementedError(f"bulk_insert on {conn.dialect.name}")
-    sqlite_file.insert_flat(conn, table, columns, flat)
+    if _is_sqlite(conn):
+        sqlite_file.insert_flat(conn, table, columns, flat)
+    else:
+        server.insert_flat(conn, table, columns, flat)
 
 
 def bulk_update(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Set `columns` of the row whose id is each tuple's last value to the values before it."""
-    if not _is_sqlite(conn):
-        raise NotImplementedError(f"bulk_update on {conn.dialect.name}")
-    sqlite_file.update_rows(conn, table, columns, rows)
+    if _is_sqlite(conn):
+        sqlite_file.update_rows(conn, table, columns, rows)
+    else:
+        server.update_rows(conn, table, columns, rows)
 
 
 def insert_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert `rows`, tuples of driver values (dates as ISO text) in `columns`' order."""
-    if not _is_sqlite(conn):
-        raise NotImplementedError(f"insert_rows on {conn.dialect.name}")
-    sqlite_file.insert_rows(conn, table, columns, rows)
+    if _is_sqlite(conn):
+        sqlite_file.insert_rows(conn, table, columns, rows)
+    else:
+        server.insert_rows(conn, table, columns, rows)
 
 
 def compact(engine: Engine) -> bool:

@@ -31,10 +31,6 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "sqlite_only: a test of the database file itself (in a both_backends module)"
     )
-    config.addinivalue_line(
-        "markers",
-        "postgresql_xfail(why): expected to fail on PostgreSQL until the code's SQL is portable",
-    )
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -44,13 +40,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     if test.get_closest_marker("sqlite_only"):
         return
-    known = [
-        pytest.mark.xfail(reason=f"issue 15: SQL not yet portable: {mark.args[0]}", strict=False)
-        for mark in test.iter_markers("postgresql_xfail")
-    ]
-    metafunc.parametrize(
-        "backend", ["sqlite", pytest.param("postgresql", marks=known)], indirect=True
-    )
+    metafunc.parametrize("backend", ["sqlite", "postgresql"], indirect=True)
 
 
 @pytest.fixture(autouse=True)

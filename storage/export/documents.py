@@ -17,7 +17,7 @@ from core.periods import Quarter, add_months
 from core.sickleave import Figures
 from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
-from core.text import clean_text
+from core.text import by_name, clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
 from storage.models import Unit
 from storage.repos.measures import MeasureRow
@@ -356,7 +356,7 @@ def status_report(model: StatusModel) -> StatusReport:
     project, the units outside it and the municipality; fewer than 5 persons HIDDEN."""
     cost = model.settings.cost_per_day
     totals = model.totals.set_index("key", drop=False)
-    units = model.project_units().sort_values("name")
+    units = by_name(model.project_units())
     lines: list[StatusLine] = []
     for key, row in totals.iterrows():
         if str(key).startswith("group"):

@@ -291,14 +291,16 @@ def plan_writes(existing: Existing, tables: Tables) -> Plan:
     )
 
 
-# --- execution: the driver's executemany in chunks --------------------------------------------
+# --- execution: the driver's bulk statements in chunks -----------------------------------------
 #
-# Rows go to the DB-API cursor of the session's own connection, as tuples of plain values, so
-# they are part of the session's transaction but skip SQLAlchemy's per-row parameter handling
-# (several times the cost of SQLite's own work at this size). The values are what SQLAlchemy's
-# types would bind on SQLite: dates as ISO text (its Date type), floats, integers, None for NULL.
-# Inserted rows get their ids here (one more than the largest stored id, as SQLite would give
-# them), so that the stored state can be known without reading it back.
+# Rows go to the DB-API connection of the session's own connection (storage.dialects: SQLite's
+# multi-row INSERTs, PostgreSQL's COPY), as plain values, so they are part of the session's
+# transaction but skip SQLAlchemy's per-row parameter handling (several times the cost of the
+# database's own work at this size). The values are what SQLAlchemy's types would bind on
+# SQLite: dates as ISO text (its Date type), floats, integers, None for NULL; COPY reads the
+# same. Inserted rows get their ids here (a run the database reserves: after the largest stored
+# id on SQLite, from the table's sequence on PostgreSQL), so that the stored state can be known
+# without reading it back.
 
 
 def _iso_dates(series: pd.Series) -> np.ndarray:
@@ -588,8 +590,9 @@ def write_plan(
 ) -> WriteCounts:
     """Plan against `existing` (loaded in this session), write, and rebuild the figures.
 
-    The figures are computed from what is being written, in a second thread while SQLite
-    writes it (SQLite lets go of Python's lock while it works), instead of read back after.
+    The figures are computed from what is being written, in a second thread while the
+    database writes it (its driver lets go of Python's lock while it works), instead of read
+    back after: once, under the writers' lock `_prepare` takes.
     """
     plan = plan_writes(existing, tables)
     if not plan.counts.changed:

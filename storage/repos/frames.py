@@ -21,19 +21,23 @@ def frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
     object per row: the same values, in a fraction of the time.
     """
     result = conn.execute(query)
-    if _as_returned(conn, query):
+    if _as_returned(conn, query, result.cursor.description):
         rows = result.cursor.fetchall()
         result.close()
         return pd.DataFrame(rows, columns=columns)
     return pd.DataFrame([tuple(row) for row in result], columns=columns)
 
 
-def _as_returned(conn: Connection, query: Any) -> bool:
-    """Whether SQLAlchemy would hand on every column's values as the driver returns them."""
+def _as_returned(conn: Connection, query: Any, description: Any) -> bool:
+    """Whether SQLAlchemy would hand on every column's values as the driver returns them.
+
+    Asked as SQLAlchemy asks it, with the type the driver names for each result column (the
+    cursor's description: none on SQLite, the type's oid on PostgreSQL).
+    """
     dialect = conn.dialect
     return all(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) is None
-        for column in query.selected_columns
+        column.type.dialect_impl(dialect).result_processor(dialect, described[1]) is None
+        for column, described in zip(query.selected_columns, description, strict=True)
     )
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from core.masking import Masker
+from core.text import by_name
 from storage.models import AbsenceSpell, Employee, Employment, Unit
 from storage.repos.frames import dates, frame, iso
 from storage.repos.units import UNIT_IDENTITY
@@ -22,8 +23,8 @@ def load_units(conn: Connection) -> pd.DataFrame:
         Unit.name,
         Unit.service_area,
         Unit.leader,
-    ).order_by(Unit.name, Unit.id)
-    return frame(conn, query, UNIT_IDENTITY)
+    ).order_by(Unit.id)
+    return by_name(frame(conn, query, UNIT_IDENTITY)).reset_index(drop=True)
 
 
 def load_employments(

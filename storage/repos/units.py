@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, Row, case, func, select
 
+from core.text import name_order
 from storage.repos.tables import EMPLOYMENTS, MEASURES, SESSIONS, UNITS
 
 # A unit's own columns, as unit_identities and storage.repos.staff.load_units name them.
@@ -37,10 +38,11 @@ def unit_identities(
     """id, code, name, service_area, leader of every unit (or the one with `unit_id`), by name."""
     query = select(
         UNITS.c.id, UNITS.c.code, UNITS.c.name, UNITS.c.service_area, UNITS.c.leader
-    ).order_by(UNITS.c.name, UNITS.c.id)
+    ).order_by(UNITS.c.id)
     if unit_id is not None:
         query = query.where(UNITS.c.id == unit_id)
-    return conn.execute(query).all()
+    # In Norwegian order here, not by the database's collation (which differs between them).
+    return sorted(conn.execute(query).all(), key=lambda unit: name_order(unit.name))
 
 
 def headcount_on(conn: Connection, day: dt.date, unit_id: int | None = None) -> dict[int, int]:

@@ -18,6 +18,7 @@ from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import Period, by_quarter, pct, workday_figures
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
+from core.text import by_name
 from storage.figures import monthly_figures
 from storage.repos.settings import is_stored, load_settings
 from storage.repos.staff import load_employments
@@ -393,7 +394,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
     outside it and the municipality with their totals (README documents every key).
     """
     totals = report.totals.set_index("key")
-    project = report.project_units().sort_values("name")
+    project = by_name(report.project_units())
 
     def unit(row: pd.Series) -> dict[str, Any]:
         return {

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from core.text import has_control, imported_key, imported_text, json_text, shown
+from core.text import has_control, imported_key, imported_text, json_text, name_order, shown
 
 # What a hostile export can carry: set the window title, clear the screen, write the clipboard
 # (OSC 52), move the cursor (CSI), an 8-bit CSI, a right-to-left override, a line separator.
@@ -64,3 +64,14 @@ def test_imported_key_loses_what_cannot_be_seen() -> None:
     assert imported_key("A\u030a1") == "Å1"
     assert has_control(imported_key("E1\x1b[2J")) and has_control("E\u202e1")
     assert not has_control(imported_key("\ufeffE1"))
+
+
+def test_names_sort_in_norwegian_order_with_case_and_accents_together() -> None:
+    names = ["Åsen", "øya", "Zeta", "ærfugl", "Østby", "alfa", "Ås", "zulu", "Ærø", "Émile", "Bø"]
+
+    assert sorted(names, key=name_order) == [
+        "alfa", "Bø", "Émile", "Zeta", "zulu", "ærfugl", "Ærø", "Østby", "øya", "Ås", "Åsen",
+    ]  # fmt: skip
+    # Swedish and Danish spellings take the Norwegian letters' places.
+    assert name_order("Ödegård") == name_order("Ødegård")
+    assert name_order("Ä") > name_order("Z")

@@ -21,11 +21,6 @@ COMMANDS = [
 ]
 
 
-@pytest.mark.xfail(
-    reason="issue 15: SQL not yet portable: the demo's import (storage/importing/write.py) and "
-    "the figures (storage/repository.py _as_returned, storage/figures.py)",
-    strict=False,
-)
 def test_the_same_demo_gives_the_same_json_on_both_backends(
     tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

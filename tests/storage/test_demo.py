@@ -31,12 +31,7 @@ from storage.models import Session as SessionRow
 from storage.usecases.importing import load_demo
 from storage.usecases.reports import groups_of
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "load_demo: importing/write.py (sqlite3 in_transaction, BEGIN IMMEDIATE)"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 TODAY = dt.date(2025, 11, 24)
 NAME = re.compile(r"^[A-Za-zÆØÅæøåÉé]+(?:[ -][A-Za-zÆØÅæøåÉé]+)*$")

@@ -30,12 +30,7 @@ from storage.usecases.units import unit_overview
 from tests.conftest import Builder, db_of
 from tui.cli import main
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "refresh_figures and import: repository._as_returned, figures.py, importing/write.py"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 TODAY = D(2026, 11, 24)

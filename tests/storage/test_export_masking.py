@@ -16,12 +16,7 @@ from storage.usecases.export import export_summary, export_unit_report
 from tests.conftest import Builder
 from tests.storage.test_export import pdf_text
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 TODAY = D(2026, 11, 24)

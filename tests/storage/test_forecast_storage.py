@@ -15,10 +15,7 @@ from storage.usecases.importing import load_demo
 from storage.usecases.reports import UnknownUnit
 from tests.conftest import Builder
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail("the forecast's loads: repository._as_returned"),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 AS_OF = D(2025, 8, 15)  # a Friday in 2025Q3

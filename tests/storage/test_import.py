@@ -1,4 +1,5 @@
-"""Import of the canonical CSV tables into a real SQLite file: variants, errors, idempotency."""
+"""Import of the canonical CSV tables into a real database (an SQLite file, a PostgreSQL
+server): variants, errors, idempotency."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,8 @@ from storage.importing.write import execute_plan, load_existing, plan_writes
 from storage.models import AbsenceSpell, Base, Employee, Employment, Unit, UnitMonthFigure
 from storage.repos.staff import load_employments, load_spells
 from storage.usecases.importing import import_files, load_demo
+
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 
@@ -102,13 +105,6 @@ PLAIN = {  # no æøå, odd case and spaces around
 
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(tmp_path / "db" / "naervaer.sqlite")
-    yield engine
-    engine.dispose()
 
 
 def write(folder: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
@@ -903,11 +899,12 @@ def test_written_rows_read_back_through_the_orm_with_their_types(
     assert [(e.number, e.name) for e in employees] == [("1001", "Åse Bø"), ("1002", "Øystein Ærø")]
 
 
+@pytest.mark.sqlite_only
 def test_written_rows_are_stored_as_sqlalchemy_itself_stores_them(
     engine: Engine, tmp_path: Path
 ) -> None:
     standard_import(engine, tmp_path / "files")
-    imported = raw_rows(tmp_path / "db" / "naervaer.sqlite")
+    imported = raw_rows(Path(str(engine.url.database)))
     # The same rows, read through the ORM and written again by it into an empty database.
     copy = open_database(tmp_path / "copy" / "naervaer.sqlite")
     try:

@@ -15,6 +15,8 @@ from storage.usecases.importing import import_files
 from tests.storage.test_import import EXPECTED, content, dump, lines, write
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
 
+pytestmark = pytest.mark.both_backends
+
 # The standard data set as an HR system with its own names would export it.
 OWN_UNITS = (
     "Org.enhet;Org.enhetsnavn;Sektor;Leder\n"

@@ -3,28 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
 
-from storage.db import open_database
 from storage.usecases.importing import ImportReport, import_files
 from tests.storage.test_import import content, dump, lines
 from tests.storage.test_import_xlsx import workbook
+
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 UNITS = "enhet_id;enhet;tjenesteområde;leder\r\n"
 EMPLOYMENTS = "ansattnr;navn;enhet_id;stillingsprosent;startdato\r\n"
 SPELLS = "ansattnr;enhet_id;fra_dato;til_dato;fraværstype\r\n"
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = open_database(tmp_path / "db" / "naervaer.sqlite")
-    yield engine
-    engine.dispose()
 
 
 def run(engine: Engine, folder: Path, files: dict[str, bytes | str]) -> ImportReport:

@@ -19,6 +19,8 @@ from tests.storage.test_import import EXPECTED, content, dump, lines
 from tests.storage.test_import_xlsx import STANDARD, workbook
 from tui.cli import main
 
+pytestmark = pytest.mark.both_backends
+
 SHEET = "xl/worksheets/sheet1.xml"  # openpyxl's first sheet
 
 

@@ -20,6 +20,8 @@ from storage.usecases.importing import import_files
 from storage.usecases.reports import stats_of
 from tests.storage.test_import import EXPECTED, content, dump, lines
 
+pytestmark = pytest.mark.both_backends
+
 D = dt.date
 
 HEADERS = {

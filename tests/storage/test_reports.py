@@ -13,12 +13,7 @@ from storage.usecases.reports import groups_of, ongoing_cases_of, stats_of, unit
 from tests.conftest import Builder
 from tui.cli import main
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 TODAY = D(2026, 11, 24)

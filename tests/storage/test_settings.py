@@ -165,7 +165,6 @@ def test_a_broken_stored_value_falls_back_to_its_default(engine: Engine) -> None
     assert settings.fte == 12000
 
 
-@pytest.mark.postgresql_xfail("groups: repository._as_returned")
 def test_a_changed_threshold_changes_a_units_group(build: Builder, engine: Engine) -> None:
     # 5 people, one of them sick for the whole two years: 20 % whatever the size.
     build.unit(1, "E1", "Lia sykehjem")

@@ -18,12 +18,7 @@ from storage.usecases.settings import change_setting
 from storage.usecases.status import StatusReport, status_report
 from tests.conftest import Builder
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 TODAY = D(2025, 11, 24)  # the last complete quarter is 2025Q3, the baseline's season

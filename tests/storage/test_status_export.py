@@ -19,12 +19,7 @@ from tests.storage.test_export import pdf_text
 from tests.storage.test_status import JOINED, LAST_YEAR, TODAY, build_scenario
 from tui.cli import main
 
-pytestmark = [
-    pytest.mark.both_backends,
-    pytest.mark.postgresql_xfail(
-        "refresh_figures: repository._as_returned, ? placeholders in figures.py"
-    ),
-]
+pytestmark = pytest.mark.both_backends
 
 D = dt.date
 
@@ -122,7 +117,7 @@ def test_pdf_xlsx_and_json_render_the_same_status(
 def test_the_status_command_hides_small_units_and_says_why(
     with_small_unit: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = str(with_small_unit.url.database)
+    db = db_of(with_small_unit)
     assert main(["status", "--db", db, "--as-of", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out.replace("\xa0", " ")
     delta = next(line for line in out.splitlines() if "Delta kontor" in line)
@@ -137,7 +132,7 @@ def test_a_hidden_unit_is_in_no_total(
     """Delta's 2 people would show through the difference between a total and the units shown:
     every total is what it would be without Delta."""
     document = status_json(with_small_unit, capsys)
-    assert main(["purge", "--unit", "D4", "--db", str(with_small_unit.url.database)]) == 0
+    assert main(["purge", "--unit", "D4", "--db", db_of(with_small_unit)]) == 0
     capsys.readouterr()
     without = status_json(with_small_unit, capsys)
     for key in ("project", "others", "municipality"):

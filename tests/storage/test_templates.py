@@ -15,6 +15,8 @@ from storage.usecases.importing import import_files
 from tests.storage.test_import import content, lines
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
 
+pytestmark = pytest.mark.both_backends
+
 CSV_NAMES = ["enheter.csv", "ansatte.csv", "fravær.csv"]
 # What HR types below the headers: one unit, one employee, one absence, as in the tests' files.
 ROWS: dict[str, tuple[object, ...]] = {

@@ -17,6 +17,7 @@ from core.errors import InvalidInput
 from core.savings import FteInUse
 from core.settings import FIELD, Settings
 from core.status import savings_of
+from core.text import by_name
 from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
 from tui.widgets.setting_input import SettingInput, SettingRejected, SettingSaved, save_text
@@ -69,7 +70,7 @@ def savings_rows(report: StatusReport, settings: Settings) -> list[tuple[bool, t
         total = totals.loc[key]
         label = f"{total['label']} ({int(total['units'])})"
         rows.append((True, (label, *_figures(total, settings))))
-    units = report.units[report.units["project"]].sort_values("name")
+    units = by_name(report.units[report.units["project"]])
     for _, unit in units.iterrows():
         name = unit["name"] if len(unit["name"]) <= 35 else unit["name"][:34] + "…"
         rows.append((False, (f"  {name}", *_figures(unit, settings))))

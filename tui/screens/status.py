@@ -19,6 +19,7 @@ from textual.widgets import Header, Input, Static
 from core import fmt
 from core.errors import InvalidInput
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
+from core.text import name_order
 from tui.navigation import OpenSavings, OpenUnit
 from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
@@ -87,7 +88,7 @@ COLUMNS = [
         "Enhet",
         NAME_WIDTH,
         lambda r: _shorten(r["label"], NAME_WIDTH),
-        lambda r: r["label"].casefold(),
+        lambda r: name_order(r["label"]),
     ),
     Column("joined_group", "Mgr", 3, lambda r: str(int(r["joined_group"])) if r["unit"] else ""),
     _pct_column("baseline_pct", "Nullp."),

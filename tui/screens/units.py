@@ -17,6 +17,7 @@ from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
+from core.text import name_order
 from tui.masking import one_line
 from tui.messages import UnitsShown
 from tui.navigation import OpenUnit
@@ -53,7 +54,7 @@ class Column:
 
 
 COLUMNS = [
-    Column("name", "Enhet", lambda r: one_line(r.name), lambda r: r.name.casefold(), right=False),
+    Column("name", "Enhet", lambda r: one_line(r.name), lambda r: name_order(r.name), right=False),
     Column("headcount", "Ansatte", lambda r: str(r.headcount), short="Ans."),
     Column("avg_2y_pct", "Snitt 2 år", lambda r: fmt.percent(number(r.avg_2y_pct)), short="2 år"),
     Column(
