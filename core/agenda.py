@@ -374,6 +374,20 @@ class Touched:
     measures: frozenset[int] = frozenset()
 
 
+def taken_up(
+    reviewed: Iterable[int],
+    milestones_marked: Iterable[int],
+    measures: Iterable[tuple[int, int | None]],
+) -> Touched:
+    """What a session took up: the employees gone through (`reviewed`: marked or noted), those
+    with a milestone marked in it, and the measures (id, whom it is about) agreed or followed
+    up in it, with the employees they are about."""
+    followed = list(measures)
+    people = {*reviewed, *milestones_marked}
+    people |= {employee_id for _, employee_id in followed if employee_id is not None}
+    return Touched(frozenset(people), frozenset(measure_id for measure_id, _ in followed))
+
+
 def untouched(agenda: Agenda, touched: Touched) -> Agenda:
     """The agenda's points that still asked for something and the session did not take up.
 

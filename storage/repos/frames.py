@@ -31,10 +31,14 @@ def frame(conn: Connection, query: Any, columns: list[str]) -> pd.DataFrame:
 def _as_returned(conn: Connection, query: Any) -> bool:
     """Whether SQLAlchemy would hand on every column's values as the driver returns them."""
     dialect = conn.dialect
-    return all(
-        column.type.dialect_impl(dialect).result_processor(dialect, None) is None
-        for column in query.selected_columns
-    )
+
+    def processed(column: Any) -> bool:
+        try:
+            return column.type.dialect_impl(dialect).result_processor(dialect, None) is not None
+        except TypeError:  # psycopg's numeric needs the column's type code: it converts
+            return True
+
+    return not any(processed(column) for column in query.selected_columns)
 
 
 def iso(column: Any) -> Any:
