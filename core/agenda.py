@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 import pandas as pd
@@ -34,7 +34,9 @@ from core.flags import (
     employee_flags,
     flag_lines,
 )
-from core.vocabulary import OPEN_STATUSES
+from core.masking import Masker
+from core.status import HIDDEN, too_few
+from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, OPEN_STATUSES
 
 FIRST_SESSION_DAYS: Final = 56  # "since last time" for a first session: the last 8 weeks
 AHEAD_DAYS: Final = 42  # the next 6 weeks
@@ -243,4 +245,172 @@ def build_agenda(
             sorted((m for m in measures if m.open and _within(m.due_date, ahead)), key=by_due)
         ),
         since_last=since_last(measures, since),
+    )
+
+
+def masked_texts(agenda: Agenda, names: Masker) -> Agenda:
+    """The agenda with every known name in its measures' texts replaced (core.masking)."""
+
+    def mask(facts: tuple[MeasureFact, ...]) -> tuple[MeasureFact, ...]:
+        return tuple(replace(fact, text=names.text(fact.text)) for fact in facts)
+
+    return replace(
+        agenda,
+        measures_came_due=mask(agenda.measures_came_due),
+        measures_ahead=mask(agenda.measures_ahead),
+    )
+
+
+# --- the agenda in words: the screen, the session summary and its export -----------------------
+
+BEGAN: Final = "Fraværstilfeller som startet"
+ENDED: Final = "Fraværstilfeller som sluttet"
+MILESTONES_PASSED: Final = "Milepæler med frist i perioden"
+NEW_FLAGS: Final = "Nye flagg"
+MEASURES_DUE: Final = "Tiltak med frist i perioden"
+MILESTONES_AHEAD: Final = "Milepæler de neste 6 ukene"
+MEASURES_AHEAD: Final = "Tiltak med frist de neste 6 ukene"
+
+
+@dataclass(frozen=True, slots=True)
+class Point:
+    """One point of the agenda in words: whom it is about (None: the unit), what it says
+    (dates, labels, statuses: no free text) and a measure's own words (free text: masked where
+    shown)."""
+
+    employee_id: int | None
+    text: str
+    measure_text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PointGroup:
+    heading: str
+    ahead: bool  # the next 6 weeks, else since last time
+    points: tuple[Point, ...]
+
+
+def since_text(agenda: Agenda) -> str:
+    """`Siden sist: etter møtet 22.09.2026 (23.09.2026–06.12.2026)`."""
+    if agenda.since.start > agenda.since.end:
+        return f"Siden sist: forrige møte var {fmt.date(agenda.last_session)}, i dag"
+    days = f"{fmt.date(agenda.since.start)}–{fmt.date(agenda.since.end)}"
+    if agenda.last_session is None:
+        return f"Siden sist: første møte, de siste 8 ukene ({days})"
+    return f"Siden sist: etter møtet {fmt.date(agenda.last_session)} ({days})"
+
+
+def figure_text(agenda: Agenda) -> str:
+    """The unit's % over the 3 months before the window and now, `***` for fewer than 5."""
+
+    def shown(figure: Figure) -> str:
+        value = HIDDEN if too_few(figure.persons) else fmt.percent(figure.pct)
+        return f"{value} ({fmt.count(figure.persons, 'ansatt', 'ansatte')})"
+
+    then, now = agenda.figure_then, agenda.figure_now
+    return (
+        f"Sykefravær siste 3 måneder: per {fmt.date(then.span.end)} {shown(then)}, nå {shown(now)}"
+    )
+
+
+def _milestone(item: MilestoneItem) -> Point:
+    m = item.milestone
+    status = m.status_label
+    if m.done_on is not None:
+        status += f" {fmt.date(m.done_on)}"
+    return Point(item.employee_id, f"{m.label}, frist {fmt.date(m.due)}: {status}")
+
+
+def _measure(fact: MeasureFact) -> Point:
+    level = MEASURE_LEVELS.get(fact.level, fact.level)
+    status = MEASURE_STATUSES.get(fact.status, fact.status).lower()
+    due = f"frist {fmt.date(fact.due_date)}" if fact.due_date else "ingen frist"
+    return Point(fact.employee_id, f"{level.lower()}, {due}, {status}", fact.text)
+
+
+def _sick_days(event: CaseEvent) -> str:
+    return fmt.count(event.sick_days, "sykedag", "sykedager")
+
+
+def point_groups(agenda: Agenda) -> tuple[PointGroup, ...]:
+    """The agenda's points by group: since last time, then the next 6 weeks; what may ask for
+    action (milestones, flags, measures) before the cases that began or ended."""
+    began = tuple(
+        Point(
+            e.employee_id,
+            f"fra {fmt.date(e.start)}, pågår, {_sick_days(e)}"
+            if e.end is None
+            else f"{fmt.date(e.start)}–{fmt.date(e.end)}, {_sick_days(e)}",
+        )
+        for e in agenda.began
+    )
+    ended = tuple(
+        Point(e.employee_id, f"{fmt.date(e.start)}–{fmt.date(e.end)}, {_sick_days(e)}")
+        for e in agenda.ended
+    )
+    return (
+        PointGroup(MILESTONES_PASSED, False, tuple(map(_milestone, agenda.milestones_passed))),
+        PointGroup(
+            NEW_FLAGS, False, tuple(Point(f.employee_id, f.explanation) for f in agenda.new_flags)
+        ),
+        PointGroup(MEASURES_DUE, False, tuple(map(_measure, agenda.measures_came_due))),
+        PointGroup(BEGAN, False, began),
+        PointGroup(ENDED, False, ended),
+        PointGroup(MILESTONES_AHEAD, True, tuple(map(_milestone, agenda.milestones_ahead))),
+        PointGroup(MEASURES_AHEAD, True, tuple(map(_measure, agenda.measures_ahead))),
+    )
+
+
+# --- what a session took up ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What a session took up (README.md's glossary, "touched"): the employees gone through
+    (reviewed, noted, a milestone of theirs marked, a measure about them agreed or followed up)
+    and the measures followed up on the checklist or agreed in it."""
+
+    employees: frozenset[int] = frozenset()
+    measures: frozenset[int] = frozenset()
+
+
+def taken_up(
+    reviewed: Iterable[int],
+    milestones_marked: Iterable[int],
+    measures: Iterable[tuple[int, int | None]],
+) -> Touched:
+    """What a session took up: the employees gone through (`reviewed`: marked or noted), those
+    with a milestone marked in it, and the measures (id, whom it is about) agreed or followed
+    up in it, with the employees they are about."""
+    followed = list(measures)
+    people = {*reviewed, *milestones_marked}
+    people |= {employee_id for _, employee_id in followed if employee_id is not None}
+    return Touched(frozenset(people), frozenset(measure_id for measure_id, _ in followed))
+
+
+def untouched(agenda: Agenda, touched: Touched) -> Agenda:
+    """The agenda's points that still asked for something and the session did not take up.
+
+    A point about an employee is touched when the employee is; a milestone done is settled; a
+    measure is touched when followed up or agreed in the session, and settled once closed.
+    """
+
+    def person(employee_id: int) -> bool:
+        return employee_id not in touched.employees
+
+    def milestone(item: MilestoneItem) -> bool:
+        return item.milestone.status != "done" and person(item.employee_id)
+
+    def measure(fact: MeasureFact) -> bool:
+        return fact.open and fact.measure_id not in touched.measures
+
+    return replace(
+        agenda,
+        began=tuple(e for e in agenda.began if person(e.employee_id)),
+        ended=tuple(e for e in agenda.ended if person(e.employee_id)),
+        milestones_passed=tuple(m for m in agenda.milestones_passed if milestone(m)),
+        new_flags=tuple(f for f in agenda.new_flags if person(f.employee_id)),
+        measures_came_due=tuple(m for m in agenda.measures_came_due if measure(m)),
+        milestones_ahead=tuple(m for m in agenda.milestones_ahead if milestone(m)),
+        measures_ahead=tuple(m for m in agenda.measures_ahead if measure(m)),
     )

@@ -43,6 +43,17 @@ class MilestoneLine:
 
 
 @dataclass(frozen=True)
+class AgendaLine:
+    """A point of the session's agenda that the session did not take up (core.agenda)."""
+
+    heading: str  # its group on the agenda
+    text: str  # dates, labels, statuses
+    employee_number: str | None = None
+    employee_name: str | None = None
+    measure_text: str = ""  # a measure's own words
+
+
+@dataclass(frozen=True)
 class SessionSummary:
     unit_name: str
     session_type_label: str
@@ -63,6 +74,10 @@ class SessionSummary:
     # The checklist's open measures left as they were: ticked (gone through), or not taken up.
     measures_ticked_open: tuple[MeasureLine, ...] = ()
     measures_not_discussed: tuple[MeasureLine, ...] = ()
+    # The agenda's `siden sist: 3 fullført, 2 nye, 1 forfalt` ("" when not known) and its
+    # points the session did not take up.
+    since_last: str = ""
+    agenda_untouched: tuple[AgendaLine, ...] = ()
 
 
 # Characters that start a Markdown block when they open a line.
@@ -147,6 +162,11 @@ class _Masker:
                 if line.employee_number is not None
             ),
             *((m.employee_number, m.employee_name) for m in summary.milestones_done),
+            *(
+                (line.employee_number, line.employee_name)
+                for line in summary.agenda_untouched
+                if line.employee_number is not None
+            ),
         ]
         self._names = Masker(people, summary.known_leaders) if masked else NO_NAMES
 
@@ -259,5 +279,28 @@ def summary_markdown(summary: SessionSummary, masked: bool) -> str:
     if not session_note and not notes:
         out += ["Ingen notater.", ""]
 
+    out += _agenda(summary, who)
     out += ["---", "", f"_{HEALTH_REMINDER}_", ""]
     return "\n".join(out)
+
+
+def _agenda(summary: SessionSummary, who: _Masker) -> list[str]:
+    """Since last time, and the agenda's points not taken up, by their group."""
+    if not summary.since_last:
+        return []
+    out = ["## Siden sist", "", f"Tiltak {_inline(summary.since_last)}.", ""]
+    if not summary.agenda_untouched:
+        return [*out, "Alle punktene på agendaen ble tatt opp.", ""]
+    out += ["Fra agendaen, ikke tatt opp i møtet:", ""]
+    heading = None
+    for line in summary.agenda_untouched:
+        if line.heading != heading:
+            heading = line.heading
+            out += [*([""] if out[-1] else []), f"### {_inline(heading)}", ""]
+        # Our words never start the line (a person or the measure's text is before them).
+        said = _INLINE.sub(r"\\\1", line.text)
+        item = _single_line(who.text(line.measure_text))
+        item = f"{item} ({said})" if item else said
+        person = who.person(line.employee_number, line.employee_name)
+        out.append(f"- {person}: {item}." if person else f"- {item[0].upper()}{item[1:]}.")
+    return [*out, ""]

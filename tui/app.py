@@ -24,6 +24,7 @@ from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
 from tui.navigation import (
     EditFactors,
     EditScores,
+    OpenAgenda,
     OpenHelp,
     OpenHistory,
     OpenImport,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from storage.db import Engine
     from storage.usecases.forecast import Prognosis
     from storage.usecases.review import EmployeeDetail
+    from storage.usecases.sessions import MeasureBoard
     from storage.usecases.units import UnitRow
 
 
@@ -323,6 +325,19 @@ class NaervaerApp(App[int]):
 
         data = load_unit(self, unit_id)
         self.call_from_thread(self._open_loaded, origin, partial(UnitScreen, unit_id, data))
+
+    def on_open_agenda(self, message: OpenAgenda) -> None:
+        """A session's agenda, drawn once, whole: read before it opens."""
+        self._load_agenda(self.screen, message.session_id, message.board)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_agenda(self, origin: Screen[Any], session_id: int, board: MeasureBoard) -> None:
+        from storage.usecases.agenda import session_agenda
+        from tui.screens.agenda import AgendaScreen
+
+        assert self.engine is not None
+        data = session_agenda(self.engine, session_id)
+        self.call_from_thread(self._open_loaded, origin, partial(AgendaScreen, data, board))
 
     def on_open_review(self, message: OpenReview) -> None:
         """The session's review, drawn once with every employee: read before it opens."""

@@ -695,7 +695,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_agenda(args: argparse.Namespace) -> int:
     from core import fmt
-    from core.status import HIDDEN, HIDDEN_NOTE, too_few
+    from core.agenda import figure_text, since_text
+    from core.status import HIDDEN_NOTE, too_few
     from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
     from storage.usecases.agenda import agenda_json, unit_agenda
     from storage.usecases.units import ensure_figures_current
@@ -711,10 +712,6 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
     def days(first: dt.date, last: dt.date) -> str:
         return f"{fmt.date(first)}–{fmt.date(last)}"
-
-    def figure(label: str, value: Any) -> str:
-        shown = HIDDEN if too_few(value.persons) else fmt.percent(value.pct)
-        return f"{label} {shown} ({fmt.count(value.persons, 'ansatt', 'ansatte')})"
 
     def milestones(items: Sequence[Any]) -> None:
         print_table(
@@ -753,18 +750,9 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         return count > 0
 
     print()
-    since = days(agenda.since.start, agenda.since.end)
-    if agenda.last_session is None:
-        print(f"Siden sist: første møte, de siste 8 ukene ({since})")
-    else:
-        print(f"Siden sist: etter møtet {fmt.date(agenda.last_session)} ({since})")
+    print(since_text(agenda))
+    print(figure_text(agenda))
     then, now = agenda.figure_then, agenda.figure_now
-    print(
-        "Sykefravær siste 3 måneder: "
-        + figure(f"per {fmt.date(then.span.end)}", then)
-        + ", "
-        + figure("nå", now)
-    )
     if too_few(then.persons) or too_few(now.persons):
         print(HIDDEN_NOTE)
     if heading("Fraværstilfeller som startet", len(agenda.began)):

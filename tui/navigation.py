@@ -57,6 +57,16 @@ class OpenSavings(Message):
         self.report = report
 
 
+class OpenAgenda(Message):
+    """Show a session's agenda, read before it opens, on its way to `board`'s checklist (or
+    the review, when the checklist is empty)."""
+
+    def __init__(self, session_id: int, board: MeasureBoard) -> None:
+        super().__init__()
+        self.session_id = session_id
+        self.board = board
+
+
 class OpenMeasures(Message):
     """Show a unit's measures: a session's checklist and the measures agreed in it, or (no
     session) all of them. `board`: read before, so the screen is drawn once, full;

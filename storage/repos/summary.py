@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection
 
+from core.agenda import point_groups, taken_up, untouched
 from core.cases import MILESTONES
 from core.measures import follow_up_kind
-from core.summary import MeasureLine, MilestoneLine, SessionSummary
+from core.summary import AgendaLine, MeasureLine, MilestoneLine, SessionSummary
 from core.vocabulary import SESSION_TYPES
 from storage.repos import measures, reviews, sessions
-from storage.repos.measures import MeasureRow
+from storage.repos.agenda import read_agenda
+from storage.repos.measures import ChecklistItem, MeasureRow
+from storage.repos.session_history import session_before
 from storage.repos.sessions import SessionInfo
+from storage.repos.settings import load_settings
 from storage.repos.staff import known_people
 
 
@@ -27,6 +32,40 @@ def _line(measure: MeasureRow, **extra: Any) -> MeasureLine:
         "employee_name": measure.employee_name,
     }
     return MeasureLine(**{**fields, **extra})
+
+
+def _agenda(
+    conn: Connection,
+    info: SessionInfo,
+    reviewed: list[tuple[str, str | None, bool, str]],
+    marked: list[tuple[str, str | None, str, dt.date]],
+    followed: list[ChecklistItem | MeasureRow],
+) -> tuple[str, tuple[AgendaLine, ...]]:
+    """The session's agenda: its since-last line, and its points the session did not take up
+    (core.agenda.untouched)."""
+    last = session_before(conn, info.unit_id, info.id, info.held_on)
+    read = read_agenda(conn, info.unit_id, info.held_on, last, load_settings(conn).flag_rules())
+    ids = {number: employee_id for employee_id, number in read.numbers.items()}
+    rows = [item.measure if isinstance(item, ChecklistItem) else item for item in followed]
+    touched = taken_up(
+        (ids[number] for number, _, done, note in reviewed if number in ids and (done or note)),
+        (ids[number] for number, *_ in marked if number in ids),
+        ((row.id, row.employee_id) for row in rows),
+    )
+    lines = tuple(
+        AgendaLine(
+            heading=group.heading,
+            text=point.text,
+            employee_number=None if point.employee_id is None else read.numbers[point.employee_id],
+            employee_name=None
+            if point.employee_id is None
+            else read.employee_names.get(point.employee_id),
+            measure_text=point.measure_text,
+        )
+        for group in point_groups(untouched(read.agenda, touched))
+        for point in group.points
+    )
+    return read.agenda.since_last.line, lines
 
 
 def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
@@ -45,6 +84,7 @@ def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
         "ticked_open": [],
         "not_discussed": [],
     }
+    followed: list[ChecklistItem | MeasureRow] = [*agreed]
     for item in items:
         before = previous.get(item.measure.id)
         # The session's own record, which later sessions do not overwrite.
@@ -58,9 +98,12 @@ def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
         )
         kind = follow_up_kind(item.status, item.due_date, item.comment, item.checked, before)
         lines[kind].append(line)
+        if kind != "not_discussed":
+            followed.append(item)
     order = {m.key: i for i, m in enumerate(MILESTONES)}
     labels = {m.key: m.label_nb for m in MILESTONES}
     milestones = sorted(milestones, key=lambda r: (r[0], order.get(r[2], len(order))))
+    since_last, agenda_untouched = _agenda(conn, info, reviewed, milestones, followed)
 
     return SessionSummary(
         unit_name=info.unit_name,
@@ -85,4 +128,6 @@ def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
         ),
         measures_ticked_open=tuple(lines["ticked_open"]),
         measures_not_discussed=tuple(lines["not_discussed"]),
+        since_last=since_last,
+        agenda_untouched=agenda_untouched,
     )

@@ -8,20 +8,19 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from core.agenda import Agenda, CaseEvent, MeasureFact, MilestoneItem, build_agenda
-from core.effect import Span, completed_on
+from core.agenda import Agenda, CaseEvent, MeasureFact, MilestoneItem, masked_texts
+from core.effect import Span
 from core.goal import GoalShare, SectorComparison, against_sector, goal_share
 from core.masking import Masker, employee_placeholder
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.project import latest, member_on
 from core.sickleave import pct
+from storage.repos.agenda import read_agenda
 from storage.repos.figures import quarter_sums
-from storage.repos.measure_history import measure_records
 from storage.repos.project import memberships
-from storage.repos.reviews import milestones_done
-from storage.repos.session_history import last_ended_session_day
+from storage.repos.session_history import last_ended_session_day, session_before
+from storage.repos.sessions import require as require_session
 from storage.repos.settings import load_settings
-from storage.repos.staff import known_people, load_employees, load_employments, load_spells
 from storage.repos.unit_lookup import unit_by_code
 from storage.usecases import reading
 from storage.usecases.effect import figure_json
@@ -59,15 +58,8 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
     with reading(engine) as conn:
         unit_id, name = unit_by_code(conn, unit_code)
         settings = load_settings(conn)
-        own = load_employments(conn, [unit_id])
-        people = sorted(set(own["employee_id"].tolist()))
-        employments = load_employments(conn, employee_ids=people)
-        spells = load_spells(conn, people)
-        done = milestones_done(conn, people)
-        records = measure_records(conn, [unit_id])
         last_session = last_ended_session_day(conn, unit_id, as_of)
-        employees = load_employees(conn, people)
-        masker = Masker(*known_people(conn, unit_id)) if masked else None
+        read = read_agenda(conn, unit_id, as_of, last_session, settings.flag_rules())
 
         last = complete_quarters_before(as_of, 1)[0]
         periods = memberships(conn, unit_id).get(unit_id, [])
@@ -92,33 +84,57 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
             settings.goal_pp,
             settings.cost_per_day,
         )
-    facts = [
-        MeasureFact(
-            measure_id=r.measure_id,
-            level=r.level,
-            text=r.text if masker is None else masker.text(r.text),
-            employee_id=r.employee_id,
-            due_date=r.due_date,
-            status=r.status,
-            created_on=r.created_on,
-            completed_on=completed_on(r.history, as_of),
-        )
-        for r in records
-        if r.created_on <= as_of
-    ]
-    agenda = build_agenda(
-        unit_id, as_of, last_session, employments, spells, done, facts, settings.flag_rules()
-    )
+    agenda = read.agenda
+    if masked:
+        agenda = masked_texts(agenda, read.names)
     return UnitAgenda(
         unit_id=unit_id,
         code=unit_code,
         name=name,
         agenda=agenda,
-        numbers=dict(zip(employees["employee_id"], employees["number"], strict=True)),
-        names=dict(zip(employees["employee_id"], employees["name"], strict=True)),
+        numbers=read.numbers,
+        names=read.employee_names,
         goal=goal,
         sector=against_sector(last, unit_pct(last)),
         masked=masked,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAgenda:
+    """The agenda that opens a session: as of the day it is held, since the session before it.
+
+    Measure texts as written: `names` masks them where shown.
+    """
+
+    session_id: int
+    unit_id: int
+    unit_name: str
+    session_type: str
+    held_on: dt.date
+    agenda: Agenda
+    numbers: dict[int, str]  # employee id → employee number
+    employee_names: dict[int, str | None]  # employee id → name
+    names: Masker
+
+
+def session_agenda(engine: Engine, session_id: int) -> SessionAgenda:
+    """The agenda of a session (InvalidInput if there is no such session)."""
+    with reading(engine) as conn:
+        info = require_session(conn, session_id)
+        last_session = session_before(conn, info.unit_id, info.id, info.held_on)
+        rules = load_settings(conn).flag_rules()
+        read = read_agenda(conn, info.unit_id, info.held_on, last_session, rules)
+    return SessionAgenda(
+        session_id=info.id,
+        unit_id=info.unit_id,
+        unit_name=info.unit_name,
+        session_type=info.session_type,
+        held_on=info.held_on,
+        agenda=read.agenda,
+        numbers=read.numbers,
+        employee_names=read.employee_names,
+        names=read.names,
     )
 
 

@@ -7,7 +7,21 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from core.agenda import MeasureFact, SinceLast, build_agenda, since_last, windows
+from core.agenda import (
+    BEGAN,
+    MEASURES_AHEAD,
+    MILESTONES_AHEAD,
+    MILESTONES_PASSED,
+    MeasureFact,
+    SinceLast,
+    build_agenda,
+    point_groups,
+    since_last,
+    since_text,
+    taken_up,
+    untouched,
+    windows,
+)
 from core.effect import Span
 from core.flags import GRADED_REVIEW, NEAR_WEEK_39
 
@@ -149,3 +163,43 @@ def test_a_first_session_looks_back_8_weeks() -> None:
     keys = [(m.employee_id, m.milestone.key) for m in result.milestones_passed]
     assert keys[:2] == [(4, "followup_plan"), (1, "dialogue_meeting_1")]
     assert result.since_last.new == 4
+
+
+def test_what_a_session_took_up_leaves_the_rest_of_its_agenda() -> None:
+    """Employee 4 gone through: its missed milestones and its ended case are touched; employee
+    1's activity requirement was done already; measure 2 was followed up, 1 is closed."""
+    result = agenda()
+    touched = taken_up(reviewed=[4], milestones_marked=[], measures=[(2, None)])
+    left = untouched(result, touched)
+    assert [e.employee_id for e in left.began] == [2]
+    assert [e.employee_id for e in left.ended] == [2]
+    assert left.milestones_passed == ()
+    assert [m.employee_id for m in left.milestones_ahead] == [3]
+    assert [(f.employee_id, f.key) for f in left.new_flags] == [
+        (1, GRADED_REVIEW),
+        (3, NEAR_WEEK_39),
+    ]
+    assert [m.measure_id for m in left.measures_came_due] == [4]
+    assert [m.measure_id for m in left.measures_ahead] == [3]
+    # A milestone marked, or a measure about them, touches the employee too.
+    touched = taken_up([], milestones_marked=[1], measures=[(2, None), (3, 3), (4, None)])
+    left = untouched(result, touched)
+    assert [f.employee_id for f in left.new_flags] == []
+    assert left.measures_came_due == left.measures_ahead == left.milestones_ahead == ()
+
+
+def test_the_agenda_in_words() -> None:
+    result = agenda()
+    groups = {group.heading: group for group in point_groups(result)}
+    assert [(p.employee_id, p.text) for p in groups[MILESTONES_PASSED].points] == [
+        (1, "Aktivitetskrav, frist 02.03.2025: utført 05.03.2025"),
+        (4, "Dialogmøte 1, frist 09.03.2025: forfalt"),
+        (4, "Aktivitetskrav, frist 16.03.2025: forfalt"),
+    ]
+    assert [p.text for p in groups[BEGAN].points] == ["10.03.2025–12.03.2025, 3 sykedager"]
+    assert [(p.text, p.measure_text) for p in groups[MEASURES_AHEAD].points] == [
+        ("enhet, frist 20.04.2025, pågår", "Tiltak 3")
+    ]
+    assert groups[MILESTONES_AHEAD].ahead and not groups[MILESTONES_PASSED].ahead
+    assert since_text(result) == "Siden sist: etter møtet 28.02.2025 (01.03.2025–31.03.2025)"
+    assert since_text(agenda(None)).startswith("Siden sist: første møte, de siste 8 ukene")

@@ -77,7 +77,10 @@ def test_a_command_beside_the_app_loses_nothing_the_app_saved(database: Path):
         term.send("\r")
         assert term.wait_for("Kvartaler", 20), term.text()[-2000:]
         mark = term.mark()
-        term.send("i")  # a new session; its review opens
+        term.send("i")  # a new session: its agenda, then its review
+        assert term.wait_for("videre til", 20, mark), term.text(mark)[-2000:]
+        mark = term.mark()
+        term.send("n")
         assert term.wait_for("gjennomgått", 20, mark), term.text(mark)[-2000:]
         term.send("e")
         time.sleep(0.2)

@@ -71,6 +71,10 @@ def advise(
         return
     mark = term.mark()
     term.send("i")
+    if not term.wait_for("videre til", 20, mark):  # the agenda, then on to the review
+        return
+    mark = term.mark()
+    term.send("n")
     if not term.wait_for("gjennomgått", 20, mark):
         return
     working()
@@ -186,6 +190,9 @@ def test_nothing_committed_is_lost_when_the_app_is_killed(database: Path):
     assert term.wait_for("Kvartaler", 20), term.text()[-3000:]
     mark = term.mark()
     term.send("i")
+    assert term.wait_for("videre til", 20, mark), term.text()[-3000:]  # the agenda
+    mark = term.mark()
+    term.send("n")
     assert term.wait_for("gjennomgått", 20, mark), term.text()[-3000:]
     term.send("e")
     time.sleep(0.2)

@@ -162,6 +162,8 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         assert isinstance(app.screen, ConfirmForm)
         await pilot.press("enter")
         await settle(app, pilot)
+        await pilot.press("enter")  # past the agenda
+        await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
         newest = read(session_rows.for_unit, engine, UNIT)[0]
         assert len(read(session_rows.for_unit, engine, UNIT)) == 3
@@ -172,6 +174,8 @@ async def test_a_new_meeting_the_same_day_is_asked_about_first(unit: Builder, en
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
         await pilot.press("s")
+        await settle(app, pilot)
+        await pilot.press("enter")  # past the agenda
         await settle(app, pilot)
         assert isinstance(app.screen, ReviewScreen)
         assert len(read(session_rows.for_unit, engine, UNIT)) == 3

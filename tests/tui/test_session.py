@@ -18,6 +18,7 @@ from tests.tui.conftest import NAMES, SURNAMES, TODAY, UNIT, D, db_path, screen_
 from tui.app import NaervaerApp
 from tui.dialogs.forms import ConfirmForm, MeasureDialog, TextForm
 from tui.navigation import OpenReview
+from tui.screens.agenda import AgendaScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
@@ -45,8 +46,11 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
 
-        # Session 1: no earlier measures, so it opens on the review.
+        # Session 1: its agenda first; no earlier measures, so it goes on to the review.
         await pilot.press("i")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("enter")
         await settle(app, pilot)
         review = app.screen
         assert isinstance(review, ReviewScreen)
@@ -92,6 +96,9 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         await settle(app, pilot)
         assert isinstance(app.screen, ConfirmForm)
         await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("n")
         await settle(app, pilot)
         assert isinstance(app.screen, MeasuresScreen)
         checklist = app.screen.query_one("#checklist", DataTable)
@@ -221,6 +228,9 @@ async def test_a_session_opens_on_its_checklist_read_before_it_is_drawn(
         await pilot.press("slash", *"Lia", "enter", "enter")
         await settle(app, pilot)
         await pilot.press("i")  # goes on with the session started today
+        await settle(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("enter")
         await settle(app, pilot)
         checklist = app.screen
         assert isinstance(checklist, MeasuresScreen) and checklist.session_id == session_id

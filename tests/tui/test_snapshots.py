@@ -135,3 +135,19 @@ def test_review_80x24(snap_compare: Any, session_id: int, engine: Engine) -> Non
         await pilot.app.push_screen(ReviewScreen(session_id, UNIT))
 
     assert snapshot_of(snap_compare, engine, review, size=SMALL)
+
+
+async def open_agenda(pilot: Any) -> None:
+    """`i` goes on with today's session, through its agenda."""
+    await pilot.press("slash", *"Lia", "enter", "enter")
+    await settle(pilot.app, pilot)
+    await pilot.press("i")
+
+
+def test_agenda(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    assert snapshot_of(snap_compare, engine, open_agenda)
+
+
+def test_agenda_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
+    """Stacked: since last time above the next 6 weeks, every line whole, wrapped."""
+    assert snapshot_of(snap_compare, engine, open_agenda, size=SMALL)

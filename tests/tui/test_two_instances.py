@@ -78,7 +78,10 @@ def test_a_second_window_is_refused_politely_and_the_first_keeps_working(
     first.send("\r")
     assert first.wait_for("Kvartaler", 20)
     mark = first.mark()
-    first.send("s")  # the open status meeting; its checklist is empty, so the review opens
+    first.send("s")  # the open status meeting: its agenda, then (no checklist) its review
+    assert first.wait_for("videre til", 20, mark)
+    mark = first.mark()
+    first.send("n")
     assert first.wait_for("gjennomgått", 20, mark)
     first.send("e")
     time.sleep(0.2)

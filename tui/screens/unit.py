@@ -27,7 +27,7 @@ from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
-from tui.navigation import EditFactors, EditScores, OpenMeasures, OpenReview
+from tui.navigation import EditFactors, EditScores, OpenAgenda, OpenMeasures
 from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
@@ -406,14 +406,12 @@ class UnitScreen(NaervaerScreen[None]):
 
     @on(Loaded)
     def session_started(self, message: Loaded) -> None:
-        """A session opens on last time's checklist when there is one, else on the review."""
+        """A session opens on its agenda, and goes on from it to last time's checklist when
+        there is one, else to the review."""
         if message.what != "session":
             return
         session_id, board = message.data
-        if board.checklist:
-            self.post_message(OpenMeasures(self.unit_id, session_id, board, read_ahead=True))
-        else:
-            self.post_message(OpenReview(session_id, self.unit_id))
+        self.post_message(OpenAgenda(session_id, board))
 
     def on_screen_resume(self) -> None:
         """Back from a session or a dialog: read again if anything was written meanwhile."""

@@ -1,0 +1,63 @@
+"""A unit's agenda (core.agenda) as of a date, read with the caller's connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from core.agenda import Agenda, MeasureFact, build_agenda
+from core.effect import completed_on
+from core.flags import FlagRules
+from core.masking import Masker
+from storage.repos.measure_history import measure_records
+from storage.repos.reviews import milestones_done
+from storage.repos.staff import known_people, load_employees, load_employments, load_spells
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaRead:
+    """The agenda with who is who: measure texts as written, `names` masks them."""
+
+    agenda: Agenda
+    numbers: dict[int, str]  # employee id → employee number
+    employee_names: dict[int, str | None]  # employee id → name
+    names: Masker  # the unit's known people, for free text
+
+
+def read_agenda(
+    conn: Connection,
+    unit_id: int,
+    as_of: dt.date,
+    last_session: dt.date | None,
+    rules: FlagRules,
+) -> AgendaRead:
+    own = load_employments(conn, [unit_id])
+    people = sorted(set(own["employee_id"].tolist()))
+    employments = load_employments(conn, employee_ids=people)
+    spells = load_spells(conn, people)
+    done = milestones_done(conn, people)
+    records = measure_records(conn, [unit_id])
+    employees = load_employees(conn, people)
+    facts = [
+        MeasureFact(
+            measure_id=r.measure_id,
+            level=r.level,
+            text=r.text,
+            employee_id=r.employee_id,
+            due_date=r.due_date,
+            status=r.status,
+            created_on=r.created_on,
+            completed_on=completed_on(r.history, as_of),
+        )
+        for r in records
+        if r.created_on <= as_of
+    ]
+    agenda = build_agenda(unit_id, as_of, last_session, employments, spells, done, facts, rules)
+    return AgendaRead(
+        agenda=agenda,
+        numbers=dict(zip(employees["employee_id"], employees["number"], strict=True)),
+        employee_names=dict(zip(employees["employee_id"], employees["name"], strict=True)),
+        names=Masker(*known_people(conn, unit_id)),
+    )

@@ -1,0 +1,124 @@
+"""The agenda that opens a session: shown at the start, skipped with one key, masked."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import Engine
+from textual.pilot import Pilot
+
+from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
+from tui.app import NaervaerApp
+from tui.screens.agenda import AgendaScreen
+from tui.screens.measures import MeasuresScreen
+from tui.screens.review import ReviewScreen
+from tui.screens.unit import UnitScreen
+
+
+@pytest.fixture
+def last_time(unit: Builder, engine: Engine) -> None:
+    """The last session was held 15.10.2026, with a measure due 01.11 and one due 10.12."""
+    last = sessions.start_session(engine, UNIT, "individuell_radgivning", D(2026, 10, 15))
+    measure_cases.add_measure(
+        engine, UNIT, "enhet", "Felles rutine med Kari", due_date=D(2026, 11, 1), session_id=last
+    )
+    measure_cases.add_measure(
+        engine, UNIT, "lederrolle", "Ukentlige runder", due_date=D(2026, 12, 10), session_id=last
+    )
+    sessions.end_session(engine, last, "Forrige møte")
+
+
+def on_one_line(text: str, *parts: str) -> bool:
+    """Whether one line of the screen shows every part, in order (its cells are apart)."""
+    return any(
+        all(part in line for part in parts) and line.index(parts[0]) < line.index(parts[-1])
+        for line in text.splitlines()
+    )
+
+
+async def start_session(app: NaervaerApp, pilot: Pilot[int], key: str = "i") -> None:
+    await settle(app, pilot)
+    await pilot.press("slash", *"Lia", "enter", "enter")
+    await settle(app, pilot)
+    assert isinstance(app.screen, UnitScreen)
+    await pilot.press(key)
+    await settle(app, pilot)
+
+
+async def test_a_session_opens_on_its_agenda_and_one_key_goes_on_to_the_checklist(
+    last_time: None, engine: Engine
+) -> None:
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        text = screen_text(app)
+        # Since 16.10 (the day after the last session) up to today; the next 42 days after.
+        for expected in (
+            "Siden sist: etter møtet 15.10.2026 (16.10.2026–24.11.2026)",
+            "De neste 6 ukene (25.11.2026–05.01.2027)",
+            "Tiltak siden sist: 0 fullført, 0 nye, 1 forfalt",
+            # Kari's case began 01.09.2026: S + 48 and S + 55 fell in the window, not done.
+            "Milepæler med frist i perioden (2)",
+            "Dialogmøte 1, frist 19.10.2026: forfalt",
+            "Aktivitetskrav, frist 26.10.2026: forfalt",
+            "Nye flagg (1)",
+            "Vurder gradert sykmelding: 100 % sykmeldt i 85 dager",
+            "Tiltak med frist i perioden (1)",
+            "Felles rutine med ansatt 100001",
+            "enhet, frist 01.11.2026, åpen",
+            "Tiltak med frist de neste 6 ukene (1)",
+            "Ukentlige runder",
+            "lederrolle, frist 10.12.2026, åpen",
+            "Fraværstilfeller som startet: ingen",
+            "Milepæler de neste 6 ukene: ingen",
+            "Enter eller n: videre til sjekklisten.",
+        ):
+            assert expected in text, expected
+        assert on_one_line(text, "Ansatt 100001", "Dialogmøte 1, frist 19.10.2026")
+        assert "Kari" not in text and "Nordmann" not in text  # masked by default
+
+        await pilot.press("m")
+        await settle(app, pilot)
+        text = screen_text(app)
+        assert on_one_line(text, "Kari Nordmann (100001)", "Dialogmøte 1, frist 19.10.2026")
+        assert "Felles rutine med Kari" in text
+
+        await pilot.press("n")
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen)
+        assert len(checklist.checklist) == 2
+
+        # Back from the checklist is the unit, as before the agenda was there.
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
+
+
+async def test_enter_goes_on_to_the_review_when_there_is_no_checklist(
+    unit: Builder, engine: Engine
+) -> None:
+    """A first session: the last 8 weeks, 30.09–24.11.2026 (56 days up to today)."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_session(app, pilot, "o")
+        assert isinstance(app.screen, AgendaScreen)
+        text = screen_text(app)
+        assert "Siden sist: første møte, de siste 8 ukene (30.09.2026–24.11.2026)" in text
+        assert "videre til gjennomgangen" in text
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_escape_leaves_the_agenda_for_the_unit(last_time: None, engine: Engine) -> None:
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)
