@@ -63,6 +63,7 @@ class SessionSummary:
     # The checklist's open measures left as they were: ticked (gone through), or not taken up.
     measures_ticked_open: tuple[MeasureLine, ...] = ()
     measures_not_discussed: tuple[MeasureLine, ...] = ()
+    note_version: int = 0  # the session's version with this note: what an edit is based on
 
 
 # Characters that start a Markdown block when they open a line.

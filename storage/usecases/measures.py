@@ -164,7 +164,8 @@ def _follow_up(
     session_id: int,
     change: MeasureChange,
     base: int | None = None,
-) -> None:
+) -> int | None:
+    """The measure's version after, if it was changed (None: only the session's record was)."""
     tracked = _tracked(change.status, change.due_date)
     values: dict[str, Any] = dict(tracked)
     if change.checked is not None:
@@ -180,10 +181,12 @@ def _follow_up(
     measure_unit, current_status, current_due = found
     if measure_unit != session_unit:
         raise InvalidInput("Tiltaket hører til en annen enhet enn økten.")
+    version = None
     if tracked:
         # First, so that a conflict with another advisor's change writes nothing.
-        measures.change(session, measure_id, tracked, base, values["updated_at"])
+        version = measures.change(session, measure_id, tracked, base, values["updated_at"])
     measures.save_follow_up(session, measure_id, session_id, current_status, current_due, values)
+    return version
 
 
 def follow_up(
@@ -209,20 +212,21 @@ def change_measure(
     session_id: int | None,
     change: MeasureChange,
     base: int | None = None,
-) -> None:
+) -> int | None:
     """What the measures screen does with a change, as an edit of the measure's version
-    `base`: on the session's checklist it is the session's follow-up of the measure
-    (core.measures.MeasureChange.as_follow_up); otherwise the measure itself is changed
-    (as_update). EditConflict (core.conflicts) if another advisor changed the same since."""
+    `base`; the version after (None if only a session's record changed). On the session's
+    checklist it is the session's follow-up of the measure (core.measures.MeasureChange.
+    as_follow_up); otherwise the measure itself is changed (as_update). EditConflict
+    (core.conflicts) if another advisor changed the same since."""
     with writing(engine) as session:
         if session_id is not None and measures.on_checklist(
             session.connection(), measure_id, session_id
         ):
-            _follow_up(session, measure_id, session_id, change.as_follow_up(), base)
-            return
+            return _follow_up(session, measure_id, session_id, change.as_follow_up(), base)
         update = change.as_update()
-        if update is not None:
-            _update(session, measure_id, {}, _tracked(update.status, update.due_date), base)
+        if update is None:
+            return None
+        return _update(session, measure_id, {}, _tracked(update.status, update.due_date), base)
 
 
 def cancel_measure(
