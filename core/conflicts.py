@@ -51,13 +51,23 @@ def local_time(utc: dt.datetime) -> dt.datetime:
     return utc.replace(tzinfo=dt.UTC).astimezone()
 
 
+def moment(utc: dt.datetime) -> str:
+    """`03.12.2026 kl. 10.42`, on the local clock."""
+    local = local_time(utc)
+    return f"{fmt.date(local)} kl. {local:%H.%M}"
+
+
 def when(utc: dt.datetime | None, today: dt.date | None = None) -> str:
     """`kl. 10.42` for today, `03.12.2026 kl. 10.42` for another day; "" if not known."""
     if utc is None:
         return ""
     local = local_time(utc)
-    clock = f"kl. {local:%H.%M}"
-    return clock if local.date() == (today or dt.date.today()) else f"{fmt.date(local)} {clock}"
+    return f"kl. {local:%H.%M}" if local.date() == (today or dt.date.today()) else moment(utc)
+
+
+def change_text(field: str, old: str | None, new: str | None) -> str:
+    """A change in the audit log as the advisor reads it: `frist 20.12.2026 → 15.01.2027`."""
+    return f"{FIELD_LABELS.get(field, field)} {shown(field, old)} → {shown(field, new)}"
 
 
 class EditConflict(InvalidInput):

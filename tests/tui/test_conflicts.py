@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
-from textual.widgets import Static, TextArea
+from textual.widgets import DataTable, Static, TextArea
 
 from core.conflicts import EditConflict
 from storage.repos import measures as measure_rows
@@ -23,6 +23,7 @@ from tests.tui.conftest import TODAY, UNIT, D, db_path, settle
 from tests.tui.test_snapshots import SMALL, snapshot_of
 from tui.app import NaervaerApp
 from tui.dialogs.conflict import ConflictDialog
+from tui.screens.history import HistoryScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.summary import SummaryScreen
 from tui.widgets.autosave import AutosaveTextArea
@@ -110,6 +111,30 @@ async def test_a_note_written_meanwhile_is_not_overwritten_and_can_be_merged(
         shown = app.screen.query_one(AutosaveTextArea).text
         assert shown == "Turnus og vikarer. Sykefravær i desember"
     assert sessions.session_info(engine, session_id).note == shown
+
+
+async def test_the_history_says_who_changed_the_status_and_due_date_and_when(
+    unit: Builder, engine: Engine
+):
+    mid = measure_cases.add_measure(engine, UNIT, "enhet", "Felles rutine", due_date=DEC_20)
+    per_writes(engine)
+    measure_cases.update_measure(engine, mid, due_date=JAN_15, status="pagar")
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(MeasuresScreen(UNIT, None))
+        await settle(app, pilot)
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one("#changes", DataTable)
+        rows = [[str(cell) for cell in table.get_row_at(i)] for i in range(table.row_count)]
+    when = r"\d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d"
+    assert [row[1:] for row in rows] == [
+        ["Per", "frist 20.12.2026 → 15.01.2027"],
+        ["Per", "status åpen → pågår"],
+    ]
+    assert all(re.fullmatch(when, row[0]) for row in rows)
 
 
 def conflict_dialog(conflict: EditConflict) -> Any:
