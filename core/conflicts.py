@@ -18,7 +18,10 @@ FIELD_LABELS: Final = {
     "owner": "ansvarlig",
     "note": "notat",
     "reviewed": "gjennomgått",
+    "score": "poengsum",
+    "measured_on": "målt",
 }
+DATE_FIELDS: Final = frozenset({"due_date", "measured_on"})
 
 
 def stored(value: object) -> str | None:
@@ -35,14 +38,16 @@ def stored(value: object) -> str | None:
 def shown(field: str, value: object) -> str:
     """A field's value (as stored, or as the audit log keeps it) as the advisor reads it."""
     if value is None or value == "":
-        return "ingen" if field == "due_date" else "(tom)"
-    if field == "due_date":
+        return "ingen" if field in DATE_FIELDS or field == "score" else "(tom)"
+    if field in DATE_FIELDS:
         day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
         return fmt.date(day)
     if field == "status":
         return MEASURE_STATUSES.get(str(value), str(value)).lower()
     if field == "reviewed":
         return "ja" if value in (True, "1") else "nei"
+    if field == "score":
+        return fmt.number(float(str(value)))
     return f"«{value}»"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, insert, select, update
 
 from core.conflicts import EditConflict, stored
-from storage.dialects import login
+from storage.dialects import login, upsert
 from storage.models import AuditEntry
 from storage.repos.settings import load_settings
 
@@ -118,3 +118,23 @@ def change(
         ],
     )
     return int(version + 1)
+
+
+def change_or_add(
+    conn: Connection,
+    table: Table,
+    key: Mapping[str, Any],
+    values: Mapping[str, Any],
+    base: int | None,
+    now: dt.datetime,
+) -> int:
+    """`change` the row whose `key` columns are `key`; a row not yet there is first made at
+    version 0 with its columns' defaults (an edit of it is based on 0). The version after."""
+    first = {**key, "version": 0, "created_by": advisor(conn)}
+    upsert(conn, table, first, tuple(key), update=())
+    row_id = conn.execute(
+        select(table.c.id).where(*(table.c[column] == value for column, value in key.items()))
+    ).scalar_one()
+    version = change(conn, table, row_id, values, base, now)
+    assert version is not None  # made above, in this transaction
+    return version

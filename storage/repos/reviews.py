@@ -44,15 +44,13 @@ def save(
     its version `base` (0: there was none; see storage.repos.audit.change); the version after.
     A new review starts at version 0, not reviewed, without a note."""
     conn = session.connection()
-    table = EmployeeReview.__table__
     key = {"session_id": session_id, "employee_id": employee_id}
-    first = {**key, "version": 0, "created_by": audit.advisor(conn), "updated_at": now}
-    upsert(conn, table, first, tuple(key), update=())  # type: ignore[arg-type]
-    review_id = conn.execute(select(EmployeeReview.id).filter_by(**key)).scalar_one()
-    version = audit.change(conn, table, review_id, values, base, now)  # type: ignore[arg-type]
-    assert version is not None  # made above, in this transaction
+    table = EmployeeReview.__table__
+    version = audit.change_or_add(conn, table, key, values, base, now)  # type: ignore[arg-type]
     conn.execute(
-        update(EmployeeReview).where(EmployeeReview.id == review_id).values(updated_at=now)
+        update(EmployeeReview)
+        .where(EmployeeReview.session_id == session_id, EmployeeReview.employee_id == employee_id)
+        .values(updated_at=now)
     )
     return version
 

@@ -282,7 +282,9 @@ def set_presence_factor(engine: Engine, unit_id: int, kind: str, position: int, 
     if isinstance(position, bool) or position not in range(1, PRESENCE_POSITIONS + 1):
         raise InvalidInput(f"Plassen må være mellom 1 og {PRESENCE_POSITIONS}.")
     with writing(engine) as session:
-        unit_profile.set_presence_factor(session, unit_id, kind, position, clean_text(text))
+        unit_profile.set_presence_factor(
+            session, unit_id, kind, position, clean_text(text), utcnow()
+        )
 
 
 def set_survey_score(
@@ -307,4 +309,6 @@ def set_survey_score(
             raise InvalidInput("Poengsum må være mellom 1 og 5.")
         score = float(score)
     with writing(engine) as session:
-        unit_profile.set_survey_score(session, unit_id, survey, factor, score, measured_on)
+        unit_profile.set_survey_score(
+            session, unit_id, survey, factor, score, measured_on, utcnow()
+        )

@@ -192,3 +192,29 @@ def test_the_audit_log_is_append_only_on_the_server(two, backend):
             with pytest.raises(DBAPIError, match="append-only"), advisor.engine.begin() as conn:
                 conn.execute(statement)
     assert [c.new_value for c in measures.measure_changes(per.engine, mid)] == ["pagar"]
+
+
+def test_presence_factors_and_scores_keep_who_changed_them(two):
+    kari, per = two
+    kari.acts()
+    sessions.set_presence_factor(kari.engine, 1, "styrke", 1, "Godt samhold")
+    sessions.set_survey_score(kari.engine, 1, "leder", "Mestringstro", 3.0, DEC_20)
+    per.acts()
+    sessions.set_presence_factor(per.engine, 1, "styrke", 1, "Godt samhold i gruppa")
+    with per.engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT table_name, advisor, version, field, old_value, new_value FROM audit_log "
+                "ORDER BY id"
+            )
+        ).all()
+        factor = conn.execute(
+            text("SELECT created_by, changed_by, version FROM presence_factors")
+        ).one()
+    assert [tuple(r) for r in rows] == [
+        ("presence_factors", kari.name, 1, "text", "", "Godt samhold"),
+        ("survey_scores", kari.name, 1, "score", None, "3.0"),
+        ("survey_scores", kari.name, 1, "measured_on", None, "2026-12-20"),
+        ("presence_factors", per.name, 2, "text", "Godt samhold", "Godt samhold i gruppa"),
+    ]
+    assert tuple(factor) == (kari.name, per.name, 2)
