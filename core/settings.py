@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from core import fmt
 from core.errors import InvalidInput
@@ -38,6 +38,7 @@ class Settings:
     fte: float = 15_000.0
     self_cert_rule: SelfCertRule = "utvidet"
     retention_years: int = 5
+    advisor_name: str = ""  # "": the user's name on the machine
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -224,6 +225,18 @@ def _check_rule(value: Any) -> None:
         raise InvalidInput("Egenmeldingsregel: velg «utvidet» eller «nasjonal».")
 
 
+ADVISOR_NAME_MAX: Final = 200
+
+
+def _parse_name(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _check_name(value: Any) -> None:
+    if not isinstance(value, str) or len(value) > ADVISOR_NAME_MAX:
+        raise InvalidInput(f"Rådgiver: skriv et navn på høyst {ADVISOR_NAME_MAX} tegn.")
+
+
 def _show_cost(value: Any) -> str:
     return f"{fmt.kroner(value)} ({cost_source_label(value)})"
 
@@ -344,6 +357,17 @@ SETTING_FIELDS: tuple[SettingField, ...] = (
         100,
         name="Oppbevaringstiden",
         whole=True,
+    ),
+    SettingField(
+        "advisor_name",
+        "Rådgiver",
+        "",
+        "Navnet ditt i loggen over hvem som endret hva. Tomt: brukernavnet ditt på maskinen. "
+        "På en server er det innloggingen.",
+        _parse_name,
+        _check_name,
+        text=str,
+        show=lambda value: str(value) or "brukernavnet ditt",
     ),
 )
 FIELD: dict[str, SettingField] = {item.key: item for item in SETTING_FIELDS}

@@ -78,6 +78,7 @@ class SessionSummary:
     # points the session did not take up.
     since_last: str = ""
     agenda_untouched: tuple[AgendaLine, ...] = ()
+    note_version: int = 0  # the session's version with this note: what an edit is based on
 
 
 # Characters that start a Markdown block when they open a line.

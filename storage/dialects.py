@@ -50,6 +50,16 @@ def lock_for_write(conn: Connection) -> None:
         server.lock_for_write(conn)
 
 
+def login(conn: Connection) -> str | None:
+    """The database login the connection writes as (PostgreSQL: `current_user`, the advisor);
+    None for a file, which has no logins."""
+    if _is_sqlite(conn):
+        return None
+    from sqlalchemy import func, select
+
+    return str(conn.execute(select(func.current_user())).scalar_one())
+
+
 def reserve_ids(conn: Connection, table: Table, count: int) -> int:
     """The first of `count` consecutive new ids of `table` for rows inserted by this
     transaction, under `lock_for_write`. SQLite: on from the largest stored id, as it would

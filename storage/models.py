@@ -43,6 +43,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+class Edited:
+    """What two advisors can edit: its version (each change adds one; a change states the
+    version it was based on) and who created and last changed it, and when."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    created_by: Mapped[str | None] = mapped_column(String(200))
+    changed_by: Mapped[str | None] = mapped_column(String(200))
+    changed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
 class Unit(Base):
     """A workplace with one leader (enhet), keyed by its code in the HR system."""
 
@@ -163,7 +173,7 @@ class Setting(Base):
     value: Mapped[str] = mapped_column(Text)
 
 
-class Session(Base):
+class Session(Edited, Base):
     """An advisory meeting with a unit's leader (oppstartsmøte, rådgivning, statusmøte)."""
 
     __tablename__ = "sessions"
@@ -180,7 +190,7 @@ class Session(Base):
     summary: Mapped[str | None] = mapped_column(Text)
 
 
-class EmployeeReview(Base):
+class EmployeeReview(Edited, Base):
     """One employee gone through in one session: reviewed or not, and the session's note."""
 
     __tablename__ = "employee_reviews"
@@ -194,7 +204,7 @@ class EmployeeReview(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
-class Measure(Base):
+class Measure(Edited, Base):
     """An agreed action (tiltak) for a case, the unit or the leader's own role."""
 
     __tablename__ = "measures"
@@ -231,7 +241,7 @@ class MeasureFollowUp(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
 
 
-class MilestoneDone(Base):
+class MilestoneDone(Edited, Base):
     """A legal follow-up milestone of an absence case, marked done by the advisor."""
 
     __tablename__ = "milestones_done"
@@ -245,7 +255,7 @@ class MilestoneDone(Base):
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
 
 
-class SurveyScore(Base):
+class SurveyScore(Edited, Base):
     """A unit's score on one factor of a survey (kartlegging) of the leader or the staff."""
 
     __tablename__ = "survey_scores"
@@ -259,7 +269,7 @@ class SurveyScore(Base):
     measured_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
-class PresenceFactor(Base):
+class PresenceFactor(Edited, Base):
     """One of the unit's nærværsfaktorer: four strengths and four things to improve."""
 
     __tablename__ = "presence_factors"
@@ -270,3 +280,21 @@ class PresenceFactor(Base):
     kind: Mapped[str] = mapped_column(String(16))
     position: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditEntry(Base):
+    """Who changed what of an advisor-written row, and when: append-only (on PostgreSQL a
+    trigger refuses to change or delete a row). Values as text: a date in ISO form, a code."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_row", "table_name", "row_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    advisor: Mapped[str] = mapped_column(String(200))
+    table_name: Mapped[str] = mapped_column(String(32))
+    row_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)  # the row's version this change made
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)

@@ -16,6 +16,7 @@ from core.vocabulary import MEASURE_LEVELS, OPEN_STATUSES
 from storage.dialects import upsert
 from storage.models import Employee, Measure, MeasureFollowUp
 from storage.models import Session as SessionRow
+from storage.repos import audit
 from storage.repos.sessions import SessionInfo, open_ids
 
 
@@ -32,6 +33,7 @@ class MeasureRow:
     due_date: dt.date | None
     status: str
     created_session_id: int | None
+    version: int  # what an edit of it is based on
     created_on: dt.date  # the creating session's date, else the local day it was entered
 
 
@@ -70,6 +72,7 @@ _COLUMNS: Final = (
     Measure.due_date,
     Measure.status,
     Measure.created_session_id,
+    Measure.version,
     Measure.created_at,
     _CreatingSession.held_on,
 )
@@ -90,9 +93,20 @@ def _select(*extra: Any) -> Any:
 
 
 def _row(row: Sequence[Any]) -> MeasureRow:
-    (mid, unit_id, level, employee_id, number, name, text, owner, due, status, created_in) = row[
-        : _N_COLUMNS - 2
-    ]
+    (
+        mid,
+        unit_id,
+        level,
+        employee_id,
+        number,
+        name,
+        text,
+        owner,
+        due,
+        status,
+        created_in,
+        version,
+    ) = row[: _N_COLUMNS - 2]
     created_at, session_held_on = row[_N_COLUMNS - 2 : _N_COLUMNS]
     return MeasureRow(
         id=mid,
@@ -106,6 +120,7 @@ def _row(row: Sequence[Any]) -> MeasureRow:
         due_date=due,
         status=status,
         created_session_id=created_in,
+        version=version,
         created_on=session_held_on if session_held_on is not None else _local_date(created_at),
     )
 
@@ -210,10 +225,22 @@ def insert(session: Session, values: Mapping[str, Any]) -> int:
     return measure.id
 
 
-def update_measure(session: Session, measure_id: int, values: Mapping[str, Any]) -> bool:
-    """False if there is no such measure."""
-    statement = update(Measure).where(Measure.id == measure_id).values(**values)
-    return session.connection().execute(statement).rowcount > 0
+def change(
+    session: Session,
+    measure_id: int,
+    values: Mapping[str, Any],
+    base: int | None,
+    now: dt.datetime,
+) -> int | None:
+    """Change the measure as an edit of its version `base` (see storage.repos.audit.change);
+    its version after, None if there is no such measure."""
+    table = Measure.__table__
+    return audit.change(session.connection(), table, measure_id, values, base, now)  # type: ignore[arg-type]
+
+
+def changes(conn: Connection, measure_id: int) -> list[audit.Change]:
+    """The measure's changes in the audit log, oldest first."""
+    return audit.changes(conn, Measure.__table__, measure_id)  # type: ignore[arg-type]
 
 
 def snapshot_open(session: Session, unit_id: int, session_id: int, now: dt.datetime) -> None:

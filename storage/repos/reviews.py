@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select
+from sqlalchemy import Connection, and_, delete, select, update
 from sqlalchemy.orm import Session
 
 from storage.dialects import upsert
 from storage.models import Employee, EmployeeReview, MilestoneDone
+from storage.repos import audit
 
 
 def states(conn: Connection, session_id: int) -> dict[int, tuple[bool, str]]:
@@ -23,12 +24,35 @@ def states(conn: Connection, session_id: int) -> dict[int, tuple[bool, str]]:
     return {r.employee_id: (bool(r.reviewed), r.note) for r in conn.execute(query)}
 
 
-def save(session: Session, session_id: int, employee_id: int, values: Mapping[str, Any]) -> None:
-    """Set `values` (reviewed, note, updated_at) on the employee's review in the session; a
-    new review starts not reviewed, without a note (the columns' defaults)."""
-    row = {"session_id": session_id, "employee_id": employee_id, **values}
-    key = ("session_id", "employee_id")
-    upsert(session.connection(), EmployeeReview.__table__, row, key)  # type: ignore[arg-type]
+def versions(conn: Connection, session_id: int) -> dict[int, int]:
+    """employee_id -> the version of the employee's review in this session (none: 0)."""
+    query = select(EmployeeReview.employee_id, EmployeeReview.version).where(
+        EmployeeReview.session_id == session_id
+    )
+    return {employee_id: version for employee_id, version in conn.execute(query)}
+
+
+def save(
+    session: Session,
+    session_id: int,
+    employee_id: int,
+    values: Mapping[str, Any],
+    base: int | None,
+    now: dt.datetime,
+) -> int:
+    """Set `values` (reviewed, note) on the employee's review in the session, as an edit of
+    its version `base` (0: there was none; see storage.repos.audit.change); the version after.
+    A new review starts at version 0, not reviewed, without a note."""
+    conn = session.connection()
+    key = {"session_id": session_id, "employee_id": employee_id}
+    table = EmployeeReview.__table__
+    version = audit.change_or_add(conn, table, key, values, base, now)  # type: ignore[arg-type]
+    conn.execute(
+        update(EmployeeReview)
+        .where(EmployeeReview.session_id == session_id, EmployeeReview.employee_id == employee_id)
+        .values(updated_at=now)
+    )
+    return version
 
 
 def in_session(conn: Connection, session_id: int) -> list[tuple[str, str | None, bool, str]]:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from core.errors import InvalidInput
 from storage.models import Employee, Employment, Unit
 from storage.models import Session as SessionRow
+from storage.repos import audit
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class SessionInfo:
     session_type: str
     held_on: dt.date
     advisor: str | None
+    version: int  # what an edit of its note is based on
     started_at: dt.datetime  # naive UTC
     ended_at: dt.datetime | None  # naive UTC
     note: str
@@ -37,6 +39,7 @@ def _query() -> Any:
             SessionRow.session_type,
             SessionRow.held_on,
             SessionRow.advisor,
+            SessionRow.version,
             SessionRow.started_at,
             SessionRow.ended_at,
             SessionRow.note,
@@ -122,6 +125,7 @@ def insert(
         session_type=session_type,
         held_on=held_on,
         advisor=advisor,
+        created_by=audit.advisor(session.connection()),
         note="",
         started_at=started_at,
     )
@@ -130,10 +134,13 @@ def insert(
     return row.id
 
 
-def set_note(session: Session, session_id: int, note: str) -> bool:
-    """False if there is no such session."""
-    statement = update(SessionRow).where(SessionRow.id == session_id).values(note=note)
-    return session.connection().execute(statement).rowcount > 0
+def set_note(
+    session: Session, session_id: int, note: str, base: int | None, now: dt.datetime
+) -> int | None:
+    """The note, as an edit of the session's version `base` (storage.repos.audit.change);
+    the version after, None if there is no such session."""
+    table = SessionRow.__table__
+    return audit.change(session.connection(), table, session_id, {"note": note}, base, now)  # type: ignore[arg-type]
 
 
 def end(session: Session, session_id: int, summary: str, now: dt.datetime) -> bool:

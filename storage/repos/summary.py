@@ -117,6 +117,7 @@ def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
         measures_changed=tuple(lines["changed"]),
         measures_closed=tuple(lines["closed"]),
         note=info.note,
+        note_version=info.version,
         employee_notes=tuple(
             (number, name, note) for number, name, _, note in reviewed if note.strip()
         ),

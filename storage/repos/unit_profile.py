@@ -9,8 +9,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SURVEYS
-from storage.dialects import upsert
 from storage.models import PresenceFactor, SurveyScore
+from storage.repos import audit
 
 PRESENCE_POSITIONS: Final = 4
 
@@ -30,11 +30,12 @@ def presence_factors(conn: Connection, unit_id: int) -> dict[str, list[str]]:
 
 
 def set_presence_factor(
-    session: Session, unit_id: int, kind: str, position: int, text: str
-) -> None:
-    row = {"unit_id": unit_id, "kind": kind, "position": position, "text": text}
-    key = ("unit_id", "kind", "position")
-    upsert(session.connection(), PresenceFactor.__table__, row, key)  # type: ignore[arg-type]
+    session: Session, unit_id: int, kind: str, position: int, text: str, now: dt.datetime
+) -> int:
+    """The factor's text, logged (storage.repos.audit); the row's version after."""
+    key = {"unit_id": unit_id, "kind": kind, "position": position}
+    table = PresenceFactor.__table__
+    return audit.change_or_add(session.connection(), table, key, {"text": text}, None, now)  # type: ignore[arg-type]
 
 
 def survey_scores(conn: Connection, unit_id: int) -> dict[str, dict[str, float | None]]:
@@ -60,13 +61,10 @@ def set_survey_score(
     factor: str,
     score: float | None,
     measured_on: dt.date | None,
-) -> None:
-    row = {
-        "unit_id": unit_id,
-        "survey": survey,
-        "factor": factor,
-        "score": score,
-        "measured_on": measured_on,
-    }
-    key = ("unit_id", "survey", "factor")
-    upsert(session.connection(), SurveyScore.__table__, row, key)  # type: ignore[arg-type]
+    now: dt.datetime,
+) -> int:
+    """The score, logged (storage.repos.audit); the row's version after."""
+    key = {"unit_id": unit_id, "survey": survey, "factor": factor}
+    values = {"score": score, "measured_on": measured_on}
+    table = SurveyScore.__table__
+    return audit.change_or_add(session.connection(), table, key, values, None, now)  # type: ignore[arg-type]

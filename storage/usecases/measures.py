@@ -13,7 +13,8 @@ from core.errors import InvalidInput
 from core.measures import UNSET, MeasureChange, Unset
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage.repos import measures, sessions
+from storage.repos import audit, measures, sessions
+from storage.repos.audit import Change
 from storage.repos.measures import HistoryEntry
 from storage.usecases import reading, writing
 from storage.usecases.sessions import utcnow
@@ -82,6 +83,7 @@ def add_measure(
         measure_id = measures.insert(
             session,
             {
+                "created_by": audit.advisor(session.connection()),
                 "unit_id": unit_id,
                 "level": level,
                 "employee_id": employee_id,
@@ -119,16 +121,17 @@ def _update(
     measure_id: int,
     values: dict[str, Any],
     tracked: dict[str, Any],
-) -> None:
-    if not values and not tracked:
-        if measures.state(session.connection(), measure_id) is None:
-            raise InvalidInput(f"Fant ikke tiltaket (id {measure_id}).")
-        return
-    if not measures.update_measure(session, measure_id, {**values, **tracked}):
+    base: int | None,
+) -> int:
+    """Change the measure as an edit of its version `base`; its version after."""
+    now = utcnow()
+    version = measures.change(session, measure_id, {**values, **tracked}, base, now)
+    if version is None:
         raise InvalidInput(f"Fant ikke tiltaket (id {measure_id}).")
     if tracked:
         # Into the record of any session still open, so its summary and history agree.
-        measures.track_in_open_sessions(session, measure_id, {**tracked, "updated_at": utcnow()})
+        measures.track_in_open_sessions(session, measure_id, {**tracked, "updated_at": now})
+    return version
 
 
 def update_measure(
@@ -139,9 +142,12 @@ def update_measure(
     owner: str | None = None,
     due_date: dt.date | Unset | None = UNSET,
     status: str | None = None,
-) -> None:
-    """Edit a measure. A new status or due date also goes into the history row of any session
-    still open, so the session's summary and history agree with the measure."""
+    base: int | None = None,
+) -> int:
+    """Edit a measure, as an edit of its version `base` (None: as it stands); its version
+    after. A new status or due date also goes into the history row of any session still open,
+    so the session's summary and history agree with the measure. EditConflict
+    (core.conflicts) if another advisor changed the same since `base`: nothing is written."""
     values: dict[str, Any] = {}
     if text is not None:
         values["text"] = _clean_text(text)
@@ -149,10 +155,17 @@ def update_measure(
         values["owner"] = _clean_owner(owner)
     tracked = _tracked(status, due_date)
     with writing(engine) as session:
-        _update(session, measure_id, values, tracked)
+        return _update(session, measure_id, values, tracked, base)
 
 
-def _follow_up(session: Session, measure_id: int, session_id: int, change: MeasureChange) -> None:
+def _follow_up(
+    session: Session,
+    measure_id: int,
+    session_id: int,
+    change: MeasureChange,
+    base: int | None = None,
+) -> int | None:
+    """The measure's version after, if it was changed (None: only the session's record was)."""
     tracked = _tracked(change.status, change.due_date)
     values: dict[str, Any] = dict(tracked)
     if change.checked is not None:
@@ -168,9 +181,12 @@ def _follow_up(session: Session, measure_id: int, session_id: int, change: Measu
     measure_unit, current_status, current_due = found
     if measure_unit != session_unit:
         raise InvalidInput("Tiltaket hører til en annen enhet enn økten.")
-    measures.save_follow_up(session, measure_id, session_id, current_status, current_due, values)
+    version = None
     if tracked:
-        measures.update_measure(session, measure_id, tracked)
+        # First, so that a conflict with another advisor's change writes nothing.
+        version = measures.change(session, measure_id, tracked, base, values["updated_at"])
+    measures.save_follow_up(session, measure_id, session_id, current_status, current_due, values)
+    return version
 
 
 def follow_up(
@@ -191,20 +207,26 @@ def follow_up(
 
 
 def change_measure(
-    engine: Engine, measure_id: int, session_id: int | None, change: MeasureChange
-) -> None:
-    """What the measures screen does with a change: on the session's checklist it is the
-    session's follow-up of the measure (core.measures.MeasureChange.as_follow_up); otherwise
-    the measure itself is changed (as_update)."""
+    engine: Engine,
+    measure_id: int,
+    session_id: int | None,
+    change: MeasureChange,
+    base: int | None = None,
+) -> int | None:
+    """What the measures screen does with a change, as an edit of the measure's version
+    `base`; the version after (None if only a session's record changed). On the session's
+    checklist it is the session's follow-up of the measure (core.measures.MeasureChange.
+    as_follow_up); otherwise the measure itself is changed (as_update). EditConflict
+    (core.conflicts) if another advisor changed the same since."""
     with writing(engine) as session:
         if session_id is not None and measures.on_checklist(
             session.connection(), measure_id, session_id
         ):
-            _follow_up(session, measure_id, session_id, change.as_follow_up())
-            return
+            return _follow_up(session, measure_id, session_id, change.as_follow_up(), base)
         update = change.as_update()
-        if update is not None:
-            _update(session, measure_id, {}, _tracked(update.status, update.due_date))
+        if update is None:
+            return None
+        return _update(session, measure_id, {}, _tracked(update.status, update.due_date), base)
 
 
 def cancel_measure(
@@ -227,10 +249,11 @@ def cancel_measure(
         if session_id is None:
             current = sessions.open_session(conn, found[0])
             if current is None:
+                now = utcnow()
+                measures.change(session, measure_id, {"status": "avbrutt"}, None, now)
                 measures.record_outside_meeting(
-                    session, measure_id, comment, "avbrutt", found[2], utcnow()
+                    session, measure_id, comment, "avbrutt", found[2], now
                 )
-                measures.update_measure(session, measure_id, {"status": "avbrutt"})
                 return
             session_id = current.id
         earlier = measures.follow_up_comment(conn, measure_id, session_id)
@@ -244,3 +267,9 @@ def measure_history(engine: Engine, measure_id: int) -> tuple[HistoryEntry, ...]
     """Every session's record of the measure, oldest first (the creating session included)."""
     with reading(engine) as conn:
         return tuple(measures.history(conn, measure_id))
+
+
+def measure_changes(engine: Engine, measure_id: int) -> tuple[Change, ...]:
+    """Who changed the measure's status, due date, text or owner, and when: oldest first."""
+    with reading(engine) as conn:
+        return tuple(measures.changes(conn, measure_id))

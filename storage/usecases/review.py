@@ -224,6 +224,7 @@ class ReviewData:
     info: SessionInfo
     details: tuple[EmployeeDetail, ...]
     states: dict[int, tuple[bool, str]]  # employee_id -> (reviewed, note)
+    versions: dict[int, int]  # employee_id -> the review's version (an edit's base; none: 0)
     measures: dict[int, tuple[CaseMeasure, ...]]  # employee_id -> the open measures about them
     names: Masker  # the unit's masker, for notes and measures
 
@@ -259,6 +260,7 @@ def review(
             info,
             details,
             reviews.states(conn, session_id),
+            reviews.versions(conn, session_id),
             {employee_id: tuple(rows) for employee_id, rows in about.items()},
             unit_masker(conn, unit_id),
         )

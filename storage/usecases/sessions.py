@@ -179,26 +179,41 @@ def session_summary(engine: Engine, session_id: int) -> SessionSummary:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def set_session_note(engine: Engine, session_id: int, text: str) -> None:
+def _set_note(session: Session, session_id: int, text: str, base: int | None) -> int:
     # Not stripped: autosave runs while the advisor types, and a trailing space is still typing.
+    version = sessions.set_note(session, session_id, clean_text(text), base, utcnow())
+    if version is None:
+        raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+    return version
+
+
+def set_session_note(engine: Engine, session_id: int, text: str, base: int | None = None) -> int:
+    """The session's note, as an edit of the session's version `base` (None: as it stands);
+    the version after. EditConflict (core.conflicts) if another advisor wrote another note
+    since `base`: a note is never overwritten by one written on an older text."""
     with writing(engine) as session:
-        if not sessions.set_note(session, session_id, clean_text(text)):
-            raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+        return _set_note(session, session_id, text, base)
 
 
 def end_session(
-    engine: Engine, session_id: int, summary_text: str | None = None, *, note: str | None = None
+    engine: Engine,
+    session_id: int,
+    summary_text: str | None = None,
+    *,
+    note: str | None = None,
+    base: int | None = None,
 ) -> None:
     """Mark the session ended and keep its summary; ending again only replaces the summary.
 
-    `note`: the session's note as it stands, saved first. Without `summary_text` the
+    `note`: the session's note as it stands, saved first (an edit of the version `base`,
+    as set_session_note). Without `summary_text` the
     summary is the session's as it stands with that note, always masked: it is shown again to
     whoever opens the unit next.
     """
     with writing(engine) as session:
         conn = session.connection()
-        if note is not None and not sessions.set_note(session, session_id, clean_text(note)):
-            raise InvalidInput(f"Fant ikke økten (id {session_id}).")
+        if note is not None:
+            _set_note(session, session_id, note, base)
         text = summary_text
         if text is None:
             text = summary_markdown(
@@ -208,8 +223,9 @@ def end_session(
             raise InvalidInput(f"Fant ikke økten (id {session_id}).")
 
 
-def _review(engine: Engine, session_id: int, employee_id: int, **values: Any) -> None:
-    values["updated_at"] = utcnow()
+def _review(
+    engine: Engine, session_id: int, employee_id: int, base: int | None, **values: Any
+) -> int:
     with writing(engine) as session:
         conn = session.connection()
         # Purged from another terminal while the review was open: said, not a crash.
@@ -220,15 +236,23 @@ def _review(engine: Engine, session_id: int, employee_id: int, **values: Any) ->
             )
         if sessions.session_unit(conn, session_id) is None:
             raise InvalidInput("Møtet finnes ikke lenger i databasen; det er slettet.")
-        reviews.save(session, session_id, employee_id, values)
+        return reviews.save(session, session_id, employee_id, values, base, utcnow())
 
 
-def set_reviewed(engine: Engine, session_id: int, employee_id: int, reviewed: bool) -> None:
-    _review(engine, session_id, employee_id, reviewed=bool(reviewed))
+def set_reviewed(
+    engine: Engine, session_id: int, employee_id: int, reviewed: bool, base: int | None = None
+) -> int:
+    """Tick the employee as gone through (or not), as an edit of the review's version `base`
+    (0: none was written; None: as it stands); the version after."""
+    return _review(engine, session_id, employee_id, base, reviewed=bool(reviewed))
 
 
-def set_review_note(engine: Engine, session_id: int, employee_id: int, text: str) -> None:
-    _review(engine, session_id, employee_id, note=clean_text(text))
+def set_review_note(
+    engine: Engine, session_id: int, employee_id: int, text: str, base: int | None = None
+) -> int:
+    """The employee's note in the session, as set_reviewed; EditConflict (core.conflicts) if
+    another advisor wrote another note since `base`."""
+    return _review(engine, session_id, employee_id, base, note=clean_text(text))
 
 
 def set_milestone_done(
@@ -258,7 +282,9 @@ def set_presence_factor(engine: Engine, unit_id: int, kind: str, position: int, 
     if isinstance(position, bool) or position not in range(1, PRESENCE_POSITIONS + 1):
         raise InvalidInput(f"Plassen må være mellom 1 og {PRESENCE_POSITIONS}.")
     with writing(engine) as session:
-        unit_profile.set_presence_factor(session, unit_id, kind, position, clean_text(text))
+        unit_profile.set_presence_factor(
+            session, unit_id, kind, position, clean_text(text), utcnow()
+        )
 
 
 def set_survey_score(
@@ -283,4 +309,6 @@ def set_survey_score(
             raise InvalidInput("Poengsum må være mellom 1 og 5.")
         score = float(score)
     with writing(engine) as session:
-        unit_profile.set_survey_score(session, unit_id, survey, factor, score, measured_on)
+        unit_profile.set_survey_score(
+            session, unit_id, survey, factor, score, measured_on, utcnow()
+        )

@@ -107,6 +107,7 @@ def test_every_setting_round_trips_and_resets(engine: Engine) -> None:
         "fte": 9000.0,
         "self_cert_rule": "nasjonal",
         "retention_years": 3,
+        "advisor_name": "Kari Rådgiver",
     }
     assert set(changed) == {field.key for field in SETTING_FIELDS}
     for key, value in changed.items():

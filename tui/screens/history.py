@@ -1,4 +1,5 @@
-"""A measure's history across sessions: what was decided and said each time."""
+"""A measure's history across sessions: what was decided and said each time, and who changed
+its status, due date or text, and when."""
 
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from core import fmt
+from core.conflicts import change_text, moment
 from core.masking import Masker
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
 from storage.usecases import measures
-from storage.usecases.measures import HistoryEntry
+from storage.usecases.measures import Change, HistoryEntry
 from storage.usecases.sessions import MeasureRow
 from tui.screens.base import NaervaerModal
 
@@ -31,9 +33,10 @@ class HistoryScreen(NaervaerModal[None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
 
     class Loaded(Message):
-        def __init__(self, history: tuple[HistoryEntry, ...]) -> None:
+        def __init__(self, history: tuple[HistoryEntry, ...], changes: tuple[Change, ...]) -> None:
             super().__init__()
             self.history = history
+            self.changes = changes
 
     def __init__(self, measure: MeasureRow, names: Masker) -> None:
         """`names`: the unit's masker, for the measure's text, owner and comments."""
@@ -57,6 +60,12 @@ class HistoryScreen(NaervaerModal[None]):
                 )
             )
             yield DataTable(id="history", cursor_type="none", zebra_stripes=True)
+            # Who changed its status, due date or text, and when (the audit log); shown if any.
+            changes: DataTable[object] = DataTable(
+                id="changes", cursor_type="none", zebra_stripes=True
+            )
+            changes.display = False
+            yield changes
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -69,13 +78,19 @@ class HistoryScreen(NaervaerModal[None]):
         widths = {"Møte": meeting, **fixed, "Kommentar": max(room - meeting, 8)}
         for header in ("Møte", "Dato", "✓", "Status", "Frist", "Kommentar"):
             table.add_column(header, width=widths[header])
+        changes = self.query_one("#changes", DataTable)
+        # Three columns' padding in place of six; the change gets what is left and wraps.
+        left = min(DIALOG_WIDTH, self.app.size.width) - (DIALOG_FRAME - 6) - 20 - 14
+        for header, column in (("Endret", 20), ("Av", 14), ("Endring", max(left, 8))):
+            changes.add_column(header, width=column)
         self.load()
 
     @work(thread=True, exit_on_error=False)
     def load(self) -> None:
         engine = self.state.engine
         assert engine is not None
-        self.post_message(self.Loaded(measures.measure_history(engine, self.measure.id)))
+        history = measures.measure_history(engine, self.measure.id)
+        self.post_message(self.Loaded(history, measures.measure_changes(engine, self.measure.id)))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -92,6 +107,13 @@ class HistoryScreen(NaervaerModal[None]):
             )
         if not message.history:
             table.add_row("Ikke fulgt opp i noe møte ennå.", "", "", "", "", "")
+        changes = self.query_one("#changes", DataTable)
+        for change in message.changes:
+            what = change_text(change.field, change.old_value, change.new_value)
+            changes.add_row(
+                moment(change.at), Text(change.advisor), Text(self.shown(what)), height=None
+            )
+        changes.display = bool(message.changes)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -19,12 +19,14 @@ from textual.message import Message
 from textual.widgets import DataTable, Header, Static
 
 from core import fmt
+from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
 from core.measures import MeasureChange, is_overdue
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES, SESSION_TYPES
 from storage.usecases import measures, review, sessions
 from storage.usecases.review import EmployeeDetail
 from storage.usecases.sessions import ChecklistItem, MeasureBoard, MeasureRow
+from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.forms import DateForm, MeasureDialog, TextForm
 from tui.masking import one_line, person
 from tui.navigation import OpenHistory, OpenReview, OpenSummary
@@ -118,6 +120,15 @@ class MeasuresScreen(NaervaerScreen[None]):
     class Written(Message):
         """A change is in the database: the lists are read again (they may re-sort)."""
 
+    class Conflicted(Message):
+        """Another advisor changed the measure since it was read: nothing was written."""
+
+        def __init__(self, measure_id: int, change: MeasureChange, conflict: EditConflict) -> None:
+            super().__init__()
+            self.measure_id = measure_id
+            self.change = change
+            self.conflict = conflict
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "tick", "Avkrysset", id="tick"),
         Binding("f", "set_status('fullfort')", "Fullført", id="done"),
@@ -154,6 +165,8 @@ class MeasuresScreen(NaervaerScreen[None]):
         self.checklist: tuple[ChecklistItem, ...] = ()
         self.measures: tuple[MeasureRow, ...] = ()
         self.names = NO_NAMES
+        # measure id -> its version after this screen's last change of it (see `apply`)
+        self.written_versions: dict[int, int] = {}
         # The review's employees, read while the advisor goes through the checklist.
         self.review_ahead: Future[tuple[EmployeeDetail, ...]] = Future()
 
@@ -309,10 +322,31 @@ class MeasuresScreen(NaervaerScreen[None]):
         a measure on its checklist from a change to the measure itself."""
         _, measure = self.selected()
         if measure is not None:
-            call = partial(
-                measures.change_measure, self.engine, measure.id, self.session_id, change
+            self.write(partial(self.apply, measure.id, change, measure.version))
+
+    def apply(self, measure_id: int, change: MeasureChange, base: int) -> None:
+        """The change, as an edit of the measure as it was read (version `base`); a conflict
+        with another advisor's change goes to the advisor to choose (in a thread). The
+        screen's own earlier change, written but not yet read back, is no other's."""
+        base = max(base, self.written_versions.get(measure_id, 0))
+        try:
+            version = measures.change_measure(
+                self.engine, measure_id, self.session_id, change, base
             )
-            self.write(call)
+        except EditConflict as conflict:
+            self.post_message(self.Conflicted(measure_id, change, conflict))
+            return
+        if version is not None:
+            self.written_versions[measure_id] = version
+
+    @on(Conflicted)
+    def conflicted(self, message: Conflicted) -> None:
+        def chosen(kept: Kept | None) -> None:
+            if kept is not None:  # theirs otherwise: it stands, and the lists show it
+                base = message.conflict.version
+                self.write(partial(self.apply, message.measure_id, message.change, base))
+
+        self.app.push_screen(ConflictDialog(message.conflict), chosen)
 
     def action_tick(self) -> None:
         item, _ = self.selected()

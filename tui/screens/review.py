@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from core import fmt
 from core.cases import MilestoneStatus, milestone_status, next_task
+from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES, SICK_KINDS
@@ -30,6 +31,7 @@ from storage.usecases import review, sessions
 from storage.usecases.review import CaseMeasure, EmployeeDetail, ReviewData
 from storage.usecases.sessions import SessionInfo
 from tui import memory
+from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.forms import MeasureDialog, MeasureDraft
 from tui.masking import one_line, person
 from tui.navigation import OpenMeasures, OpenSummary
@@ -115,6 +117,14 @@ class ReviewScreen(NaervaerScreen[None]):
             self.employee_id = employee_id
             self.text = text
 
+    class NoteConflict(Message):
+        """Another advisor wrote the employee's note since it was read: nothing was written."""
+
+        def __init__(self, employee_id: int, conflict: EditConflict) -> None:
+            super().__init__()
+            self.employee_id = employee_id
+            self.conflict = conflict
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,j,down", "move(1)", "Neste", key_display="n/↓", id="review_next"),
         Binding("p,k,up", "move(-1)", "Forrige", key_display="p/↑", id="review_previous"),
@@ -152,6 +162,10 @@ class ReviewScreen(NaervaerScreen[None]):
         self.note_saved: dict[int, str] = {}
         self._note_sent: dict[int, str] = {}
         self._note_timer: Timer | None = None
+        # employee_id -> the version of their review as read or last written here: what the
+        # next write is based on, so that no note overwrites another advisor's newer one.
+        self.versions: dict[int, int] = {}
+        self.in_conflict: set[int] = set()  # notes the advisor is choosing between
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -227,9 +241,11 @@ class ReviewScreen(NaervaerScreen[None]):
                 employee_id, note
             )
             self.note_saved[employee_id] = note
-            # A note being typed survives a reload; anything else takes the stored text.
+            # A note being typed survives a reload (and stays an edit of the version it was
+            # begun on); anything else takes the stored text.
             if not unsaved:
                 self.note_text[employee_id] = note
+                self.versions[employee_id] = data.versions.get(employee_id, 0)
         if self.selected not in self.position:
             self.selected = self.details[0].employee_id if self.details else None
         self._redraw_list()
@@ -397,18 +413,56 @@ class ReviewScreen(NaervaerScreen[None]):
             self._note_timer.stop()
             self._note_timer = None
         for employee_id, text in self.note_text.items():
-            if text == self.note_saved.get(employee_id, "") or (
-                self._note_sent.get(employee_id) == text and not now
+            if (
+                text == self.note_saved.get(employee_id, "")
+                or (self._note_sent.get(employee_id) == text and not now)
+                or employee_id in self.in_conflict
             ):
                 continue
             self._note_sent[employee_id] = text
             queue_of(self).write(
                 ("note", employee_id),
-                partial(sessions.set_review_note, self.engine, self.session_id, employee_id, text),
+                partial(self.save_note, employee_id, text),
                 failure="Notatet ble ikke lagret",
                 done=self.NoteSaved(employee_id, text),
                 now=now,
             )
+
+    def save_note(self, employee_id: int, text: str) -> None:
+        """Write the note as an edit of the review as read (in the write queue's thread)."""
+        base = self.versions.get(employee_id, 0)
+        try:
+            self.versions[employee_id] = sessions.set_review_note(
+                self.engine, self.session_id, employee_id, text, base=base
+            )
+        except EditConflict as conflict:
+            self.in_conflict.add(employee_id)
+            self.post_message(self.NoteConflict(employee_id, conflict))
+            raise
+
+    def save_reviewed(self, employee_id: int, reviewed: bool) -> None:
+        base = self.versions.get(employee_id, 0)
+        self.versions[employee_id] = sessions.set_reviewed(
+            self.engine, self.session_id, employee_id, reviewed, base=base
+        )
+
+    @on(NoteConflict)
+    def note_conflict(self, message: NoteConflict) -> None:
+        employee_id, conflict = message.employee_id, message.conflict
+
+        def chosen(kept: Kept | None) -> None:
+            self.in_conflict.discard(employee_id)
+            self.versions[employee_id] = conflict.version
+            theirs = str(conflict.theirs)
+            self.note_saved[employee_id] = theirs
+            self.note_text[employee_id] = theirs if kept is None else str(kept.value)
+            if employee_id == self.selected:
+                note = self.query_one("#review-note", TextArea)
+                note.load_text(self.note_text[employee_id])
+            self.flush_notes()
+            self.show_note_state()
+
+        self.app.push_screen(ConflictDialog(conflict), chosen)
 
     @on(NoteSaved)
     def note_saved_now(self, message: NoteSaved) -> None:
@@ -439,6 +493,11 @@ class ReviewScreen(NaervaerScreen[None]):
 
     @on(WriteFailed)
     def write_failed(self, message: WriteFailed) -> None:
+        if isinstance(message.error, EditConflict) and message.error.field == "note":
+            # The advisor chooses in the conflict's dialog (note_conflict).
+            self._note_sent.clear()
+            self.show_note_state()
+            return
         report(self, message)
         # Notes stay as typed and are tried again; the rest is read back from the database.
         self._note_sent.clear()
@@ -466,7 +525,7 @@ class ReviewScreen(NaervaerScreen[None]):
             self.reviewed.discard(employee_id)
         queue_of(self).write(
             ("reviewed", employee_id),
-            partial(sessions.set_reviewed, self.engine, self.session_id, employee_id, reviewed),
+            partial(self.save_reviewed, employee_id, reviewed),
             failure="Kunne ikke lagre at den ansatte er gjennomgått",
         )
         self._redraw_line(employee_id)

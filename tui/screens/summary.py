@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,14 +15,17 @@ from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.widgets import Header, Label, Markdown, Static
 
+from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
 from core.summary import SessionSummary, summary_markdown
 from storage.usecases import sessions
+from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
+from tui.writes import queue_of
 
 
 class SummaryScreen(NaervaerScreen[None]):
@@ -32,6 +36,13 @@ class SummaryScreen(NaervaerScreen[None]):
 
     class Ended(Message):
         """The session is ended and its summary kept."""
+
+    class NoteConflict(Message):
+        """Another advisor wrote the note since it was read: nothing was written."""
+
+        def __init__(self, conflict: EditConflict) -> None:
+            super().__init__()
+            self.conflict = conflict
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "end_session", "Avslutt og lagre møtet", id="end_session"),
@@ -48,6 +59,9 @@ class SummaryScreen(NaervaerScreen[None]):
         self.unit_id = unit_id
         self.summary: SessionSummary | None = None
         self.names = NO_NAMES
+        # The session's version with the note as read or last saved here: what a save of
+        # the note is based on, so that it never overwrites another advisor's newer note.
+        self.note_version: int | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -71,8 +85,34 @@ class SummaryScreen(NaervaerScreen[None]):
         self.query_one("#summary-text").focus()
         self.load()
 
-    def save_note(self, _key: object, text: str) -> None:
-        sessions.set_session_note(self.engine, self.session_id, text)
+    def save_note(self, _key: object, text: str) -> bool:
+        """Save the note (in a thread); False, and the advisor asked, on a conflict."""
+        try:
+            self.note_version = sessions.set_session_note(
+                self.engine, self.session_id, text, base=self.note_version
+            )
+        except EditConflict as conflict:
+            self.post_message(self.NoteConflict(conflict))
+            return False
+        return True
+
+    @on(NoteConflict)
+    def note_conflict(self, message: NoteConflict) -> None:
+        conflict = message.conflict
+
+        def chosen(kept: Kept | None) -> None:
+            note = self.query_one(AutosaveTextArea)
+            self.note_version = conflict.version
+            text = str(conflict.theirs) if kept is None else str(kept.value)
+            note.show("session-note", text)
+            if kept is not None:
+                queue_of(self).write(
+                    "session-note",
+                    partial(self.save_note, None, text),
+                    failure="Notatet ble ikke lagret",
+                )
+
+        self.app.push_screen(ConflictDialog(conflict), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
@@ -86,6 +126,7 @@ class SummaryScreen(NaervaerScreen[None]):
         if first:
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", self.summary.note)
+            self.note_version = self.summary.note_version
         self.render_summary()
         self.show_note_masked()
 
@@ -125,7 +166,11 @@ class SummaryScreen(NaervaerScreen[None]):
     def end_session(self, note: str) -> None:
         """Save the note, then the summary as it stands with it (always masked: it is shown
         again to whoever opens the unit next)."""
-        sessions.end_session(self.engine, self.session_id, note=note)
+        try:
+            sessions.end_session(self.engine, self.session_id, note=note, base=self.note_version)
+        except EditConflict as conflict:
+            self.post_message(self.NoteConflict(conflict))
+            return
         self.post_message(self.Ended())
 
     @on(Ended)
@@ -151,7 +196,8 @@ class SummaryScreen(NaervaerScreen[None]):
         from storage.usecases.export import export_summary
 
         # The note as typed, not as the autosave last had it.
-        sessions.set_session_note(self.engine, self.session_id, note)
+        if not self.save_note(None, note):
+            return
         path = export_summary(self.engine, self.session_id, folder, form, masked=masked)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
 

@@ -18,7 +18,7 @@ from tui.writes import WriteFailed, WriteQueue, queue_of, report
 
 DEBOUNCE_SECONDS = 0.5
 
-Saver = Callable[[Any, str], None]
+Saver = Callable[[Any, str], object]
 
 
 class _Autosave:

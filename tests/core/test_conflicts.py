@@ -1,0 +1,45 @@
+"""How a conflict between two advisors' edits, and a change in the audit log, read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from core.conflicts import EditConflict, change_text, shown, stored
+
+
+@pytest.fixture(autouse=True)
+def oslo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+AT = dt.datetime(2026, 12, 6, 9, 42)  # UTC: 10.42 in Oslo
+
+
+def test_a_due_date_conflict_reads_as_the_issue_says():
+    conflict = EditConflict("due_date", dt.date(2027, 1, 15), dt.date(2026, 12, 20), "Kari", AT, 3)
+    assert conflict.describe(dt.date(2026, 12, 6)) == (
+        "Endret av Kari kl. 10.42: frist 15.01.2027 — din: 20.12.2026"
+    )
+    # Another day: the date with the time.
+    assert conflict.describe(dt.date(2026, 12, 7)).startswith(
+        "Endret av Kari 06.12.2026 kl. 10.42:"
+    )
+
+
+def test_values_read_as_the_advisor_writes_them():
+    assert shown("status", "pagar") == "pågår"
+    assert shown("due_date", None) == "ingen"
+    assert shown("note", "") == "(tom)"
+    assert shown("reviewed", "1") == "ja"
+    assert shown("score", "3.5") == "3,5"
+    assert change_text("due_date", stored(dt.date(2026, 12, 20)), "2027-01-15") == (
+        "frist 20.12.2026 → 15.01.2027"
+    )
