@@ -11,6 +11,7 @@ from alembic import command
 from sqlalchemy import URL, select, text
 
 from storage.db import (
+    SCHEMA_REVISION,
     DatabaseError,
     alembic_config,
     make_engine,
@@ -113,7 +114,7 @@ def test_db_upgrade_on_a_file_upgrades_it(
     open_database(path).dispose()
     code, out, _ = run(capsys, "--db", str(path), "db", "upgrade")
     assert code == EXIT_OK
-    assert "har skjemaversjon 0003" in out
+    assert f"har skjemaversjon {SCHEMA_REVISION}" in out
 
 
 def test_the_migrations_run_on_postgresql_and_an_old_schema_is_refused_until_upgraded(
@@ -132,12 +133,13 @@ def test_the_migrations_run_on_postgresql_and_an_old_schema_is_refused_until_upg
     with pytest.raises(DatabaseError) as refused:
         open_server(pg_url)
     assert str(refused.value) == (
-        "Databasen på serveren har skjemaversjon 0001, denne versjonen av Nærvær trenger 0003. "
+        "Databasen på serveren har skjemaversjon 0001, denne versjonen av Nærvær trenger "
+        f"{SCHEMA_REVISION}. "
         f"Databaseeieren må kjøre: naervaer --db {shown_url(pg_url)} db upgrade"
     )
     code, out, _ = run(capsys, "--db", pg_url, "db", "upgrade")
     assert code == EXIT_OK
-    assert "er oppgradert fra 0001 til 0003" in out
+    assert f"er oppgradert fra 0001 til {SCHEMA_REVISION}" in out
     assert "***" in out and server_url(pg_url).password not in out
     upgraded = open_server(pg_url)
     with upgraded.connect() as conn:
@@ -148,7 +150,7 @@ def test_the_migrations_run_on_postgresql_and_an_old_schema_is_refused_until_upg
     upgraded.dispose()
     code, out, _ = run(capsys, "--db", pg_url, "db", "upgrade")
     assert code == EXIT_OK
-    assert "har allerede skjemaversjon 0003. Ingenting endret." in out
+    assert f"har allerede skjemaversjon {SCHEMA_REVISION}. Ingenting endret." in out
     engine.dispose()
 
 
@@ -179,7 +181,7 @@ def test_an_empty_database_gets_its_schema_from_db_upgrade(
     assert "har ikke Nærværs skjema ennå. Databaseeieren må kjøre: naervaer --db" in err
     code, out, _ = run(capsys, "--db", url, "db", "upgrade")
     assert code == EXIT_OK
-    assert "er oppgradert fra tom til 0003." in out
+    assert f"er oppgradert fra tom til {SCHEMA_REVISION}." in out
     with admin.connect() as conn:
         conn.execute(text("DROP DATABASE empty_one WITH (FORCE)"))
     admin.dispose()
