@@ -299,6 +299,15 @@ def server_url(url: str) -> URL:
     return parsed.set(drivername=SERVER_DRIVER)
 
 
+def server_name(url: str) -> str:
+    """Where the server's database is, as the app's title shows it: host:port/database."""
+    parsed = server_url(url)
+    # libpq also takes the host (a socket's folder, say) and the port from the query.
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    port = parsed.port or parsed.query.get("port") or 5432
+    return f"{host}:{port}/{parsed.database or ''}"
+
+
 def explain_server(error: BaseException, url: str) -> DatabaseError | None:
     """The Norwegian message for a server error about the connection or its rights; None for
     any other error. The password is never in it: libpq does not repeat it, nor do we."""

@@ -1208,15 +1208,13 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
     from storage.paths import given_url, resolve_db_path
+    from tui.app import run_app
 
-    if given_url(args.db) is not None:
-        raise UserError(
-            "Appen åpner foreløpig bare en databasefil; på en server virker kommandoene "
-            "(naervaer --db URL stats, groups, cases …)."
-        )
+    url = given_url(args.db)
+    if url is not None:  # the server keeps its own: no file lock, backup or passphrase here
+        return run_app(None, server=url, demo=args.demo)
     path = resolve_db_path(args.db)
     _refuse_unusable(path)  # said here, before the app takes the screen
-    from tui.app import run_app
 
     # One window per database: two would each keep notes in memory and overwrite each other.
     with in_sole_use(path):

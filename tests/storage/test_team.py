@@ -4,101 +4,27 @@ personal data of their own units (row-level security), with figures for every un
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
-from collections.abc import Iterator
+import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.exc import ProgrammingError
 
-from storage.db import open_server
 from storage.models import AbsenceSpell, Employee, Unit, UnitMonthFigure
 from storage.usecases import team
-from tests.conftest import Builder
 from tests.pg import Server
+from tests.team import Team
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
 
 pytest.importorskip("psycopg", reason="needs the server extra (psycopg)")
-
-_teams = itertools.count(1)
-
-
-class Team:
-    """A server database with two units and their people, and the logins of one test."""
-
-    def __init__(self, server: Server, url: str) -> None:
-        self.server = server
-        self.url = url
-        number = next(_teams)
-        self.anne, self.bent, self.leah = (f"{who}_{number}" for who in ("anne", "bent", "leah"))
-        self.engines: list[Engine] = []
-
-    def as_login(self, login: str) -> Engine:
-        """An engine connected as `login`, on the server's socket (trusted: no password)."""
-        database = self.url.rsplit("/", 1)[1]
-        engine = create_engine(
-            f"postgresql+psycopg://{login}@/{database}"
-            f"?host={self.server.root}&port={self.server.port}"
-        )
-        self.engines.append(engine)
-        return engine
-
-    def drop_logins(self) -> None:
-        for engine in self.engines:
-            engine.dispose()
-        admin = self.server.admin()
-        with admin.connect() as conn:
-            for login in (self.anne, self.bent, self.leah):
-                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
-        admin.dispose()
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
-
-
-@pytest.fixture
-def crew(pg_server: Server, pg_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Team]:
-    """Anne has Lia (E1), Bent has Berg (E2), Leah leads; one person and spell in each unit."""
-    owner = open_server(pg_url)
-    day = dt.date(2025, 1, 1)
-    (
-        Builder(owner)
-        .unit(1, "E1", "Lia sykehjem")
-        .unit(2, "E2", "Berg skole")
-        .employee(1, "100001", "Ola Lia")
-        .employee(2, "100002", "Kari Berg")
-        .employment(1, 1, 100.0, day)
-        .employment(2, 2, 100.0, day)
-        .spell(1, dt.date(2025, 3, 3), dt.date(2025, 3, 7), unit_id=1)
-        .spell(2, dt.date(2025, 3, 10), dt.date(2025, 3, 14), unit_id=2)
-    )
-    # The monthly figures as an import makes them (the refresh is not yet portable).
-    with owner.begin() as conn:
-        figures = {"possible": 21.0, "lost": 5.0, "lost_self": 0.0, "lost_doctor": 5.0}
-        figures |= {"lost_short": 5.0, "lost_long": 0.0, "lost_graded": 0.0}
-        conn.execute(
-            insert(UnitMonthFigure),
-            [{"unit_id": unit, "month": dt.date(2025, 3, 1), **figures} for unit in (1, 2)],
-        )
-    owner.dispose()
-    found = Team(pg_server, pg_url)
-    try:
-        for login, name, lead in (
-            (found.anne, "Anne Rådgiver", []),
-            (found.bent, "Bent Rådgiver", []),
-            (found.leah, "Leah Leder", ["--lead"]),
-        ):
-            assert run(capsys, "--db", pg_url, "team", "add", login, "--name", name, *lead)[0] == 0
-        assert run(capsys, "--db", pg_url, "team", "assign", found.anne, "E1")[0] == EXIT_OK
-        assert run(capsys, "--db", pg_url, "team", "assign", found.bent, "E2")[0] == EXIT_OK
-        yield found
-    finally:
-        found.drop_logins()
 
 
 def spells_seen(engine: Engine) -> list[int]:
@@ -167,7 +93,7 @@ def test_the_team_is_listed_and_only_its_lead_or_the_owner_changes_it(
 def test_a_new_login_is_made_without_a_password_and_that_is_said(
     pg_url: str, pg_server: Server, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    login = f"nina_{next(_teams)}"
+    login = f"nina_{secrets.token_hex(4)}"
     try:
         code, out, _ = run(capsys, "--db", pg_url, "team", "add", login, "--name", "Nina")
         assert code == EXIT_OK
