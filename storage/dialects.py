@@ -7,10 +7,11 @@ for its backend, behind a function the rest of the code calls without asking whi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, Integer, Table, column, event, func, select
 
 from storage import sqlite as sqlite_file
 
@@ -149,3 +150,14 @@ def add_login(conn: Connection, login: str, lead: bool) -> bool:
     else:
         conn.exec_driver_sql(f"REVOKE {LEAD_ROLE} FROM {role}")
     return exists is None
+
+
+def headcounts_on(conn: Connection, day: dt.date) -> dict[int, int] | None:
+    """On a server, every unit's headcount on `day` whatever people the login may read (a
+    figure per unit: migration 0004's function); None on a file, where the caller counts."""
+    if _is_sqlite(conn):
+        return None
+    counted = func.unit_headcounts(day).table_valued(
+        column("unit_id", Integer), column("headcount", Integer)
+    )
+    return {unit: count for unit, count in conn.execute(select(counted))}

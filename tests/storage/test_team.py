@@ -13,6 +13,7 @@ from sqlalchemy import Engine, insert, select, text
 from sqlalchemy.exc import ProgrammingError
 
 from storage.models import AbsenceSpell, Employee, Unit, UnitMonthFigure
+from storage.repos import units
 from storage.usecases import team
 from tests.pg import Server
 from tests.team import Team
@@ -117,3 +118,11 @@ def test_a_database_file_has_no_team(tmp_path: Path, capsys: pytest.CaptureFixtu
     code, _, err = run(capsys, "--db", str(path), "team", "add", "anne", "--name", "Anne")
     assert code == EXIT_REJECTED
     assert "Et team trenger en felles database på en PostgreSQL-server" in err
+
+
+def test_every_advisor_counts_every_units_people_without_seeing_them(crew: Team) -> None:
+    """The headcount is a figure per unit: the unit list's groups and the small-number rule."""
+    with crew.as_login(crew.anne).connect() as conn:
+        assert units.headcount_on(conn, dt.date(2025, 6, 30)) == {1: 1, 2: 1}
+        assert units.headcount_on(conn, dt.date(2025, 6, 30), 2) == {2: 1}
+        assert conn.execute(select(Employee.id).where(Employee.id == 2)).first() is None

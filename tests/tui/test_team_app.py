@@ -27,8 +27,9 @@ async def test_the_app_opens_a_server_as_an_advisor_with_the_people_of_their_uni
         assert isinstance(app.screen, UnitsScreen)
         table = app.screen.query_one(RowTable)
         rows = [table.row_cells(i) for i in range(table.row_count)]
-        # Every unit is listed with its figures; only her own unit's person is counted.
-        assert {r[0]: r[1] for r in rows} == {"Lia sykehjem": "1", "Berg skole": "0"}
+        # Every unit is listed with its figures and headcount (a figure per unit), though
+        # only Lia's person is hers to see.
+        assert {r[0]: r[1] for r in rows} == {"Lia sykehjem": "1", "Berg skole": "1"}
         database = crew.url.rsplit("/", 1)[1]
         where = f"{crew.server.root}:{crew.server.port}/{database}"
         assert app.title == f"Nærvær · Anne Rådgiver · {crew.anne}@{where}"

@@ -132,10 +132,23 @@ def _secure() -> None:
         )
     # A person is added before the employment that makes them seen (an import of a lead does).
     op.execute("CREATE POLICY added ON employees FOR INSERT WITH CHECK (true)")
+    # Each unit's headcount on a day is a figure per unit, like the monthly figures: every
+    # advisor's unit list and status overview need it (the small-number rule, target groups).
+    # Counted as the owner, whom the policies do not hold; no person leaves the function.
+    op.execute(
+        "CREATE FUNCTION unit_headcounts(day date) RETURNS TABLE (unit_id integer, "
+        "headcount bigint) LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$ "
+        "SELECT e.unit_id, count(DISTINCT e.employee_id) FROM employments e "
+        "WHERE e.start_date <= day AND (e.end_date IS NULL OR e.end_date >= day) "
+        "GROUP BY e.unit_id $$"
+    )
+    op.execute("REVOKE ALL ON FUNCTION unit_headcounts(date) FROM PUBLIC")
+    op.execute(f"GRANT EXECUTE ON FUNCTION unit_headcounts(date) TO {ADVISOR}")
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION unit_headcounts(date)")
         op.execute("DROP POLICY added ON employees")
         for table in POLICIES:
             op.execute(f"DROP POLICY assigned_units ON {table}")
