@@ -135,6 +135,15 @@ def owns_database(conn: Connection) -> bool:
     )
 
 
+def manages_logins(conn: Connection) -> bool:
+    """Whether the login may make logins and give them roles (CREATEROLE, or superuser)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar_one()
+    )
+
+
 def add_login(conn: Connection, login: str, lead: bool) -> bool:
     """Make `login` a login role if the server has none by that name (without a password: the
     server's administrator sets it), and give it the app's group roles. True if created."""

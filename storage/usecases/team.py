@@ -94,6 +94,12 @@ def add_member(engine: Engine, login: str, name: str, lead: bool) -> bool:
     with writing(engine) as session:
         conn = session.connection()
         _may_manage(conn)
+        if not dialects.manages_logins(conn):
+            raise InvalidInput(
+                f"Du ({dialects.current_login(conn)}) kan ikke gi innlogginger på serveren "
+                "rollene til Nærvær: det krever retten CREATEROLE. Be databaseeieren legge til "
+                f"{login}, eller gi deg retten (ALTER ROLE … CREATEROLE)."
+            )
         created = dialects.add_login(conn, login, lead)
         team.put(conn, login, name, lead)
     return created

@@ -84,7 +84,10 @@ def test_the_team_is_listed_and_only_its_lead_or_the_owner_changes_it(
     anne = crew.as_login(crew.anne)
     with pytest.raises(team.InvalidInput, match="Bare prosjektlederen eller databaseeieren"):
         team.assign(anne, crew.anne, ["E2"])
-    team.assign(crew.as_login(crew.leah), crew.anne, ["E2"])  # the lead may
+    leah = crew.as_login(crew.leah)
+    with pytest.raises(team.InvalidInput, match="det krever retten CREATEROLE"):
+        team.add_member(leah, crew.bent, "Bent", lead=True)  # a lead without the right
+    team.assign(leah, crew.anne, ["E2"])  # the lead may
     assert spells_seen(anne) == [1, 2]
     team.unassign(crew.as_login(crew.leah), crew.anne, ["E1", "E2"])
     assert spells_seen(anne) == []
