@@ -123,11 +123,10 @@ class NaervaerApp(App[int]):
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
         computed = figures_day(engine)
-        if not self.refreshes_figures:
-            pass  # the lead's import or start rebuilds them
-        elif computed is None:  # never computed: nothing to show before they are
+        # An advisor on a server shows the figures as the lead's import or start left them.
+        if self.refreshes_figures and computed is None:  # never computed: nothing to show
             ensure_figures_current(engine, self.today)
-        else:
+        elif self.refreshes_figures:
             # Yesterday's figures are shown at once; today's replace them when rebuilt.
             self.figures_stale = computed != self.today
         units = None
