@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
-SCHEMA_REVISION = "0004"
+SCHEMA_REVISION = "0005"
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
@@ -297,6 +297,15 @@ def server_url(url: str) -> URL:
             "postgresql+psycopg://BRUKER@VERT/DATABASE."
         )
     return parsed.set(drivername=SERVER_DRIVER)
+
+
+def server_name(url: str) -> str:
+    """Where the server's database is, as the app's title shows it: host:port/database."""
+    parsed = server_url(url)
+    # libpq also takes the host (a socket's folder, say) and the port from the query.
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    port = parsed.port or parsed.query.get("port") or 5432
+    return f"{host}:{port}/{parsed.database or ''}"
 
 
 def explain_server(error: BaseException, url: str) -> DatabaseError | None:

@@ -7,10 +7,11 @@ for its backend, behind a function the rest of the code calls without asking whi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Table, event
+from sqlalchemy import Connection, Engine, Integer, Table, column, event, func, select
 
 from storage import postgresql as server
 from storage import sqlite as sqlite_file
@@ -131,3 +132,61 @@ def upsert(
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
     conn.execute(statement)
+
+
+# ---- The team on a server: advisors are the server's login roles (see migration 0004).
+
+ADVISOR_ROLE = "naervaer_advisor"  # every advisor's group role: what the app may do
+LEAD_ROLE = "naervaer_lead"  # the project lead's: every table, the team
+
+
+def current_login(conn: Connection) -> str:
+    """The login this connection is made as (the name row-level security keys on)."""
+    return str(conn.exec_driver_sql("SELECT current_user").scalar_one())
+
+
+def owns_database(conn: Connection) -> bool:
+    """Whether the login is the database's owner (or a member of its role, or superuser)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT pg_has_role(current_user, datdba, 'MEMBER') FROM pg_database "
+            "WHERE datname = current_database()"
+        ).scalar_one()
+    )
+
+
+def manages_logins(conn: Connection) -> bool:
+    """Whether the login may make logins and give them roles (CREATEROLE, or superuser)."""
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).scalar_one()
+    )
+
+
+def add_login(conn: Connection, login: str, lead: bool) -> bool:
+    """Make `login` a login role if the server has none by that name (without a password: the
+    server's administrator sets it), and give it the app's group roles. True if created."""
+    exists = conn.exec_driver_sql(
+        "SELECT 1 FROM pg_roles WHERE rolname = %(login)s", {"login": login}
+    ).first()
+    role = conn.dialect.identifier_preparer.quote_identifier(login)
+    if exists is None:
+        conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+    conn.exec_driver_sql(f"GRANT {ADVISOR_ROLE} TO {role}")
+    if lead:
+        conn.exec_driver_sql(f"GRANT {LEAD_ROLE} TO {role}")
+    else:
+        conn.exec_driver_sql(f"REVOKE {LEAD_ROLE} FROM {role}")
+    return exists is None
+
+
+def headcounts_on(conn: Connection, day: dt.date) -> dict[int, int] | None:
+    """On a server, every unit's headcount on `day` whatever people the login may read (a
+    figure per unit: migration 0004's function); None on a file, where the caller counts."""
+    if _is_sqlite(conn):
+        return None
+    counted = func.unit_headcounts(day).table_valued(
+        column("unit_id", Integer), column("headcount", Integer)
+    )
+    return {unit: count for unit, count in conn.execute(select(counted))}

@@ -298,3 +298,30 @@ class AuditEntry(Base):
     field: Mapped[str] = mapped_column(String(32))
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class Advisor(Base):
+    """A member of the project's team: an advisor, or its lead, by their login on the server.
+
+    On a server the login is a database role, and row-level security lets it see the personal
+    data of its assigned units only (a lead sees everything); a file has no team.
+    """
+
+    __tablename__ = "advisors"
+
+    login: Mapped[str] = mapped_column(String(63), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    lead: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AdvisorUnit(Base):
+    """A unit assigned to an advisor: its people are the advisor's to see and follow up."""
+
+    __tablename__ = "advisor_units"
+
+    login: Mapped[str] = mapped_column(
+        ForeignKey("advisors.login", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )

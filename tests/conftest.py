@@ -18,10 +18,11 @@ from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, ProjectMembership, Unit
 from storage.usecases import reading
 from tests.pg import pg_server, pg_url
+from tests.team import crew
 
 T = TypeVar("T")
 
-__all__ = ["pg_server", "pg_url"]  # fixtures, found by pytest here
+__all__ = ["crew", "pg_server", "pg_url"]  # fixtures, found by pytest here
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -127,7 +127,9 @@ class Server:
             )  # fmt: skip
             admin = server.admin()
             with admin.connect() as conn:
-                login = f"CREATE ROLE {LOGIN} LOGIN CREATEDB PASSWORD '{server.password}'"
+                login = (
+                    f"CREATE ROLE {LOGIN} LOGIN CREATEDB CREATEROLE PASSWORD '{server.password}'"
+                )
                 conn.execute(text(login))
                 conn.execute(text(f"CREATE DATABASE {TEMPLATE} OWNER {LOGIN}"))
             admin.dispose()

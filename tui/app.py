@@ -74,14 +74,20 @@ class NaervaerApp(App[int]):
 
     def __init__(
         self,
-        db_path: Path,
+        db_path: Path | None = None,
         *,
+        server: str | None = None,
         demo: bool = False,
         today: dt.date | None = None,
         passphrase: str | None = None,
     ):
         super().__init__()
         self.db_path = db_path
+        # A team's PostgreSQL server by its URL, instead of a file: no file lock, no daily
+        # backup, no passphrase (the server's own); the monthly figures are rebuilt only by a
+        # login that sees every unit (the lead, the owner), since an advisor's would lack the rest.
+        self.server = server
+        self.refreshes_figures = server is None
         self.passphrase = passphrase
         self.demo = demo
         self.today = today or dt.date.today()
@@ -109,10 +115,9 @@ class NaervaerApp(App[int]):
     def open_database(self) -> None:
         # Nothing here loads pandas or the ORM when the figures are current: the unit list
         # comes first, the rest of the start's work after it (see `units_shown`).
-        from storage.db import open_database
         from storage.usecases.units import ensure_figures_current, figures_day, has_units
 
-        engine = open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
+        engine = self._open()
         empty = not has_units(engine)
         if empty and self.demo:
             from storage.usecases.importing import load_demo
@@ -120,9 +125,10 @@ class NaervaerApp(App[int]):
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
         computed = figures_day(engine)
-        if computed is None:  # never computed: nothing to show before they are
+        # An advisor on a server shows the figures as the lead's import or start left them.
+        if self.refreshes_figures and computed is None:  # never computed: nothing to show
             ensure_figures_current(engine, self.today)
-        else:
+        elif self.refreshes_figures:
             # Yesterday's figures are shown at once; today's replace them when rebuilt.
             self.figures_stale = computed != self.today
         units = None
@@ -134,6 +140,24 @@ class NaervaerApp(App[int]):
             with suppress(Exception):
                 units = load_rows(engine, self.today)
         self.post_message(DatabaseReady(engine, empty, units))
+
+    def _open(self) -> Engine:
+        """The file, or the server and who the app runs as there (said in the title)."""
+        if self.server is None:
+            from storage.db import open_database
+
+            assert self.db_path is not None
+            return open_database(self.db_path, self.passphrase, notice=self.warn_from_thread)
+        from storage.db import open_server, server_name
+        from storage.usecases.team import me
+
+        engine = open_server(self.server)
+        who = me(engine)
+        self.refreshes_figures = who.sees_all
+        role = " (prosjektleder)" if who.lead else ""
+        title = f"Nærvær · {who.name or who.login}{role} · {who.login}@{server_name(self.server)}"
+        self.call_from_thread(setattr, self, "title", title)
+        return engine
 
     @on(UnitsShown)
     def units_shown(self) -> None:
@@ -154,7 +178,8 @@ class NaervaerApp(App[int]):
             ensure_figures_current(self.engine, self.today)
             self.figures_stale = False
             self.call_from_thread(self._reload_units_if, True)
-        self.backup_once_a_day()
+        if self.server is None:  # a server is backed up by its own tools (pg_dump)
+            self.backup_once_a_day()
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened
         memory.hold()  # the prognosis stays loaded too
@@ -266,11 +291,16 @@ class NaervaerApp(App[int]):
 
     @on(Failed)
     def show_failure(self, message: Failed) -> None:
-        from storage.db import DatabaseError, explain
+        from storage.db import DatabaseError, explain, explain_server
         from tui.errors import describe
 
-        # SQLite's word on this file (damaged, full, locked …), with the backup to restore from.
-        explained = explain(message.error, self.db_path)
+        # SQLite's word on this file (damaged, full, locked …), with the backup to restore from;
+        # or the server's (unreachable, the login refused, no rights).
+        explained = (
+            explain(message.error, self.db_path)
+            if self.server is None
+            else explain_server(message.error, self.server)
+        )
         text = str(explained) if explained is not None else describe(message.error)
         if self.engine is None:  # nothing to work on: say why and leave
             self.failure = text
@@ -464,8 +494,14 @@ class NaervaerApp(App[int]):
         self.action_help()
 
 
-def run_app(db_path: Path, *, demo: bool = False, passphrase: str | None = None) -> int:
-    app = NaervaerApp(db_path, demo=demo, passphrase=passphrase)
+def run_app(
+    db_path: Path | None,
+    *,
+    server: str | None = None,
+    demo: bool = False,
+    passphrase: str | None = None,
+) -> int:
+    app = NaervaerApp(db_path, server=server, demo=demo, passphrase=passphrase)
     result = app.run()
     if app.failure:
         print(f"naervaer: {app.failure}", file=sys.stderr)

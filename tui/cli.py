@@ -254,6 +254,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     upgrade.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
 
+    members = command(
+        "team", "teamet på serveren: rådgivere og enhetene deres (prosjektleder)", figures=False
+    )
+    team_steps = members.add_subparsers(dest="step", metavar="HANDLING", parser_class=_Parser)
+    team_steps.required = True
+    member = team_steps.add_parser(
+        "add",
+        help="legg til en rådgiver (lager innloggingen på serveren om den mangler)",
+        description="legg til en rådgiver, eller endre navnet og om hen er prosjektleder",
+    )
+    member.add_argument("login", metavar="BRUKER")
+    member.add_argument("--name", required=True, metavar="NAVN")
+    member.add_argument("--lead", action="store_true", help="prosjektleder: ser alle enheter")
+    give = team_steps.add_parser(
+        "assign", help="gi rådgiveren enheter", description="gi rådgiveren enheter"
+    )
+    take = team_steps.add_parser(
+        "unassign", help="ta enheter fra rådgiveren", description="ta enheter fra rådgiveren"
+    )
+    for step in (give, take):
+        step.add_argument("login", metavar="BRUKER")
+        step.add_argument("units", nargs="+", metavar="ENHET_ID")
+    roster = team_steps.add_parser(
+        "list", help="teamet med enhetene", description="rådgiverne og enhetene deres"
+    )
+    roster.add_argument("--json", action="store_true", help="maskinlesbar JSON på stdout")
+    for step in (member, give, take, roster):
+        step.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
+
     export = command("export", "lagre et dokument: oppsummering eller rapport", figures=False)
     export.add_argument(
         "document",
@@ -963,6 +992,49 @@ def cmd_project(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_team(args: argparse.Namespace) -> int:
+    from core.errors import InvalidInput
+    from storage.usecases import team
+
+    engine = _engine(args)
+    try:
+        if args.step == "add":
+            created = team.add_member(engine, args.login, args.name, args.lead)
+            role = "prosjektleder" if args.lead else "rådgiver"
+            print(f"{args.login} er med i teamet som {role}.")
+            if created:
+                print(
+                    f"Innloggingen {args.login} er laget på serveren uten passord: "
+                    "databaseadministratoren setter det (ALTER ROLE … PASSWORD)."
+                )
+            return EXIT_OK
+        if args.step == "assign":
+            team.assign(engine, args.login, args.units)
+            print(f"{args.login} har fått {', '.join(dict.fromkeys(args.units))}.")
+            return EXIT_OK
+        if args.step == "unassign":
+            team.unassign(engine, args.login, args.units)
+            print(f"{args.login} har ikke lenger {', '.join(dict.fromkeys(args.units))}.")
+            return EXIT_OK
+        found = team.members(engine)
+    except InvalidInput as error:
+        raise UserError(f"{error} Ingenting er endret.") from None
+    finally:
+        engine.dispose()
+    if args.json:
+        _print_json(team.list_json(found))
+        return EXIT_OK
+    print_table(
+        ["Bruker", "Navn", "Rolle", "Enheter"],
+        [
+            [m.login, m.name, "prosjektleder" if m.lead else "rådgiver", " ".join(m.units)]
+            for m in found
+        ],
+        right=set(),
+    )
+    return EXIT_OK
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
     from storage.usecases.maintenance import backup
@@ -1124,15 +1196,13 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
     from storage.paths import given_url, resolve_db_path
+    from tui.app import run_app
 
-    if given_url(args.db) is not None:
-        raise UserError(
-            "Appen åpner foreløpig bare en databasefil; på en server virker kommandoene "
-            "(naervaer --db URL stats, groups, cases …)."
-        )
+    url = given_url(args.db)
+    if url is not None:  # the server keeps its own: no file lock, backup or passphrase here
+        return run_app(None, server=url, demo=args.demo)
     path = resolve_db_path(args.db)
     _refuse_unusable(path)  # said here, before the app takes the screen
-    from tui.app import run_app
 
     # One window per database: two would each keep notes in memory and overwrite each other.
     with in_sole_use(path):
@@ -1153,6 +1223,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "agenda": cmd_agenda,
     "effect": cmd_effect,
     "project": cmd_project,
+    "team": cmd_team,
     "backup": cmd_backup,
     "restore": cmd_restore,
     "purge": cmd_purge,

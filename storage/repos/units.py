@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Row, case, func, select
 
 from core.text import name_order
+from storage.dialects import headcounts_on
 from storage.repos.tables import EMPLOYMENTS, MEASURES, SESSIONS, UNITS
 
 # A unit's own columns, as unit_identities and storage.repos.staff.load_units name them.
@@ -46,7 +47,13 @@ def unit_identities(
 
 
 def headcount_on(conn: Connection, day: dt.date, unit_id: int | None = None) -> dict[int, int]:
-    """Distinct employees per unit with an employment on `day` (units with none are absent)."""
+    """Distinct employees per unit with an employment on `day` (units with none are absent);
+    on a server every unit's, also those whose people the login may not read."""
+    counted = headcounts_on(conn, day)
+    if counted is not None:
+        if unit_id is not None:
+            return {unit_id: counted[unit_id]} if unit_id in counted else {}
+        return counted
     query = (
         select(EMPLOYMENTS.c.unit_id, func.count(func.distinct(EMPLOYMENTS.c.employee_id)))
         .where(EMPLOYMENTS.c.start_date <= day)

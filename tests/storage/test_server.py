@@ -98,12 +98,6 @@ def test_file_only_commands_point_a_server_to_its_own_backup(
     assert "advisor:***@db.example" in err
 
 
-def test_the_app_on_a_server_is_refused_for_now(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "--db", NOWHERE)
-    assert code == EXIT_REJECTED
-    assert "Appen åpner foreløpig bare en databasefil" in err
-
-
 def test_db_upgrade_on_a_file_upgrades_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
