@@ -22,6 +22,14 @@ FIELD_LABELS: Final = {
     "measured_on": "målt",
 }
 DATE_FIELDS: Final = frozenset({"due_date", "measured_on"})
+# Free text may name people or hold what a purge must remove: the audit log says that it
+# changed, never what it said (the text lives only in its row).
+FREE_TEXT_FIELDS: Final = frozenset({"text", "owner", "note"})
+
+
+def logged(field: str, value: object) -> str | None:
+    """What the audit log keeps of a field's value: nothing of free text, else `stored`."""
+    return None if field in FREE_TEXT_FIELDS else stored(value)
 
 
 def stored(value: object) -> str | None:
@@ -71,7 +79,10 @@ def when(utc: dt.datetime | None, today: dt.date | None = None) -> str:
 
 
 def change_text(field: str, old: str | None, new: str | None) -> str:
-    """A change in the audit log as the advisor reads it: `frist 20.12.2026 → 15.01.2027`."""
+    """A change in the audit log as the advisor reads it: `frist 20.12.2026 → 15.01.2027`;
+    `notat endret` for free text, whose values the log does not keep."""
+    if field in FREE_TEXT_FIELDS:
+        return f"{FIELD_LABELS.get(field, field)} endret"
     return f"{FIELD_LABELS.get(field, field)} {shown(field, old)} → {shown(field, new)}"
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
-from core.conflicts import EditConflict, stored
+from core.conflicts import EditConflict, logged
 from storage.dialects import login, upsert
 from storage.models import AuditEntry
 from storage.repos.settings import load_settings
@@ -111,8 +111,8 @@ def change(
                 "row_id": row_id,
                 "version": version + 1,
                 "field": field,
-                "old_value": stored(current[field]),
-                "new_value": stored(value),
+                "old_value": logged(field, current[field]),
+                "new_value": logged(field, value),
             }
             for field, value in changed.items()
         ],

@@ -120,6 +120,8 @@ def _secure() -> None:
     op.execute(f"GRANT SELECT ON alembic_version TO {ADVISOR}")
     op.execute(f"GRANT SELECT ON {', '.join(SHARED)} TO {ADVISOR}")
     op.execute(f"GRANT SELECT, INSERT, UPDATE ON settings TO {ADVISOR}")
+    # The audit log: written with every change, never changed (its trigger refuses it).
+    op.execute(f"GRANT SELECT, INSERT ON audit_log TO {ADVISOR}")
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(POLICIES)} TO {ADVISOR}")
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {ADVISOR}")
     # A lead imports and manages the team: every table.
