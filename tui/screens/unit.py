@@ -98,6 +98,9 @@ def figures_text(
             f"Siste fire kvartaler {fmt.percent(overview.last_four_pct)} mot "
             f"{fmt.percent(overview.before_four_pct)} de fire før oppstart"
         )
+        if overview.goal.share is not None:
+            lines += [escape(line) for line in overview.goal.share.lines]
+    lines.append(f"Mot sektoren: {escape(overview.goal.sector.text)}")
     if prognosis:
         first = prognosis[0]
         lines.append(
