@@ -24,6 +24,7 @@ from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
 from tui.navigation import (
     EditFactors,
     EditScores,
+    OpenEffect,
     OpenHelp,
     OpenHistory,
     OpenImport,
@@ -306,6 +307,11 @@ class NaervaerApp(App[int]):
         from tui.screens.savings import SavingsScreen
 
         self.push_screen(SavingsScreen(message.report))
+
+    def on_open_effect(self, message: OpenEffect) -> None:
+        from tui.screens.effect import EffectScreen
+
+        self.push_screen(EffectScreen(message.unit_code, message.unit_name))
 
     def on_edit_factors(self, message: EditFactors) -> None:
         from tui.screens.edit_unit import FactorsScreen

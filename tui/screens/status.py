@@ -20,7 +20,7 @@ from core import fmt
 from core.errors import InvalidInput
 from core.goal import LIGHT_LABELS, Light
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
-from tui.navigation import OpenSavings, OpenUnit
+from tui.navigation import OpenEffect, OpenSavings, OpenUnit
 from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
@@ -334,6 +334,7 @@ class StatusScreen(NaervaerScreen[None]):
         Binding("g", "next_group", "Målgruppe", id="status_filter_group"),
         Binding("c", "toggle_chart", "Graf", id="status_chart"),
         Binding("b", "savings", "Besparelse", id="status_savings"),
+        Binding("v", "effect", "Virkning av tiltak", id="status_effect", show=False),
         Binding("e", "export_status", "Eksporter", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
@@ -567,6 +568,9 @@ class StatusScreen(NaervaerScreen[None]):
 
         path = export_status_report(self.engine, folder, form, as_of=self.state.today)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
+
+    def action_effect(self) -> None:
+        self.post_message(OpenEffect())
 
     def action_savings(self) -> None:
         if self.report is None:
