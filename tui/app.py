@@ -28,6 +28,7 @@ from tui.navigation import (
     OpenHelp,
     OpenHistory,
     OpenImport,
+    OpenLeader,
     OpenMeasures,
     OpenReview,
     OpenSavings,
@@ -312,6 +313,11 @@ class NaervaerApp(App[int]):
         from tui.screens.effect import EffectScreen
 
         self.push_screen(EffectScreen(message.unit_code, message.unit_name))
+
+    def on_open_leader(self, message: OpenLeader) -> None:
+        from tui.screens.leader import LeaderScreen
+
+        self.push_screen(LeaderScreen(message.unit_id))
 
     def on_edit_factors(self, message: EditFactors) -> None:
         from tui.screens.edit_unit import FactorsScreen

@@ -46,6 +46,14 @@ class OpenEffect(Message):
         self.unit_name = unit_name
 
 
+class OpenLeader(Message):
+    """Show the page of the leader of a unit: every unit they lead, together."""
+
+    def __init__(self, unit_id: int) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+
+
 class OpenImport(Message):
     """Show the import screen; the unit list reads its figures again after an import."""
 

@@ -27,7 +27,7 @@ from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
-from tui.navigation import EditFactors, EditScores, OpenEffect, OpenMeasures, OpenReview
+from tui.navigation import EditFactors, EditScores, OpenEffect, OpenLeader, OpenMeasures, OpenReview
 from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
@@ -251,6 +251,7 @@ class UnitScreen(NaervaerScreen[None]):
         Binding("f", "edit_factors", "Nærværsfaktorer", id="edit_factors"),
         Binding("k", "edit_scores", "Kartlegging", id="edit_scores"),
         Binding("v", "effect", "Virkning av tiltak", id="effect", show=False),
+        Binding("l", "leader", "Lederside", id="leader"),
         Binding("p", "project", "Inn i / ut av prosjektet", id="project", show=False),
         # Listed under ? only: the footer is full, and Esc must stay visible.
         Binding("r", "export_report", "Enhetsrapport (PDF/Excel)", id="export_report", show=False),
@@ -430,6 +431,9 @@ class UnitScreen(NaervaerScreen[None]):
     def action_effect(self) -> None:
         if self.overview is not None:
             self.post_message(OpenEffect(self.overview.code, self.overview.name))
+
+    def action_leader(self) -> None:
+        self.post_message(OpenLeader(self.unit_id))
 
     def action_export_report(self) -> None:
         from storage.usecases.export import FORMATS, documents_folder
