@@ -133,19 +133,19 @@ class GoalShare:
 
     @property
     def lines(self) -> tuple[str, str]:
-        """In Norwegian: the goal, then what is achieved and still to go (days and kroner)."""
+        """In Norwegian, short enough for the unit overview's box: the goal per quarter, then
+        what is achieved and still to go (days and kroner)."""
 
         def days(value: float | None) -> str:
-            return f"{fmt.number(value)} dagsverk ({fmt.kroner(self.kroner(value))})"
+            return f"{fmt.number(value)} ({fmt.kroner(self.kroner(value))})"
 
-        goal = f"Enhetens del av målet: {days(self.goal_days)} per kvartal"
+        goal = (
+            f"Del av målet: {fmt.number(self.goal_days)} dagsverk/kv. "
+            f"({fmt.kroner(self.goal_kroner)})"
+        )
         if self.achieved_days is None:
             return goal, "Oppnådd: ingen sammenlignbar periode ennå"
-        label = fmt.quarter_label(self.compare_quarter or self.last_quarter)
-        return (
-            goal,
-            f"Oppnådd ({label}): {days(self.achieved_days)} · igjen {days(self.to_go_days)}",
-        )
+        return goal, f"Oppnådd {days(self.achieved_days)} · igjen {days(self.to_go_days)}"
 
 
 def goal_share(

@@ -162,8 +162,8 @@ def test_the_unit_overview_shows_the_same_share_of_the_goal(
     assert goal.share.goal_days == pytest.approx(3.3)
     assert goal.share.achieved_days == pytest.approx(33.0)
     assert goal.share.lines == (
-        f"Enhetens del av målet: 3,3 dagsverk (13{NB}860{NB}kr) per kvartal",
-        f"Oppnådd (3. kv. 2025): 33,0 dagsverk (138{NB}600{NB}kr) · igjen 0,0 dagsverk (0{NB}kr)",
+        f"Del av målet: 3,3 dagsverk/kv. (13{NB}860{NB}kr)",
+        f"Oppnådd 33,0 (138{NB}600{NB}kr) · igjen 0,0 (0{NB}kr)",
     )
     assert goal.sector.light is Light.RED
     assert open_unit(engine, 3, TODAY).goal.share is None  # Gamma: outside the project

@@ -94,6 +94,11 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit_id == 1
+        # The unit overview shows the same share of the goal and light (core.goal.unit_goal).
+        text = screen_text(app).replace(NB, " ")
+        assert "Del av målet: 3,3 dagsverk/kv. (13 860 kr)" in text
+        assert "Oppnådd 33,0 (138 600 kr) · igjen 0,0 (0 kr)" in text
+        assert "Sektor: rødt (10,0 % mot sektorens 8,3 %, 3. kv. 2025)" in text
 
 
 async def test_enter_on_a_total_does_not_leave(build: Builder, engine: Engine) -> None:

@@ -69,11 +69,9 @@ def figures_text(
     lines = [
         "[b]$name[/b]  ($code)",
         "$area  ·  leder: $leader",
-        "",
         f"Ansatte i dag: [b]{overview.headcount}[/b]   Snitt siste to år: "
         f"[b]{fmt.percent(overview.avg_2y_pct)}[/b]",
         "$reason",
-        "",
         f"[b]{fmt.quarter_label(overview.last_quarter)}[/b]: {fmt.percent(f.sick_leave_pct)}",
         f"  egenmeldt {fmt.percent(f.self_certified_pct)} · legemeldt "
         f"{fmt.percent(f.doctor_certified_pct)}",
@@ -95,12 +93,12 @@ def figures_text(
                 f"[b]{fmt.points(overview.change_pp)}[/b]"
             )
         lines.append(
-            f"Siste fire kvartaler {fmt.percent(overview.last_four_pct)} mot "
+            f"Siste fire kv. {fmt.percent(overview.last_four_pct)} mot "
             f"{fmt.percent(overview.before_four_pct)} de fire før oppstart"
         )
         if overview.goal.share is not None:
             lines += [escape(line) for line in overview.goal.share.lines]
-    lines.append(f"Mot sektoren: {escape(overview.goal.sector.text)}")
+    lines.append(f"Sektor: {escape(overview.goal.sector.text)}")
     if prognosis:
         first = prognosis[0]
         lines.append(
