@@ -10,10 +10,12 @@ day. The goal % is the baseline % − the goal in percentage points (settings: 1
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
 from core import fmt
+from core.percent import pct
 from core.periods import Quarter, same_season_after
 from core.savings import unit_savings
 from core.status import sector_line
@@ -129,6 +131,22 @@ class GoalShare:
     def to_go_kroner(self) -> float | None:
         return self.kroner(self.to_go_days)
 
+    @property
+    def lines(self) -> tuple[str, str]:
+        """In Norwegian, short enough for the unit overview's box: the goal per quarter, then
+        what is achieved and still to go (days and kroner)."""
+
+        def days(value: float | None) -> str:
+            return f"{fmt.number(value)} ({fmt.kroner(self.kroner(value))})"
+
+        goal = (
+            f"Del av målet: {fmt.number(self.goal_days)} dagsverk/kv. "
+            f"({fmt.kroner(self.goal_kroner)})"
+        )
+        if self.achieved_days is None:
+            return goal, "Oppnådd: ingen sammenlignbar periode ennå"
+        return goal, f"Oppnådd {days(self.achieved_days)} · igjen {days(self.to_go_days)}"
+
 
 def goal_share(
     baseline_quarter: Quarter,
@@ -166,3 +184,42 @@ def goal_share(
         achieved_days=achieved,
         to_go_days=to_go,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class UnitGoal:
+    """The unit's share of the goal (None outside the project) and its light against the sector."""
+
+    share: GoalShare | None
+    sector: SectorComparison
+
+
+def unit_goal(
+    baseline_quarter: Quarter | None,
+    last_quarter: Quarter,
+    sums: Callable[[Quarter], tuple[float, float]],
+    goal_pp: float,
+    cost_per_day: float,
+) -> UnitGoal:
+    """The one computation the agenda, the unit overview and the status report show.
+
+    `sums` gives the unit's (lost, possible) workdays of a quarter ((0, 0) when it has none);
+    `baseline_quarter` is None for a unit never in the project (no share, only the light).
+    """
+
+    def unit_pct(quarter: Quarter) -> float | None:
+        return pct(*sums(quarter))
+
+    share = None
+    if baseline_quarter is not None:
+        compare = same_season_after(baseline_quarter, last_quarter)
+        share = goal_share(
+            baseline_quarter,
+            unit_pct(baseline_quarter),
+            last_quarter,
+            sums(last_quarter)[1],
+            {} if compare is None else {compare: unit_pct(compare)},
+            goal_pp,
+            cost_per_day,
+        )
+    return UnitGoal(share, against_sector(last_quarter, unit_pct(last_quarter)))

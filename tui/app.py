@@ -25,9 +25,11 @@ from tui.navigation import (
     EditFactors,
     EditScores,
     OpenAgenda,
+    OpenEffect,
     OpenHelp,
     OpenHistory,
     OpenImport,
+    OpenLeader,
     OpenMeasures,
     OpenReview,
     OpenSavings,
@@ -338,6 +340,16 @@ class NaervaerApp(App[int]):
         from tui.screens.savings import SavingsScreen
 
         self.push_screen(SavingsScreen(message.report))
+
+    def on_open_effect(self, message: OpenEffect) -> None:
+        from tui.screens.effect import EffectScreen
+
+        self.push_screen(EffectScreen(message.unit_code, message.unit_name))
+
+    def on_open_leader(self, message: OpenLeader) -> None:
+        from tui.screens.leader import LeaderScreen
+
+        self.push_screen(LeaderScreen(message.unit_id))
 
     def on_edit_factors(self, message: EditFactors) -> None:
         from tui.screens.edit_unit import FactorsScreen

@@ -37,6 +37,23 @@ class OpenStatus(Message):
         self.export = export
 
 
+class OpenEffect(Message):
+    """Show before and after the completed measures of one unit (`unit_code`), or of all."""
+
+    def __init__(self, unit_code: str | None = None, unit_name: str | None = None) -> None:
+        super().__init__()
+        self.unit_code = unit_code
+        self.unit_name = unit_name
+
+
+class OpenLeader(Message):
+    """Show the page of the leader of a unit: every unit they lead, together."""
+
+    def __init__(self, unit_id: int) -> None:
+        super().__init__()
+        self.unit_id = unit_id
+
+
 class OpenImport(Message):
     """Show the import screen; the unit list reads its figures again after an import."""
 

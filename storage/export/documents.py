@@ -11,6 +11,7 @@ import pandas as pd
 from sqlalchemy import Connection, select
 
 from core import fmt
+from core.goal import LIGHT_LABELS
 from core.masking import NO_NAMES, shown_leader
 from core.masking import person as named
 from core.periods import Quarter, add_months
@@ -222,7 +223,7 @@ STATUS_EXPLAINED: Final = (
     "kommunen som i overskriften: reduksjon / 100 × årsverk × kostnad per årsverk i fravær."
 )
 
-Kind: TypeAlias = Literal["count", "pct", "pp", "share", "kr"]
+Kind: TypeAlias = Literal["count", "pct", "pp", "share", "kr", "light"]
 
 
 @dataclass(frozen=True)
@@ -236,6 +237,8 @@ class StatusColumn:
         """The cell as the screen writes it: `11,2 %`, `−0,8 p.p.`, `***`, `–`."""
         if value == HIDDEN:
             return HIDDEN
+        if isinstance(value, str):  # the light against the sector, as a word
+            return value
         number = None if value is None else float(value)
         if number is None and self.kind in ("count", "kr"):
             return fmt.MISSING if self.kind == "kr" else ""
@@ -264,9 +267,13 @@ STATUS_COLUMNS: Final = (
     StatusColumn("forecast_known_pct", "Kjent", "pct"),
     StatusColumn("open_measures", "Tiltak åpne", "count", personal=False),
     StatusColumn("overdue_measures", "Forfalt", "count", personal=False),
+    StatusColumn("goal_days", "Mål dv/kv.", "count"),
+    StatusColumn("to_go_days", "Igjen dv/kv.", "count"),
+    StatusColumn("light", "Mot sektor", "light"),
     StatusColumn("savings", "Besparelse", "kr"),
 )
-Cell: TypeAlias = float | Hidden | None  # a value, undefined (None: "–", an empty cell), hidden
+# A value, undefined (None: "–", an empty cell), hidden, or the light against the sector's word.
+Cell: TypeAlias = float | Hidden | str | None
 
 
 @dataclass(frozen=True)
@@ -295,7 +302,9 @@ def _cell(row: pd.Series, column: StatusColumn, cost_per_day: float) -> Cell:
     if column.key == "savings":
         saved = savings_of(_number(row["change_pp"]), float(row["year_possible"]), cost_per_day)
         return None if pd.isna(saved) else saved
-    value = row[column.key]
+    value = row.get(column.key)  # a total has no share of the goal, nor a light
+    if column.kind == "light":
+        return None if value is None or pd.isna(value) else LIGHT_LABELS[value]
     return None if value is None or pd.isna(value) else float(value)
 
 

@@ -541,7 +541,7 @@ def status_report_pdf(report: StatusReport) -> bytes:
             [line.label, *(c.show(v) for c, v in zip(STATUS_COLUMNS, line.cells, strict=True))]
             for line in report.lines
         ],
-        widths=(52, 10, 15, 19, 17, 21, 17, 17, 17, 18, 16, 16, 15, 26),
+        widths=(52, 10, 15, 19, 17, 21, 17, 17, 17, 18, 16, 16, 15, 17, 17, 16, 26),
         align=("L", *STATUS_ALIGN),
         bold_rows={i for i, line in enumerate(report.lines) if line.total},
         size=7.5,

@@ -171,7 +171,14 @@ def unit_report_xlsx(report: UnitReport) -> bytes:
 
 # --- the status report ---------------------------------------------------------------------------
 
-_STATUS_FORMATS: Final = {"count": COUNT, "pct": PCT, "pp": PP, "share": "0%", "kr": KR}
+_STATUS_FORMATS: Final = {
+    "count": COUNT,
+    "pct": PCT,
+    "pp": PP,
+    "share": "0%",
+    "kr": KR,
+    "light": "@",
+}
 
 
 def status_report_xlsx(report: StatusReport) -> bytes:
@@ -184,7 +191,7 @@ def status_report_xlsx(report: StatusReport) -> bytes:
         ["Enhet / gruppe", *(c.heading for c in STATUS_COLUMNS)],
         [[line.label, *line.cells] for line in report.lines],
         [None, *(_STATUS_FORMATS[c.kind] for c in STATUS_COLUMNS)],
-        [36, 6, 9, 11, 9, 11, 9, 11, 10, 10, 9, 9, 8, 14],
+        [36, 6, 9, 11, 9, 11, 9, 11, 10, 10, 9, 9, 8, 10, 10, 10, 14],
     )
     for r, line in enumerate(report.lines, 2):
         if line.total:

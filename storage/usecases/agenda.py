@@ -10,11 +10,10 @@ from sqlalchemy import Engine
 
 from core.agenda import Agenda, CaseEvent, MeasureFact, MilestoneItem, masked_texts
 from core.effect import Span
-from core.goal import GoalShare, SectorComparison, against_sector, goal_share
+from core.goal import GoalShare, SectorComparison, unit_goal
 from core.masking import Masker, employee_placeholder
-from core.periods import Quarter, complete_quarters_before, same_season_after
+from core.periods import Quarter, complete_quarters_before
 from core.project import latest, member_on
-from core.sickleave import pct
 from storage.repos.agenda import read_agenda
 from storage.repos.figures import quarter_sums
 from storage.repos.project import memberships
@@ -64,26 +63,16 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
         last = complete_quarters_before(as_of, 1)[0]
         periods = memberships(conn, unit_id).get(unit_id, [])
         period = member_on(periods, as_of) or latest(periods)
-        goal = None
-        first = last if period is None else min(last, Quarter.parse(period.baseline_quarter))
-        sums = quarter_sums(conn, first, last, unit_id)
+        baseline = None if period is None else Quarter.parse(period.baseline_quarter)
+        sums = quarter_sums(conn, min(last, baseline or last), last, unit_id)
 
-    def unit_pct(quarter: Quarter) -> float | None:
-        lost, possible = sums.get((unit_id, str(quarter)), (0.0, 0.0))
-        return pct(lost, possible)
-
-    if period is not None:
-        baseline = Quarter.parse(period.baseline_quarter)
-        compare = same_season_after(baseline, last)
-        goal = goal_share(
-            baseline,
-            unit_pct(baseline),
-            last,
-            sums.get((unit_id, str(last)), (0.0, 0.0))[1],
-            {} if compare is None else {compare: unit_pct(compare)},
-            settings.goal_pp,
-            settings.cost_per_day,
-        )
+    goal = unit_goal(
+        baseline,
+        last,
+        lambda quarter: sums.get((unit_id, str(quarter)), (0.0, 0.0)),
+        settings.goal_pp,
+        settings.cost_per_day,
+    )
     agenda = read.agenda
     if masked:
         agenda = masked_texts(agenda, read.names)
@@ -94,8 +83,8 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
         agenda=agenda,
         numbers=read.numbers,
         names=read.employee_names,
-        goal=goal,
-        sector=against_sector(last, unit_pct(last)),
+        goal=goal.share,
+        sector=goal.sector,
         masked=masked,
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from sqlalchemy import Connection, Engine
 from core.calendar import default_calendar
 from core.errors import InvalidInput
 from core.forecast import forecast_quarters
+from core.goal import unit_goal
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
@@ -265,6 +267,59 @@ def _optional(value: Any) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
 
+# Each unit's share of the goal and its light against the sector (core.goal.unit_goal): the
+# share for a project unit only, the light for every unit.
+GOAL_COLUMNS = (
+    "goal_days",
+    "goal_nok",
+    "achieved_days",
+    "achieved_nok",
+    "to_go_days",
+    "to_go_nok",
+    "sector_pct",
+    "light",
+)
+
+
+def _one_quarter(table: _QuarterTable, unit_id: int, quarter: Quarter) -> tuple[float, float]:
+    return table.sums(unit_id, [quarter])
+
+
+def _goals(
+    table: _QuarterTable,
+    unit_ids: list[int],
+    baselines: list[Quarter | None],
+    last: Quarter,
+    settings: Settings,
+) -> pd.DataFrame:
+    rows = []
+    for unit_id, baseline in zip(unit_ids, baselines, strict=True):
+        goal = unit_goal(
+            baseline,
+            last,
+            partial(_one_quarter, table, unit_id),
+            settings.goal_pp,
+            settings.cost_per_day,
+        )
+        share = goal.share
+        rows.append(
+            (
+                None if share is None else share.goal_days,
+                None if share is None else share.goal_kroner,
+                None if share is None else share.achieved_days,
+                None if share is None else share.achieved_kroner,
+                None if share is None else share.to_go_days,
+                None if share is None else share.to_go_kroner,
+                goal.sector.sector_pct,
+                goal.sector.light,
+            )
+        )
+    frame = pd.DataFrame(rows, columns=list(GOAL_COLUMNS))
+    numbers = list(GOAL_COLUMNS[:-1])
+    frame[numbers] = frame[numbers].astype(float)
+    return frame
+
+
 def status_report(engine: Engine, today: dt.date) -> StatusReport:
     """The status of every unit on `today`, with the totals and the project's chart.
 
@@ -324,7 +379,9 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
         frame["open_measures"] = counts["open_measures"].to_numpy()
         frame["overdue_measures"] = counts["overdue_measures"].to_numpy()
 
-    units = pd.concat([units, sums[list(SUM_COLUMNS)]], axis=1)
+    units = pd.concat(
+        [units, sums[list(SUM_COLUMNS)], _goals(table, unit_ids, baselines, last, settings)], axis=1
+    )
     units = units.merge(_joined_groups(conn, units, settings), on="unit_id", how="left")
     units["compare_quarter"] = [
         str(compare) if b and (compare := same_season_after(b, last)) else None for b in baselines
@@ -383,6 +440,28 @@ def _figures(row: pd.Series) -> dict[str, Any]:
     return {**figures, "hidden": hidden}
 
 
+def _goal(row: pd.Series) -> dict[str, Any]:
+    """The unit's share of the goal and its light against the sector; null for fewer than 5."""
+    hidden = bool(row["hidden"])
+    figures = {
+        key: None if hidden else _optional(row[column])
+        for key, column in (
+            ("goal_workdays", "goal_days"),
+            ("goal_nok", "goal_nok"),
+            ("achieved_workdays", "achieved_days"),
+            ("achieved_nok", "achieved_nok"),
+            ("to_go_workdays", "to_go_days"),
+            ("to_go_nok", "to_go_nok"),
+        )
+    }
+    light = row["light"]
+    return {
+        **figures,
+        "sector_pct": _optional(row["sector_pct"]),
+        "light": None if hidden or light is None or pd.isna(light) else str(light),
+    }
+
+
 def _iso(value: Any) -> str | None:
     return value.isoformat() if isinstance(value, dt.date) else None
 
@@ -407,6 +486,7 @@ def status_json(report: StatusReport) -> dict[str, Any]:
             "target_group": int(row["target_group"]),
             "headcount": None if row["hidden"] else int(row["headcount"]),
             **_figures(row),
+            **_goal(row),
             "open_measures": int(row["open_measures"]),
             "overdue_measures": int(row["overdue_measures"]),
             "last_session": _iso(row["last_session"]),

@@ -26,6 +26,7 @@ from storage.usecases import reading, writing
 if TYPE_CHECKING:
     import pandas as pd
 
+    from core.goal import UnitGoal
     from core.masking import Masker
     from core.settings import Settings
     from core.sickleave import Figures
@@ -255,6 +256,7 @@ class UnitOverview:
     membership: Membership | None  # the unit's latest period in the project (it may have ended)
     settings: Settings  # as stored when the overview was read (a unit joins with their defaults)
     names: Masker  # whose names what is written about the unit may hold
+    goal: UnitGoal  # its share of the goal in workdays and kroner, its light against the sector
 
     @property
     def change_pp(self) -> float | None:
@@ -271,6 +273,7 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
     """The overview of one unit, read with the caller's connection."""
     import pandas as pd
 
+    from core.goal import unit_goal  # pandas (the sector's figures): not at the list's start
     from core.periods import add_months
     from core.sickleave import Figures, by_quarter, pct_series
     from storage.repos.staff import unit_masker
@@ -284,6 +287,13 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
     first = min([eight[0].start, *(q.start for q in before)])
     monthly = _unit_months(conn, unit_id, first, last.end)
     quarters = by_quarter(monthly, eight + before).set_index("quarter")
+
+    def sums(quarter: Quarter) -> tuple[float, float]:
+        if str(quarter) not in quarters.index:
+            return (0.0, 0.0)
+        return float(quarters.at[str(quarter), "lost"]), float(
+            quarters.at[str(quarter), "possible"]
+        )
 
     def quarter_pct(chosen: list[Quarter]) -> float | None:
         part = quarters.reindex([str(q) for q in chosen]).dropna()
@@ -320,6 +330,7 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
         membership=row.membership,
         settings=settings,
         names=unit_masker(conn, unit_id),
+        goal=unit_goal(baseline, last, sums, settings.goal_pp, settings.cost_per_day),
     )
 
 

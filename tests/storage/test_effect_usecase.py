@@ -62,6 +62,10 @@ def measure(
 
 @pytest.fixture
 def units(build: Builder) -> Engine:
+    return build_units(build)
+
+
+def build_units(build: Builder) -> Engine:
     # Unit 1: five full-time employees. Employee 1 off all of 2025 Q1 (before: 20 %), employee
     # 2 April–September 2024 (a year earlier: 20 %), employee 3 at 50 % April–September 2025
     # (after: 10 %), as in tests/core/test_effect.py. Unit 2: four employees, too few.

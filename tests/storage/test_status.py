@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine, update
 
 from core.calendar import default_calendar
+from core.goal import Light
 from storage.db import transaction
 from storage.models import ProjectMembership
 from storage.usecases import measures as measure_cases
@@ -16,11 +17,13 @@ from storage.usecases import sessions
 from storage.usecases.forecast import prognosis
 from storage.usecases.settings import change_setting
 from storage.usecases.status import StatusReport, status_report
+from storage.usecases.units import open_unit
 from tests.conftest import Builder
 
 pytestmark = pytest.mark.both_backends
 
 D = dt.date
+NB = "\xa0"
 TODAY = D(2025, 11, 24)  # the last complete quarter is 2025Q3, the baseline's season
 JOINED = {"project_joined_on": D(2024, 10, 1), "baseline_quarter": "2024Q3"}
 Q3_WORKDAYS = 66  # July–September has no public holiday: 66 weekdays in 2024 and in 2025
@@ -121,6 +124,44 @@ def test_each_project_unit_against_its_baseline(scenario: Builder, engine: Engin
     assert beta["compare_pct"] == pytest.approx(pct(23, 8 * Q3_WORKDAYS))
     assert (beta["open_measures"], beta["overdue_measures"]) == (1, 0)
     assert pd.isna(beta["days_since_session"])
+
+
+def test_each_units_share_of_the_goal_and_its_light(scenario: Builder, engine: Engine) -> None:
+    # P = the possible workdays of 2025Q3; the goal 1,0 p.p. of P; 4 200 kr a day (the seed's).
+    units = report_of(engine).units.set_index("code")
+    alfa = units.loc["A1"]  # 5 × 66 = 330 possible; 20 % → 10 %: 33 days fewer
+    assert alfa["goal_days"] == pytest.approx(3.3)
+    assert alfa["goal_nok"] == pytest.approx(13_860.0)
+    assert alfa["achieved_days"] == pytest.approx(33.0)
+    assert alfa["achieved_nok"] == pytest.approx(138_600.0)
+    assert alfa["to_go_days"] == 0.0 and alfa["to_go_nok"] == 0.0
+    # 2025Q3 against the sector's latest published Q3 (2023: 6,3 + 2,0 = 8,3 %): 10 % is red.
+    assert alfa["sector_pct"] == pytest.approx(8.3)
+    assert alfa["light"] is Light.RED
+    beta = units.loc["B2"]  # 8 × 66 = 528 possible; 66 lost → 23 lost: 43 days fewer
+    assert beta["goal_days"] == pytest.approx(5.28)
+    assert beta["achieved_days"] == pytest.approx(43.0)
+    assert beta["light"] is Light.GREEN  # 23 / 528 = 4,4 %
+    gamma = units.loc["C3"]  # outside the project: no share, but a light (10 %)
+    assert pd.isna(gamma["goal_days"]) and pd.isna(gamma["achieved_days"])
+    assert gamma["light"] is Light.RED
+
+
+def test_the_unit_overview_shows_the_same_share_of_the_goal(
+    scenario: Builder, engine: Engine
+) -> None:
+    goal = open_unit(engine, 1, TODAY).goal
+    assert goal.share is not None
+    assert (goal.share.baseline_quarter, goal.share.compare_quarter) == ("2024Q3", "2025Q3")
+    assert goal.share.possible == pytest.approx(330.0)
+    assert goal.share.goal_days == pytest.approx(3.3)
+    assert goal.share.achieved_days == pytest.approx(33.0)
+    assert goal.share.lines == (
+        f"Del av målet: 3,3 dagsverk/kv. (13{NB}860{NB}kr)",
+        f"Oppnådd 33,0 (138{NB}600{NB}kr) · igjen 0,0 (0{NB}kr)",
+    )
+    assert goal.sector.light is Light.RED
+    assert open_unit(engine, 3, TODAY).goal.share is None  # Gamma: outside the project
 
 
 def test_the_totals_are_sums_of_lost_over_sums_of_possible(

@@ -74,6 +74,13 @@ def test_pdf_xlsx_and_json_render_the_same_status(
     assert alfa["headcount"] == 5 and alfa["target_group_at_start"] == 1
     assert delta["hidden"] is True
     assert delta["baseline_pct"] is None and delta["headcount"] is None
+    # Alfa's share of the goal: 1,0 p.p. of 330 possible days in 2025Q3; 33 days achieved.
+    assert alfa["goal_workdays"] == pytest.approx(3.3)
+    assert alfa["goal_nok"] == pytest.approx(13_860.0)
+    assert alfa["achieved_workdays"] == pytest.approx(33.0)
+    assert alfa["to_go_workdays"] == 0.0 and alfa["to_go_nok"] == 0.0
+    assert alfa["sector_pct"] == pytest.approx(8.3) and alfa["light"] == "rod"
+    assert delta["goal_workdays"] is None and delta["light"] is None
     assert document["savings"]["fte"] == pytest.approx(25.0)  # 25 people full time
     assert document["savings"]["fte_source"] == "data"
 
@@ -85,6 +92,10 @@ def test_pdf_xlsx_and_json_render_the_same_status(
     assert xa["Endring"] == pytest.approx(-10.0) and xa["Mot mål"] == pytest.approx(10.0)
     assert xa["Besparelse"] == pytest.approx(saved)
     assert xa["Tiltak åpne"] == 2 and xa["Forfalt"] == 1
+    assert xa["Mål dv/kv."] == pytest.approx(3.3) and xa["Igjen dv/kv."] == 0
+    assert xa["Mot sektor"] == "rødt"
+    assert rows["Delta kontor"]["Mot sektor"] == "***"
+    assert rows["Prosjektet (2)"]["Mot sektor"] is None
     assert rows["Delta kontor"]["Nullpunkt"] == rows["Delta kontor"]["Ansatte"] == "***"
     # Group totals and units under them, then the project, the others and the municipality.
     # Delta's 2 people are in no total: they would show through the difference.

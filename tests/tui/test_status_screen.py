@@ -16,7 +16,7 @@ from storage.figures import refresh_figures
 from storage.models import AbsenceSpell, Employee, Employment, Unit
 from storage.usecases.settings import change_setting, current_settings
 from tests.conftest import Builder
-from tests.storage.test_status import TODAY, build_scenario
+from tests.storage.test_status import NB, TODAY, build_scenario
 from tests.storage.test_status_export import build_with_small_unit
 from tests.tui.conftest import db_path, screen_text, settle
 from tui.app import NaervaerApp
@@ -65,7 +65,8 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
         alfa = rows[1]
         assert alfa[1:5] == ["1", "20,0 %", "10,0 %", "−10,0 p.p."]
         assert alfa[5] == "█" * 10  # the goal reached, ten times over
-        assert alfa[10:] == ["2/1", "23 d"]
+        assert alfa[10:] == ["2/1", "23 d", "▲"]  # 10 % against the sector's 8,3 %: red
+        assert rows[4][12] == ""  # a total has no light of its own
         project = rows[4]
         assert project[2:5] == ["15,4 %", "6,5 %", "−8,9 p.p."]  # 132/858 and 56/858
         assert rows[6][2:4] == ["13,0 %", "8,0 %"]  # 198/1518 and 122/1518
@@ -86,9 +87,18 @@ async def test_units_by_target_group_with_the_totals(build: Builder, engine: Eng
         await pilot.pause()
         detail = str(screen.query_one("#status-detail", Static).render())
         assert "Ved oppstart: Målgruppe 1" in detail and "i dag målgruppe 2" in detail
+        assert (
+            f"Del av målet 3,3 dagsverk/kv. (13{NB}860{NB}kr) · oppnådd 33,0 · igjen 0,0 "
+            f"(0{NB}kr) · mot sektoren: rødt"
+        ) in detail
         await pilot.press("enter")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen) and app.screen.unit_id == 1
+        # The unit overview shows the same share of the goal and light (core.goal.unit_goal).
+        text = screen_text(app).replace(NB, " ")
+        assert "Del av målet: 3,3 dagsverk/kv. (13 860 kr)" in text
+        assert "Oppnådd 33,0 (138 600 kr) · igjen 0,0 (0 kr)" in text
+        assert "Sektor: rødt (10,0 % mot sektorens 8,3 %, 3. kv. 2025)" in text
 
 
 async def test_enter_on_a_total_does_not_leave(build: Builder, engine: Engine) -> None:

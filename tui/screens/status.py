@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from rich.text import Text
 from textual import on, work
@@ -18,9 +18,10 @@ from textual.widgets import Header, Input, Static
 
 from core import fmt
 from core.errors import InvalidInput
+from core.goal import LIGHT_LABELS, Light
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from core.text import name_order
-from tui.navigation import OpenSavings, OpenUnit
+from tui.navigation import OpenEffect, OpenSavings, OpenUnit
 from tui.screens.base import NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
@@ -39,7 +40,7 @@ GROUP_CHOICES = [
 ]
 BAR_WIDTH = 10
 EIGHTHS = " ▏▎▍▌▋▊▉"
-NAME_WIDTH = 21
+NAME_WIDTH = 18
 
 
 def progress_bar(share: float | None, width: int = BAR_WIDTH) -> Text:
@@ -67,6 +68,23 @@ def _days(row: dict[str, Any]) -> str:
         return ""
     days = number(row["days_since_session"])
     return fmt.MISSING if days is None else f"{int(days)} d"
+
+
+# Red first when sorted: the units furthest above the sector.
+LIGHT_ORDER: Final = {Light.RED: 0, Light.YELLOW: 1, Light.GREEN: 2}
+# The light in one cell: its colour, and a shape that says it without colour (above the
+# sector, about level, below); the detail below the table says it in words.
+LIGHT_MARKS: Final = {
+    Light.RED: ("▲", "bold red"),
+    Light.YELLOW: ("●", "yellow"),
+    Light.GREEN: ("▼", "green"),
+}
+
+
+def _light(row: dict[str, Any]) -> str | Text:
+    """The unit's light against the sector (core.goal); nothing for a total."""
+    light = row.get("light")
+    return "" if light is None else Text(*LIGHT_MARKS[light])
 
 
 @dataclass(frozen=True)
@@ -107,6 +125,13 @@ COLUMNS = [
         lambda r: (r["overdue_measures"], r["open_measures"]),
     ),
     Column("days_since_session", "Møte", 5, _days),
+    Column(
+        "light",
+        "Lys",
+        3,
+        _light,
+        lambda r: None if r.get("light") is None else LIGHT_ORDER[r["light"]],
+    ),
 ]
 
 
@@ -216,6 +241,26 @@ def _share_text(share: float | None) -> str:
     return "" if share is None or share <= 0 else f" ({fmt.number(share * 100, 0)} % av målet)"
 
 
+def goal_line(row: dict[str, Any]) -> str:
+    """The unit's share of the goal in workdays and kroner, and its light against the sector."""
+    days = number(row["goal_days"])
+    light = row["light"]
+    sector = "ingen sektortall" if light is None else LIGHT_LABELS[light]
+    if days is None:
+        return f"Mot sektoren: {sector}"
+    achieved = number(row["achieved_days"])
+    done = (
+        "oppnådd: ingen sammenlignbar periode ennå"
+        if achieved is None
+        else f"oppnådd {fmt.number(achieved)} · igjen {fmt.number(number(row['to_go_days']))}"
+        f" ({fmt.kroner(number(row['to_go_nok']))})"
+    )
+    return (
+        f"Del av målet {fmt.number(days)} dagsverk/kv. ({fmt.kroner(number(row['goal_nok']))}) · "
+        f"{done} · mot sektoren: {sector}"
+    )
+
+
 def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
     """Three lines on the highlighted row: what its figures compare, and why it is where it is."""
     if row["hidden"]:
@@ -260,6 +305,7 @@ def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
         else f" · i dag målgruppe {int(row['target_group'])}"
     )
     lines.append(f"Ved oppstart: {row['joined_reason'] or '–'}{today}")
+    lines.append(goal_line(row))
     return Text("\n".join(lines))
 
 
@@ -289,6 +335,7 @@ class StatusScreen(NaervaerScreen[None]):
         Binding("g", "next_group", "Målgruppe", id="status_filter_group"),
         Binding("c", "toggle_chart", "Graf", id="status_chart"),
         Binding("b", "savings", "Besparelse", id="status_savings"),
+        Binding("v", "effect", "Virkning av tiltak", id="status_effect", show=False),
         Binding("e", "export_status", "Eksporter", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
@@ -522,6 +569,9 @@ class StatusScreen(NaervaerScreen[None]):
 
         path = export_status_report(self.engine, folder, form, as_of=self.state.today)
         self.app.call_from_thread(self.notify, f"Lagret {path}", timeout=8, markup=False)
+
+    def action_effect(self) -> None:
+        self.post_message(OpenEffect())
 
     def action_savings(self) -> None:
         if self.report is None:

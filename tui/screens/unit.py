@@ -27,7 +27,14 @@ from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
 from tui.messages import Loaded
-from tui.navigation import EditFactors, EditScores, OpenAgenda, OpenMeasures
+from tui.navigation import (
+    EditFactors,
+    EditScores,
+    OpenAgenda,
+    OpenEffect,
+    OpenLeader,
+    OpenMeasures,
+)
 from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
@@ -69,11 +76,9 @@ def figures_text(
     lines = [
         "[b]$name[/b]  ($code)",
         "$area  ·  leder: $leader",
-        "",
         f"Ansatte i dag: [b]{overview.headcount}[/b]   Snitt siste to år: "
         f"[b]{fmt.percent(overview.avg_2y_pct)}[/b]",
         "$reason",
-        "",
         f"[b]{fmt.quarter_label(overview.last_quarter)}[/b]: {fmt.percent(f.sick_leave_pct)}",
         f"  egenmeldt {fmt.percent(f.self_certified_pct)} · legemeldt "
         f"{fmt.percent(f.doctor_certified_pct)}",
@@ -95,9 +100,12 @@ def figures_text(
                 f"[b]{fmt.points(overview.change_pp)}[/b]"
             )
         lines.append(
-            f"Siste fire kvartaler {fmt.percent(overview.last_four_pct)} mot "
+            f"Siste fire kv. {fmt.percent(overview.last_four_pct)} mot "
             f"{fmt.percent(overview.before_four_pct)} de fire før oppstart"
         )
+        if overview.goal.share is not None:
+            lines += [escape(line) for line in overview.goal.share.lines]
+    lines.append(f"Sektor: {escape(overview.goal.sector.text)}")
     if prognosis:
         first = prognosis[0]
         lines.append(
@@ -247,6 +255,8 @@ class UnitScreen(NaervaerScreen[None]):
         Binding("t", "measures", "Tiltak", id="measures"),
         Binding("f", "edit_factors", "Nærværsfaktorer", id="edit_factors"),
         Binding("k", "edit_scores", "Kartlegging", id="edit_scores"),
+        Binding("v", "effect", "Virkning av tiltak", id="effect", show=False),
+        Binding("l", "leader", "Lederside", id="leader"),
         Binding("p", "project", "Inn i / ut av prosjektet", id="project", show=False),
         # Listed under ? only: the footer is full, and Esc must stay visible.
         Binding("r", "export_report", "Enhetsrapport (PDF/Excel)", id="export_report", show=False),
@@ -420,6 +430,13 @@ class UnitScreen(NaervaerScreen[None]):
 
     def action_measures(self) -> None:
         self.post_message(OpenMeasures(self.unit_id, None))
+
+    def action_effect(self) -> None:
+        if self.overview is not None:
+            self.post_message(OpenEffect(self.overview.code, self.overview.name))
+
+    def action_leader(self) -> None:
+        self.post_message(OpenLeader(self.unit_id))
 
     def action_export_report(self) -> None:
         from storage.usecases.export import FORMATS, documents_folder

@@ -20,7 +20,7 @@ from core.errors import InvalidInput
 from core.text import name_order
 from tui.masking import one_line
 from tui.messages import UnitsShown
-from tui.navigation import OpenUnit
+from tui.navigation import OpenLeader, OpenUnit
 from tui.screens.base import NaervaerScreen
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
@@ -111,6 +111,7 @@ class UnitsScreen(NaervaerScreen[None]):
         Binding("space", "mark", "Merk enhet / fjern merket", id="mark", show=False),
         Binding("j", "join", "Merkede enheter med i prosjektet", id="join", show=False),
         Binding("o", "app.status", "Statusoversikt", id="status"),
+        Binding("l", "leader", "Lederside", id="leader"),
         Binding("i", "app.import_data", "Importer", id="import"),
         Binding("comma", "app.settings", "Innstillinger", key_display=",", id="settings"),
         Binding("escape", "clear_search", "Tøm søk", show=False),
@@ -322,6 +323,11 @@ class UnitsScreen(NaervaerScreen[None]):
         if unit_id is None:
             return
         self.post_message(OpenUnit(unit_id))
+
+    def action_leader(self) -> None:
+        unit_id = self.selected_unit_id()
+        if unit_id is not None:
+            self.post_message(OpenLeader(unit_id))
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
