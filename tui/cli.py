@@ -1208,9 +1208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutt.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
+        from core.errors import UnknownUnit
         from storage.db import DatabaseError, explain, explain_server
         from storage.paths import given_url, resolve_db_path
-        from storage.usecases.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)

@@ -18,7 +18,6 @@ from core.calendar import default_calendar
 from core.cases import MILESTONES, build_cases, case_units, cases_ongoing, milestone_dates
 from core.groups import GroupRules
 from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
-from storage.repos import units
 from storage.repos.staff import (
     headcount_between,
     load_employees,
@@ -27,25 +26,15 @@ from storage.repos.staff import (
     load_units,
     staff_of,
 )
+from storage.repos.unit_lookup import unit_by_code
 from storage.repos.units import UNIT_IDENTITY
 from storage.usecases import reading
 from storage.usecases.units import UnitRow, unit_rows
 
 
-class UnknownUnit(LookupError):
-    """No unit with the code the user gave."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Fant ingen enhet med enhet_id {code!r}.")
-
-
 def _unit_ids_for(conn: Connection, code: str | None) -> list[int] | None:
-    if code is None:
-        return None
-    unit_id = units.unit_id_of(conn, code)
-    if unit_id is None:
-        raise UnknownUnit(code)
-    return [unit_id]
+    """All units (None), or the one with this code; UnknownUnit if none has it."""
+    return None if code is None else [unit_by_code(conn, code)[0]]
 
 
 @dataclass(frozen=True, slots=True)
