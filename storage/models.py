@@ -35,7 +35,8 @@ NAMING_CONVENTION = {
 # The codes stored for types, levels and statuses live in core.vocabulary with their labels.
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
+    """Now, as the timestamps are stored: naive UTC (the clock of every use case that writes)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -174,7 +175,7 @@ class Session(Base):
     session_type: Mapped[str] = mapped_column(String(32))
     advisor: Mapped[str | None] = mapped_column(String(200))
     held_on: Mapped[dt.date] = mapped_column(Date)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str | None] = mapped_column(Text)
@@ -191,7 +192,7 @@ class EmployeeReview(Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Measure(Base):
@@ -211,7 +212,7 @@ class Measure(Base):
     created_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL")
     )
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class MeasureFollowUp(Base):
@@ -228,7 +229,7 @@ class MeasureFollowUp(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class MilestoneDone(Base):
