@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
@@ -17,11 +16,11 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError, ProgrammingError
 
-from storage import crypto
+from storage import crypto, filecopy
 from storage.dbfile import DatabaseError as DatabaseError
 from storage.dbfile import file_problem as file_problem
 from storage.dbfile import in_sole_use as in_sole_use
-from storage.dbfile import restore_hint
+from storage.dbfile import restore_hint, sqlite_problem
 from storage.dialects import configure
 from storage.paths import NotPrivate, backup_dir, data_dir, make_folders, make_private
 
@@ -35,29 +34,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 SCHEMA_REVISION = "0005"
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
-
-
-# What SQLite says (the same words in every version and driver) -> the kind of problem.
-SQLITE_PROBLEMS = {
-    "database disk image is malformed": "damaged",
-    "file is not a database": "damaged",
-    "database or disk is full": "full",
-    "attempt to write a readonly database": "read_only",
-    "unable to open database file": "cannot_open",
-    "database is locked": "locked",
-    "database table is locked": "locked",
-    "disk i/o error": "io",
-}
-
-
-def sqlite_problem(error: BaseException) -> str | None:
-    """The kind of problem an SQLite error (SQLAlchemy's wrapping, or any driver's) is."""
-    error = getattr(error, "orig", None) or error
-    # sqlcipher3's errors are not sqlite3's; other errors are never read as SQLite's.
-    if not isinstance(error, sqlite3.Error) and not type(error).__module__.startswith("sqlcipher3"):
-        return None
-    text = str(error).lower()
-    return next((kind for words, kind in SQLITE_PROBLEMS.items() if words in text), None)
 
 
 def explain(error: BaseException, path: Path | None = None) -> DatabaseError | None:
@@ -177,13 +153,10 @@ def upgrade(engine: Engine, db_file: Path | None) -> Path | None:
         return None
     copy = None
     if current is not None and db_file is not None and db_file.exists():
-        from storage.maintenance import backup  # maintenance builds on this module
-
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = db_file.with_name(f"{db_file.name}.før-oppgradering-{current}-{stamp}")
         # Through SQLite, never by copying the file: see `engine_passphrase`.
-        copy = backup(
-            engine, db_file.with_name(f"{db_file.name}.før-oppgradering-{current}-{stamp}")
-        )
+        filecopy.copy_private(db_file, copy, engine_passphrase(engine))
     command.upgrade(alembic_config(engine), "head")
     return copy
 

@@ -1,4 +1,5 @@
-"""The database file itself: what its first bytes say, and holding it for one process alone.
+"""The database file itself: what its first bytes and SQLite's errors say of it, and holding
+it for one process alone.
 
 Below storage.db and storage.crypto, which both read files before connecting to them.
 """
@@ -6,6 +7,7 @@ Below storage.db and storage.crypto, which both read files before connecting to 
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +24,29 @@ CIPHER_UNIT = 512
 
 class DatabaseError(Exception):
     """A database problem explained in Norwegian for the user."""
+
+
+# What SQLite says (the same words in every version and driver) -> the kind of problem.
+SQLITE_PROBLEMS = {
+    "database disk image is malformed": "damaged",
+    "file is not a database": "damaged",
+    "database or disk is full": "full",
+    "attempt to write a readonly database": "read_only",
+    "unable to open database file": "cannot_open",
+    "database is locked": "locked",
+    "database table is locked": "locked",
+    "disk i/o error": "io",
+}
+
+
+def sqlite_problem(error: BaseException) -> str | None:
+    """The kind of problem an SQLite error (SQLAlchemy's wrapping, or any driver's) is."""
+    error = getattr(error, "orig", None) or error
+    # sqlcipher3's errors are not sqlite3's; other errors are never read as SQLite's.
+    if not isinstance(error, sqlite3.Error) and not type(error).__module__.startswith("sqlcipher3"):
+        return None
+    text = str(error).lower()
+    return next((kind for words, kind in SQLITE_PROBLEMS.items() if words in text), None)
 
 
 def restore_hint(path: Path) -> str:

@@ -16,7 +16,7 @@ from core.calendar import day_number, default_calendar, from_day_number
 from core.cases import MILESTONES, build_cases
 from core.groups import target_groups
 from core.periods import Quarter, complete_quarters_before
-from core.sickleave import Period, workday_figures
+from core.sickleave import Period, pct_array, workday_figures
 from core.vocabulary import ABSENCE_TYPES, KS_FACTORS
 from storage.dialects import lock_for_write, reserve_ids
 from storage.importer import Tables, write_tables
@@ -963,7 +963,7 @@ def _groups_at_project_start(
     quarters = complete_quarters_before(PROJECT_START, 8)
     sums = _unit_figures(rows, spells, quarters[0].start, quarters[-1].end)
     sums = sums.reindex(range(len(units)), fill_value=0.0)
-    avg = (sums["lost"] / sums["possible"].where(sums["possible"] > 0) * 100.0).to_numpy()
+    avg = pct_array(sums["lost"], sums["possible"])
     headcount = _headcount_on(rows, day_number(PROJECT_START), len(units))
     frame = pd.DataFrame({"unit_code": units["code"], "headcount": headcount, "avg_2y_pct": avg})
     return target_groups(frame).drop(columns="reason")
@@ -1039,12 +1039,9 @@ def _calibrated_effects(
     possible_base = _possible_in(rows, base_q, n_units)
     possible_later = _possible_in(rows, later_q, n_units)
     base_possible = [possible_base[in_project_unit == g].sum() for g in (False, True)]
-    base_pct = [
-        before_lost[pre_ok & (group == g)].sum() / base_possible[g] * 100.0
-        if base_possible[g] > 0
-        else np.nan
-        for g in (False, True)
-    ]
+    base_pct = pct_array(
+        [before_lost[pre_ok & (group == g)].sum() for g in (False, True)], base_possible
+    )
     target = [base_pct[0] - OTHERS_FALL_PP, base_pct[1] - PROJECT_FALL_PP]
     in_group = [~in_project_unit[unit], in_project_unit[unit]]
     denominator = [possible_later[in_project_unit == g].sum() for g in (False, True)]
@@ -1060,8 +1057,8 @@ def _calibrated_effects(
                 levels[g] = mid
                 effect = np.where(spell_group, levels[1], levels[0])
                 ok = draw[spell] < _acceptance(start[spell], effect, h0)
-                pct = lost[ok & in_group[g]].sum() / denominator[g] * 100.0
-                low, high = (mid, high) if pct < target[g] else (low, mid)
+                achieved = pct_array(lost[ok & in_group[g]].sum(), denominator[g])
+                low, high = (mid, high) if achieved < target[g] else (low, mid)
             levels[g] = (low + high) / 2
     return np.where(in_project_unit, levels[1], levels[0])
 

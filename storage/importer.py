@@ -161,12 +161,15 @@ def read_package(
 
 
 def write_package(
-    session: Session, package: Package, progress: Progress | None = None
+    session: Session,
+    package: Package,
+    join: membership.JoinFromImport,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Check the package against the database and (unless a dry run) write it, in the caller's
-    transaction. Any error rejects the whole import and nothing is written; warnings are
-    reported and the import goes on. `progress` is called with "lagrer i databasen" every
-    10,000 rows written.
+    transaction; the units whose `prosjekt_fra` is filled in then join the project by `join`.
+    Any error rejects the whole import and nothing is written; warnings are reported and the
+    import goes on. `progress` is called with "lagrer i databasen" every 10,000 rows written.
     """
     report = package.report
     existing = load_existing(session)
@@ -191,6 +194,6 @@ def write_package(
         report.counts = plan_writes(existing, validated.tables).counts
     else:
         report.counts = write_plan(session, existing, validated.tables, progress)
-        membership.apply(session.connection(), validated.tables.units)
+        membership.apply(session.connection(), validated.tables.units, join)
     report.ok = True
     return report

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
@@ -22,10 +20,16 @@ from sqlalchemy.orm import Session as OrmSession
 
 from core import fmt
 from core.errors import InvalidInput
-from storage import crypto
+from storage import crypto, filecopy
 from storage import sqlite as sqlite_file
-from storage.db import MIGRATIONS, engine_passphrase, sqlite_problem
-from storage.dbfile import SQLITE_HEADER, DatabaseError, file_problem, in_sole_use, restore_hint
+from storage.db import MIGRATIONS, engine_passphrase
+from storage.dbfile import (
+    SQLITE_HEADER,
+    DatabaseError,
+    file_problem,
+    in_sole_use,
+    sqlite_problem,
+)
 from storage.dialects import compact, lock_for_write
 from storage.figures import refresh_figures
 from storage.models import (
@@ -101,21 +105,6 @@ def _listed(parts: Sequence[str]) -> str:
 # --- Backup ------------------------------------------------------------------------------------
 
 
-def _connect(path: Path, passphrase: str | None = None, timeout: float = 5.0) -> Any:
-    """A connection to the file at `path`: keyed on SQLCipher with `passphrase`, else plain."""
-    if passphrase is not None:
-        # Checks the key at once: WrongPassphrase rather than an error halfway through a copy.
-        return crypto.connect(path, passphrase, timeout=timeout)
-    return sqlite_file.connect_file(path, timeout)
-
-
-def _errors(encrypted: bool, *more: type[Exception]) -> tuple[type[Exception], ...]:
-    """The errors a copy can raise: sqlcipher3's are not subclasses of sqlite3's."""
-    if encrypted:
-        return (sqlite3.Error, crypto.dbapi().Error, *more)
-    return (sqlite3.Error, *more)
-
-
 def _key_for(path: Path, passphrase: str | None, what: str) -> str | None:
     """The key to open `path` with: None for a plain file, `passphrase` for an encrypted one."""
     if not crypto.is_encrypted(path):
@@ -162,54 +151,8 @@ def backup(
         raise DatabaseError(f"{target} finnes allerede. Velg et annet filnavn.")
     elif not target.parent.is_dir():
         raise DatabaseError(f"Mappen {target.parent} finnes ikke.")
-    _copy_private(source, target, key)
+    filecopy.copy_private(source, target, key)
     return target
-
-
-def _copy_private(source: Path, target: Path, key: str | None, *, checked: bool = True) -> None:
-    """Copy `source` to `target`, private and self-contained. With `checked`, the copy (a
-    snapshot of the source) is kept only if it passes SQLite's checks: a backup of a damaged
-    database would be kept in place of a good one."""
-    # mkstemp creates the file 0600, so no one else can read it at any point; the copy is
-    # renamed into place only when complete, so a crash never leaves a half backup behind.
-    fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    partial = Path(name)
-    try:
-        # The copy is keyed before the first page is written: SQLCipher encrypts every page
-        # of it with the same passphrase (under a salt of its own).
-        with closing(_connect(source, key)) as src, closing(_connect(partial, key)) as dst:
-            sqlite_file.copy_into(src, dst)
-            # The copy keeps the source's WAL flag; a backup should be one self-contained file.
-            sqlite_file.leave_wal(dst)
-            damage = sqlite_file.damage(dst, key is not None) if checked else None
-        if damage is not None:
-            raise DatabaseError(_damaged(source, damage))
-        if key is not None and not crypto.is_encrypted(partial):
-            raise DatabaseError("Sikkerhetskopien ble ikke kryptert, så den er slettet igjen.")
-        os.replace(partial, target)
-    except _errors(key is not None, OSError) as error:
-        raise _copy_failed(source, error) from error
-    finally:
-        partial.unlink(missing_ok=True)  # gone already when the copy was renamed into place
-
-
-def _damaged(source: Path, detail: str) -> str:
-    return (
-        f"Databasen {source} er skadet ({detail}). Ingen ny sikkerhetskopi er tatt, og de "
-        f"eldre er beholdt. {restore_hint(source)}"
-    )
-
-
-def _copy_failed(source: Path, error: Exception) -> DatabaseError:
-    kind = sqlite_problem(error)
-    if kind == "damaged":
-        return DatabaseError(_damaged(source, str(error)))
-    if kind == "full" or getattr(error, "errno", None) == errno.ENOSPC:
-        return DatabaseError(
-            "Disken er full, så sikkerhetskopien kunne ikke tas. Frigjør plass og prøv igjen."
-        )
-    return DatabaseError(f"Sikkerhetskopien kunne ikke tas: {error}")
 
 
 def daily_backup(
@@ -285,7 +228,7 @@ def check_database_file(path: Path, passphrase: str | None = None) -> None:
         key = passphrase
     damaged = DatabaseError(f"{path.name} er skadet og kan ikke brukes.")
     try:
-        with closing(_connect(path, key)) as conn:
+        with closing(filecopy.connect(path, key)) as conn:
             if sqlite_file.damage(conn, key is not None) is not None:
                 raise damaged
             revisions = sqlite_file.revisions(conn)
@@ -297,7 +240,7 @@ def check_database_file(path: Path, passphrase: str | None = None) -> None:
             "eller den er ikke en Nærvær-database."
         ) from None
     # "database disk image is malformed" and the like
-    except _errors(key is not None) as error:
+    except filecopy.sqlite_errors(key is not None) as error:
         raise damaged from error
     if not revisions:
         raise DatabaseError(f"{path.name} er en SQLite-database, men ikke fra Nærvær.")
@@ -361,13 +304,15 @@ def _restore_into(
         try:
             with _refused_when(busy, in_use):
                 # Keyed as the backup is: the restored database is encrypted exactly as it was.
-                dst = stack.enter_context(closing(_connect(db_path, source_key, timeout=1.0)))
+                dst = stack.enter_context(
+                    closing(filecopy.connect(db_path, source_key, timeout=1.0))
+                )
                 # Leaving WAL mode needs every other connection gone, so this refuses while
                 # another process has the file open; SQLite folds the WAL into the file and
                 # removes -wal and -shm itself (deleting them by hand could lose commits or
                 # pair a stale WAL with new content).
                 left = sqlite_file.leave_wal(dst)
-        except _errors(source_key is not None) as error:
+        except filecopy.sqlite_errors(source_key is not None) as error:
             raise _Unreadable from error  # not "busy": the file is no database SQLite can read
         if not left:
             raise in_use
@@ -377,15 +322,15 @@ def _restore_into(
             safety_copy = _safety_path(db_path)
             try:
                 # Kept as it is, damaged or not: it is what the restore replaces.
-                _copy_private(db_path, safety_copy, db_key, checked=False)
+                filecopy.copy_private(db_path, safety_copy, db_key, checked=False)
             except DatabaseError as error:
                 if sqlite_problem(error.__cause__ or error) == "damaged":
                     raise _Unreadable from error
                 raise
         try:
-            with closing(_connect(source, source_key)) as src:
+            with closing(filecopy.connect(source, source_key)) as src:
                 sqlite_file.copy_into(src, dst)
-        except _errors(source_key is not None) as error:
+        except filecopy.sqlite_errors(source_key is not None) as error:
             kept = f" Databasen før forsøket ligger i {safety_copy}." if safety_copy else ""
             raise DatabaseError(f"Gjenopprettingen feilet: {error}.{kept}") from error
     if os.name == "posix":
@@ -407,7 +352,7 @@ def _replace_unreadable(source: Path, source_key: str | None, db_path: Path) -> 
     for suffix in ("-wal", "-shm"):
         Path(f"{db_path}{suffix}").unlink(missing_ok=True)
     try:
-        _copy_private(source, db_path, source_key)  # whole, or not at all
+        filecopy.copy_private(source, db_path, source_key)  # whole, or not at all
     except DatabaseError as error:
         raise DatabaseError(
             f"Gjenopprettingen feilet: {error} Databasen før forsøket ligger i {safety_copy}."

@@ -35,7 +35,8 @@ NAMING_CONVENTION = {
 # The codes stored for types, levels and statuses live in core.vocabulary with their labels.
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
+    """Now, as the timestamps are stored: naive UTC (the clock of every use case that writes)."""
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -184,7 +185,7 @@ class Session(Edited, Base):
     session_type: Mapped[str] = mapped_column(String(32))
     advisor: Mapped[str | None] = mapped_column(String(200))
     held_on: Mapped[dt.date] = mapped_column(Date)
-    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str | None] = mapped_column(Text)
@@ -201,7 +202,7 @@ class EmployeeReview(Edited, Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class Measure(Edited, Base):
@@ -221,7 +222,7 @@ class Measure(Edited, Base):
     created_session_id: Mapped[int | None] = mapped_column(
         ForeignKey("sessions.id", ondelete="SET NULL")
     )
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class MeasureFollowUp(Base):
@@ -238,7 +239,7 @@ class MeasureFollowUp(Base):
     comment: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(16))
     due_date: Mapped[dt.date | None] = mapped_column(Date)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
 class MilestoneDone(Edited, Base):
@@ -290,7 +291,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_row", "table_name", "row_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     advisor: Mapped[str] = mapped_column(String(200))
     table_name: Mapped[str] = mapped_column(String(32))
     row_id: Mapped[int] = mapped_column(Integer)

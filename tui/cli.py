@@ -488,31 +488,30 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     from core import fmt
-    from storage.usecases.reports import stats
+    from storage.usecases.reports import stats, stats_json
 
     if args.end < args.start:
         raise UserError("--to kan ikke være før --from.")
-    document = stats(_engine(args), args.start, args.end, args.unit)
+    result = stats(_engine(args), args.start, args.end, args.unit)
     if args.json:
-        _print_json(document)
+        _print_json(stats_json(result))
         return EXIT_OK
-    rows = [*document["units"], document["total"]]
     print(f"Sykefravær {fmt.date(args.start)}–{fmt.date(args.end)}")
     print_table(
         ["Enhet", "Navn", "Ansatte", "Årsverk", "Fravær", "Egenmeldt", "Legemeldt", "Kort", "Lang"],
         [
             [
-                row["unit_id"] or "Totalt",
-                row["name"] or "",
-                str(row["headcount"]),
-                fmt.number(row["fte"]),
-                fmt.percent(row["sick_leave_pct"]),
-                fmt.percent(row["self_certified_pct"]),
-                fmt.percent(row["doctor_certified_pct"]),
-                fmt.percent(row["short_term_pct"]),
-                fmt.percent(row["long_term_pct"]),
+                row.code or "Totalt",
+                row.name or "",
+                str(row.headcount),
+                fmt.number(row.fte),
+                fmt.percent(row.figures.sick_leave_pct),
+                fmt.percent(row.figures.self_certified_pct),
+                fmt.percent(row.figures.doctor_certified_pct),
+                fmt.percent(row.figures.short_term_pct),
+                fmt.percent(row.figures.long_term_pct),
             ]
-            for row in rows
+            for row in (*result.units, result.total)
         ],
         right={2, 3, 4, 5, 6, 7, 8},
     )
@@ -577,15 +576,15 @@ def cmd_cases(args: argparse.Namespace) -> int:
         ["Enhet", "Ansattnr", "Start", "Sist syk", "Dager", "Type", "Neste milepæl"],
         [
             [
-                row.unit_code if isinstance(row.unit_code, str) else "–",
-                row.employee_number,
-                fmt.date(row.start.date()),
-                "pågår" if row.open_ended else fmt.date(row.end.date()),
-                str(row.sick_days),
-                "lang" if row.long_term else "kort",
-                fmt.date(next_milestone_due(row.start.date(), args.as_of)),
+                case.unit_code or "–",
+                case.employee_number,
+                fmt.date(case.start),
+                "pågår" if case.end is None else fmt.date(case.end),
+                str(case.sick_days),
+                "lang" if case.long_term else "kort",
+                fmt.date(next_milestone_due(case.start, args.as_of)),
             ]
-            for row in cases.itertuples()
+            for case in cases
         ],
         right={4},
     )
@@ -1268,9 +1267,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutt.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
+        from core.errors import UnknownUnit
         from storage.db import DatabaseError, explain, explain_server
         from storage.paths import given_url, resolve_db_path
-        from storage.usecases.reports import UnknownUnit
 
         if isinstance(error, DatabaseError | UnknownUnit):
             say(f"naervaer: {error}", error=True)

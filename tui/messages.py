@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -31,15 +31,6 @@ class Failed(Message):
     def __init__(self, error: BaseException) -> None:
         super().__init__()
         self.error = error
-
-
-class Loaded(Message):
-    """Data a screen asked a worker for, tagged with what it is."""
-
-    def __init__(self, what: str, data: Any) -> None:
-        super().__init__()
-        self.what = what
-        self.data = data
 
 
 class ToggleMask(Message):

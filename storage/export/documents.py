@@ -5,38 +5,28 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final, Literal, TypeAlias
+from typing import Final, Literal, Protocol, TypeAlias
 
 import pandas as pd
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from core import fmt
 from core.goal import LIGHT_LABELS
 from core.masking import NO_NAMES, shown_leader
 from core.masking import person as named
+from core.overview import UnitOverview
 from core.periods import Quarter, add_months
+from core.savings import FteInUse, Savings
+from core.settings import Settings
 from core.sickleave import Figures
 from core.status import HIDDEN, HIDDEN_NOTE, savings_of
 from core.summary import SessionSummary
 from core.text import by_name, clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
-from storage.models import Unit
 from storage.repos.measures import MeasureRow
 from storage.repos.staff import unit_masker
-from storage.usecases.reports import UnknownUnit
-from storage.usecases.status import StatusReport as StatusModel
-from storage.usecases.units import UnitOverview
-from storage.usecases.units import unit_overview as load_overview
 
 Hidden: TypeAlias = Literal["***"]
-
-
-def unit_id_of(conn: Connection, code: str) -> int:
-    """The id of the unit with this code (enhet_id); UnknownUnit if there is none."""
-    unit_id = conn.execute(select(Unit.id).where(Unit.code == code)).scalar()
-    if unit_id is None:
-        raise UnknownUnit(code)
-    return int(unit_id)
 
 
 # --- the unit's figures, shared by the summary and the unit report ------------------------------
@@ -155,14 +145,6 @@ class SummaryDocument:
     masked: bool
 
 
-def summary_document(
-    conn: Connection, summary: SessionSummary, unit_id: int, *, masked: bool
-) -> SummaryDocument:
-    """The summary with its unit's figures as of the day the session was held."""
-    overview = load_overview(conn, unit_id, summary.held_on)
-    return SummaryDocument(summary, overview, masked)
-
-
 # --- the unit report -----------------------------------------------------------------------------
 
 
@@ -187,15 +169,15 @@ class UnitReport:
 
 def unit_report(
     conn: Connection,
-    unit_id: int,
+    overview: UnitOverview,
     as_of: dt.date,
     rows: Sequence[MeasureRow],
     *,
     masked: bool,
 ) -> UnitReport:
-    """The unit's figures as of `as_of` and its measures (`rows`), names hidden when masked."""
-    overview = load_overview(conn, unit_id, as_of)
-    names = unit_masker(conn, unit_id) if masked else NO_NAMES
+    """The unit's figures as of `as_of` (`overview`) and its measures (`rows`), names hidden
+    when masked."""
+    names = unit_masker(conn, overview.unit_id) if masked else NO_NAMES
     measures = tuple(
         MeasureEntry(
             level=MEASURE_LEVELS.get(m.level, m.level),
@@ -285,9 +267,31 @@ class StatusLine:
     cells: tuple[Cell, ...]
 
 
+class StatusModel(Protocol):
+    """What the status report is made from: the status screen's model, which the use case that
+    exports the report passes in (storage.usecases.status.StatusReport)."""
+
+    @property
+    def as_of(self) -> dt.date: ...
+    @property
+    def settings(self) -> Settings: ...
+    @property
+    def last_quarter(self) -> str: ...
+    @property
+    def compare_quarter(self) -> str | None: ...
+    @property
+    def forecast_quarter(self) -> str: ...
+    @property
+    def totals(self) -> pd.DataFrame: ...
+    @property
+    def fte(self) -> FteInUse: ...
+    def project_units(self) -> pd.DataFrame: ...
+    def municipality_savings(self) -> Savings | None: ...
+
+
 @dataclass(frozen=True)
 class StatusReport:
-    """The status screen's model (storage.usecases.status.status_report) as lines for a document."""
+    """The status screen's model as lines for a document."""
 
     as_of: dt.date
     last_quarter: str

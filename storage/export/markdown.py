@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core import fmt
+from core.overview import UnitOverview
 from core.summary import summary_markdown
 from storage.export.documents import SummaryDocument, key_figures, monthly_series
-from storage.usecases.units import UnitOverview
 
 
 def _figures(overview: UnitOverview) -> list[str]:

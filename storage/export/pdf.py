@@ -14,6 +14,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace
 
 from core import fmt
+from core.overview import UnitOverview
 from core.summary import summary_markdown
 from core.text import clean_text
 from storage.export.documents import (
@@ -28,7 +29,6 @@ from storage.export.documents import (
     monthly_series,
     quarter_figures,
 )
-from storage.usecases.units import UnitOverview
 
 Color = tuple[int, int, int]
 INK: Final[Color] = (33, 37, 41)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import TypeAlias
 
 import pandas as pd
 from sqlalchemy import Connection
@@ -15,9 +17,12 @@ from storage.importing.problems import ImportProblem
 from storage.importing.read import FILE, LINE
 from storage.repos.project import memberships
 from storage.repos.units import unit_ids
-from storage.usecases.project import join_from_import
 
 COLUMN = "project_from"
+
+# The project's rule for units that join by import (storage.usecases.project.join_from_import),
+# passed in by the import's use case: the import pipeline sits below the use cases.
+JoinFromImport: TypeAlias = Callable[[Connection, Mapping[str, dt.date]], object]
 
 
 def _dates(units: pd.DataFrame | None) -> pd.DataFrame:
@@ -56,9 +61,7 @@ def problems(conn: Connection, units: pd.DataFrame | None) -> list[ImportProblem
     return found
 
 
-def apply(conn: Connection, units: pd.DataFrame | None) -> list[str]:
-    """Join the units the column names, after the units are written; the codes that changed."""
+def apply(conn: Connection, units: pd.DataFrame | None, join: JoinFromImport) -> None:
+    """Join the units the column names (by `join`), after the units are written."""
     rows = _dates(units)
-    return join_from_import(
-        conn, {code: _day(value) for code, value in zip(rows["code"], rows[COLUMN], strict=True)}
-    )
+    join(conn, {code: _day(value) for code, value in zip(rows["code"], rows[COLUMN], strict=True)})

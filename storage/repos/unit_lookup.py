@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, select
 
+from core.errors import UnknownUnit
 from storage.models import Unit
-from storage.usecases.reports import UnknownUnit
 
 
 def unit_by_code(conn: Connection, code: str) -> tuple[int, str]:

@@ -22,8 +22,10 @@ from storage.export import (
 )
 from storage.repos import measures, sessions
 from storage.repos.summary import session_summary
+from storage.repos.unit_lookup import unit_by_code
 from storage.usecases import reading
 from storage.usecases.status import status_within
+from storage.usecases.units import unit_overview
 
 __all__ = [
     "FORMATS",
@@ -39,7 +41,7 @@ __all__ = [
 def unit_id_of(engine: Engine, code: str) -> int:
     """The id of the unit with this code (enhet_id); UnknownUnit if there is none."""
     with reading(engine) as conn:
-        return documents.unit_id_of(conn, code)
+        return unit_by_code(conn, code)[0]
 
 
 def export_summary(
@@ -50,7 +52,9 @@ def export_summary(
     with reading(engine) as conn:
         info = sessions.require(conn, session_id)
         summary = session_summary(conn, info)
-        doc = documents.summary_document(conn, summary, info.unit_id, masked=masked)
+        # The unit's figures as of the day the session was held.
+        overview = unit_overview(conn, info.unit_id, summary.held_on)
+    doc = documents.SummaryDocument(summary, overview, masked)
     return save_summary(doc, folder, form)
 
 
@@ -67,7 +71,8 @@ def export_unit_report(
     check_format("unit", form)
     with reading(engine) as conn:
         rows = measures.for_unit(conn, unit_id)
-        report = documents.unit_report(conn, unit_id, as_of, rows, masked=masked)
+        overview = unit_overview(conn, unit_id, as_of)
+        report = documents.unit_report(conn, overview, as_of, rows, masked=masked)
     return save_unit_report(report, folder, form)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
+from core.errors import UnknownUnit
 from core.forecast import (
     YEAR,
     FloatArray,
@@ -30,7 +31,6 @@ from storage.repos.figures import figures_as_of
 from storage.repos.recorded import Recorded, load_recorded
 from storage.repos.staff import load_units
 from storage.usecases import reading
-from storage.usecases.reports import UnknownUnit
 
 DAY = dt.timedelta(days=1)
 IntArray = npt.NDArray[np.int64]

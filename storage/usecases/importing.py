@@ -19,6 +19,7 @@ from storage.importer import (
 )
 from storage.templates import write_templates
 from storage.usecases import writing
+from storage.usecases.project import join_from_import
 
 __all__ = [
     "DemoSummary",
@@ -51,7 +52,7 @@ def import_files(
     if not package.read:
         return package.report
     with writing(engine) as session:
-        return write_package(session, package, progress)
+        return write_package(session, package, join_from_import, progress)
 
 
 def load_demo(

@@ -13,11 +13,11 @@ from core.errors import InvalidInput
 from core.measures import UNSET, MeasureChange, Unset
 from core.text import clean_text
 from core.vocabulary import MEASURE_LEVELS, MEASURE_STATUSES
+from storage.models import utcnow
 from storage.repos import audit, measures, sessions
 from storage.repos.audit import Change
 from storage.repos.measures import HistoryEntry
 from storage.usecases import reading, writing
-from storage.usecases.sessions import utcnow
 
 OWNER_MAX_LENGTH: Final = 200
 

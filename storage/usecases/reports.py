@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
-from core.cases import MILESTONES, build_cases, cases_ongoing, milestone_dates
+from core.cases import MILESTONES, build_cases, case_units, cases_ongoing, milestone_dates
 from core.groups import GroupRules
 from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
-from storage.repos import units
 from storage.repos.staff import (
     headcount_between,
     load_employees,
@@ -26,40 +26,44 @@ from storage.repos.staff import (
     load_units,
     staff_of,
 )
+from storage.repos.unit_lookup import unit_by_code
 from storage.repos.units import UNIT_IDENTITY
 from storage.usecases import reading
 from storage.usecases.units import UnitRow, unit_rows
 
 
-class UnknownUnit(LookupError):
-    """No unit with the code the user gave."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(f"Fant ingen enhet med enhet_id {code!r}.")
-
-
 def _unit_ids_for(conn: Connection, code: str | None) -> list[int] | None:
-    if code is None:
-        return None
-    unit_id = units.unit_id_of(conn, code)
-    if unit_id is None:
-        raise UnknownUnit(code)
-    return [unit_id]
+    """All units (None), or the one with this code; UnknownUnit if none has it."""
+    return None if code is None else [unit_by_code(conn, code)[0]]
 
 
-def figure_row(figures: Figures, workdays: int) -> dict[str, Any]:
-    """The figures of a `stats --json` ROW (FORMATS.md), full precision, None = undefined."""
-    return {
-        "fte": figures.possible / workdays if workdays else None,
-        "possible_workdays": figures.possible,
-        "lost_workdays": figures.lost,
-        "sick_leave_pct": figures.sick_leave_pct,
-        "self_certified_pct": figures.self_certified_pct,
-        "doctor_certified_pct": figures.doctor_certified_pct,
-        "short_term_pct": figures.short_term_pct,
-        "long_term_pct": figures.long_term_pct,
-        "graded_share_pct": figures.graded_share_pct,
-    }
+@dataclass(frozen=True, slots=True)
+class StatsRow:
+    """One unit's figures for the period, or the total's (`code` and `name` None)."""
+
+    code: str | None
+    name: str | None
+    headcount: int
+    fte: float | None  # Σ possible workdays / the period's workdays; None for an empty period
+    figures: Figures
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """`stats`: the figures of every unit, by name, and of all of them, from `start` to `end`."""
+
+    start: dt.date
+    end: dt.date
+    units: tuple[StatsRow, ...]
+    total: StatsRow
+
+
+def _stats_row(
+    code: str | None, name: str | None, headcount: int, figures: Figures, workdays: int
+) -> StatsRow:
+    return StatsRow(
+        code, name, headcount, figures.possible / workdays if workdays else None, figures
+    )
 
 
 def stats_of(
@@ -68,7 +72,7 @@ def stats_of(
     end: dt.date,
     unit_code: str | None = None,
     today: dt.date | None = None,
-) -> dict[str, Any]:
+) -> Stats:
     """Sick-leave figures per unit and in total for any period (exact to the day).
 
     The data is taken as known today: open-ended spells count up to today, and a spell is
@@ -87,30 +91,52 @@ def stats_of(
     headcount = headcount_between(conn, start, end)
     workdays = default_calendar().count(start, end)
 
-    rows = []
-    for unit in identities.itertuples():
-        figures = (
-            Figures.of(per_unit.loc[unit.unit_id]) if unit.unit_id in per_unit.index else Figures()
+    rows = tuple(
+        _stats_row(
+            unit.code,
+            unit.name,
+            int(headcount.get(unit.unit_id, 0)),
+            Figures.of(per_unit.loc[unit.unit_id]) if unit.unit_id in per_unit.index else Figures(),
+            workdays,
         )
-        rows.append(
-            {
-                "unit_id": unit.code,
-                "name": unit.name,
-                "headcount": int(headcount.get(unit.unit_id, 0)),
-                **figure_row(figures, workdays),
-            }
-        )
+        for unit in identities.itertuples()
+    )
     active = employments[
         (employments["start"] <= pd.Timestamp(end))
         & (employments["end"].isna() | (employments["end"] >= pd.Timestamp(start)))
     ]
-    total = {
-        "unit_id": None,
-        "name": None,
-        "headcount": int(active["employee_id"].nunique()),
-        **figure_row(Figures.of(per_unit), workdays),
+    total = _stats_row(
+        None, None, int(active["employee_id"].nunique()), Figures.of(per_unit), workdays
+    )
+    return Stats(start, end, rows, total)
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """`stats --json` (FORMATS.md): full precision, None where a figure is undefined."""
+
+    def row(row: StatsRow) -> dict[str, Any]:
+        figures = row.figures
+        return {
+            "unit_id": row.code,
+            "name": row.name,
+            "headcount": row.headcount,
+            "fte": row.fte,
+            "possible_workdays": figures.possible,
+            "lost_workdays": figures.lost,
+            "sick_leave_pct": figures.sick_leave_pct,
+            "self_certified_pct": figures.self_certified_pct,
+            "doctor_certified_pct": figures.doctor_certified_pct,
+            "short_term_pct": figures.short_term_pct,
+            "long_term_pct": figures.long_term_pct,
+            "graded_share_pct": figures.graded_share_pct,
+        }
+
+    return {
+        "from": stats.start.isoformat(),
+        "to": stats.end.isoformat(),
+        "units": [row(unit) for unit in stats.units],
+        "total": row(stats.total),
     }
-    return {"from": start.isoformat(), "to": end.isoformat(), "units": rows, "total": total}
 
 
 UNIT_COLUMNS = [
@@ -169,60 +195,64 @@ def groups_json(rows: Sequence[UnitRow], as_of: dt.date) -> dict[str, Any]:
     }
 
 
-def _unit_of_cases(conn: Connection, cases: pd.DataFrame) -> pd.Series:
-    """The case's unit: the unit its spells name, else the employment active at its start."""
-    unit = cases["unit_id"].copy()
-    missing = unit.isna()
-    if missing.any():
-        employments = load_employments(conn)
-        candidates = cases.loc[missing, ["case_id", "employee_id", "start"]].merge(
-            employments[["employee_id", "unit_id", "start", "end"]],
-            on="employee_id",
-            suffixes=("", "_e"),
-        )
-        active = (candidates["start_e"] <= candidates["start"]) & (
-            candidates["end"].isna() | (candidates["end"] >= candidates["start"])
-        )
-        # Prefer an employment active at the case's start, else the person's latest one.
-        candidates = candidates.assign(active=active).sort_values(["active", "start_e"])
-        chosen = candidates.groupby("case_id")["unit_id"].last()
-        unit.loc[missing] = cases.loc[missing, "case_id"].map(chosen).to_numpy()
-    return unit
+@dataclass(frozen=True, slots=True)
+class OngoingCase:
+    """An absence case ongoing on the day asked about (`cases`)."""
+
+    employee_number: str
+    unit_code: str | None  # None: the case belongs to no unit (DOMAIN.md, core.cases)
+    start: dt.date
+    end: dt.date | None  # None: open-ended, no end recorded yet
+    sick_days: int
+    long_term: bool
 
 
 def ongoing_cases_of(
     conn: Connection, as_of: dt.date, unit_code: str | None = None
-) -> pd.DataFrame:
-    """Absence cases ongoing on `as_of` with the employee number and unit code."""
+) -> tuple[OngoingCase, ...]:
+    """Absence cases ongoing on `as_of` with the employee number and unit code, by unit, start
+    and employee number."""
     unit_ids = _unit_ids_for(conn, unit_code)
     employee_ids = None if unit_ids is None else staff_of(conn, unit_ids)
     spells = load_spells(conn, employee_ids)
     cases, _ = build_cases(spells, as_of)
     ongoing = cases_ongoing(cases, as_of).copy()
-    ongoing["unit_id"] = _unit_of_cases(conn, ongoing)
+    if ongoing["unit_id"].isna().any():
+        ongoing["unit_id"] = case_units(ongoing, load_employments(conn))
     if unit_ids is not None:
         ongoing = ongoing[ongoing["unit_id"].isin(unit_ids)]
     people = load_employees(conn, ongoing["employee_id"].unique().tolist()).set_index("employee_id")
     codes = load_units(conn).set_index("unit_id")["code"]
     ongoing["employee_number"] = people["number"].reindex(ongoing["employee_id"]).to_numpy()
     ongoing["unit_code"] = codes.reindex(ongoing["unit_id"]).to_numpy()
-    return ongoing.sort_values(["unit_code", "start", "employee_number"])
+    ongoing = ongoing.sort_values(["unit_code", "start", "employee_number"])
+    return tuple(
+        OngoingCase(
+            row.employee_number,
+            None if pd.isna(row.unit_code) else row.unit_code,
+            row.start.date(),
+            None if row.open_ended else row.end.date(),
+            int(row.sick_days),
+            bool(row.long_term),
+        )
+        for row in ongoing.itertuples()
+    )
 
 
-def cases_json(cases: pd.DataFrame, as_of: dt.date) -> dict[str, Any]:
+def cases_json(cases: Sequence[OngoingCase], as_of: dt.date) -> dict[str, Any]:
+    """`cases --json` (FORMATS.md): each case with its milestones' dates."""
     rows = []
-    for row in cases.itertuples():
-        start = row.start.date()
-        dates = milestone_dates(start)
+    for case in cases:
+        dates = milestone_dates(case.start)
         rows.append(
             {
-                "employee_id": row.employee_number,
-                "unit_id": None if pd.isna(row.unit_code) else row.unit_code,
-                "start": start.isoformat(),
-                "end": None if row.open_ended else row.end.date().isoformat(),
-                "sick_days": int(row.sick_days),
+                "employee_id": case.employee_number,
+                "unit_id": case.unit_code,
+                "start": case.start.isoformat(),
+                "end": None if case.end is None else case.end.isoformat(),
+                "sick_days": case.sick_days,
                 "ongoing": True,
-                "long_term": bool(row.long_term),
+                "long_term": case.long_term,
                 "milestones": {m.key: dates[m.key].isoformat() for m in MILESTONES},
             }
         )
@@ -235,7 +265,7 @@ def stats(
     end: dt.date,
     unit_code: str | None = None,
     today: dt.date | None = None,
-) -> dict[str, Any]:
+) -> Stats:
     """`stats`: sick-leave figures per unit and in total from `start` to `end` (see stats_of)."""
     with reading(engine) as conn:
         return stats_of(conn, start, end, unit_code, today)
@@ -248,7 +278,9 @@ def groups(engine: Engine, as_of: dt.date) -> tuple[UnitRow, ...]:
         return unit_rows(conn, as_of)
 
 
-def ongoing_cases(engine: Engine, as_of: dt.date, unit_code: str | None = None) -> pd.DataFrame:
+def ongoing_cases(
+    engine: Engine, as_of: dt.date, unit_code: str | None = None
+) -> tuple[OngoingCase, ...]:
     """`cases`: the absence cases ongoing on `as_of` (see ongoing_cases_of)."""
     with reading(engine) as conn:
         return ongoing_cases_of(conn, as_of, unit_code)

@@ -19,6 +19,7 @@ from core.meeting import StartChoice, start_choice
 from core.summary import SessionSummary, summary_markdown
 from core.text import clean_text
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SESSION_TYPES, SURVEYS
+from storage.models import utcnow
 from storage.repos import measures, reviews, sessions, summary, unit_profile
 
 # The read models the screens receive, handed on from the repositories that fill them.
@@ -31,11 +32,6 @@ from storage.usecases import reading, writing
 MIN_SCORE: Final = 1.0
 MAX_SCORE: Final = 5.0
 MILESTONE_KEYS: Final = frozenset(m.key for m in MILESTONES)
-
-
-def utcnow() -> dt.datetime:
-    # Naive UTC, as storage.models stores its timestamps.
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 # --- starting ----------------------------------------------------------------------------------

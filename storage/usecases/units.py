@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Engine
 
 from core.groups import GroupRules, target_group
+from core.overview import UnitOverview
 from core.percent import pct
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.project import Membership, latest, member_on
@@ -25,11 +26,6 @@ from storage.usecases import reading, writing
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from core.goal import UnitGoal
-    from core.masking import Masker
-    from core.settings import Settings
-    from core.sickleave import Figures
 
 GROUP_QUARTERS = 8  # the two years the target groups average over
 
@@ -227,46 +223,6 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
             return False
         refresh_figures(session, today)
     return True
-
-
-@dataclass(frozen=True, slots=True)
-class UnitOverview:
-    """Everything the unit overview shows, computed from the monthly figures."""
-
-    unit_id: int
-    code: str
-    name: str
-    service_area: str | None
-    leader: str | None
-    headcount: int
-    avg_2y_pct: float | None
-    target_group: int
-    reason: str
-    monthly: pd.DataFrame  # month, FIGURE_COLUMNS, pct: the last 24 complete months
-    quarters: pd.DataFrame  # quarter, FIGURE_COLUMNS, pct: the last 8 complete quarters
-    last_quarter: str
-    last_quarter_figures: Figures
-    baseline_quarter: str | None
-    baseline_pct: float | None
-    compare_quarter: str | None
-    compare_pct: float | None
-    last_four_pct: float | None
-    before_four_pct: float | None
-    goal_pp: float  # the project's goal, a reduction in percentage points (a setting)
-    membership: Membership | None  # the unit's latest period in the project (it may have ended)
-    settings: Settings  # as stored when the overview was read (a unit joins with their defaults)
-    names: Masker  # whose names what is written about the unit may hold
-    goal: UnitGoal  # its share of the goal in workdays and kroner, its light against the sector
-
-    @property
-    def change_pp(self) -> float | None:
-        if self.baseline_pct is None or self.compare_pct is None:
-            return None
-        return self.compare_pct - self.baseline_pct
-
-    @property
-    def goal_pct(self) -> float | None:
-        return None if self.baseline_pct is None else self.baseline_pct - self.goal_pp
 
 
 def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOverview:

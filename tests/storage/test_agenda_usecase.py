@@ -8,12 +8,12 @@ import pytest
 from sqlalchemy import Engine
 
 from core.agenda import SinceLast
+from core.errors import UnknownUnit
 from core.flags import GRADED_REVIEW
 from core.goal import Light
 from storage.models import Measure, MeasureFollowUp, MilestoneDone
 from storage.models import Session as SessionRow
 from storage.usecases.agenda import unit_agenda
-from storage.usecases.reports import UnknownUnit
 from tests.conftest import Builder
 
 D = dt.date

@@ -161,8 +161,8 @@ def quarter_sums(engine: Engine, codes: list[str], quarter: Quarter) -> tuple[fl
     """Σ lost, Σ possible of the units for the quarter, exact to the day (stats_of)."""
     with engine.connect() as conn:
         result = stats_of(conn, quarter.start, quarter.end, today=TODAY)
-    rows = [row for row in result["units"] if row["unit_id"] in codes]
-    return sum(r["lost_workdays"] for r in rows), sum(r["possible_workdays"] for r in rows)
+    rows = [row.figures for row in result.units if row.code in codes]
+    return sum(r.lost for r in rows), sum(r.possible for r in rows)
 
 
 # --- the session summary -------------------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from core.calendar import default_calendar
+from core.errors import UnknownUnit
 from storage.usecases.forecast import backtest, prognosis
 from storage.usecases.importing import load_demo
-from storage.usecases.reports import UnknownUnit
 from tests.conftest import Builder
 
 pytestmark = pytest.mark.both_backends

@@ -404,6 +404,6 @@ def test_the_holdout_style_files_import_to_the_same_figures(tmp_path: Path) -> N
             engine.dispose()
 
     first, *others = figures.values()
-    assert first[0]["total"]["lost_workdays"] > 0 and first[1]["total"]["lost_workdays"] > 0
+    assert first[0].total.figures.lost > 0 and first[1].total.figures.lost > 0
     for other in others:
         assert other == first

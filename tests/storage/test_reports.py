@@ -9,7 +9,13 @@ import pytest
 from sqlalchemy import Engine
 
 from core.calendar import default_calendar
-from storage.usecases.reports import groups_of, ongoing_cases_of, stats_of, unit_frame
+from storage.usecases.reports import (
+    groups_of,
+    ongoing_cases_of,
+    stats_json,
+    stats_of,
+    unit_frame,
+)
 from tests.conftest import Builder
 from tui.cli import main
 
@@ -62,7 +68,7 @@ def town(build: Builder) -> Builder:
 
 def test_stats_for_a_quarter_by_hand(town: Builder, engine: Engine) -> None:
     with engine.connect() as conn:
-        result = stats_of(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY)
+        result = stats_json(stats_of(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY))
     units = {row["unit_id"]: row for row in result["units"]}
     assert set(units) == {"E1", "E2", "E3"}
     assert set(units["E1"]) == ROW_KEYS
@@ -97,9 +103,9 @@ def test_groups_from_the_monthly_figures_match_a_direct_count(
     with engine.connect() as conn:
         frame = groups_of(conn, as_of).set_index("code")
         direct = stats_of(conn, D(2023, 10, 1), D(2025, 9, 30), today=TODAY)
-    for row in direct["units"]:
-        expected = row["sick_leave_pct"]
-        got = frame.loc[row["unit_id"], "avg_2y_pct"]
+    for row in direct.units:
+        expected = row.figures.sick_leave_pct
+        got = frame.loc[row.code, "avg_2y_pct"]
         assert (expected is None and got != got) or got == pytest.approx(expected)
     workdays = default_calendar().count(D(2023, 10, 1), D(2025, 9, 30))
     assert frame.loc["E1", "avg_2y_pct"] == pytest.approx(25.25 / (1.5 * workdays) * 100)
@@ -111,13 +117,14 @@ def test_ongoing_cases_with_milestones(town: Builder, engine: Engine) -> None:
     with engine.connect() as conn:
         january = ongoing_cases_of(conn, D(2025, 1, 20))
         now = ongoing_cases_of(conn, TODAY)
-    assert january["employee_number"].tolist() == ["1001"]
-    kari = january.iloc[0]
-    assert kari["sick_days"] == 26 and bool(kari["long_term"])
-    assert kari["unit_code"] == "E1"
-    assert now["employee_number"].tolist() == ["1002"]
-    assert bool(now.iloc[0]["open_ended"])
-    assert now.iloc[0]["sick_days"] == 23  # 2 to 24 November 2026
+    assert [case.employee_number for case in january] == ["1001"]
+    (kari,) = january
+    assert kari.sick_days == 26 and kari.long_term
+    assert kari.unit_code == "E1"
+    (ola,) = now
+    assert ola.employee_number == "1002"
+    assert ola.end is None  # open-ended
+    assert ola.sick_days == 23  # 2 to 24 November 2026
 
 
 def test_unit_list_compares_the_baseline_with_the_same_season(

@@ -79,24 +79,26 @@ class _Dialog(NaervaerModal[ResultT]):
                 yield Button("Avbryt", id="cancel")
 
 
-class MeasureRejected(Message):
-    def __init__(self, reason: str) -> None:
-        super().__init__()
-        self.reason = reason
-
-
-class MeasureStored(Message):
-    def __init__(self, draft: MeasureDraft) -> None:
-        super().__init__()
-        self.draft = draft
-
-
 class MeasureDialog(_Dialog[MeasureDraft | None]):
     """A new measure. It stays open, with all that was typed, until storage has it.
 
     With an employee it is an enkeltsak for that person; otherwise the level is chosen here
     (enkeltsaker belong to one employee and are added from the review).
     """
+
+    class Rejected(Message):
+        """Storage refused the measure; `reason` says why, in Norwegian."""
+
+        def __init__(self, reason: str) -> None:
+            super().__init__()
+            self.reason = reason
+
+    class Stored(Message):
+        """The measure is stored: the dialog closes with it."""
+
+        def __init__(self, draft: MeasureDraft) -> None:
+            super().__init__()
+            self.draft = draft
 
     def __init__(
         self,
@@ -189,16 +191,16 @@ class MeasureDialog(_Dialog[MeasureDraft | None]):
                 employee_id=self.employee_id,
             )
         except InvalidInput as problem:  # storage explains bad input in Norwegian
-            self.post_message(MeasureRejected(str(problem)))
+            self.post_message(self.Rejected(str(problem)))
             return
-        self.post_message(MeasureStored(draft))
+        self.post_message(self.Stored(draft))
 
-    @on(MeasureStored)
-    def stored(self, message: MeasureStored) -> None:
+    @on(Stored)
+    def stored(self, message: Stored) -> None:
         self.dismiss(message.draft)
 
-    @on(MeasureRejected)
-    def rejected(self, message: MeasureRejected) -> None:
+    @on(Rejected)
+    def rejected(self, message: Rejected) -> None:
         self.saving = False
         self.error(message.reason)
 

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from core import fmt
 from core.errors import InvalidInput
-from core.savings import FteInUse
+from core.savings import FteInUse, unit_savings
 from core.settings import FIELD, Settings
 from core.status import savings_of
 from core.text import by_name
@@ -81,7 +81,7 @@ def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
     change = number(row["change_pp"])
     possible = float(row["year_possible"])
     saved = savings_of(change, possible, settings.cost_per_day)
-    saved_days = None if change is None else -change * possible / 100
+    saved_days = None if change is None else unit_savings(-change, possible)[0]
     return (
         fmt.points(change),
         fmt.number(possible, 0),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.markup import escape
 from textual import on, work
@@ -26,7 +26,6 @@ from core.summary import summary_text
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
-from tui.messages import Loaded
 from tui.navigation import (
     EditFactors,
     EditScores,
@@ -38,6 +37,9 @@ from tui.navigation import (
 from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.keybar import KeyBar
+
+if TYPE_CHECKING:
+    from storage.usecases.sessions import MeasureBoard
 
 SESSION_KEYS = {"o": "oppstartsmote", "i": "individuell_radgivning", "s": "statusmote"}
 
@@ -248,6 +250,22 @@ class UnitScreen(NaervaerScreen[None]):
             super().__init__()
             self.prognosis = prognosis
 
+    class StartAsked(Message):
+        """The unit was met today already: ask before a session of `session_type` starts."""
+
+        def __init__(self, session_type: str, held_today: int) -> None:
+            super().__init__()
+            self.session_type = session_type
+            self.held_today = held_today
+
+    class SessionStarted(Message):
+        """A session started or gone on with, and its checklist's data."""
+
+        def __init__(self, session_id: int, board: MeasureBoard) -> None:
+            super().__init__()
+            self.session_id = session_id
+            self.board = board
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("o", "start('oppstartsmote')", "Oppstartsmøte", id="start_kickoff"),
         Binding("i", "start('individuell_radgivning')", "Rådgivning", id="start_advice"),
@@ -385,43 +403,40 @@ class UnitScreen(NaervaerScreen[None]):
         from core.meeting import StartChoice
         from storage.usecases.sessions import start_or_resume
 
-        app: Any = self.app
-        start = start_or_resume(app.engine, self.unit_id, session_type, app.today, asked=asked)
+        start = start_or_resume(
+            self.engine, self.unit_id, session_type, self.state.today, asked=asked
+        )
         if start.choice is StartChoice.ASK:
-            self.post_message(Loaded("ask-start", (session_type, start.ended_today)))
+            self.post_message(self.StartAsked(session_type, start.ended_today))
             return
-        self.post_message(Loaded("session", (start.session_id, start.board)))
+        assert start.session_id is not None and start.board is not None
+        self.post_message(self.SessionStarted(start.session_id, start.board))
 
-    @on(Loaded)
-    def ask_start(self, message: Loaded) -> None:
-        if message.what != "ask-start":
-            return
+    @on(StartAsked)
+    def ask_start(self, message: StartAsked) -> None:
         from tui.dialogs.forms import ConfirmForm
 
-        session_type, held = message.data
+        held = message.held_today
         meetings = "1 møte" if held == 1 else f"{held} møter"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.start_session(session_type, asked=True)
+                self.start_session(message.session_type, asked=True)
 
         self.app.push_screen(
             ConfirmForm(
-                SESSION_TYPES[session_type],
+                SESSION_TYPES[message.session_type],
                 f"Det er allerede holdt {meetings} med enheten i dag. Starte et nytt?",
                 "Start møtet",
             ),
             answered,
         )
 
-    @on(Loaded)
-    def session_started(self, message: Loaded) -> None:
+    @on(SessionStarted)
+    def session_started(self, message: SessionStarted) -> None:
         """A session opens on its agenda, and goes on from it to last time's checklist when
         there is one, else to the review."""
-        if message.what != "session":
-            return
-        session_id, board = message.data
-        self.post_message(OpenAgenda(session_id, board))
+        self.post_message(OpenAgenda(message.session_id, message.board))
 
     def on_screen_resume(self) -> None:
         """Back from a session or a dialog: read again if anything was written meanwhile."""
