@@ -19,6 +19,7 @@ from core.periods import Quarter, complete_quarters_before
 from core.sickleave import Period, pct_array, workday_figures
 from core.vocabulary import ABSENCE_TYPES, KS_FACTORS
 from storage.dialects import lock_for_write, reserve_ids
+from storage.figures import cover_baselines
 from storage.importer import Tables, write_tables
 from storage.models import (
     Base,
@@ -1572,6 +1573,7 @@ def write_demo(session: Session, data: DemoData, *, replace: bool = False) -> No
         session, Tables(units=data.units, employments=data.employments, spells=data.spells)
     )
     _write_project(session, data)
+    cover_baselines(session)
 
 
 def summarise(data: DemoData, scale: str, seed: int, today: dt.date, seconds: float) -> DemoSummary:

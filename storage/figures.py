@@ -20,7 +20,12 @@ from core.sickleave import (
 )
 from storage.dialects import insert_rows
 from storage.models import ProjectMembership, Setting, UnitMonthFigure
-from storage.repos.figures import FIGURES_AS_OF_KEY, figures_as_of, load_unit_month_figures
+from storage.repos.figures import (
+    FIGURES_AS_OF_KEY,
+    figures_as_of,
+    figures_cover,
+    load_unit_month_figures,
+)
 from storage.repos.staff import load_employments, load_spells
 
 # Enough for the last three years' quarters (two-year averages, last year's same quarter); the
@@ -86,6 +91,18 @@ def figures_start(session: Session, as_of: dt.date) -> dt.date:
     """The first month refresh_figures computes, for the units' baselines as stored."""
     baselines = session.execute(select(ProjectMembership.baseline_quarter).distinct()).scalars()
     return first_month(as_of, list(baselines))
+
+
+def cover_baselines(session: Session) -> None:
+    """Reach the stored figures back as far as the project's baselines now need.
+
+    A unit joining the project (the demo's, an advisor's) may need quarters older than the
+    figures hold: the eight before its baseline set its group at joining. Without them every
+    status overview would compute them from the spells, seconds each time.
+    """
+    as_of = figures_as_of(session)
+    if as_of is not None and not figures_cover(session.connection(), figures_start(session, as_of)):
+        refresh_figures(session, as_of)
 
 
 def store_unit_months(session: Session, sums: pd.DataFrame, as_of: dt.date) -> None:

@@ -6,14 +6,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Connection, String, cast, select
+from sqlalchemy import Connection, select
 
 from core.sickleave import SICK_KINDS
 from storage.models import AbsenceSpell, Employment
-
-
-def _dates(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, format="%Y-%m-%d", errors="coerce")
+from storage.repos.frames import dates, frame, iso
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,43 +35,41 @@ def load_recorded(conn: Connection, first: dt.date, as_of: dt.date) -> Recorded:
     Only this window is read (dates cast to ISO text in SQL and parsed in bulk, as the repository
     does): at municipality scale that is a small part of a quarter of a million spells.
     """
-    employments = pd.DataFrame(
-        conn.execute(
-            select(
-                Employment.id,
-                Employment.employee_id,
-                Employment.unit_id,
-                Employment.position_pct,
-                cast(Employment.start_date, String),
-                cast(Employment.end_date, String),
-            )
-            .where(Employment.start_date <= as_of)
-            .where(Employment.end_date.is_(None) | (Employment.end_date >= first))
-            .order_by(Employment.id)
-        ).all(),
-        columns=["employment_id", "employee_id", "unit_id", "position_pct", "start", "end"],
+    employments = frame(
+        conn,
+        select(
+            Employment.id,
+            Employment.employee_id,
+            Employment.unit_id,
+            Employment.position_pct,
+            iso(Employment.start_date),
+            iso(Employment.end_date),
+        )
+        .where(Employment.start_date <= as_of)
+        .where(Employment.end_date.is_(None) | (Employment.end_date >= first))
+        .order_by(Employment.id),
+        ["employment_id", "employee_id", "unit_id", "position_pct", "start", "end"],
     )
     employments["position_pct"] = employments["position_pct"].astype(float)
-    spells = pd.DataFrame(
-        conn.execute(
-            select(
-                AbsenceSpell.employee_id,
-                AbsenceSpell.unit_id,
-                cast(AbsenceSpell.from_date, String),
-                cast(AbsenceSpell.to_date, String),
-                AbsenceSpell.absence_type,
-                AbsenceSpell.grade_pct,
-            )
-            .where(AbsenceSpell.absence_type.in_(SICK_KINDS))
-            .where(AbsenceSpell.from_date <= as_of)
-            .where(AbsenceSpell.to_date.is_(None) | (AbsenceSpell.to_date >= first))
-            .order_by(AbsenceSpell.id)
-        ).all(),
-        columns=["employee_id", "unit_id", "start", "end", "kind", "grade"],
+    spells = frame(
+        conn,
+        select(
+            AbsenceSpell.employee_id,
+            AbsenceSpell.unit_id,
+            iso(AbsenceSpell.from_date),
+            iso(AbsenceSpell.to_date),
+            AbsenceSpell.absence_type,
+            AbsenceSpell.grade_pct,
+        )
+        .where(AbsenceSpell.absence_type.in_(SICK_KINDS))
+        .where(AbsenceSpell.from_date <= as_of)
+        .where(AbsenceSpell.to_date.is_(None) | (AbsenceSpell.to_date >= first))
+        .order_by(AbsenceSpell.id),
+        ["employee_id", "unit_id", "start", "end", "kind", "grade"],
     )
     spells["unit_id"] = pd.to_numeric(spells["unit_id"], errors="coerce").astype(float)
     spells["grade"] = spells["grade"].astype(float)
-    for frame in (employments, spells):
-        frame["start"] = _dates(frame["start"])
-        frame["end"] = _dates(frame["end"])
+    for table in (employments, spells):
+        table["start"] = dates(table["start"])
+        table["end"] = dates(table["end"])
     return Recorded(employments, spells)

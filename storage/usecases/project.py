@@ -92,9 +92,13 @@ def join_project(
     engine: Engine, codes: Sequence[str], joined_on: dt.date, baseline: str | None = None
 ) -> tuple[Membership, ...]:
     """The units with these codes join the project together, all or none."""
+    from storage.figures import cover_baselines  # pandas: only when a unit joins
+
     with writing(engine) as session:
         conn = session.connection()
-        return join(conn, _units_by_code(conn, codes), joined_on, baseline)
+        added = join(conn, _units_by_code(conn, codes), joined_on, baseline)
+        cover_baselines(session)
+        return added
 
 
 def leave_project(engine: Engine, codes: Sequence[str], left_on: dt.date) -> None:
