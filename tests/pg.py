@@ -9,6 +9,7 @@ Without the binaries the PostgreSQL cases skip, unless $NAERVAER_TEST_PG is `req
 
 from __future__ import annotations
 
+import importlib.util
 import itertools
 import os
 import pwd
@@ -150,11 +151,15 @@ def pg_server() -> Iterator[Server]:
     if os.environ.get(REQUIRED_ENV) == "skip":
         pytest.skip(f"{REQUIRED_ENV}=skip: the PostgreSQL cases are not run")
     found = binaries()
+    reason = None
     if found is None:
         reason = (
             "PostgreSQL is not installed here (no initdb/pg_ctl on PATH, in $NAERVAER_PG_BIN or "
             "/usr/lib/postgresql/*/bin); `apt-get install postgresql` runs these cases"
         )
+    elif importlib.util.find_spec("psycopg") is None:
+        reason = "psycopg is not installed: pip install -e '.[test]' installs it"
+    if reason is not None:
         if os.environ.get(REQUIRED_ENV) == "required":
             pytest.fail(f"{REQUIRED_ENV}=required, but {reason}")
         pytest.skip(reason)
