@@ -46,40 +46,32 @@ def app_state(app: App[Any]) -> AppState:
 class ReportsWorkerErrors:
     """Mixed into screens: Worker.StateChanged does not bubble, so forward failures to the app.
 
-    The app turns them into one Norwegian line and logs the stack (tui.errors).
+    The app turns them into one Norwegian line and logs the stack (tui.errors). It also gives
+    the app as screens see it (`state`) and the open database (`engine`).
     """
+
+    app: App[Any]
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
         if event.state is WorkerState.ERROR and worker.error is not None:
-            self.app.post_message(Failed(worker.error))  # type: ignore[attr-defined]
+            self.app.post_message(Failed(worker.error))
+
+    @property
+    def state(self) -> AppState:
+        return app_state(self.app)
+
+    @property
+    def engine(self) -> Engine:
+        """The open database; screens and the dialogs that write are shown only once it is."""
+        engine = self.state.engine
+        assert engine is not None
+        return engine
 
 
 class NaervaerScreen(ReportsWorkerErrors, Screen[T]):
     """A full screen of the app."""
 
-    @property
-    def state(self) -> AppState:
-        return app_state(self.app)
-
-    @property
-    def engine(self) -> Engine:
-        """The open database; screens are shown only once it is open."""
-        engine = self.state.engine
-        assert engine is not None
-        return engine
-
 
 class NaervaerModal(ReportsWorkerErrors, ModalScreen[T]):
     """A dialog of the app."""
-
-    @property
-    def state(self) -> AppState:
-        return app_state(self.app)
-
-    @property
-    def engine(self) -> Engine:
-        """The open database; dialogs that write are shown only once it is open."""
-        engine = self.state.engine
-        assert engine is not None
-        return engine
