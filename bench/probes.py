@@ -74,6 +74,13 @@ def unit_shown(app: App[Any]) -> bool:
     )
 
 
+def agenda_shown(app: App[Any]) -> bool:
+    """The session's agenda, read before it opens (a session starts on it)."""
+    from tui.screens.agenda import AgendaScreen
+
+    return isinstance(app.screen, AgendaScreen)
+
+
 def checklist_shown(app: App[Any]) -> bool:
     """Last session's checklist, its open measures in the table."""
     from tui.screens.measures import MeasuresScreen
@@ -130,9 +137,13 @@ def put_cursor_on(app: App[Any], unit_id: int) -> None:
 
 
 async def step(pilot: Pilot[Any], key: str, shown: Callable[[App[Any]], bool]) -> float:
-    """Press `key`; the time until `shown` holds and the screen is painted with it."""
+    """Press `key`; the time until `shown` holds and the screen is painted with it. A session
+    opens on its agenda: `i` goes on past it (`n`), as the advisor does, within the step."""
     started = time.perf_counter()
     await pilot.press(key)
+    if key == "i":
+        await wait_until(pilot, lambda: agenda_shown(pilot.app), agenda_shown.__name__)
+        await pilot.press("n")
     await wait_until(pilot, lambda: shown(pilot.app), shown.__name__)
     return time.perf_counter() - started
 
@@ -141,7 +152,7 @@ async def step(pilot: Pilot[Any], key: str, shown: Callable[[App[Any]], bool]) -
 # on it: each step's key and what shows that its screen is drawn.
 MEETING = (
     ("open_unit", "enter", unit_shown),
-    ("open_checklist", "i", checklist_shown),
+    ("open_checklist", "i", checklist_shown),  # past the agenda (see `step`)
     ("open_review", "g", review_shown),
     ("open_summary", "a", summary_shown),
 )

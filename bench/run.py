@@ -10,8 +10,9 @@
 # The data is the built-in demo, seeded, as of a fixed day, in a temporary folder (HOME points
 # there too, so that nothing touches the user's files). Screens are timed in the app through the
 # Pilot, each step on its own until its content is drawn (not a "Laster …" placeholder): Enter on
-# the largest unit to its overview with the chart (open_unit), `i` to last session's checklist
-# (open_checklist), `g` to the review (open_review), `a` to the session summary (open_summary);
+# the largest unit to its overview with the chart (open_unit), `i` past the session's agenda to
+# last session's checklist (open_checklist), `g` to the review (open_review), `a` to the session
+# summary (open_summary);
 # `o` from the unit list to the status overview (open_status) and `b` to its savings panel
 # (open_savings). Each against a key that opens a bare screen (a header and a line: what any
 # screen costs in Textual) plus the raw SQL of what the step shows, where it reads any
