@@ -8,7 +8,8 @@ for its backend, behind a function the rest of the code calls without asking whi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, Integer, Table, column, event, func, select
@@ -87,6 +88,19 @@ def bulk_update(
         sqlite_file.update_rows(conn, table, columns, rows)
     else:
         server.update_rows(conn, table, columns, rows)
+
+
+@contextmanager
+def bulk_load(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """Load many rows into `tables` in the block. PostgreSQL: with their keys and indexes set
+    aside and rebuilt after, once each, where the login owns them (see
+    storage.postgresql.keys_set_aside; the caller's transaction must roll back on an error).
+    SQLite: as any write (its bulk statements are fast enough with the checks)."""
+    if _is_sqlite(conn):
+        yield
+    else:
+        with server.keys_set_aside(conn, tables):
+            yield
 
 
 def insert_rows(

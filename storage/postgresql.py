@@ -1,5 +1,6 @@
 """What only a PostgreSQL server does: the writers' advisory lock, ids from the tables'
-sequences, and bulk statements through psycopg (COPY for inserts, one UPDATE per chunk).
+sequences, bulk statements through psycopg (COPY for inserts, one UPDATE per chunk), and bulk
+loads with the tables' keys and indexes set aside and rebuilt once.
 
 Nothing outside storage.dialects calls it: the rest of storage asks storage.dialects, which
 picks the backend.
@@ -37,9 +38,11 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
 def insert_flat(conn: Connection, table: Table, columns: Sequence[str], flat: list[Any]) -> None:
     """COPY the rows whose values stand one row after another in `flat`."""
     width = len(columns)
+    # The rows as tuples, made by zip in C from one list per column.
+    rows = zip(*(flat[column::width] for column in range(width)), strict=True)
     with _copy(conn, table, columns) as copy:
-        for start in range(0, len(flat), width):
-            copy.write_row(flat[start : start + width])
+        for row in rows:
+            copy.write_row(row)
 
 
 def insert_rows(
@@ -70,6 +73,55 @@ def update_rows(
     )
     values = tuple(list(column) for column in zip(*rows, strict=True))
     conn.exec_driver_sql(statement, values)
+
+
+@contextmanager
+def keys_set_aside(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """Load `tables` in the block with their foreign keys, unique constraints and other indexes
+    (all but the primary key) dropped; re-create each after it as it was, so that the server
+    checks a key or builds an index once over the table instead of once per row loaded.
+
+    Only for a login that owns the tables (the owner's imports; a lead's keep the per-row
+    checks). Everything is in the caller's transaction: the tables and the ones their keys
+    refer to are locked against every other session to its end, and should the block fail the
+    transaction's rollback restores them (the block's error propagates, nothing is re-created).
+    """
+    names = [_name(table) for table in tables]
+    owned = conn.exec_driver_sql(
+        "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class "
+        "WHERE oid = ANY(%(names)s::regclass[])",
+        {"names": names},
+    ).scalar()
+    if not names or not owned:
+        yield
+        return
+    keys = conn.exec_driver_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), "
+        "confrelid::regclass::text FROM pg_constraint "
+        "WHERE conrelid = ANY(%(names)s::regclass[]) AND contype IN ('f', 'u') "
+        "ORDER BY contype DESC, conrelid::regclass::text, conname",  # unique ones before keys
+        {"names": names},
+    ).all()
+    indexes = conn.exec_driver_sql(
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i "
+        "WHERE indrelid = ANY(%(names)s::regclass[]) AND NOT EXISTS (SELECT FROM pg_constraint "
+        "WHERE conrelid = i.indrelid AND conindid = i.indexrelid) "
+        "ORDER BY indexrelid::regclass::text",
+        {"names": names},
+    ).all()
+    # Dropping a foreign key locks the table it refers to as well: all of them at once, in one
+    # order, before anything is dropped.
+    referred = {target for *_, target in keys if target != "-"}
+    conn.exec_driver_sql(f"LOCK TABLE {', '.join(sorted({*names, *referred}))}")
+    for table, name, _definition, _target in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for index, _definition in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {index}")
+    yield
+    for _index, definition in indexes:
+        conn.exec_driver_sql(definition)
+    for table, name, definition, _target in keys:
+        conn.exec_driver_sql(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 @contextmanager

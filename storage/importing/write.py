@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from core.cases import sort_order
 from core.sickleave import SICK_KINDS
-from storage.dialects import bulk_insert, bulk_update, lock_for_write, reserve_ids
+from storage.dialects import bulk_insert, bulk_load, bulk_update, lock_for_write, reserve_ids
 from storage.figures import compute_unit_months, figures_start, store_unit_months
 from storage.importing.values import DATE_DTYPE, as_dates, map_distinct
 from storage.models import AbsenceSpell, Base, Employee, Employment, Unit
@@ -28,6 +28,10 @@ CHUNK = 10_000
 # are several hundred MB more at the import's peak. Each slice costs a little time of its own,
 # so a large municipality's 300,000 absence spells go in one.
 FLAT_ROWS = 300_000
+# A table whose rows are at least this share new after a write is loaded with its keys and
+# indexes set aside and rebuilt once (storage.dialects.bulk_load): on a server one check of every
+# key costs about what a tenth of them checked row by row does.
+BULK_SHARE = 0.1
 NO_UNIT = "\uffff"  # stands for a NULL unit in key matching (SQL UNIQUE lets NULLs repeat)
 WRITE_LABEL = "lagrer i databasen"
 
@@ -451,6 +455,7 @@ class _Prepared:
     employment_ids: pd.Series
     spells: pd.DataFrame  # table columns, in insert order (by employee and from date)
     spell_ids: pd.Series
+    bulk: list[Table]  # the tables loaded with their keys set aside (see BULK_SHARE)
 
     def changes(self) -> _Changes:
         """The employments and spells it adds and changes, for working out `Written`."""
@@ -546,6 +551,15 @@ def _prepare(session: Session, existing: Existing, plan: Plan) -> _Prepared:
     # Rows in index order: SQLite's B-trees then fill page by page, about twice as fast.
     employments = _sorted(with_ids(plan.employments.inserts), "employee_id", "start_date")
     spells = _sorted(with_ids(plan.spells.inserts), "employee_id", "from_date")
+    sizes = {
+        Employment: (len(employments), len(existing.stored_employments)),
+        AbsenceSpell: (len(spells), len(existing.stored_spells)),
+    }
+    bulk = [
+        _table(model)
+        for model, (new, old) in sizes.items()
+        if new and new >= BULK_SHARE * (new + old)
+    ]
     return _Prepared(
         plan,
         unit_ids,
@@ -554,6 +568,7 @@ def _prepare(session: Session, existing: Existing, plan: Plan) -> _Prepared:
         _new_ids(session, Employment, employments),
         spells,
         _new_ids(session, AbsenceSpell, spells),
+        bulk,
     )
 
 
@@ -569,11 +584,13 @@ def _execute(session: Session, prepared: _Prepared, progress: Progress | None) -
     writer.update(units, plan.units.updates, {c: c for c in unit_columns})
     writer.insert(employees, plan.employees.inserts, prepared.employee_ids)
     writer.update(employees, plan.employees.updates, {"name": "name"})
-    writer.insert(employments, prepared.employments, prepared.employment_ids)
-    employment_columns = [str(c) for c in plan.employments.updates if c != "id"]
-    writer.update(employments, plan.employments.updates, {c: c for c in employment_columns})
-    writer.insert(spells, prepared.spells, prepared.spell_ids)
-    writer.update(spells, plan.spells.updates, {"to_date": "to_date", "grade_pct": "grade_pct"})
+    with bulk_load(writer.connection, prepared.bulk):
+        writer.insert(employments, prepared.employments, prepared.employment_ids)
+        employment_columns = [str(c) for c in plan.employments.updates if c != "id"]
+        writer.update(employments, plan.employments.updates, {c: c for c in employment_columns})
+        writer.insert(spells, prepared.spells, prepared.spell_ids)
+        spell_columns = {"to_date": "to_date", "grade_pct": "grade_pct"}
+        writer.update(spells, plan.spells.updates, spell_columns)
 
 
 def execute_plan(
