@@ -224,12 +224,16 @@ def _run_headless(app: App[Any], steps: Callable[[Pilot[Any]], Awaitable[None]])
     app.run(headless=True, size=SIZE, auto_pilot=auto_pilot)
 
 
-def cold_start(db: Path, today: dt.date) -> float:
-    """Start the app as `naervaer` does; the clock reading when the unit list is shown."""
+def cold_start(db: str, today: dt.date) -> float:
+    """Start the app as `naervaer` does on a file or a server's URL; the clock reading when
+    the unit list is shown."""
     import tui.cli  # noqa: F401  (the `naervaer` command loads it before the app)
     from tui.app import NaervaerApp
 
-    app = NaervaerApp(db, today=today)
+    on_server = "://" in db
+    app = NaervaerApp(
+        None if on_server else Path(db), server=db if on_server else None, today=today
+    )
     ready = 0.0
 
     async def steps(pilot: Pilot[Any]) -> None:
@@ -303,7 +307,7 @@ def import_peak_rss(db: Path, files: list[str]) -> int:
 
 
 def main(argv: list[str]) -> None:
-    """`probes.py cold-start DB DAY`, `probes.py bare`, `probes.py peak-rss DB DAY` or
+    """`probes.py cold-start DB-OR-URL DAY`, `probes.py bare`, `probes.py peak-rss DB DAY` or
     `probes.py import-rss DB FILE...`."""
     what, *rest = argv
     if what == "bare":
@@ -312,11 +316,11 @@ def main(argv: list[str]) -> None:
     if what == "import-rss":
         print(import_peak_rss(Path(rest[0]), rest[1:]))
         return
-    db, today = Path(rest[0]), dt.date.fromisoformat(rest[1])
+    today = dt.date.fromisoformat(rest[1])
     if what == "cold-start":
-        print(repr(cold_start(db, today)))
+        print(repr(cold_start(rest[0], today)))
     elif what == "peak-rss":
-        print(review_peak_rss(db, today))
+        print(review_peak_rss(Path(rest[0]), today))
     else:
         raise SystemExit(f"unknown probe {what!r}")
 

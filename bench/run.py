@@ -26,6 +26,15 @@
 # demo, and peak_rss_4x the memory of the app opening the largest review there. import_rss is the
 # peak memory of a process running `naervaer import` of the demo's units and an ansatte.csv of
 # 1,000,000 made-up employees (20,000 at small scale), one valid row each.
+#
+# The server_… figures run on a PostgreSQL server the benchmark starts itself, as the tests do
+# (tests/pg.py: initdb in a temporary folder, 127.0.0.1, a free port, stopped at the end), and
+# are skipped, saying why, where PostgreSQL's binaries or psycopg are missing. server_import is
+# the import of the CSV exports into a new migrated database against pandas.read_csv of the
+# files and a COPY of their rows into tables of text columns without constraints, each into a
+# database of its own; server_unit_list the unit list on a database holding the demo against
+# the raw GROUP BY over its spells; server_cold_start the app's process opened on the server's
+# URL until the unit list is shown, against a bare Textual app.
 
 from __future__ import annotations
 
@@ -55,6 +64,8 @@ if TYPE_CHECKING:
     from sqlalchemy import Engine
     from textual.pilot import Pilot
 
+    from tests.pg import Server
+
 TODAY = dt.date(2026, 11, 24)
 SEED = 7
 # The other municipalities of `scaling` (2×) and `scaling_4x`: the n-th (from 1) has the seed
@@ -63,6 +74,7 @@ SEED = 7
 NUMBER_OFFSET = 10_000_000
 STATS_QUARTER = (dt.date(2026, 7, 1), dt.date(2026, 9, 30))  # `cli_stats`: the last complete one
 PROBES = Path(probes.__file__).resolve()
+ROOT = PROBES.parent.parent  # the repository: tests/pg.py starts the PostgreSQL server
 # A key nothing in the app is bound to: the round trip of a key press that does nothing.
 NOOP_KEY = "f19"
 BARE_KEY = "f18"  # opens a bare screen: what any screen costs to open
@@ -219,6 +231,7 @@ class Bench:
         self.folder = folder
         self.scale = scale
         self.runs = RUNS[scale]
+        self.skipped: list[str] = []  # said under the table
 
     @cached_property
     def db(self) -> Path:
@@ -243,6 +256,72 @@ class Bench:
     def close(self) -> None:
         if "engine" in self.__dict__:  # only if it was made
             self.engine.dispose()
+        if self.__dict__.get("server") is not None:
+            self.server.stop()
+
+    @cached_property
+    def server(self) -> Server | None:
+        """A PostgreSQL server of the run's own, its template database migrated; None (and
+        why, in `skipped`) where PostgreSQL's binaries or psycopg are missing."""
+        import importlib.util
+
+        sys.path.insert(0, str(ROOT))
+        from tests import pg
+
+        found = pg.binaries()
+        if found is None:
+            reason = "PostgreSQL is not installed (no initdb/pg_ctl)"
+        elif importlib.util.find_spec("psycopg") is None:
+            reason = "psycopg is not installed (pip install -e '.[server]')"
+        else:
+            from storage.db import upgrade_server
+
+            say(f"starting a PostgreSQL server from {found}")
+            server = pg.Server.start(found)
+            try:
+                upgrade_server(server.url(pg.TEMPLATE))
+            except BaseException:
+                server.stop()
+                raise
+            return server
+        self.skipped.append(
+            f"server_import, server_unit_list, server_cold_start: skipped, {reason}"
+        )
+        say(self.skipped[-1])
+        return None
+
+    def server_database(self, name: str, migrated: bool = True) -> str:
+        """The URL of a new database on the server: a copy of the migrated template, or empty."""
+        from sqlalchemy import text
+
+        from tests.pg import LOGIN, TEMPLATE
+
+        assert self.server is not None
+        template = f" TEMPLATE {TEMPLATE}" if migrated else ""
+        admin = self.server.admin()
+        try:
+            with admin.connect() as conn:
+                conn.execute(text(f"CREATE DATABASE {name}{template} OWNER {LOGIN}"))
+        finally:
+            admin.dispose()
+        return self.server.url(name)
+
+    @cached_property
+    def server_demo(self) -> str:
+        """The URL of a database on the server holding the demo, its figures current."""
+        from storage.db import open_server
+        from storage.usecases.importing import load_demo
+        from storage.usecases.units import ensure_figures_current
+
+        url = self.server_database("demo")
+        say(f"building the {self.scale} demo on the server")
+        engine = open_server(url)
+        try:
+            load_demo(engine, scale=self.scale, seed=SEED, today=TODAY)
+            ensure_figures_current(engine, TODAY)
+        finally:
+            engine.dispose()
+        return url
 
     @cached_property
     def double_db(self) -> Path:
@@ -446,6 +525,99 @@ def import_(bench: Bench) -> Metric:
         floors.append(bare_import_once(paths, bench.folder / f"bare-{run}.sqlite"))
         values.append(import_once(paths, bench.folder / f"import-{run}.sqlite"))
     return Metric(statistics.median(values), statistics.median(floors), 3.0, "s")
+
+
+def driver_url(url: str) -> str:
+    """psycopg's connection string of an SQLAlchemy URL."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def server_import_once(paths: list[Path], url: str) -> float:
+    from storage.db import open_server
+    from storage.usecases.importing import import_files
+
+    engine = open_server(url)
+    try:
+        started = time.perf_counter()
+        report = import_files(engine, paths)
+        seconds = time.perf_counter() - started
+    finally:
+        engine.dispose()
+    if not report.ok:
+        raise RuntimeError(f"the demo's export was rejected by the server: {report.errors[:3]}")
+    return seconds
+
+
+def bare_copy_once(paths: list[Path], url: str) -> float:
+    """pandas.read_csv of the files and a COPY of their rows into tables of text columns."""
+    import pandas as pd
+    import psycopg
+
+    started = time.perf_counter()
+    with psycopg.connect(driver_url(url)) as connection:
+        for number, path in enumerate(paths):
+            frame = pd.read_csv(
+                path, sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+            )
+            columns = ", ".join(f"c{i} text" for i in range(len(frame.columns)))
+            connection.execute(f"CREATE TABLE t{number} ({columns})")
+            with connection.cursor().copy(f"COPY t{number} FROM STDIN") as copy:
+                for row in frame.itertuples(index=False):
+                    copy.write_row(row)
+    return time.perf_counter() - started
+
+
+def server_import(bench: Bench) -> dict[str, Metric]:
+    if bench.server is None:
+        return {}
+    say("server import: the CSV exports into a new server database, and read_csv + COPY")
+    paths = bench.csv_files
+    values, floors = [], []
+    for run in range(bench.runs.imports):
+        floors.append(bare_copy_once(paths, bench.server_database(f"bare_{run}", False)))
+        values.append(server_import_once(paths, bench.server_database(f"import_{run}")))
+    return {"server_import": Metric(statistics.median(values), statistics.median(floors), 2.0, "s")}
+
+
+def server_spell_days(connection: Any) -> list[Any]:
+    return connection.execute(
+        "SELECT unit_id, SUM(COALESCE(to_date, %s) - from_date + 1) "
+        "FROM absence_spells GROUP BY unit_id",
+        (TODAY,),
+    ).fetchall()
+
+
+def server_unit_list(bench: Bench) -> dict[str, Metric]:
+    if bench.server is None:
+        return {}
+    import psycopg
+
+    from storage.db import open_server
+
+    url = bench.server_demo
+    say("server unit list: every unit's figures on the server, and a raw GROUP BY there")
+    with psycopg.connect(driver_url(url)) as connection:
+        server_spell_days(connection)
+        floor = median_time(lambda: server_spell_days(connection), bench.runs.unit_lists)
+    engine = open_server(url)
+    try:
+        value = unit_list_time(engine, bench.runs.unit_lists)
+    finally:
+        engine.dispose()
+    return {"server_unit_list": Metric(value, floor, 2.0, "s")}
+
+
+def server_cold_start(bench: Bench) -> dict[str, Metric]:
+    if bench.server is None:
+        return {}
+    url = bench.server_demo
+    say("server cold start: the app on the server until the unit list is shown, and a bare app")
+    app_args = ["cold-start", url, TODAY.isoformat()]
+    bare, app = [], []
+    for _ in range(bench.runs.starts):
+        bare.append(process_time(["bare"]))
+        app.append(process_time(app_args))
+    return {"server_cold_start": Metric(statistics.median(app), statistics.median(bare), 3.0, "s")}
 
 
 async def press_time(pilot: Pilot[Any], key: str) -> float:
@@ -674,6 +846,9 @@ METRICS: dict[str, Callable[[Bench], dict[str, Metric]]] = {
     "scaling_4x": lambda bench: {"scaling_4x": scaling_4x(bench)},
     "peak_rss_4x": lambda bench: {"peak_rss_4x": peak_rss_4x(bench)},
     "forecast_mae": lambda bench: {"forecast_mae": forecast_mae(bench)},
+    "server_import": server_import,
+    "server_unit_list": server_unit_list,
+    "server_cold_start": server_cold_start,
 }
 
 
@@ -687,7 +862,7 @@ def number(value: float | None, unit: str = "") -> str:
     return shown.strip()
 
 
-def table(scale: str, metrics: dict[str, Metric]) -> str:
+def table(scale: str, metrics: dict[str, Metric], skipped: list[str]) -> str:
     headers = ("metric", "value", "floor", "ratio", "target", "ok")
     rows = [
         (
@@ -709,6 +884,7 @@ def table(scale: str, metrics: dict[str, Metric]) -> str:
         ]
         lines.append("  ".join(cells))
     lines += [m.note for m in metrics.values() if m.note]
+    lines += skipped
     return "\n".join(lines)
 
 
@@ -727,15 +903,21 @@ def main(argv: list[str] | None = None) -> int:
     metrics: dict[str, Metric] = {}
     with private_home() as folder:
         bench = Bench(folder, args.scale)
-        for name in args.only or METRICS:
-            metrics.update(METRICS[name](bench))
-        bench.close()
+        try:
+            for name in args.only or METRICS:
+                metrics.update(METRICS[name](bench))
+        finally:
+            bench.close()
     if args.json:
-        document = {"scale": args.scale, "metrics": {k: m.as_json() for k, m in metrics.items()}}
+        document = {
+            "scale": args.scale,
+            "metrics": {k: m.as_json() for k, m in metrics.items()},
+            "skipped": bench.skipped,
+        }
         json.dump(document, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        print(table(args.scale, metrics))
+        print(table(args.scale, metrics, bench.skipped))
     return 0
 
 
