@@ -8,6 +8,7 @@ picks the backend.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from sqlalchemy import Connection, Table
 # The key of the one advisory lock every bulk writer (import, demo, purge) takes: one at a
 # time per database. Any fixed number works; this one spells "nærv".
 WRITE_LOCK_KEY = 0x6E_E6_72_76
+DATE_OID = 1082  # PostgreSQL's type `date`
 
 
 def lock_for_write(conn: Connection) -> None:
@@ -36,13 +38,31 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
 
 
 def insert_flat(conn: Connection, table: Table, columns: Sequence[str], flat: list[Any]) -> None:
-    """COPY the rows whose values stand one row after another in `flat`."""
+    """COPY the rows whose values (dates as ISO text or dates) stand one row after another in
+    `flat`, in PostgreSQL's binary format: the server need not parse them (a third less of its
+    time)."""
     width = len(columns)
-    # The rows as tuples, made by zip in C from one list per column.
-    rows = zip(*(flat[column::width] for column in range(width)), strict=True)
-    with _copy(conn, table, columns) as copy:
-        for row in rows:
+    found = conn.exec_driver_sql(
+        "SELECT attname, atttypid::int FROM pg_attribute "
+        "WHERE attrelid = %(table)s::regclass AND attnum > 0 AND NOT attisdropped",
+        {"table": _name(table)},
+    )
+    kinds: dict[str, int] = {name: kind for name, kind in found}
+    values = [flat[column::width] for column in range(width)]
+    for position, column in enumerate(columns):
+        if kinds[column] == DATE_OID:
+            values[position] = _dates(values[position])
+    with _copy(conn, table, columns, binary=True) as copy:
+        copy.set_types([kinds[column] for column in columns])
+        # The rows as tuples, made by zip in C from one list per column.
+        for row in zip(*values, strict=True):
             copy.write_row(row)
+
+
+def _dates(values: list[Any]) -> list[Any]:
+    """ISO date texts as dates, each distinct one parsed once; dates and None as they are."""
+    parsed = {text: dt.date.fromisoformat(text) for text in set(values) if isinstance(text, str)}
+    return [parsed.get(value, value) if isinstance(value, str) else value for value in values]
 
 
 def insert_rows(
@@ -125,12 +145,16 @@ def keys_set_aside(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
 
 
 @contextmanager
-def _copy(conn: Connection, table: Table, columns: Sequence[str]) -> Iterator[Any]:
+def _copy(
+    conn: Connection, table: Table, columns: Sequence[str], binary: bool = False
+) -> Iterator[Any]:
     """psycopg's COPY … FROM STDIN in the connection's own transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None
     names = ", ".join(_column(table, column) for column in columns)
     statement = f"COPY {_name(table)} ({names}) FROM STDIN"
+    if binary:
+        statement += " (FORMAT BINARY)"
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         yield copy
 
