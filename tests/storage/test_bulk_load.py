@@ -78,6 +78,49 @@ def test_an_import_into_a_new_database_rebuilds_the_keys_as_they_were(
     engine.dispose()
 
 
+def staff(first: int, count: int, grades: list[float] | None = None) -> Tables:
+    """`count` new people in unit 10, from number `first`, with an employment and a spell each;
+    the spells' grades as given (past the import's checks: the table may refuse them)."""
+    numbers = [f"{first + n}" for n in range(count)]
+    employments = pd.DataFrame(
+        {
+            "employee_number": numbers,
+            "unit_code": "10",
+            "position_pct": 100.0,
+            "start_date": dt.date(2025, 1, 1),
+            "end_date": None,
+        }
+    )
+    spells = pd.DataFrame(
+        {
+            "employee_number": numbers,
+            "unit_code": "10",
+            "from_date": dt.date(2025, 2, 3),
+            "to_date": dt.date(2025, 2, 4),
+            "absence_type": "egenmelding",
+            "grade_pct": grades or [100.0] * count,
+        }
+    )
+    return Tables(employments=employments, spells=spells)
+
+
+def test_a_small_write_into_filled_tables_checks_its_rows_one_by_one(
+    pg_url: str, tmp_path: Path
+) -> None:
+    engine = open_server(pg_url)
+    assert import_files(engine, write_set(tmp_path / "export", render())).ok
+    with transaction(engine) as session:
+        write_tables(session, staff(900_000, 40))
+    before = keys(engine)
+
+    with transaction(engine) as session:
+        write_tables(session, staff(800_000, 2))  # 2 of 45 employments and spells new
+
+    assert keys(engine) == before  # nothing dropped nor made anew
+    assert (count(engine, Employment), count(engine, AbsenceSpell)) == (45, 45)
+    engine.dispose()
+
+
 def test_a_write_that_fails_half_way_leaves_the_keys_and_the_data_as_they_were(
     pg_url: str, tmp_path: Path
 ) -> None:
@@ -85,29 +128,10 @@ def test_a_write_that_fails_half_way_leaves_the_keys_and_the_data_as_they_were(
     assert import_files(engine, write_set(tmp_path / "export", render())).ok
     stored, before = content(engine), keys(engine)
     employments, spells = count(engine, Employment), count(engine, AbsenceSpell)
-    # Past the import's checks: a grade the table refuses, in a write as large as the first.
-    new = pd.DataFrame(
-        {
-            "employee_number": [f"{900_000 + n}" for n in range(40)],
-            "unit_code": "10",
-            "position_pct": 100.0,
-            "start_date": dt.date(2025, 1, 1),
-            "end_date": None,
-        }
-    )
-    refused = pd.DataFrame(
-        {
-            "employee_number": new["employee_number"],
-            "unit_code": "10",
-            "from_date": dt.date(2025, 2, 3),
-            "to_date": dt.date(2025, 2, 4),
-            "absence_type": "egenmelding",
-            "grade_pct": [100.0] * 39 + [150.0],
-        }
-    )
+    refused = staff(900_000, 40, [100.0] * 39 + [150.0])  # a write as large as the first
 
     with pytest.raises(CheckViolation, match="grade_pct"), transaction(engine) as session:
-        write_tables(session, Tables(employments=new, spells=refused))
+        write_tables(session, refused)
 
     assert keys(engine) == before
     assert content(engine) == stored
