@@ -610,9 +610,15 @@ def server_unit_list(bench: Bench) -> dict[str, Metric]:
 def server_cold_start(bench: Bench) -> dict[str, Metric]:
     if bench.server is None:
         return {}
-    url = bench.server_demo
+    from sqlalchemy import make_url
+
+    # The password goes to the app's process as the user's would, in PGPASSWORD: not on its
+    # command line, where any process on the machine may read it.
+    url = make_url(bench.server_demo)
+    os.environ["PGPASSWORD"] = str(url.password)  # private_home puts the environment back
+    plain = url.set(password=None).render_as_string(hide_password=False)
     say("server cold start: the app on the server until the unit list is shown, and a bare app")
-    app_args = ["cold-start", url, TODAY.isoformat()]
+    app_args = ["cold-start", plain, TODAY.isoformat()]
     bare, app = [], []
     for _ in range(bench.runs.starts):
         bare.append(process_time(["bare"]))
