@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
+from storage.rows import chunks, column_name, table_name
+
 # The key of the one advisory lock every bulk writer (import, demo, purge) takes: one at a
 # time per database. Any fixed number works; this one spells "nærv".
 WRITE_LOCK_KEY = 0x6E_E6_72_76
@@ -27,7 +29,7 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
     """The first of `count` consecutive ids taken from `table`'s id sequence, which then goes
     on after them; past the largest stored id too (rows given their ids, as a restore does).
     Under `lock_for_write`, no other bulk writer takes ids meanwhile."""
-    name = _name(table)
+    name = table_name(table)
     sequence = f"pg_get_serial_sequence('{name}', 'id')"
     after = f"greatest(nextval({sequence}), (SELECT coalesce(max(id), 0) + 1 FROM {name}))"
     last = conn.exec_driver_sql(f"SELECT setval({sequence}, {after} + {int(count) - 1})").scalar()
@@ -36,10 +38,9 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
 
 def insert_flat(conn: Connection, table: Table, columns: Sequence[str], flat: list[Any]) -> None:
     """COPY the rows whose values stand one row after another in `flat`."""
-    width = len(columns)
     with _copy(conn, table, columns) as copy:
-        for start in range(0, len(flat), width):
-            copy.write_row(flat[start : start + width])
+        for row in chunks(flat, len(columns)):
+            copy.write_row(row)
 
 
 def insert_rows(
@@ -58,8 +59,8 @@ def update_rows(
     one UPDATE … FROM unnest(arrays), each column's values sent as one array of its type."""
     if not rows:
         return
-    name = _name(table)
-    names = [*(_column(table, column) for column in columns), "id"]
+    name = table_name(table)
+    names = [*(column_name(table, column) for column in columns), "id"]
     types = [table.c[column].type.compile(dialect=conn.dialect) for column in names]
     arrays = ", ".join(f"%s::{kind}[]" for kind in types)
     given = ", ".join(f"given_{column}" for column in names)
@@ -77,18 +78,7 @@ def _copy(conn: Connection, table: Table, columns: Sequence[str]) -> Iterator[An
     """psycopg's COPY … FROM STDIN in the connection's own transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None
-    names = ", ".join(_column(table, column) for column in columns)
-    statement = f"COPY {_name(table)} ({names}) FROM STDIN"
+    names = ", ".join(column_name(table, column) for column in columns)
+    statement = f"COPY {table_name(table)} ({names}) FROM STDIN"
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         yield copy
-
-
-def _name(table: Table) -> str:
-    assert table.name.isidentifier()
-    return table.name
-
-
-def _column(table: Table, name: str) -> str:
-    if name not in table.c or not name.isidentifier():
-        raise ValueError(f"{table.name} has no column {name!r}")
-    return name
