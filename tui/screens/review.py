@@ -28,7 +28,7 @@ from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES, SICK_KINDS
 from storage.usecases import review, sessions
-from storage.usecases.review import CaseMeasure, EmployeeDetail, ReviewData
+from storage.usecases.review import CaseMeasure, CaseView, EmployeeDetail, ReviewData
 from storage.usecases.sessions import Change, SessionInfo
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
@@ -596,15 +596,22 @@ class ReviewScreen(NaervaerScreen[None]):
         else:
             self.select(following.employee_id)
 
-    def action_milestone_done(self) -> None:
+    def with_case(self) -> tuple[EmployeeDetail, CaseView] | None:
+        """The employee shown and their ongoing case; None (and said so) without one."""
         detail = self.current()
         if detail is None:
-            return
+            return None
         if detail.case is None:
             self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
+            return None
+        return detail, detail.case
+
+    def action_milestone_done(self) -> None:
+        if (found := self.with_case()) is None:
             return
-        done = {m.key for m in detail.case.milestones if m.status == "done"}
-        following = next_task(detail.case.milestones)
+        detail, case = found
+        done = {m.key for m in case.milestones if m.status == "done"}
+        following = next_task(case.milestones)
         if following is None:
             self.notify("Alle milepælene i saken er utført.")
             return
@@ -612,19 +619,16 @@ class ReviewScreen(NaervaerScreen[None]):
         self.notify(f"{following.label} er markert som utført.", title="Milepæl")
 
     def action_pick_milestones(self) -> None:
-        detail = self.current()
-        if detail is None:
+        if (found := self.with_case()) is None:
             return
-        if detail.case is None:
-            self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
-            return
+        detail, case = found
         employee_id = detail.employee_id
 
         def picked(done: set[str] | None) -> None:
             if done is not None and employee_id in self.position:
                 self.set_milestones(self.details[self.position[employee_id]], done)
 
-        self.app.push_screen(ReviewMilestoneDialog(detail.case.milestones), picked)
+        self.app.push_screen(ReviewMilestoneDialog(case.milestones), picked)
 
     def set_milestones(self, detail: EmployeeDetail, done: set[str]) -> None:
         """Mark exactly `done` as the case's done milestones: in memory now, then in the file."""
@@ -668,14 +672,11 @@ class ReviewScreen(NaervaerScreen[None]):
             self.show_text(updated)
 
     def action_milestone_history(self) -> None:
-        detail = self.current()
-        if detail is None:
+        if (found := self.with_case()) is None:
             return
-        if detail.case is None:
-            self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
-            return
+        detail, case = found
         about = shown_person(detail.number, detail.name, self.masked)
-        self.app.push_screen(ReviewHistoryDialog(detail.employee_id, detail.case.start, about))
+        self.app.push_screen(ReviewHistoryDialog(detail.employee_id, case.start, about))
 
     def action_add_measure(self) -> None:
         detail = self.current()
