@@ -486,11 +486,13 @@ class ReviewScreen(NaervaerScreen[None]):
 
         def chosen(kept: Kept | None) -> None:
             self.milestone_versions[milestone] = conflict.version
-            theirs = conflict.theirs if isinstance(conflict.theirs, dt.date) else None
+            # The day it was marked done, or None: not done.
+            value = conflict.theirs if kept is None else kept.value
+            day = value if isinstance(value, dt.date) else None
             if kept is None:
-                self.show_milestone(milestone, theirs)
+                self.show_milestone(milestone, day)
             else:
-                self.write_milestone(milestone, conflict.yours)  # type: ignore[arg-type]
+                self.write_milestone(milestone, day)
 
         self.app.push_screen(ConflictDialog(conflict), chosen)
 
