@@ -20,6 +20,7 @@ FIELD_LABELS: Final = {
     "reviewed": "gjennomgått",
     "score": "poengsum",
     "measured_on": "målt",
+    "done_on": "milepæl",  # a legal milestone of a case: the day it was marked done, or none
 }
 DATE_FIELDS: Final = frozenset({"due_date", "measured_on"})
 # Free text may name people or hold what a purge must remove: the audit log says that it
@@ -45,11 +46,12 @@ def stored(value: object) -> str | None:
 
 def shown(field: str, value: object) -> str:
     """A field's value (as stored, or as the audit log keeps it) as the advisor reads it."""
+    if field == "done_on":
+        return "ikke utført" if value is None else f"utført {_day(value)}"
     if value is None or value == "":
         return "ingen" if field in DATE_FIELDS or field == "score" else "(tom)"
     if field in DATE_FIELDS:
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-        return fmt.date(day)
+        return _day(value)
     if field == "status":
         return MEASURE_STATUSES.get(str(value), str(value)).lower()
     if field == "reviewed":
@@ -57,6 +59,11 @@ def shown(field: str, value: object) -> str:
     if field == "score":
         return fmt.number(float(str(value)))
     return f"«{value}»"
+
+
+def _day(value: object) -> str:
+    """A date, or one in ISO form as the audit log keeps it, as dd.mm.yyyy."""
+    return fmt.date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
 
 
 def local_time(utc: dt.datetime) -> dt.datetime:

@@ -186,11 +186,16 @@ def model_pct(history: QuarterlyHistory, targets: Sequence[Quarter]) -> FloatArr
 
 @dataclass(frozen=True)
 class ForecastParts:
-    """Per row: known, expected and whole forecast %, NaN where undefined (they add up)."""
+    """Per row: known, expected and whole forecast %, NaN where undefined (they add up), and
+    the workdays they are of: the known and the whole forecast's lost workdays (NaN where the
+    forecast is undefined) and the possible ones."""
 
     known_pct: FloatArray
     expected_pct: FloatArray
     pct: FloatArray
+    known_lost: FloatArray
+    lost: FloatArray
+    possible: FloatArray
 
 
 def split_forecast(
@@ -217,7 +222,16 @@ def split_forecast(
     expected_lost = np.where(possible_after > 0, expected_lost, 0.0)
     known_pct = pct_array(known, possible)
     expected_pct = pct_array(expected_lost, possible)
-    return ForecastParts(known_pct, expected_pct, known_pct + expected_pct)
+    pct = known_pct + expected_pct
+    defined = np.isfinite(pct)
+    return ForecastParts(
+        known_pct,
+        expected_pct,
+        pct,
+        known_lost=np.where(defined, known, np.nan),
+        lost=np.where(defined, known + expected_lost, np.nan),
+        possible=possible,
+    )
 
 
 def mean_absolute_errors(

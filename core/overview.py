@@ -52,4 +52,5 @@ class UnitOverview:
 
     @property
     def goal_pct(self) -> float | None:
-        return None if self.baseline_pct is None else self.baseline_pct - self.goal_pp
+        """The unit's goal in % (core.goal's share of it); None outside the project."""
+        return None if self.goal.share is None else self.goal.share.goal_pct

@@ -252,7 +252,7 @@ class MilestoneDone(Edited, Base):
     employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"))
     case_start: Mapped[dt.date] = mapped_column(Date)
     milestone: Mapped[str] = mapped_column(String(32))
-    done_on: Mapped[dt.date] = mapped_column(Date)
+    done_on: Mapped[dt.date | None] = mapped_column(Date)  # None: unmarked, its version kept
     session_id: Mapped[int | None] = mapped_column(ForeignKey("sessions.id", ondelete="SET NULL"))
 
 

@@ -15,6 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Table
 
+from storage.rows import column_name, table_name
+
 # The key of the one advisory lock every bulk writer (import, demo, purge) takes: one at a
 # time per database. Any fixed number works; this one spells "nærv".
 WRITE_LOCK_KEY = 0x6E_E6_72_76
@@ -30,7 +32,7 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
     """The first of `count` consecutive ids taken from `table`'s id sequence, which then goes
     on after them; past the largest stored id too (rows given their ids, as a restore does).
     Under `lock_for_write`, no other bulk writer takes ids meanwhile."""
-    name = _name(table)
+    name = table_name(table)
     sequence = f"pg_get_serial_sequence('{name}', 'id')"
     after = f"greatest(nextval({sequence}), (SELECT coalesce(max(id), 0) + 1 FROM {name}))"
     last = conn.exec_driver_sql(f"SELECT setval({sequence}, {after} + {int(count) - 1})").scalar()
@@ -45,7 +47,7 @@ def insert_flat(conn: Connection, table: Table, columns: Sequence[str], flat: li
     found = conn.exec_driver_sql(
         "SELECT attname, atttypid::int FROM pg_attribute "
         "WHERE attrelid = %(table)s::regclass AND attnum > 0 AND NOT attisdropped",
-        {"table": _name(table)},
+        {"table": table_name(table)},
     )
     kinds: dict[str, int] = {name: kind for name, kind in found}
     values = [flat[column::width] for column in range(width)]
@@ -81,8 +83,8 @@ def update_rows(
     one UPDATE … FROM unnest(arrays), each column's values sent as one array of its type."""
     if not rows:
         return
-    name = _name(table)
-    names = [*(_column(table, column) for column in columns), "id"]
+    name = table_name(table)
+    names = [*(column_name(table, column) for column in columns), "id"]
     types = [table.c[column].type.compile(dialect=conn.dialect) for column in names]
     arrays = ", ".join(f"%s::{kind}[]" for kind in types)
     given = ", ".join(f"given_{column}" for column in names)
@@ -106,7 +108,7 @@ def keys_set_aside(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
     refer to are locked against every other session to its end, and should the block fail the
     transaction's rollback restores them (the block's error propagates, nothing is re-created).
     """
-    names = [_name(table) for table in tables]
+    names = [table_name(table) for table in tables]
     owned = conn.exec_driver_sql(
         "SELECT bool_and(pg_has_role(current_user, relowner, 'USAGE')) FROM pg_class "
         "WHERE oid = ANY(%(names)s::regclass[])",
@@ -151,20 +153,9 @@ def _copy(
     """psycopg's COPY … FROM STDIN in the connection's own transaction."""
     driver = conn.connection.driver_connection
     assert driver is not None
-    names = ", ".join(_column(table, column) for column in columns)
-    statement = f"COPY {_name(table)} ({names}) FROM STDIN"
+    names = ", ".join(column_name(table, column) for column in columns)
+    statement = f"COPY {table_name(table)} ({names}) FROM STDIN"
     if binary:
         statement += " (FORMAT BINARY)"
     with driver.cursor() as cursor, cursor.copy(statement) as copy:
         yield copy
-
-
-def _name(table: Table) -> str:
-    assert table.name.isidentifier()
-    return table.name
-
-
-def _column(table: Table, name: str) -> str:
-    if name not in table.c or not name.isidentifier():
-        raise ValueError(f"{table.name} has no column {name!r}")
-    return name

@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Table
 from sqlalchemy.exc import OperationalError
 
+from storage.rows import chunks, column_name, table_name
+
 BUSY_TIMEOUT_MS = 5000
 # Bound values per statement: SQLite's limit before 3.32 (and in some builds still).
 MAX_VARIABLES = 999
@@ -54,7 +56,7 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> int:
 
     On from the largest stored id; only safe under `lock_for_write`.
     """
-    query = f"SELECT max(id) FROM {_name(table)}"
+    query = f"SELECT max(id) FROM {table_name(table)}"
     return int(conn.exec_driver_sql(query).scalar() or 0) + 1
 
 
@@ -65,33 +67,33 @@ def insert_flat(conn: Connection, table: Table, columns: Sequence[str], flat: li
     statement instead of once per row, which takes about a third off the time.
     """
     width = len(columns)
-    size = len(flat) // width
-    head = f"INSERT INTO {_name(table)} ({', '.join(_column(table, c) for c in columns)}) VALUES "
+    names = ", ".join(column_name(table, column) for column in columns)
+    head = f"INSERT INTO {table_name(table)} ({names}) VALUES "
     row = f"({', '.join('?' * width)})"
-    per = max(1, MAX_VARIABLES // width)
-    full = size // per
-    batches = [tuple(flat[i * per * width : (i + 1) * per * width]) for i in range(full)]
+    step = max(1, MAX_VARIABLES // width) * width
+    batches = [tuple(part) for part in chunks(flat, step)]
+    rest = batches.pop() if batches and len(batches[-1]) < step else ()
     if batches:
-        conn.exec_driver_sql(head + ", ".join([row] * per), batches)
-    if rest := size - full * per:
-        conn.exec_driver_sql(head + ", ".join([row] * rest), tuple(flat[full * per * width :]))
+        conn.exec_driver_sql(head + ", ".join([row] * (step // width)), batches)
+    if rest:
+        conn.exec_driver_sql(head + ", ".join([row] * (len(rest) // width)), rest)
 
 
 def insert_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Insert `rows` (tuples of driver values, in `columns`' order) as one executemany."""
-    names = ", ".join(_column(table, column) for column in columns)
+    names = ", ".join(column_name(table, column) for column in columns)
     marks = ", ".join("?" * len(columns))
-    conn.exec_driver_sql(f"INSERT INTO {_name(table)} ({names}) VALUES ({marks})", list(rows))
+    conn.exec_driver_sql(f"INSERT INTO {table_name(table)} ({names}) VALUES ({marks})", list(rows))
 
 
 def update_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
 ) -> None:
     """Set `columns` of the row with each tuple's last value as id to the values before it."""
-    assignments = ", ".join(f"{_column(table, column)} = ?" for column in columns)
-    conn.exec_driver_sql(f"UPDATE {_name(table)} SET {assignments} WHERE id = ?", list(rows))
+    assignments = ", ".join(f"{column_name(table, column)} = ?" for column in columns)
+    conn.exec_driver_sql(f"UPDATE {table_name(table)} SET {assignments} WHERE id = ?", list(rows))
 
 
 def compact(engine: Engine) -> bool:
@@ -156,14 +158,3 @@ def revisions(conn: Any) -> set[str]:
     if not has_versions:
         return set()
     return {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
-
-
-def _name(table: Table) -> str:
-    assert table.name.isidentifier()
-    return table.name
-
-
-def _column(table: Table, name: str) -> str:
-    if name not in table.c or not name.isidentifier():
-        raise ValueError(f"{table.name} has no column {name!r}")
-    return name

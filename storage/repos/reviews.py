@@ -1,4 +1,5 @@
-"""The employees gone through in a session, and the legal milestones marked done."""
+"""The employees gone through in a session, and the legal milestones marked done (a milestone
+unmarked keeps its row, with no day done, and its version)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select, update
+from sqlalchemy import Connection, select, update
 from sqlalchemy.orm import Session
 
-from storage.dialects import upsert
 from storage.models import Employee, EmployeeReview, MilestoneDone
 from storage.repos import audit
 
@@ -84,7 +84,8 @@ def milestones_done(
     ).all()
     done: dict[tuple[int, dt.date], dict[str, dt.date]] = {}
     for employee_id, case_start, milestone, done_on in rows:
-        done.setdefault((employee_id, case_start), {})[milestone] = done_on
+        if done_on is not None:  # else unmarked
+            done.setdefault((employee_id, case_start), {})[milestone] = done_on
     return done
 
 
@@ -98,35 +99,65 @@ def milestones_in_session(
         .where(MilestoneDone.session_id == session_id)
         .order_by(Employee.number, MilestoneDone.milestone)
     ).all()
-    return [(number, name, key, done_on) for number, name, key, done_on in rows]
+    return [(number, name, key, day) for number, name, key, day in rows if day is not None]
 
 
-def mark_done(
+def milestone_versions(
+    conn: Connection, employee_ids: Sequence[int]
+) -> dict[tuple[int, dt.date, str], int]:
+    """(employee_id, case start, milestone key) -> the version of its row (none: 0)."""
+    if not employee_ids:
+        return {}
+    query = select(
+        MilestoneDone.employee_id,
+        MilestoneDone.case_start,
+        MilestoneDone.milestone,
+        MilestoneDone.version,
+    ).where(MilestoneDone.employee_id.in_(list(employee_ids)))
+    return {(e, start, key): version for e, start, key, version in conn.execute(query)}
+
+
+def milestone_changes(
+    conn: Connection, employee_id: int, case_start: dt.date
+) -> list[tuple[str, audit.Change]]:
+    """(milestone key, change) of the case's milestones in the audit log, oldest first."""
+    rows = conn.execute(
+        select(MilestoneDone.id, MilestoneDone.milestone).where(
+            MilestoneDone.employee_id == employee_id, MilestoneDone.case_start == case_start
+        )
+    ).all()
+    table = MilestoneDone.__table__
+    found = [
+        (key, change)
+        for row_id, key in rows
+        for change in audit.changes(conn, table, row_id)  # type: ignore[arg-type]
+    ]
+    return sorted(found, key=lambda pair: (pair[1].at, pair[1].version))
+
+
+def mark(
     session: Session,
     employee_id: int,
     case_start: dt.date,
     milestone: str,
-    done_on: dt.date,
+    done_on: dt.date | None,
     session_id: int | None,
-) -> None:
-    row = {
-        "employee_id": employee_id,
-        "case_start": case_start,
-        "milestone": milestone,
-        "done_on": done_on,
-        "session_id": session_id,
-    }
-    key = ("employee_id", "case_start", "milestone")
-    upsert(session.connection(), MilestoneDone.__table__, row, key)  # type: ignore[arg-type]
-
-
-def mark_not_done(session: Session, employee_id: int, case_start: dt.date, milestone: str) -> None:
-    session.connection().execute(
-        delete(MilestoneDone).where(
-            and_(
-                MilestoneDone.employee_id == employee_id,
-                MilestoneDone.case_start == case_start,
-                MilestoneDone.milestone == milestone,
-            )
+    base: int | None,
+    now: dt.datetime,
+) -> int:
+    """Mark the case's milestone done on `done_on` (None: not done), as an edit of its version
+    `base` (0: it has no row; see storage.repos.audit.change); the version after. Marked done,
+    it belongs to the session it was marked in."""
+    conn = session.connection()
+    key = {"employee_id": employee_id, "case_start": case_start, "milestone": milestone}
+    table = MilestoneDone.__table__
+    version = audit.change_or_add(conn, table, key, {"done_on": done_on}, base, now)  # type: ignore[arg-type]
+    if done_on is not None:
+        # Only if this edit changed it (changed_at is its moment): else it stands as it was.
+        conn.execute(
+            update(MilestoneDone)
+            .where(*(getattr(MilestoneDone, c) == v for c, v in key.items()))
+            .where(MilestoneDone.changed_at == now)
+            .values(session_id=session_id)
         )
-    )
+    return version

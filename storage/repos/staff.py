@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.masking import Masker
 from core.text import by_name
@@ -27,6 +29,23 @@ def load_units(conn: Connection) -> pd.DataFrame:
     return by_name(frame(conn, query, UNIT_IDENTITY)).reset_index(drop=True)
 
 
+def _dated_frame(
+    conn: Connection,
+    query: Select[Any],
+    columns: list[str],
+    among: Sequence[tuple[InstrumentedAttribute[Any], Sequence[Any] | None]],
+) -> pd.DataFrame:
+    """The rows of `query` whose column is among the values given for it (None: any), as a
+    frame of `columns` with start and end as datetime64."""
+    for column, values in among:
+        if values is not None:
+            query = query.where(column.in_(list(values)))
+    loaded = frame(conn, query, columns)
+    loaded["start"] = dates(loaded["start"])
+    loaded["end"] = dates(loaded["end"])
+    return loaded
+
+
 def load_employments(
     conn: Connection,
     unit_ids: Sequence[int] | None = None,
@@ -43,25 +62,12 @@ def load_employments(
         iso(Employment.end_date),
         Employment.title,
     ).order_by(Employment.id)
-    if unit_ids is not None:
-        query = query.where(Employment.unit_id.in_(list(unit_ids)))
-    if employee_ids is not None:
-        query = query.where(Employment.employee_id.in_(list(employee_ids)))
-    loaded = frame(
+    loaded = _dated_frame(
         conn,
         query,
-        [
-            "employment_id",
-            "employee_id",
-            "unit_id",
-            "position_pct",
-            "start",
-            "end",
-            "title",
-        ],
+        ["employment_id", "employee_id", "unit_id", "position_pct", "start", "end", "title"],
+        [(Employment.unit_id, unit_ids), (Employment.employee_id, employee_ids)],
     )
-    loaded["start"] = dates(loaded["start"])
-    loaded["end"] = dates(loaded["end"])
     loaded["position_pct"] = loaded["position_pct"].astype(float)
     return loaded
 
@@ -84,18 +90,13 @@ def load_spells(
         AbsenceSpell.absence_type,
         AbsenceSpell.grade_pct,
     ).order_by(AbsenceSpell.id)
-    if employee_ids is not None:
-        query = query.where(AbsenceSpell.employee_id.in_(list(employee_ids)))
-    if kinds is not None:
-        query = query.where(AbsenceSpell.absence_type.in_(list(kinds)))
-    loaded = frame(
+    loaded = _dated_frame(
         conn,
         query,
         ["spell_id", "employee_id", "unit_id", "start", "end", "kind", "grade"],
+        [(AbsenceSpell.employee_id, employee_ids), (AbsenceSpell.absence_type, kinds)],
     )
     loaded["unit_id"] = pd.to_numeric(loaded["unit_id"], errors="coerce").astype(float)
-    loaded["start"] = dates(loaded["start"])
-    loaded["end"] = dates(loaded["end"])
     loaded["grade"] = loaded["grade"].astype(float)
     return loaded
 

@@ -6,7 +6,7 @@ shows first. Typed columns bind and return dates as dates on SQLite and PostgreS
 
 from __future__ import annotations
 
-from sqlalchemy import Date, Float, Integer, String, column, table
+from sqlalchemy import Date, DateTime, Float, Integer, String, column, table
 
 UNITS = table(
     "units",
@@ -44,4 +44,9 @@ MEASURES = table(
     column("status", String),
     column("due_date", Date),
 )
-SESSIONS = table("sessions", column("unit_id", Integer), column("held_on", Date))
+SESSIONS = table(
+    "sessions",
+    column("unit_id", Integer),
+    column("held_on", Date),
+    column("ended_at", DateTime),
+)

@@ -78,7 +78,10 @@ def measure_counts(
     return {unit: (count, late) for unit, count, late in conn.execute(query).all()}
 
 
-def last_sessions(conn: Connection) -> dict[int, dt.date]:
-    """Per unit: the day of its latest session (units never met are absent)."""
+def last_sessions(conn: Connection, *, ended: bool = False) -> dict[int, dt.date]:
+    """Per unit: the day of its latest session (units never met are absent); `ended`: of its
+    latest session that has ended (one begun and not ended is no meeting held yet)."""
     query = select(SESSIONS.c.unit_id, func.max(SESSIONS.c.held_on)).group_by(SESSIONS.c.unit_id)
+    if ended:
+        query = query.where(SESSIONS.c.ended_at.is_not(None))
     return {unit: day for unit, day in conn.execute(query).all()}

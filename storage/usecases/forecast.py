@@ -114,12 +114,16 @@ def _number(value: float) -> float | None:
 
 @dataclass(frozen=True, slots=True)
 class QuarterPrognosis:
-    """One unit's prognosis for one quarter: known + expected = the whole, None where undefined."""
+    """One unit's prognosis for one quarter: known + expected = the whole, None where undefined;
+    the known and whole lost workdays of the possible ones those % are of."""
 
     quarter: str
     known_pct: float | None
     expected_pct: float | None
     pct: float | None
+    known_lost: float | None
+    lost: float | None
+    possible: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +205,9 @@ def prognosis_within(
                         _number(part.known_pct[i]),
                         _number(part.expected_pct[i]),
                         _number(part.pct[i]),
+                        _number(part.known_lost[i]),
+                        _number(part.lost[i]),
+                        float(part.possible[i]),
                     )
                     for target, part in zip(targets, parts, strict=True)
                 ),

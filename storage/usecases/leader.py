@@ -61,7 +61,7 @@ def leader_page(engine: Engine, unit_id: int, today: dt.date, masked: bool = Tru
         identities = unit_identities(conn)
         (own,) = [u for u in identities if u.id == unit_id]
         led = [u for u in identities if u.id == unit_id or _same(own.leader, u.leader)]
-        sessions = last_sessions(conn)
+        sessions = last_sessions(conn, ended=True)
         records = measure_records(conn, [u.id for u in led], (MeasureLevel.LEDERROLLE,))
         units = []
         for unit in led:

@@ -151,15 +151,15 @@ def list_json(periods: Sequence[UnitPeriods]) -> dict[str, object]:
     }
 
 
-def join_from_import(conn: Connection, project_from: Mapping[str, dt.date]) -> list[str]:
+def join_from_import(conn: Connection, project_from: Mapping[str, dt.date]) -> None:
     """Apply an imported `prosjekt_fra` column (unit code → date; empty cells left out).
 
     What the advisor set in the app is kept unless the file says otherwise (core.project's
-    imported_join). The caller (the import) owns the transaction. Returns the codes whose
-    membership changed; InvalidInput when a date falls inside a period the unit has left.
+    imported_join). The caller (the import) owns the transaction. InvalidInput when a date
+    falls inside a period the unit has left.
     """
     if not project_from:
-        return []
+        return
     unit_ids = _units_by_code(conn, list(project_from))
     held = project.memberships(conn)
     changed: dict[dt.date, dict[str, int]] = {}
@@ -172,4 +172,3 @@ def join_from_import(conn: Connection, project_from: Mapping[str, dt.date]) -> l
             changed.setdefault(day, {})[code] = unit_id
     for day, chosen in sorted(changed.items()):
         join(conn, chosen, day, None)
-    return [code for chosen in changed.values() for code in chosen]

@@ -225,6 +225,8 @@ class ReviewData:
     details: tuple[EmployeeDetail, ...]
     states: dict[int, tuple[bool, str]]  # employee_id -> (reviewed, note)
     versions: dict[int, int]  # employee_id -> the review's version (an edit's base; none: 0)
+    # (employee_id, case start, milestone key) -> its version (an edit's base; none: 0)
+    milestone_versions: dict[tuple[int, dt.date, str], int]
     measures: dict[int, tuple[CaseMeasure, ...]]  # employee_id -> the open measures about them
     names: Masker  # the unit's masker, for notes and measures
 
@@ -261,6 +263,7 @@ def review(
             details,
             reviews.states(conn, session_id),
             reviews.versions(conn, session_id),
+            reviews.milestone_versions(conn, [d.employee_id for d in details]),
             {employee_id: tuple(rows) for employee_id, rows in about.items()},
             unit_masker(conn, unit_id),
         )

@@ -21,6 +21,7 @@ from core.text import clean_text
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SESSION_TYPES, SURVEYS
 from storage.models import utcnow
 from storage.repos import measures, reviews, sessions, summary, unit_profile
+from storage.repos.audit import Change
 
 # The read models the screens receive, handed on from the repositories that fill them.
 from storage.repos.measures import ChecklistItem, MeasureRow
@@ -259,14 +260,33 @@ def set_milestone_done(
     done: bool,
     done_on: dt.date,
     session_id: int | None,
-) -> None:
+    base: int | None = None,
+) -> int:
+    """Mark the case's milestone done on `done_on` (or not done), as an edit of its version
+    `base` (0: never marked; None: as it stands); the version after. EditConflict
+    (core.conflicts) if another advisor marked or unmarked it since `base`."""
     if milestone not in MILESTONE_KEYS:
         raise InvalidInput(f"Ukjent milepæl «{milestone}».")
     with writing(engine) as session:
-        if done:
-            reviews.mark_done(session, employee_id, case_start, milestone, done_on, session_id)
-        else:
-            reviews.mark_not_done(session, employee_id, case_start, milestone)
+        return reviews.mark(
+            session,
+            employee_id,
+            case_start,
+            milestone,
+            done_on if done else None,
+            session_id,
+            base,
+            utcnow(),
+        )
+
+
+def milestone_changes(
+    engine: Engine, employee_id: int, case_start: dt.date
+) -> tuple[tuple[str, Change], ...]:
+    """Who marked or unmarked the case's milestones done, and when: (milestone key, change),
+    oldest first."""
+    with reading(engine) as conn:
+        return tuple(reviews.milestone_changes(conn, employee_id, case_start))
 
 
 # --- the unit's presence factors and survey scores --------------------------------------------

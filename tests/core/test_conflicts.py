@@ -43,3 +43,11 @@ def test_values_read_as_the_advisor_writes_them():
     assert change_text("due_date", stored(dt.date(2026, 12, 20)), "2027-01-15") == (
         "frist 20.12.2026 → 15.01.2027"
     )
+
+
+def test_a_milestone_marked_by_another_reads_as_done_or_not():
+    conflict = EditConflict("done_on", dt.date(2026, 12, 5), None, "Kari", AT, 2)
+    assert conflict.describe(dt.date(2026, 12, 6)) == (
+        "Endret av Kari kl. 10.42: milepæl utført 05.12.2026 — din: ikke utført"
+    )
+    assert change_text("done_on", None, "2026-12-06") == "milepæl ikke utført → utført 06.12.2026"

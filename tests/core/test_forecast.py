@@ -110,6 +110,10 @@ def test_known_and_expected_add_up_and_notes_are_not_counted_twice() -> None:
     assert parts.known_pct == pytest.approx([10.0, 0.0])
     assert parts.expected_pct == pytest.approx([4.0, 2.0])
     assert parts.pct == pytest.approx([14.0, 2.0])
+    # The workdays they are of: a group's prognosis is Σ lost / Σ possible of its units.
+    assert parts.known_lost == pytest.approx([10.0, 0.0])
+    assert parts.lost == pytest.approx([14.0, 2.0])
+    assert parts.possible == pytest.approx([100.0, 100.0])
 
 
 def test_the_expected_part_fills_at_most_the_days_left() -> None:
@@ -129,6 +133,9 @@ def test_the_expected_part_fills_at_most_the_days_left() -> None:
     assert parts.known_pct[2] == pytest.approx(25.0)
     assert np.isnan(parts.expected_pct[2]) and np.isnan(parts.pct[2])
     assert np.isnan([parts.known_pct[3], parts.expected_pct[3], parts.pct[3]]).all()
+    # The days only where the prognosis is defined.
+    assert parts.lost[:2] == pytest.approx([63.0, 10.0])
+    assert np.isnan(parts.lost[2:]).all() and np.isnan(parts.known_lost[2:]).all()
 
 
 def test_errors_are_compared_on_the_same_cells() -> None:

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.usecases import measures as measure_cases
+from storage.usecases import sessions
 from storage.usecases.leader import leader_page
 from tests.conftest import Builder
 from tests.storage.test_effect_usecase import session
@@ -80,3 +81,12 @@ def test_a_unit_without_a_leader_is_alone(build: Builder) -> None:
     build.unit(1, "E1", "Eika").unit(2, "E2", "Osp")
     page = leader_page(build.engine, 1, TODAY)
     assert page.leader is None and [u.code for u in page.units] == ["E1"]
+
+
+def test_the_last_session_is_the_last_one_ended(leader: Engine) -> None:
+    """A session begun and not ended (the meeting still going on, or left open) is no meeting
+    held yet: the page says the last one that ended."""
+    sessions.start_session(leader, 1, "statusmote", D(2025, 2, 20))
+    sessions.start_session(leader, 2, "oppstartsmote", D(2025, 2, 25))
+    eika, osp = leader_page(leader, 1, TODAY).units
+    assert eika.last_session == D(2025, 2, 3) and osp.last_session is None

@@ -230,3 +230,45 @@ def test_presence_factors_and_scores_keep_who_changed_them(two):
         ("presence_factors", per.name, 2, "text", None, None),
     ]
     assert tuple(factor) == (kari.name, per.name, 2)
+
+
+def test_a_milestone_marked_by_another_advisor_meanwhile_is_a_conflict_and_logged(two):
+    kari, per = two
+    start, key = dt.date(2026, 11, 2), "followup_plan"
+    kari.acts()
+    # Both see the milestone not done: it has no row yet, version 0.
+    seen_by_kari = sessions.set_milestone_done(kari.engine, 1, start, key, True, DEC_20, None, 0)
+    per.acts()
+    # Per marks it done the same day: what stands already, nothing to choose.
+    assert sessions.set_milestone_done(per.engine, 1, start, key, True, DEC_20, None, 0) == 1
+
+    kari.acts()
+    sessions.set_milestone_done(kari.engine, 1, start, key, False, DEC_20, None, seen_by_kari)
+    per.acts()
+    # Per, who saw it done at version 1, marks it done on another day: Kari unmarked it since.
+    with pytest.raises(EditConflict) as raised:
+        sessions.set_milestone_done(per.engine, 1, start, key, True, JAN_15, None, 1)
+    conflict = raised.value
+    assert (conflict.field, conflict.theirs, conflict.yours, conflict.by, conflict.version) == (
+        "done_on",
+        None,
+        JAN_15,
+        kari.name,
+        2,
+    )
+    with per.engine.connect() as conn:
+        assert conn.execute(text("SELECT done_on, version FROM milestones_done")).all() == [
+            (None, 2)
+        ]
+    # Per keeps his: an edit of the version he has now seen.
+    sessions.set_milestone_done(per.engine, 1, start, key, True, JAN_15, None, conflict.version)
+
+    changes = [
+        (milestone, c.advisor, c.version, c.field, c.old_value, c.new_value)
+        for milestone, c in sessions.milestone_changes(kari.engine, 1, start)
+    ]
+    assert changes == [
+        (key, kari.name, 1, "done_on", None, "2026-12-20"),
+        (key, kari.name, 2, "done_on", "2026-12-20", None),
+        (key, per.name, 3, "done_on", None, "2027-01-15"),
+    ]

@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 
 from tests.conftest import Builder
 from tests.storage.test_leader_usecase import TODAY, build_leader
-from tests.tui.conftest import db_path, screen_text, settle
+from tests.tui.conftest import db_path, drawn_rows, screen_text, settle
 from tui.app import NaervaerApp
 from tui.screens.leader import LeaderScreen
 from tui.screens.unit import UnitScreen
@@ -73,3 +73,15 @@ def test_leader_snapshot(snap_compare: Any, leader: Engine, size: tuple[int, int
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+async def test_a_long_line_goes_on_below_its_start(leader: Engine) -> None:
+    app = NaervaerApp(db_path(leader), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(LeaderScreen(1))
+        await settle(app, pilot)
+        rows = [row.rstrip() for row in drawn_rows(app.screen.query_one("#leader-text"))]
+    first = next(i for i, row in enumerate(rows) if "forfalt: Oppfølgingsplan" in row)
+    assert rows[first].startswith("    ansatt 1001: fra 06.01.2025")
+    assert rows[first + 1] == "    (02.02.2025), Dialogmøte 1 (23.02.2025)"

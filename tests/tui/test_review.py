@@ -16,6 +16,7 @@ from storage.repos import measures as measure_rows
 from storage.repos import reviews as review_rows
 from storage.usecases import sessions
 from storage.usecases.review import employee_details
+from storage.usecases.settings import change_setting
 from tests.conftest import Builder, read
 from tests.tui.conftest import (
     NAMES,
@@ -29,9 +30,11 @@ from tests.tui.conftest import (
     settle,
 )
 from tui.app import NaervaerApp
+from tui.dialogs.conflict import ConflictDialog
 from tui.dialogs.forms import MeasureDialog
 from tui.screens import review
 from tui.screens.review import (
+    ReviewHistoryDialog,
     ReviewMilestoneDialog,
     ReviewScreen,
     case_text,
@@ -409,3 +412,56 @@ def test_a_sick_note_running_on_counts_only_the_days_so_far(build: Builder, engi
     # 1–24 November so far; 61 days to the note's end on 31 December.
     assert (kari.case.sick_days_to_date, kari.case.sick_days) == (24, 61)
     assert "24 sykedager hittil (61 med sykmeldingen ut)" in case_text(kari).plain
+
+
+@pytest.mark.parametrize(("key", "kept"), [("ctrl+s", TODAY), ("escape", D(2026, 11, 30))])
+async def test_a_milestone_marked_by_another_advisor_meanwhile_shows_both_and_is_logged(
+    unit: Builder, engine: Engine, key: str, kept: object
+):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_review(app, pilot, session_id)
+        detail = screen.current()
+        assert detail is not None and detail.case is not None
+        # Per marks the follow-up plan done on another day while the review is open here.
+        change_setting(engine, "advisor_name", "Per")
+        employee, start_day = detail.employee_id, detail.case.start
+        sessions.set_milestone_done(
+            engine, employee, start_day, "followup_plan", True, D(2026, 11, 30), None, base=0
+        )
+        change_setting(engine, "advisor_name", "Kari")
+
+        await pilot.press("d")
+        await settle(app, pilot)
+        dialog = app.screen
+        assert isinstance(dialog, ConflictDialog)
+        line = str(dialog.query_one("#conflict-line", Static).render())
+        assert re.fullmatch(
+            r"Endret av Per \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d: milepæl utført 30\.11\.2026 — "
+            rf"din: utført {TODAY:%d\.%m\.%Y}",
+            line,
+        )
+        await pilot.press(key)
+        await settle(app, pilot)
+        assert app.screen is screen
+        shown = screen.current()
+        assert shown is not None and shown.case is not None
+        done = {m.key: m.done_on for m in shown.case.milestones if m.status == "done"}
+        assert done == {"followup_plan": kept}
+
+        await pilot.press("h")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewHistoryDialog)
+        history = str(app.screen.query_one("#review-history", Static).render()).splitlines()
+    assert read(review_rows.milestones_done, engine, [employee]) == {
+        (employee, start_day): {"followup_plan": kept}
+    }
+    assert [re.sub(r"^.*kl\. \d\d\.\d\d  ", "", line) for line in history] == [
+        "Per  Oppfølgingsplan: milepæl ikke utført → utført 30.11.2026",
+        *(
+            [f"Kari  Oppfølgingsplan: milepæl utført 30.11.2026 → utført {TODAY:%d.%m.%Y}"]
+            if key == "ctrl+s"
+            else []
+        ),
+    ]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.usecases import measures as measure_cases
-from storage.usecases import sessions
+from storage.usecases import project, sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui.app import NaervaerApp
@@ -151,3 +151,16 @@ def test_agenda(snap_compare: Any, session_id: int, engine: Engine) -> None:
 def test_agenda_80x24(snap_compare: Any, session_id: int, engine: Engine) -> None:
     """Stacked: since last time above the next 6 weeks, every line whole, wrapped."""
     assert snapshot_of(snap_compare, engine, open_agenda, size=SMALL)
+
+
+@pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x40", "80x24"])
+def test_unit_overview_in_the_project(
+    snap_compare: Any, session_id: int, engine: Engine, size: tuple[int, int]
+) -> None:
+    """A unit in the project has the most figures: every line of the box is in view."""
+    project.join_project(engine, ["E1"], TODAY.replace(month=1, day=1), "2025Q1")
+
+    async def open_unit(pilot: Any) -> None:
+        await pilot.press("slash", *"Lia", "enter", "enter")
+
+    assert snapshot_of(snap_compare, engine, open_unit, size=size)

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import Engine
 from textual.widgets import Input, Static
 
+from storage.usecases import project
 from tests.conftest import Builder
+from tests.tui.conftest import TODAY as MEETING_DAY
 from tui.app import NaervaerApp
 from tui.screens.importing import ImportScreen
 from tui.screens.unit import UnitScreen
@@ -102,6 +104,26 @@ async def test_enter_opens_the_unit_overview(town: Builder, engine: Engine):
         await settle(app, pilot)
         figures = str(app.screen.query_one("#unit-figures", Static).render())
         assert "Berg skole" in figures and "ikke med i sykefraværsprosjektet" in figures
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_every_line_of_the_figures_is_in_their_box(
+    unit: Builder, engine: Engine, size: tuple[int, int]
+):
+    """A unit in the project has the most lines (its share of the goal, the sector, the
+    prognosis): none falls below the box's edge, none wraps."""
+    project.join_project(engine, ["E1"], D(2026, 1, 1), "2025Q1")
+    app = NaervaerApp(engine_path(engine), today=MEETING_DAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        box = app.screen.query_one("#unit-figures", Static)
+        lines = str(box.render()).splitlines()
+        assert lines[-2].startswith("Sektor: ") and lines[-1].startswith("Prognose ")
+        width, height = box.content_region.width, box.content_region.height
+        assert box.get_content_height(box.content_region, box.content_region, width) == len(lines)
+        assert len(lines) <= height
 
 
 async def test_the_start_collects_no_garbage_only_until_the_list_is_up(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Group, RenderableType
+from rich.padding import Padding
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,39 +25,45 @@ if TYPE_CHECKING:
     from storage.usecases.leader import LeaderPage, LeaderUnit
 
 
-def unit_text(unit: LeaderUnit) -> Text:
-    text = Text()
-    text.append(f"{one_line(unit.name)} ({one_line(unit.code)})", style="bold")
+def indented(text: Text, cells: int) -> Padding:
+    """`text` `cells` in, a line too long going on below its start, not at the left edge."""
+    return Padding(text, (0, 0, 0, cells))
+
+
+def unit_text(unit: LeaderUnit) -> Group:
+    lines: list[RenderableType] = []
+    head = Text(f"{one_line(unit.name)} ({one_line(unit.code)})", style="bold")
     held = fmt.date(unit.last_session) if unit.last_session else "ingen"
-    text.append(f"  ·  siste møte {held}\n")
+    head.append(f"  ·  siste møte {held}")
+    lines.append(head)
     cases = fmt.count(len(unit.cases), "åpent fraværstilfelle", "åpne fraværstilfeller")
     overdue = fmt.count(unit.overdue, "forfalt oppfølgingspunkt", "forfalte oppfølgingspunkter")
-    text.append(f"  {cases} · {overdue}\n")
+    lines.append(indented(Text(f"{cases} · {overdue}"), 2))
     for case in unit.cases:
         late = ", ".join(f"{m.label} ({fmt.date(m.due)})" for m in case.overdue)
-        text.append(
-            f"    {unit.people[case.employee_id]}: fra {fmt.date(case.start)}, "
-            f"{case.sick_days} dager"
+        line = Text(
+            f"{unit.people[case.employee_id]}: fra {fmt.date(case.start)}, {case.sick_days} dager"
         )
-        text.append(f" · forfalt: {late}\n" if late else "\n", style="bold red" if late else "")
-    text.append("  Lederens egne tiltak:", style="bold")
-    text.append(" ingen\n" if not unit.measures else "\n")
+        if late:
+            line.append(f" · forfalt: {late}", style="bold red")
+        lines.append(indented(line, 4))
+    mine = Text("Lederens egne tiltak:", style="bold")
+    mine.append(" ingen" if not unit.measures else "")
+    lines.append(indented(mine, 2))
     for measure in unit.measures:
         due = f", frist {fmt.date(measure.due_date)}" if measure.due_date else ""
         status = MEASURE_STATUSES.get(measure.status, measure.status)
-        text.append(f"    {one_line(measure.text)} ({status}{due})\n")
-    return text
+        lines.append(indented(Text(f"{one_line(measure.text)} ({status}{due})"), 4))
+    return Group(*lines)
 
 
-def page_text(page: LeaderPage) -> Text:
-    text = Text()
+def page_text(page: LeaderPage) -> Group:
     units = fmt.count(len(page.units), "enhet", "enheter")
     who = one_line(page.leader) if page.leader else "ingen leder registrert"
-    text.append(f"Leder: {who} · {units}\n\n", style="bold")
+    parts: list[RenderableType] = [Text(f"Leder: {who} · {units}\n", style="bold")]
     for unit in page.units:
-        text.append_text(unit_text(unit))
-        text.append("\n")
-    return text
+        parts += [unit_text(unit), Text()]
+    return Group(*parts)
 
 
 class LeaderScreen(NaervaerScreen[None]):

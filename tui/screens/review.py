@@ -22,14 +22,14 @@ from textual.widgets import Button, Header, SelectionList, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from core import fmt
-from core.cases import MilestoneStatus, milestone_status, next_task
-from core.conflicts import EditConflict
+from core.cases import MILESTONES, MilestoneStatus, milestone_status, next_task
+from core.conflicts import EditConflict, change_text, moment
 from core.masking import NO_NAMES, Masker
 from core.text import clean_text
 from core.vocabulary import ABSENCE_TYPES, SESSION_TYPES, SICK_KINDS
 from storage.usecases import review, sessions
-from storage.usecases.review import CaseMeasure, EmployeeDetail, ReviewData
-from storage.usecases.sessions import SessionInfo
+from storage.usecases.review import CaseMeasure, CaseView, EmployeeDetail, ReviewData
+from storage.usecases.sessions import Change, SessionInfo
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.forms import MeasureDialog, MeasureDraft
@@ -42,6 +42,8 @@ from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
 from tui.writes import WriteFailed, queue_of, report
 
+# (employee_id, case start, milestone key): one milestone of one case.
+MilestoneKey = tuple[int, dt.date, str]
 NOTE_DEBOUNCE_SECONDS = 0.5
 PRIVACY_REMINDER = "Ikke skriv helseopplysninger eller diagnoser i notatene."
 STATUS_STYLES = {
@@ -125,6 +127,15 @@ class ReviewScreen(NaervaerScreen[None]):
             self.employee_id = employee_id
             self.conflict = conflict
 
+    class MilestoneConflict(Message):
+        """Another advisor marked or unmarked the milestone since it was read: nothing was
+        written."""
+
+        def __init__(self, milestone: MilestoneKey, conflict: EditConflict) -> None:
+            super().__init__()
+            self.milestone = milestone
+            self.conflict = conflict
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n,j,down", "move(1)", "Neste", key_display="n/↓", id="review_next"),
         Binding("p,k,up", "move(-1)", "Forrige", key_display="p/↑", id="review_previous"),
@@ -133,6 +144,7 @@ class ReviewScreen(NaervaerScreen[None]):
         ),
         Binding("d", "milestone_done", "Milepæl utført", id="review_milestone_done"),
         Binding("D", "pick_milestones", "Velg milepæler", key_display="D", id="review_milestones"),
+        Binding("h", "milestone_history", "Historikk", id="review_history"),
         Binding("t", "add_measure", "Nytt tiltak", id="review_measure"),
         Binding("T", "checklist", "Sjekkliste", key_display="T", id="review_checklist"),
         Binding("a", "summary", "Avslutt møtet", id="review_summary"),
@@ -166,6 +178,8 @@ class ReviewScreen(NaervaerScreen[None]):
         # next write is based on, so that no note overwrites another advisor's newer one.
         self.versions: dict[int, int] = {}
         self.in_conflict: set[int] = set()  # notes the advisor is choosing between
+        # The version of each milestone of the cases as read or last written here (none: 0).
+        self.milestone_versions: dict[MilestoneKey, int] = {}
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -230,6 +244,7 @@ class ReviewScreen(NaervaerScreen[None]):
         self.measures = dict(data.measures)
         self.names = data.names
         self.reviewed = {e for e, (done, _) in data.states.items() if done}
+        self.milestone_versions = dict(data.milestone_versions)
         # Notes of people no longer in the review (purged meanwhile) have nowhere to go: the
         # failed write has said so, and they are not tried again at every pause.
         for gone in set(self.note_text) - set(self.position):
@@ -446,6 +461,41 @@ class ReviewScreen(NaervaerScreen[None]):
             self.engine, self.session_id, employee_id, reviewed, base=base
         )
 
+    def save_milestone(self, milestone: MilestoneKey, done_on: dt.date | None) -> None:
+        """Mark the milestone as an edit of its version as read (in the write queue's thread)."""
+        employee_id, case_start, key = milestone
+        base = self.milestone_versions.get(milestone, 0)
+        try:
+            self.milestone_versions[milestone] = sessions.set_milestone_done(
+                self.engine,
+                employee_id,
+                case_start,
+                key,
+                done_on is not None,
+                done_on or self.state.today,
+                self.session_id,
+                base=base,
+            )
+        except EditConflict as conflict:
+            self.post_message(self.MilestoneConflict(milestone, conflict))
+            raise
+
+    @on(MilestoneConflict)
+    def milestone_conflict(self, message: MilestoneConflict) -> None:
+        milestone, conflict = message.milestone, message.conflict
+
+        def chosen(kept: Kept | None) -> None:
+            self.milestone_versions[milestone] = conflict.version
+            # The day it was marked done, or None: not done.
+            value = conflict.theirs if kept is None else kept.value
+            day = value if isinstance(value, dt.date) else None
+            if kept is None:
+                self.show_milestone(milestone, day)
+            else:
+                self.write_milestone(milestone, day)
+
+        self.app.push_screen(ConflictDialog(conflict), chosen)
+
     @on(NoteConflict)
     def note_conflict(self, message: NoteConflict) -> None:
         employee_id, conflict = message.employee_id, message.conflict
@@ -493,6 +543,8 @@ class ReviewScreen(NaervaerScreen[None]):
 
     @on(WriteFailed)
     def write_failed(self, message: WriteFailed) -> None:
+        if isinstance(message.error, EditConflict) and message.error.field == "done_on":
+            return  # the advisor chooses in the conflict's dialog (milestone_conflict)
         if isinstance(message.error, EditConflict) and message.error.field == "note":
             # The advisor chooses in the conflict's dialog (note_conflict).
             self._note_sent.clear()
@@ -546,15 +598,22 @@ class ReviewScreen(NaervaerScreen[None]):
         else:
             self.select(following.employee_id)
 
-    def action_milestone_done(self) -> None:
+    def with_case(self) -> tuple[EmployeeDetail, CaseView] | None:
+        """The employee shown and their ongoing case; None (and said so) without one."""
         detail = self.current()
         if detail is None:
-            return
+            return None
         if detail.case is None:
             self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
+            return None
+        return detail, detail.case
+
+    def action_milestone_done(self) -> None:
+        if (found := self.with_case()) is None:
             return
-        done = {m.key for m in detail.case.milestones if m.status == "done"}
-        following = next_task(detail.case.milestones)
+        detail, case = found
+        done = {m.key for m in case.milestones if m.status == "done"}
+        following = next_task(case.milestones)
         if following is None:
             self.notify("Alle milepælene i saken er utført.")
             return
@@ -562,19 +621,16 @@ class ReviewScreen(NaervaerScreen[None]):
         self.notify(f"{following.label} er markert som utført.", title="Milepæl")
 
     def action_pick_milestones(self) -> None:
-        detail = self.current()
-        if detail is None:
+        if (found := self.with_case()) is None:
             return
-        if detail.case is None:
-            self.notify("Den ansatte har ikke noe pågående fraværstilfelle.", severity="warning")
-            return
+        detail, case = found
         employee_id = detail.employee_id
 
         def picked(done: set[str] | None) -> None:
             if done is not None and employee_id in self.position:
                 self.set_milestones(self.details[self.position[employee_id]], done)
 
-        self.app.push_screen(ReviewMilestoneDialog(detail.case.milestones), picked)
+        self.app.push_screen(ReviewMilestoneDialog(case.milestones), picked)
 
     def set_milestones(self, detail: EmployeeDetail, done: set[str]) -> None:
         """Mark exactly `done` as the case's done milestones: in memory now, then in the file."""
@@ -583,28 +639,46 @@ class ReviewScreen(NaervaerScreen[None]):
         today = self.state.today
         before = {m.key: m.done_on or today for m in case.milestones if m.status == "done"}
         for key in sorted(before.keys() ^ done):
-            queue_of(self).write(
-                ("milestone", detail.employee_id, case.start, key),
-                partial(
-                    sessions.set_milestone_done,
-                    self.engine,
-                    detail.employee_id,
-                    case.start,
-                    key,
-                    key in done,
-                    today,
-                    self.session_id,
-                ),
-                failure="Kunne ikke lagre milepælen",
+            self.write_milestone(
+                (detail.employee_id, case.start, key), today if key in done else None
             )
-        done_on = {key: before.get(key, today) for key in done}
-        milestones = tuple(milestone_status(case.start, case.end, today, done_on))
+
+    def write_milestone(self, milestone: MilestoneKey, done_on: dt.date | None) -> None:
+        """Show the milestone done on `done_on` (None: not done) at once, and write it."""
+        queue_of(self).write(
+            ("milestone", *milestone),
+            partial(self.save_milestone, milestone, done_on),
+            failure="Kunne ikke lagre milepælen",
+        )
+        self.show_milestone(milestone, done_on)
+
+    def show_milestone(self, milestone: MilestoneKey, done_on: dt.date | None) -> None:
+        """The milestone done on `done_on` (None: not done) in the case as shown."""
+        employee_id, case_start, key = milestone
+        index = self.position.get(employee_id)
+        if index is None:
+            return
+        detail = self.details[index]
+        case = detail.case
+        if case is None or case.start != case_start:
+            return
+        days = {m.key: m.done_on or self.state.today for m in case.milestones if m.status == "done"}
+        days.pop(key, None)
+        if done_on is not None:
+            days[key] = done_on
+        milestones = tuple(milestone_status(case.start, case.end, self.state.today, days))
         updated = replace(detail, case=replace(case, milestones=milestones))
-        index = self.position[detail.employee_id]
         self.details = (*self.details[:index], updated, *self.details[index + 1 :])
-        self._redraw_line(detail.employee_id)
-        if self.selected == detail.employee_id:
+        self._redraw_line(employee_id)
+        if self.selected == employee_id:
             self.show_text(updated)
+
+    def action_milestone_history(self) -> None:
+        if (found := self.with_case()) is None:
+            return
+        detail, case = found
+        about = shown_person(detail.number, detail.name, self.masked)
+        self.app.push_screen(ReviewHistoryDialog(detail.employee_id, case.start, about))
 
     def action_add_measure(self) -> None:
         detail = self.current()
@@ -790,4 +864,56 @@ class ReviewMilestoneDialog(NaervaerModal[set[str] | None]):
 
     @on(Button.Pressed, "#review-milestone-cancel")
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReviewHistoryDialog(NaervaerModal[None]):
+    """Who marked or unmarked the case's milestones done, and when (the audit log)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,h,q", "close", "Lukk")]
+
+    class Loaded(Message):
+        def __init__(self, changes: tuple[tuple[str, Change], ...]) -> None:
+            super().__init__()
+            self.changes = changes
+
+    def __init__(self, employee_id: int, case_start: dt.date, about: Text) -> None:
+        super().__init__()
+        self.employee_id = employee_id
+        self.case_start = case_start
+        self.about = about
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as box:
+            box.border_title = "Milepælenes historikk"
+            yield Static(
+                Text.assemble(
+                    self.about, f" · fraværstilfelle fra {fmt.date(self.case_start)}", style="bold"
+                )
+            )
+            yield Static("Leser …", id="review-history")
+            yield Static("Esc lukker", classes="review-hint")
+
+    def on_mount(self) -> None:
+        self.load()
+
+    @work(thread=True, exit_on_error=False)
+    def load(self) -> None:
+        changes = sessions.milestone_changes(self.engine, self.employee_id, self.case_start)
+        self.post_message(self.Loaded(changes))
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        labels = {m.key: m.label_nb for m in MILESTONES}
+        lines = Text("\n").join(
+            Text(
+                f"{moment(c.at)}  {c.advisor}  {labels.get(key, key)}: "
+                f"{change_text(c.field, c.old_value, c.new_value)}"
+            )
+            for key, c in message.changes
+        )
+        empty = Text("Ingen milepæler er markert eller endret ennå.", style="dim")
+        self.query_one("#review-history", Static).update(lines if message.changes else empty)
+
+    def action_close(self) -> None:
         self.dismiss(None)
