@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, event, select
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
+from core.summary import SessionSummary
 from storage.db import make_engine
 from storage.models import MilestoneDone
 from storage.repos import measures as measure_rows
@@ -38,6 +40,7 @@ from tui.screens.review import (
     list_line,
     shown_person,
 )
+from tui.screens.summary import SummaryScreen
 from tui.widgets.charts import Chart
 from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
@@ -409,3 +412,30 @@ def test_a_sick_note_running_on_counts_only_the_days_so_far(build: Builder, engi
     # 1–24 November so far; 61 days to the note's end on 31 December.
     assert (kari.case.sick_days_to_date, kari.case.sick_days) == (24, 61)
     assert "24 sykedager hittil (61 med sykmeldingen ut)" in case_text(kari).plain
+
+
+async def test_the_summary_opens_read_and_drawn_never_on_a_placeholder(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    session_id = start(engine)
+    read_it = threading.Event()
+    summary_of = sessions.session_summary
+
+    def held_back(*args: object) -> SessionSummary:
+        read_it.wait(10)
+        return summary_of(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions, "session_summary", held_back)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review_screen = await open_review(app, pilot, session_id)
+        await pilot.press("a")
+        await pilot.pause()
+        # While the summary is read the review stays, rather than a screen saying «Laster …».
+        assert app.screen is review_screen
+        read_it.set()
+        await settle(app, pilot)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen) and summary.summary is not None
+        assert "0 av 5 ansatte gjennomgått" in summary.markdown
+        assert "Laster" not in screen_text(app)

@@ -6,6 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Click, DescendantBlur
 from textual.message import Message
-from textual.widgets import Header, Label, Markdown, Static
+from textual.widgets import Header, Label, Static
 
 from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
@@ -53,11 +54,16 @@ class SummaryScreen(NaervaerScreen[None]):
         Binding("escape", "back", "Tilbake", id="back"),
     ]
 
-    def __init__(self, session_id: int, unit_id: int) -> None:
+    def __init__(
+        self, session_id: int, unit_id: int, summary: SessionSummary | None = None
+    ) -> None:
+        """`summary` when read before opening: the screen is drawn once, full."""
         super().__init__()
         self.session_id = session_id
         self.unit_id = unit_id
+        self._first_summary = summary
         self.summary: SessionSummary | None = None
+        self.markdown = ""  # the summary as drawn
         self.names = NO_NAMES
         # The session's version with the note as read or last saved here: what a save of
         # the note is based on, so that it never overwrites another advisor's newer note.
@@ -67,7 +73,7 @@ class SummaryScreen(NaervaerScreen[None]):
         yield Header()
         with Horizontal(id="summary-body"):
             with VerticalScroll(id="summary-text"):
-                yield Markdown("Laster …")
+                yield Static("Laster …", id="summary-markdown")
             with Vertical(id="summary-side"):
                 yield Label("Notat fra møtet (e: skriv)")
                 yield AutosaveTextArea("session-note", self.save_note, id="session-note")
@@ -83,7 +89,11 @@ class SummaryScreen(NaervaerScreen[None]):
         # The summary has the focus, so that single keys (m for names) work until the note
         # is chosen with e.
         self.query_one("#summary-text").focus()
-        self.load()
+        if self._first_summary is None:
+            self.load()
+        else:
+            self.show(self._first_summary)
+            self._first_summary = None
 
     def save_note(self, _key: object, text: str) -> bool:
         """Save the note (in a thread); False, and the advisor asked, on a conflict."""
@@ -120,13 +130,16 @@ class SummaryScreen(NaervaerScreen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        self.show(message.summary)
+
+    def show(self, summary: SessionSummary) -> None:
         first = self.summary is None
-        self.summary = message.summary
-        self.names = Masker(self.summary.known_employees, self.summary.known_leaders)
+        self.summary = summary
+        self.names = Masker(summary.known_employees, summary.known_leaders)
         if first:
             note = self.query_one(AutosaveTextArea)
-            note.show("session-note", self.summary.note)
-            self.note_version = self.summary.note_version
+            note.show("session-note", summary.note)
+            self.note_version = summary.note_version
         self.render_summary()
         self.show_note_masked()
 
@@ -155,9 +168,11 @@ class SummaryScreen(NaervaerScreen[None]):
         self.action_edit_note()
 
     def render_summary(self) -> None:
+        """The summary's Markdown drawn in one widget by Rich: Textual's Markdown widget made
+        a widget of every block and line of it (hundreds, each styled and laid out)."""
         if self.summary is not None:
-            markdown = summary_markdown(self.summary, masked=self.state.masked)
-            self.query_one(Markdown).update(markdown)
+            self.markdown = summary_markdown(self.summary, masked=self.state.masked)
+            self.query_one("#summary-markdown", Static).update(RichMarkdown(self.markdown))
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
