@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import gc
 
+# Whether the app holds what is alive (between its start and its end): a release asked for
+# after the app has ended (a closing screen's, deferred) leaves the collector alone.
+_holding = False
+
 
 def pause() -> None:
     """No collections until the next `hold` (the app's start)."""
@@ -20,12 +24,16 @@ def pause() -> None:
 def hold() -> None:
     """Everything alive now is left out of collections until `release`; collections run again
     after a `pause`."""
+    global _holding
+    _holding = True
     gc.freeze()
     gc.enable()
 
 
 def release() -> None:
     """Collect what was held and is garbage now (a closed screen's data); hold the rest again."""
+    if not _holding:
+        return
     gc.unfreeze()
     gc.collect()
     gc.freeze()
@@ -33,5 +41,7 @@ def release() -> None:
 
 def end() -> None:
     """The app has closed: everything back to ordinary collections (tests run many apps)."""
+    global _holding
+    _holding = False
     gc.unfreeze()
     gc.enable()

@@ -666,7 +666,9 @@ class ReviewScreen(NaervaerScreen[None]):
                 self.app.notify(text, title="Ikke lagret", severity="error", markup=False)
             else:  # the app is quitting: said on the way out
                 self.state.failure = text
-        memory.release()
+        # The collection walks all that is alive (a fifth of a second at municipality scale):
+        # after the screen that follows is drawn, not before it.
+        self.app.call_after_refresh(memory.release)
 
     def _masked_changed(self) -> None:
         self._redraw_list()
