@@ -10,6 +10,10 @@ collected at all: it builds what stays, and walking it again and again cost a te
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
 
 # Whether the app holds what is alive (between its start and its end): a release asked for
 # after the app has ended (a closing screen's, deferred) leaves the collector alone.
@@ -37,6 +41,12 @@ def release() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+def release_when_drawn(app: App[Any]) -> None:
+    """`release` once the screen that opens now has been drawn: a full collection walks all
+    that is alive (a fifth of a second at municipality scale), and its frame goes out first."""
+    app.call_after_refresh(app.call_later, release)
 
 
 def end() -> None:

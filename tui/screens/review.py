@@ -666,9 +666,7 @@ class ReviewScreen(NaervaerScreen[None]):
                 self.app.notify(text, title="Ikke lagret", severity="error", markup=False)
             else:  # the app is quitting: said on the way out
                 self.state.failure = text
-        # The collection walks all that is alive (a fifth of a second at municipality scale):
-        # after the screen that follows is drawn, not before it.
-        self.app.call_after_refresh(memory.release)
+        memory.release_when_drawn(self.app)
 
     def _masked_changed(self) -> None:
         self._redraw_list()
