@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.widgets import Header, Label, Static
@@ -26,6 +26,7 @@ from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
+from tui.widgets.text_view import TextView
 from tui.writes import queue_of
 
 
@@ -52,7 +53,13 @@ class SummaryScreen(NaervaerScreen[None]):
         Binding("ctrl+t", "measures", "Tiltak", id="measures"),
         Binding("e", "edit_note", "Skriv notat", id="edit_note"),
         Binding("escape", "back", "Tilbake", id="back"),
+        Binding("down", "scroll_text(1)", "Rull ned", show=False),
+        Binding("up", "scroll_text(-1)", "Rull opp", show=False),
+        Binding("pagedown", "scroll_page(1)", "Rull ned en side", show=False),
+        Binding("pageup", "scroll_page(-1)", "Rull opp en side", show=False),
     ]
+    # The summary's keys work from the start; the note is written after `e`.
+    AUTO_FOCUS = ""
 
     def __init__(
         self, session_id: int, unit_id: int, summary: SessionSummary | None = None
@@ -72,8 +79,7 @@ class SummaryScreen(NaervaerScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="summary-body"):
-            with VerticalScroll(id="summary-text"):
-                yield Static("Laster …", id="summary-markdown")
+            yield TextView(id="summary-text")
             with Vertical(id="summary-side"):
                 yield Label("Notat fra møtet (e: skriv)")
                 yield AutosaveTextArea("session-note", self.save_note, id="session-note")
@@ -86,9 +92,6 @@ class SummaryScreen(NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", self.masked_changed, init=False)
-        # The summary has the focus, so that single keys (m for names) work until the note
-        # is chosen with e.
-        self.query_one("#summary-text").focus()
         if self._first_summary is None:
             self.load()
         else:
@@ -168,11 +171,12 @@ class SummaryScreen(NaervaerScreen[None]):
         self.action_edit_note()
 
     def render_summary(self) -> None:
-        """The summary's Markdown drawn in one widget by Rich: Textual's Markdown widget made
-        a widget of every block and line of it (hundreds, each styled and laid out)."""
+        """The summary's Markdown drawn by Rich in a box that scrolls by itself: Textual's
+        Markdown widget made a widget of every block and line of it (hundreds, each styled and
+        laid out), and a Static drew it whole at every layout pass."""
         if self.summary is not None:
             self.markdown = summary_markdown(self.summary, masked=self.state.masked)
-            self.query_one("#summary-markdown", Static).update(RichMarkdown(self.markdown))
+            self.query_one(TextView).update(RichMarkdown(self.markdown))
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
@@ -222,6 +226,12 @@ class SummaryScreen(NaervaerScreen[None]):
     def action_measures(self) -> None:
         self.post_message(OpenMeasures(self.unit_id, self.session_id, replace=True))
 
+    def action_scroll_text(self, lines: int) -> None:
+        self.query_one(TextView).scroll_lines(lines)
+
+    def action_scroll_page(self, direction: int) -> None:
+        self.query_one(TextView).scroll_page(direction)
+
     def action_edit_note(self) -> None:
         # Written as it is: the names show while the note is being written.
         self.query_one("#session-note-masked").display = False
@@ -232,7 +242,7 @@ class SummaryScreen(NaervaerScreen[None]):
     def action_back(self) -> None:
         note = self.query_one(AutosaveTextArea)
         if self.focused is note:
-            self.query_one("#summary-text").focus()
+            self.set_focus(None)
             return
         note.flush()
         self.app.pop_screen()
