@@ -439,3 +439,22 @@ async def test_the_summary_opens_read_and_drawn_never_on_a_placeholder(
         assert isinstance(summary, SummaryScreen) and summary.summary is not None
         assert "0 av 5 ansatte gjennomgått" in summary.markdown
         assert "Laster" not in screen_text(app)
+
+
+async def test_the_summary_scrolls_with_the_arrows_and_page_keys(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(app, pilot, session_id)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Oppsummering:" in screen_text(app)
+        await pilot.press("pagedown")
+        assert "Oppsummering:" not in screen_text(app)
+        await pilot.press("pageup")
+        assert "Oppsummering:" in screen_text(app)
+        await pilot.press("down")
+        assert "Oppsummering:" not in screen_text(app)
+        await pilot.press("up", "m")  # a single key is the app's, not the note's
+        assert "Oppsummering:" in screen_text(app) and not app.masked
