@@ -162,7 +162,9 @@ def _flags(
         for key, line in flag_lines(row, rules):
             if key != BRADFORD:
                 raised[(int(row["employee_id"]), key, None)] = line
-    for flag in case_flags(spells, day, rules):
+    # A person's cases are made of their own spells: those of the people with the unit's cases.
+    ill = spells[spells["employee_id"].isin({employee for employee, _ in unit_cases})]
+    for flag in case_flags(ill, day, rules):
         if (flag.employee_id, flag.case_start) in unit_cases:
             raised[(flag.employee_id, flag.key, flag.case_start)] = flag.explanation
     return raised
