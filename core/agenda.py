@@ -162,7 +162,9 @@ def _flags(
         for key, line in flag_lines(row, rules):
             if key != BRADFORD:
                 raised[(int(row["employee_id"]), key, None)] = line
-    for flag in case_flags(spells, day, rules):
+    # A person's cases are made of their own spells: those of the people with the unit's cases.
+    ill = spells[spells["employee_id"].isin({employee for employee, _ in unit_cases})]
+    for flag in case_flags(ill, day, rules):
         if (flag.employee_id, flag.case_start) in unit_cases:
             raised[(flag.employee_id, flag.key, flag.case_start)] = flag.explanation
     return raised
@@ -185,7 +187,13 @@ def build_agenda(
     (employee, case start) → {milestone: the day it was marked done}; `measures`: the unit's.
     """
     since, ahead = windows(as_of, last_session)
+    before = since.start - dt.timedelta(days=1)
     cases, _ = build_cases(spells, as_of)
+    # Only a case still going on the day before the window has anything in it or ahead (a
+    # milestone of an ended case falls due by its last day at the latest): of a large unit's
+    # people's cases, most ended long before.
+    recent = cases["open_ended"].to_numpy() | (cases["end"] >= pd.Timestamp(before)).to_numpy()
+    cases = cases[recent]
     cases = cases[(case_units(cases, employments) == unit_id).to_numpy()]
     began, ended, passed, coming = [], [], [], []
     for case in cases.itertuples():
@@ -213,7 +221,6 @@ def build_agenda(
     present = own[(own["start"] <= stamp) & (own["end"].isna() | (own["end"] >= stamp))]
     people = sorted(set(present["employee_id"].tolist()))
     unit_cases = {(int(c.employee_id), c.start.date()) for c in cases.itertuples()}
-    before = since.start - dt.timedelta(days=1)
     now_flags = _flags(spells, people, unit_cases, as_of, rules)
     then_flags = _flags(spells, people, unit_cases, before, rules)
     new_flags = [

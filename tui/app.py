@@ -421,9 +421,19 @@ class NaervaerApp(App[int]):
             self.push_screen(screen)
 
     def on_open_summary(self, message: OpenSummary) -> None:
+        """The session's summary in place of the screen asking, drawn once, full: read before
+        it opens."""
+        self._load_summary(self.screen, message.session_id, message.unit_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_summary(self, origin: Screen[Any], session_id: int, unit_id: int) -> None:
+        from storage.usecases.sessions import session_summary
         from tui.screens.summary import SummaryScreen
 
-        self.switch_screen(SummaryScreen(message.session_id, message.unit_id))
+        assert self.engine is not None
+        data = session_summary(self.engine, session_id)
+        screen = partial(SummaryScreen, session_id, unit_id, data)
+        self.call_from_thread(self._open_loaded, origin, screen, True)
 
     def on_open_history(self, message: OpenHistory) -> None:
         from tui.screens.history import HistoryScreen

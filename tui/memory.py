@@ -10,6 +10,14 @@ collected at all: it builds what stays, and walking it again and again cost a te
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+# Whether the app holds what is alive (between its start and its end): a release asked for
+# after the app has ended (a closing screen's, deferred) leaves the collector alone.
+_holding = False
 
 
 def pause() -> None:
@@ -20,18 +28,30 @@ def pause() -> None:
 def hold() -> None:
     """Everything alive now is left out of collections until `release`; collections run again
     after a `pause`."""
+    global _holding
+    _holding = True
     gc.freeze()
     gc.enable()
 
 
 def release() -> None:
     """Collect what was held and is garbage now (a closed screen's data); hold the rest again."""
+    if not _holding:
+        return
     gc.unfreeze()
     gc.collect()
     gc.freeze()
 
 
+def release_when_drawn(app: App[Any]) -> None:
+    """`release` once the screen that opens now has been drawn: a full collection walks all
+    that is alive (a fifth of a second at municipality scale), and its frame goes out first."""
+    app.call_after_refresh(app.call_later, release)
+
+
 def end() -> None:
     """The app has closed: everything back to ordinary collections (tests run many apps)."""
+    global _holding
+    _holding = False
     gc.unfreeze()
     gc.enable()

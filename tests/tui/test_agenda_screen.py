@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, screen_text, settle
 from tui.app import NaervaerApp
+from tui.screens import measures as measures_screen
 from tui.screens.agenda import AgendaScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
@@ -122,3 +126,30 @@ async def test_escape_leaves_the_agenda_for_the_unit(last_time: None, engine: En
         await pilot.press("escape")
         await settle(app, pilot)
         assert isinstance(app.screen, UnitScreen)
+
+
+async def test_the_checklist_fills_its_tables_once_as_it_opens(
+    last_time: None, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    filled: list[str | None] = []
+    refill = measures_screen._refill
+
+    def counted(table: DataTable[Any], *args: Any) -> None:
+        filled.append(table.id)
+        refill(table, *args)
+
+    monkeypatch.setattr(measures_screen, "_refill", counted)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        checklist = app.screen
+        assert isinstance(checklist, MeasuresScreen) and len(checklist.checklist) == 2
+        # Once each, not again for the resize that comes as a screen opens (to the same width).
+        assert sorted(map(str, filled)) == ["checklist", "measures"]
+        # The review's employees are read ahead once the checklist is drawn.
+        assert len(checklist.review_ahead.result(timeout=10)) == 5
+        await pilot.resize_terminal(100, 40)
+        await settle(app, pilot)
+        assert sorted(map(str, filled)) == ["checklist", "checklist", "measures", "measures"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 
 import pytest
@@ -10,6 +11,7 @@ from sqlalchemy import Engine, event, select
 from textual.pilot import Pilot
 from textual.widgets import Input, SelectionList, Static, TextArea
 
+from core.summary import SessionSummary
 from storage.db import make_engine
 from storage.models import MilestoneDone
 from storage.repos import measures as measure_rows
@@ -41,6 +43,7 @@ from tui.screens.review import (
     list_line,
     shown_person,
 )
+from tui.screens.summary import SummaryScreen
 from tui.widgets.charts import Chart
 from tui.widgets.line_list import LineList
 from tui.widgets.text_view import TextView
@@ -465,3 +468,49 @@ async def test_a_milestone_marked_by_another_advisor_meanwhile_shows_both_and_is
             else []
         ),
     ]
+
+
+async def test_the_summary_opens_read_and_drawn_never_on_a_placeholder(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    session_id = start(engine)
+    read_it = threading.Event()
+    summary_of = sessions.session_summary
+
+    def held_back(*args: object) -> SessionSummary:
+        read_it.wait(10)
+        return summary_of(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sessions, "session_summary", held_back)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review_screen = await open_review(app, pilot, session_id)
+        await pilot.press("a")
+        await pilot.pause()
+        # While the summary is read the review stays, rather than a screen saying «Laster …».
+        assert app.screen is review_screen
+        read_it.set()
+        await settle(app, pilot)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen) and summary.summary is not None
+        assert "0 av 5 ansatte gjennomgått" in summary.markdown
+        assert "Laster" not in screen_text(app)
+
+
+async def test_the_summary_scrolls_with_the_arrows_and_page_keys(unit: Builder, engine: Engine):
+    session_id = start(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_review(app, pilot, session_id)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Oppsummering:" in screen_text(app)
+        await pilot.press("pagedown")
+        assert "Oppsummering:" not in screen_text(app)
+        await pilot.press("pageup")
+        assert "Oppsummering:" in screen_text(app)
+        await pilot.press("down")
+        assert "Oppsummering:" not in screen_text(app)
+        await pilot.press("up", "m")  # a single key is the app's, not the note's
+        assert "Oppsummering:" in screen_text(app) and not app.masked

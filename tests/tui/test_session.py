@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Engine, event, func, select
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Markdown, Select
+from textual.widgets import DataTable, Input, Select
 
 from storage.models import MilestoneDone
 from storage.repos import measures as measure_rows
@@ -81,7 +81,7 @@ async def test_a_session_and_the_next_one(unit: Builder, engine: Engine) -> None
         await pilot.press("a")
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
-        summary = app.screen.query_one(Markdown).source
+        summary = app.screen.markdown
         assert "3 av 5 ansatte gjennomgått" in summary
         assert "Samtale om tilrettelegging" in summary and "Leder tar ukentlige runder" in summary
         await pilot.press("ctrl+s")

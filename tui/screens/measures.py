@@ -169,6 +169,7 @@ class MeasuresScreen(NaervaerScreen[None]):
         self.written_versions: dict[int, int] = {}
         # The review's employees, read while the advisor goes through the checklist.
         self.review_ahead: Future[tuple[EmployeeDetail, ...]] = Future()
+        self.tables_width: int | None = None  # the app's width the columns were fitted to
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -193,10 +194,13 @@ class MeasuresScreen(NaervaerScreen[None]):
             self.show(self._first_data)
             self._first_data = None
         if self._read_ahead and self.session_id is not None:
-            self.read_review_ahead()
+            # Once the checklist is drawn: the read holds the interpreter as the drawing would.
+            self.call_after_refresh(self.read_review_ahead)
 
     def on_resize(self) -> None:
-        self.render_tables()
+        # The screen is resized once as it opens, to the width its tables were just fitted to.
+        if self.app.size.width != self.tables_width:
+            self.render_tables()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -239,6 +243,7 @@ class MeasuresScreen(NaervaerScreen[None]):
 
     def render_tables(self) -> None:
         masked, today, width = self.state.masked, self.state.today, self.app.size.width
+        self.tables_width = width
         if self.session_id is not None:
             table = self.query_one("#checklist", DataTable)
             rows: dict[str, list[Text]] = {}

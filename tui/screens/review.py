@@ -740,7 +740,7 @@ class ReviewScreen(NaervaerScreen[None]):
                 self.app.notify(text, title="Ikke lagret", severity="error", markup=False)
             else:  # the app is quitting: said on the way out
                 self.state.failure = text
-        memory.release()
+        memory.release_when_drawn(self.app)
 
     def _masked_changed(self) -> None:
         self._redraw_list()

@@ -6,14 +6,15 @@ from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.events import Click, DescendantBlur
 from textual.message import Message
-from textual.widgets import Header, Label, Markdown, Static
+from textual.widgets import Header, Label, Static
 
 from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
@@ -25,6 +26,7 @@ from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
+from tui.widgets.text_view import TextView
 from tui.writes import queue_of
 
 
@@ -51,13 +53,24 @@ class SummaryScreen(NaervaerScreen[None]):
         Binding("ctrl+t", "measures", "Tiltak", id="measures"),
         Binding("e", "edit_note", "Skriv notat", id="edit_note"),
         Binding("escape", "back", "Tilbake", id="back"),
+        Binding("down", "scroll_text(1)", "Rull ned", show=False),
+        Binding("up", "scroll_text(-1)", "Rull opp", show=False),
+        Binding("pagedown", "scroll_page(1)", "Rull ned en side", show=False),
+        Binding("pageup", "scroll_page(-1)", "Rull opp en side", show=False),
     ]
+    # The summary's keys work from the start; the note is written after `e`.
+    AUTO_FOCUS = ""
 
-    def __init__(self, session_id: int, unit_id: int) -> None:
+    def __init__(
+        self, session_id: int, unit_id: int, summary: SessionSummary | None = None
+    ) -> None:
+        """`summary` when read before opening: the screen is drawn once, full."""
         super().__init__()
         self.session_id = session_id
         self.unit_id = unit_id
+        self._first_summary = summary
         self.summary: SessionSummary | None = None
+        self.markdown = ""  # the summary as drawn
         self.names = NO_NAMES
         # The session's version with the note as read or last saved here: what a save of
         # the note is based on, so that it never overwrites another advisor's newer note.
@@ -66,8 +79,7 @@ class SummaryScreen(NaervaerScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="summary-body"):
-            with VerticalScroll(id="summary-text"):
-                yield Markdown("Laster …")
+            yield TextView(id="summary-text")
             with Vertical(id="summary-side"):
                 yield Label("Notat fra møtet (e: skriv)")
                 yield AutosaveTextArea("session-note", self.save_note, id="session-note")
@@ -80,10 +92,11 @@ class SummaryScreen(NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", self.masked_changed, init=False)
-        # The summary has the focus, so that single keys (m for names) work until the note
-        # is chosen with e.
-        self.query_one("#summary-text").focus()
-        self.load()
+        if self._first_summary is None:
+            self.load()
+        else:
+            self.show(self._first_summary)
+            self._first_summary = None
 
     def save_note(self, _key: object, text: str) -> bool:
         """Save the note (in a thread); False, and the advisor asked, on a conflict."""
@@ -120,13 +133,16 @@ class SummaryScreen(NaervaerScreen[None]):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        self.show(message.summary)
+
+    def show(self, summary: SessionSummary) -> None:
         first = self.summary is None
-        self.summary = message.summary
-        self.names = Masker(self.summary.known_employees, self.summary.known_leaders)
+        self.summary = summary
+        self.names = Masker(summary.known_employees, summary.known_leaders)
         if first:
             note = self.query_one(AutosaveTextArea)
-            note.show("session-note", self.summary.note)
-            self.note_version = self.summary.note_version
+            note.show("session-note", summary.note)
+            self.note_version = summary.note_version
         self.render_summary()
         self.show_note_masked()
 
@@ -155,9 +171,12 @@ class SummaryScreen(NaervaerScreen[None]):
         self.action_edit_note()
 
     def render_summary(self) -> None:
+        """The summary's Markdown drawn by Rich in a box that scrolls by itself: Textual's
+        Markdown widget made a widget of every block and line of it (hundreds, each styled and
+        laid out), and a Static drew it whole at every layout pass."""
         if self.summary is not None:
-            markdown = summary_markdown(self.summary, masked=self.state.masked)
-            self.query_one(Markdown).update(markdown)
+            self.markdown = summary_markdown(self.summary, masked=self.state.masked)
+            self.query_one(TextView).update(RichMarkdown(self.markdown))
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
@@ -207,6 +226,12 @@ class SummaryScreen(NaervaerScreen[None]):
     def action_measures(self) -> None:
         self.post_message(OpenMeasures(self.unit_id, self.session_id, replace=True))
 
+    def action_scroll_text(self, lines: int) -> None:
+        self.query_one(TextView).scroll_lines(lines)
+
+    def action_scroll_page(self, direction: int) -> None:
+        self.query_one(TextView).scroll_page(direction)
+
     def action_edit_note(self) -> None:
         # Written as it is: the names show while the note is being written.
         self.query_one("#session-note-masked").display = False
@@ -217,7 +242,7 @@ class SummaryScreen(NaervaerScreen[None]):
     def action_back(self) -> None:
         note = self.query_one(AutosaveTextArea)
         if self.focused is note:
-            self.query_one("#summary-text").focus()
+            self.set_focus(None)
             return
         note.flush()
         self.app.pop_screen()

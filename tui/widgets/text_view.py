@@ -1,7 +1,9 @@
-"""Rich text in a box of fixed size that scrolls: new text is drawn without a layout pass."""
+"""Rich text (or any Rich renderable: the summary's Markdown) in a box of fixed size that
+scrolls: new text is drawn without a layout pass."""
 
 from __future__ import annotations
 
+from rich.console import RenderableType
 from rich.segment import Segment
 from rich.text import Text
 from textual.strip import Strip
@@ -20,15 +22,15 @@ class TextView(ScrollingLines, can_focus=False):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._text = Text()
+        self._text: RenderableType = Text()
         # The text wrapped to a width (the box's, less the scrollbar's column), made when drawn.
         self._wrapped: tuple[int, list[Strip]] | None = None
 
     @property
-    def text(self) -> Text:
+    def text(self) -> RenderableType:
         return self._text
 
-    def update(self, text: Text) -> None:
+    def update(self, text: RenderableType) -> None:
         self._text = text
         self._wrapped = None
         self.refresh()
@@ -38,6 +40,9 @@ class TextView(ScrollingLines, can_focus=False):
 
     def scroll_page(self, direction: int) -> None:
         self._show_from(self._top + direction * max(self.size.height - 1, 1))
+
+    def scroll_lines(self, lines: int) -> None:
+        self._show_from(self._top + lines)
 
     def line_count(self) -> int:
         return len(self._lines())
