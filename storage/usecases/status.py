@@ -13,24 +13,20 @@ from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.errors import InvalidInput
-from core.forecast import forecast_quarters
 from core.goal import unit_goal
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
-from core.sickleave import Period, by_quarter, pct, workday_figures
+from core.sickleave import by_quarter, pct
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from core.text import by_name
-from storage.figures import monthly_figures
+from storage.figures import monthly_figures, prognoses
 from storage.repos.settings import is_stored, load_settings
-from storage.repos.staff import load_employments
 from storage.usecases import reading
-from storage.usecases.forecast import prognosis_within
 from storage.usecases.reports import UNIT_COLUMNS, groups_of
 from storage.usecases.units import unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
-NO_SPELLS = pd.DataFrame(columns=["employee_id", "unit_id", "start", "end", "kind", "grade"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,34 +139,14 @@ def _unit_sums(
     return row
 
 
-def _forecasts(
-    conn: Connection, today: dt.date, targets: list[Quarter], units: pd.DataFrame
-) -> pd.DataFrame:
-    """The prognosis per unit and quarter (unit_id, quarter, pct, known_pct) and its base.
+def _forecasts(conn: Connection, today: dt.date, quarters: int) -> pd.DataFrame:
+    """The prognosis per unit and quarter (storage.figures.prognoses), with its lost workdays.
 
-    `possible` is the possible workdays of the employments known on `today`, of which the
-    prognosis is a % (core.forecast); so a group's prognosis is Σ (% × possible) / Σ possible,
-    Σ lost / Σ possible as every other total.
+    The prognosis is a % of `possible`, the possible workdays of the employments known on
+    `today`; so a group's prognosis is Σ (% × possible) / Σ possible, Σ lost / Σ possible as
+    every other total.
     """
-    document = prognosis_within(conn, today, None, len(targets))
-    rows = pd.DataFrame(
-        [
-            (unit.code, q.quarter, q.pct, q.known_pct)
-            for unit in document.units
-            for q in unit.quarters
-        ],
-        columns=["code", "quarter", "pct", "known_pct"],
-    )
-    rows[["pct", "known_pct"]] = rows[["pct", "known_pct"]].astype(float)
-    rows["unit_id"] = rows["code"].map(units.set_index("code")["unit_id"]).astype("int64")
-    employments = load_employments(conn)
-    known = employments[employments["start"] <= pd.Timestamp(today)]
-    period = Period(targets[0].start, targets[-1].end, today)
-    monthly = workday_figures(known, NO_SPELLS, period, by_month=True)
-    possible = by_quarter(monthly, targets)[["unit_id", "quarter", "possible"]]
-    possible = possible.astype({"unit_id": "int64", "possible": "float64"})
-    rows = rows.merge(possible, on=["unit_id", "quarter"], how="left")
-    rows["possible"] = rows["possible"].fillna(0.0)
+    rows = prognoses(conn, today, quarters)
     defined = rows["pct"].notna() & (rows["possible"] > 0)
     rows["lost"] = np.where(defined, rows["pct"] * rows["possible"] / 100.0, np.nan)
     rows["known_lost"] = np.where(defined, rows["known_pct"] * rows["possible"] / 100.0, np.nan)
@@ -369,7 +345,7 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
         [_unit_sums(table, u, municipal_baseline, last, last_four) for u in unit_ids],
         index=units.index,
     )
-    forecasts = _forecasts(conn, today, forecast_quarters(today, FORECAST_QUARTERS), units)
+    forecasts = _forecasts(conn, today, FORECAST_QUARTERS)
     next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
     ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
     for frame in (sums, municipal):
