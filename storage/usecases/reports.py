@@ -182,10 +182,18 @@ LIST_COLUMNS = [
 _PCT_COLUMNS = ["avg_2y_pct", "last_quarter_pct", "baseline_pct", "compare_pct", "change_pp"]
 
 
+def rows_frame(rows: Sequence[UnitRow], columns: Sequence[str]) -> pd.DataFrame:
+    """The rows' `columns` as a DataFrame: read by name, since pandas would copy every row
+    whole, deeply (dataclasses.asdict), to take a few of its fields."""
+    return pd.DataFrame(
+        [[getattr(row, column) for column in columns] for row in rows], columns=list(columns)
+    )
+
+
 def unit_frame(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
     """The unit list's rows (storage.usecases.units) as a DataFrame (NaN where a percentage is
     undefined)."""
-    frame = pd.DataFrame(list(unit_rows(conn, as_of, rules)), columns=LIST_COLUMNS)
+    frame = rows_frame(unit_rows(conn, as_of, rules), LIST_COLUMNS)
     frame[_PCT_COLUMNS] = frame[_PCT_COLUMNS].astype(float)
     return frame.astype({"unit_id": "int64", "headcount": "int64", "target_group": "int64"})
 

@@ -23,7 +23,7 @@ from core.text import by_name
 from storage.figures import monthly_figures, prognoses
 from storage.repos.settings import is_stored, load_settings
 from storage.usecases import reading
-from storage.usecases.reports import UNIT_COLUMNS, groups_of
+from storage.usecases.reports import UNIT_COLUMNS, groups_of, rows_frame
 from storage.usecases.units import unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
@@ -321,8 +321,8 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
 
     # Identity, headcount and group today, the last session; open measures go with the sums.
     rows = list(unit_rows_with_activity(conn, today, settings.group_rules()))
-    units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
-    counts = pd.DataFrame(rows, columns=["open_measures", "overdue_measures"])
+    units = rows_frame(rows, [*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
+    counts = rows_frame(rows, ["open_measures", "overdue_measures"])
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
     units["project"] = units["project_joined_on"].notna()
