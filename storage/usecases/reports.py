@@ -96,12 +96,21 @@ def stats_of(
     headcount = headcount_between(conn, start, end)
     workdays = default_calendar().count(start, end)
 
+    # Each unit's sums as plain floats at once: a pandas row per unit cost more than the sums.
+    figures = {
+        int(unit_id): Figures(**dict(zip(FIGURE_COLUMNS, sums, strict=True)))
+        for unit_id, sums in zip(
+            per_unit.index,
+            per_unit[list(FIGURE_COLUMNS)].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    }
     rows = tuple(
         _stats_row(
             unit.code,
             unit.name,
             int(headcount.get(unit.unit_id, 0)),
-            Figures.of(per_unit.loc[unit.unit_id]) if unit.unit_id in per_unit.index else Figures(),
+            figures.get(unit.unit_id, Figures()),
             workdays,
         )
         for unit in identities.itertuples()
