@@ -24,6 +24,7 @@ from storage.models import (
     UnitPrognosisFigure,
 )
 from storage.repos import units
+from storage.repos.figures import figures_as_of
 from storage.usecases import team
 from storage.usecases.forecast import prognosis
 from storage.usecases.status import status_report
@@ -190,3 +191,19 @@ def test_every_advisor_reads_the_prognosis_of_every_unit_as_the_owner_computed_i
     with crew.as_login(crew.anne).connect() as conn:
         seen = conn.execute(select(UnitPrognosisFigure.unit_id).distinct()).scalars()
         assert sorted(seen) == [1, 2]
+
+
+def test_an_advisors_read_commands_leave_the_figures_to_the_lead(
+    crew: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """stats, groups and status bring the figures to today where the login may rebuild them;
+    an advisor's would lack the other units, and the advisor may not write them."""
+    anne = crew.login_url(crew.anne)
+    period = ["--from", "01.01.2025", "--to", "31.03.2025", "--json"]
+    code, out, err = run(capsys, "--db", anne, "stats", *period)
+    assert (code, err) == (EXIT_OK, "")
+    units_seen = {row["unit_id"]: row for row in json.loads(out)["units"]}
+    assert set(units_seen) == {"E1", "E2"}
+    assert run(capsys, "--db", anne, "groups", "--json")[0] == EXIT_OK
+    with crew.as_login(crew.anne).connect() as conn:
+        assert figures_as_of(conn) is None  # not rebuilt by the advisor
