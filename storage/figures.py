@@ -282,7 +282,9 @@ def compute_prognoses(conn: Connection, as_of: dt.date, quarters: int) -> pd.Dat
     rows = pd.DataFrame(
         {
             "unit_id": np.repeat(unit_ids, len(targets)),
-            "quarter": [str(target) for _ in unit_ids for target in targets],
+            "quarter": pd.Series(
+                [str(target) for _ in unit_ids for target in targets], dtype=object
+            ),
             **{
                 name: np.column_stack([getattr(part, name) for part in parts]).ravel()
                 if len(unit_ids)
