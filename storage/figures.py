@@ -274,6 +274,8 @@ def compute_prognoses(conn: Connection, as_of: dt.date, quarters: int) -> pd.Dat
     Σ possible, Σ lost / Σ possible as every other total).
     """
     unit_ids = _unit_ids(conn)
+    if not len(unit_ids):
+        return pd.DataFrame(columns=PROGNOSIS_COLUMNS)  # nothing to merge the quarters on
     targets = forecast_quarters(as_of, quarters)
     last = last_complete_quarter(as_of)
     history = quarterly_history(conn, unit_ids, last.shift(1 - 2 * YEAR), last, as_of)
@@ -282,13 +284,9 @@ def compute_prognoses(conn: Connection, as_of: dt.date, quarters: int) -> pd.Dat
     rows = pd.DataFrame(
         {
             "unit_id": np.repeat(unit_ids, len(targets)),
-            "quarter": pd.Series(
-                [str(target) for _ in unit_ids for target in targets], dtype=object
-            ),
+            "quarter": [str(target) for _ in unit_ids for target in targets],
             **{
                 name: np.column_stack([getattr(part, name) for part in parts]).ravel()
-                if len(unit_ids)
-                else np.zeros(0)
                 for name in ("known_pct", "expected_pct", "pct")
             },
         }
