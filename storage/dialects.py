@@ -12,7 +12,8 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, Integer, Table, column, event, func, select
+from sqlalchemy import Connection, Date, Engine, Integer, Table, column, event, func, select
+from sqlalchemy.dialects import postgresql
 
 from storage import postgresql as server
 from storage import sqlite as sqlite_file
@@ -204,3 +205,30 @@ def headcounts_on(conn: Connection, day: dt.date) -> dict[int, int] | None:
         column("unit_id", Integer), column("headcount", Integer)
     )
     return {unit: count for unit, count in conn.execute(select(counted))}
+
+
+def measure_counts_on(
+    conn: Connection, day: dt.date, open_statuses: Sequence[str]
+) -> dict[int, tuple[int, int]] | None:
+    """On a server, every unit's open measures and how many are overdue on `day`, whatever
+    units the login may read (figures per unit: migration 0006's function); None on a file."""
+    if _is_sqlite(conn):
+        return None
+    statuses = postgresql.array([str(status) for status in open_statuses])
+    counted = func.unit_measure_counts(day, statuses).table_valued(
+        column("unit_id", Integer),
+        column("open_measures", Integer),
+        column("overdue_measures", Integer),
+    )
+    return {unit: (count, late) for unit, count, late in conn.execute(select(counted))}
+
+
+def last_sessions_of_all(conn: Connection) -> dict[int, dt.date] | None:
+    """On a server, the day of every unit's latest session, whatever units the login may read
+    (migration 0006's function); None on a file."""
+    if _is_sqlite(conn):
+        return None
+    held = func.unit_last_sessions().table_valued(
+        column("unit_id", Integer), column("held_on", Date)
+    )
+    return {unit: day for unit, day in conn.execute(select(held))}

@@ -165,6 +165,29 @@ class UnitMonthFigure(Base):
     lost_graded: Mapped[float] = mapped_column(Float)
 
 
+class UnitPrognosisFigure(Base):
+    """The prognosis per unit and quarter (storage.prognoses), computed with the monthly figures
+    for the same day and kept with them: the status overview and `forecast` read it.
+
+    `known_lost` and `lost` are the known and the whole prognosis's lost workdays, `possible`
+    the possible workdays of the employments known that day, of which the prognosis is a %.
+    A percentage (and its lost workdays) is NULL where it is undefined.
+    """
+
+    __tablename__ = "unit_prognoses"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    quarter: Mapped[str] = mapped_column(String(6), primary_key=True)
+    known_pct: Mapped[float | None] = mapped_column(Float)
+    expected_pct: Mapped[float | None] = mapped_column(Float)
+    pct: Mapped[float | None] = mapped_column(Float)
+    known_lost: Mapped[float | None] = mapped_column(Float)
+    lost: Mapped[float | None] = mapped_column(Float)
+    possible: Mapped[float] = mapped_column(Float)
+
+
 class Setting(Base):
     """A user setting or bookkeeping value, stored as JSON text."""
 

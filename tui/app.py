@@ -47,6 +47,7 @@ if TYPE_CHECKING:
     from storage.usecases.review import EmployeeDetail
     from storage.usecases.sessions import MeasureBoard
     from storage.usecases.units import UnitRow
+    from tui.screens.status import StatusRead
 
 
 class NaervaerApp(App[int]):
@@ -452,20 +453,35 @@ class NaervaerApp(App[int]):
             self.push_screen(make())
 
     def action_status(self) -> None:
+        """The status overview, drawn once with its figures: read before it opens."""
+        self._load_status(self.screen, export=False)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_status(self, origin: Screen[Any], export: bool) -> None:
+        from tui.screens.status import load_status
+
+        read = load_status(self)
+        self.call_from_thread(self._open_status, origin, read, export)
+
+    def _open_status(self, origin: Screen[Any], read: StatusRead, export: bool) -> None:
         from tui.screens.status import StatusScreen
 
-        self.push_screen(StatusScreen())
+        if self.screen is not origin:  # the advisor left meanwhile
+            return
+        screen = StatusScreen(read)
+        self.push_screen(screen)
+        if export:
+            screen.action_export_status()
 
     def on_open_status(self, message: OpenStatus) -> None:
         """The status overview; for its report, opened first where the advisor is elsewhere."""
         from tui.screens.status import StatusScreen
 
-        if not (message.export and isinstance(self.screen, StatusScreen)):
-            self.action_status()
-        if message.export:
-            screen = self.screen
-            assert isinstance(screen, StatusScreen)
+        screen = self.screen
+        if message.export and isinstance(screen, StatusScreen):
             screen.action_export_status()
+        else:
+            self._load_status(screen, message.export)
 
     def on_open_import(self, _message: OpenImport) -> None:
         self.action_import_data()

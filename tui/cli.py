@@ -489,10 +489,13 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from core import fmt
     from storage.usecases.reports import stats, stats_json
+    from storage.usecases.units import ensure_figures_current
 
     if args.end < args.start:
         raise UserError("--to kan ikke være før --from.")
-    result = stats(_engine(args), args.start, args.end, args.unit)
+    engine = _engine(args)
+    ensure_figures_current(engine)  # whole months are then read from the figures
+    result = stats(engine, args.start, args.end, args.unit)
     if args.json:
         _print_json(stats_json(result))
         return EXIT_OK

@@ -134,6 +134,20 @@ def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Seri
     return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")
 
 
+def employees_between(
+    conn: Connection, start: dt.date, end: dt.date, unit_ids: Sequence[int] | None = None
+) -> int:
+    """Distinct employees (of the units) with an employment on any day from start to end."""
+    query = (
+        select(func.count(func.distinct(Employment.employee_id)))
+        .where(Employment.start_date <= end)
+        .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
+    )
+    if unit_ids is not None:
+        query = query.where(Employment.unit_id.in_(list(unit_ids)))
+    return int(conn.execute(query).scalar_one())
+
+
 def known_people(
     conn: Connection, unit_id: int
 ) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:

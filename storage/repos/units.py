@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Connection, Row, case, func, select
 
 from core.text import name_order
-from storage.dialects import headcounts_on
+from storage.dialects import headcounts_on, last_sessions_of_all, measure_counts_on
 from storage.repos.tables import EMPLOYMENTS, MEASURES, SESSIONS, UNITS
 
 # A unit's own columns, as unit_identities and storage.repos.staff.load_units name them.
@@ -68,7 +68,11 @@ def headcount_on(conn: Connection, day: dt.date, unit_id: int | None = None) -> 
 def measure_counts(
     conn: Connection, today: dt.date, open_statuses: Iterable[str]
 ) -> dict[int, tuple[int, int]]:
-    """Per unit: its open measures, and how many of them are past their due date on `today`."""
+    """Per unit: its open measures, and how many of them are past their due date on `today`;
+    on a server every unit's, also those whose measures the login may not read."""
+    counted = measure_counts_on(conn, today, list(open_statuses))
+    if counted is not None:
+        return counted
     overdue = case((MEASURES.c.due_date < today, 1), else_=0)
     query = (
         select(MEASURES.c.unit_id, func.count(), func.coalesce(func.sum(overdue), 0))
@@ -79,8 +83,14 @@ def measure_counts(
 
 
 def last_sessions(conn: Connection, *, ended: bool = False) -> dict[int, dt.date]:
-    """Per unit: the day of its latest session (units never met are absent); `ended`: of its
-    latest session that has ended (one begun and not ended is no meeting held yet)."""
+    """Per unit: the day of its latest session (units never met are absent); on a server every
+    unit's, also those whose sessions the login may not read. `ended`: of its latest session
+    that has ended (one begun and not ended is no meeting held yet), of the units the login
+    reads."""
+    if not ended:
+        held = last_sessions_of_all(conn)
+        if held is not None:
+            return held
     query = select(SESSIONS.c.unit_id, func.max(SESSIONS.c.held_on)).group_by(SESSIONS.c.unit_id)
     if ended:
         query = query.where(SESSIONS.c.ended_at.is_not(None))

@@ -3,109 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Connection, Engine
 
 from core.errors import UnknownUnit
 from core.forecast import (
     YEAR,
-    FloatArray,
-    ForecastParts,
-    QuarterlyHistory,
-    forecast_quarters,
     last_complete_quarter,
     mean_absolute_errors,
     model_pct,
     naive_pct,
-    split_forecast,
 )
-from core.periods import Quarter
-from core.sickleave import Period, by_quarter, workday_figures
-from storage.figures import monthly_figures
-from storage.repos.figures import figures_as_of
-from storage.repos.recorded import Recorded, load_recorded
+from storage.figures import PROGNOSIS_COLUMNS, forecast_parts, prognoses, quarterly_history
+from storage.repos.recorded import load_recorded
 from storage.repos.staff import load_units
 from storage.usecases import reading
 
 DAY = dt.timedelta(days=1)
-IntArray = npt.NDArray[np.int64]
-
-
-def _sums(
-    recorded: Recorded, start: dt.date, end: dt.date, as_of: dt.date, unit_ids: IntArray
-) -> tuple[FloatArray, FloatArray]:
-    """Lost and possible workdays per unit from `start` to `end`, with what was known on `as_of`."""
-    if start > end:
-        zeros = np.zeros(len(unit_ids))
-        return zeros, zeros.copy()
-    known = recorded.known_on(as_of)
-    figures = workday_figures(known.employments, known.spells, Period(start, end, as_of))
-    sums = figures.groupby("unit_id")[["lost", "possible"]].sum().reindex(unit_ids, fill_value=0.0)
-    return sums["lost"].to_numpy(dtype=float), sums["possible"].to_numpy(dtype=float)
-
-
-def _history(
-    conn: Connection, unit_ids: IntArray, first: Quarter, last: Quarter, as_of: dt.date
-) -> QuarterlyHistory:
-    """Each unit's lost and possible workdays in the complete quarters from `first` to `last`."""
-    quarters = [first.shift(i) for i in range((last.year - first.year) * 4 + last.q - first.q + 1)]
-    stored = figures_as_of(conn)
-    if stored is not None and stored >= last.end:
-        # Whole quarters before as_of do not depend on the day the figures were computed for.
-        monthly = monthly_figures(conn, first.start, last.end)
-    else:
-        recorded = load_recorded(conn, first.start, as_of)
-        monthly = workday_figures(
-            recorded.employments,
-            recorded.spells,
-            Period(first.start, last.end, as_of),
-            by_month=True,
-        )
-    sums = by_quarter(monthly, quarters)
-    if sums.empty:
-        zeros = np.zeros((len(unit_ids), len(quarters)))
-        return QuarterlyHistory(zeros, zeros.copy(), last)
-
-    def table(name: str) -> FloatArray:
-        wide = sums.pivot_table(index="unit_id", columns="quarter", values=name, aggfunc="sum")
-        columns = [str(q) for q in quarters]
-        return wide.reindex(index=unit_ids, columns=columns).fillna(0.0).to_numpy(dtype=float)
-
-    return QuarterlyHistory(table("lost"), table("possible"), last)
-
-
-def _parts(
-    recorded: Recorded,
-    history: QuarterlyHistory,
-    targets: Sequence[Quarter],
-    as_of: dt.date,
-    unit_ids: IntArray,
-) -> list[ForecastParts]:
-    """Known and expected part of every unit's forecast for each target quarter."""
-    model = model_pct(history, targets)
-    parts = []
-    for j, target in enumerate(targets):
-        lost, possible = _sums(recorded, target.start, target.end, as_of, unit_ids)
-        after = max(target.start, as_of + DAY)
-        if after > target.start:
-            lost_after, possible_after = _sums(recorded, after, target.end, as_of, unit_ids)
-        else:
-            lost_after, possible_after = lost, possible
-        parts.append(
-            split_forecast(
-                known=lost,
-                known_after=lost_after,
-                possible=possible,
-                possible_after=possible_after,
-                model=model[:, j],
-            )
-        )
-    return parts
 
 
 def _number(value: float) -> float | None:
@@ -187,32 +104,29 @@ def prognosis_within(
     units = load_units(conn)
     if unit_code is not None and unit_code not in set(units["code"]):
         raise UnknownUnit(unit_code)
-    unit_ids = units["unit_id"].to_numpy(dtype=np.int64)
-    targets = forecast_quarters(as_of, quarters)
-    last = last_complete_quarter(as_of)
-    history = _history(conn, unit_ids, last.shift(1 - 2 * YEAR), last, as_of)
-    recorded = load_recorded(conn, targets[0].start, as_of)
-    parts = _parts(recorded, history, targets, as_of, unit_ids)
+    rows = prognoses(conn, as_of, quarters)
+    by_unit: dict[int, list[QuarterPrognosis]] = {}
+    for unit_id, quarter, known, expected, whole, known_lost, lost, possible in zip(
+        *(rows[name].tolist() for name in PROGNOSIS_COLUMNS), strict=True
+    ):
+        by_unit.setdefault(unit_id, []).append(
+            QuarterPrognosis(
+                quarter,
+                _number(known),
+                _number(expected),
+                _number(whole),
+                _number(known_lost),
+                _number(lost),
+                float(possible),
+            )
+        )
     return Prognosis(
         as_of,
         tuple(
             UnitPrognosis(
-                unit.code,
-                unit.name,
-                tuple(
-                    QuarterPrognosis(
-                        str(target),
-                        _number(part.known_pct[i]),
-                        _number(part.expected_pct[i]),
-                        _number(part.pct[i]),
-                        _number(part.known_lost[i]),
-                        _number(part.lost[i]),
-                        float(part.possible[i]),
-                    )
-                    for target, part in zip(targets, parts, strict=True)
-                ),
+                unit.code, unit.name, tuple(sorted(by_unit[unit.unit_id], key=lambda q: q.quarter))
             )
-            for i, unit in enumerate(units.itertuples(index=False))
+            for unit in units.itertuples(index=False)
             if unit_code is None or unit.code == unit_code
         ),
     )
@@ -251,14 +165,14 @@ def backtest(engine: Engine, as_of: dt.date, quarters: int = 4) -> ForecastBackt
         unit_ids = units["unit_id"].to_numpy(dtype=np.int64)
         last = last_complete_quarter(as_of)
         targets = [last.shift(i - quarters + 1) for i in range(quarters)]
-        history = _history(conn, unit_ids, targets[0].shift(-2 * YEAR), last, as_of)
+        history = quarterly_history(conn, unit_ids, targets[0].shift(-2 * YEAR), last, as_of)
         recorded = load_recorded(conn, targets[0].start, as_of)
     actual, method, model, naive = [], [], [], []
     for target in targets:
         before = history.until(target.shift(-1))
         day_before = target.start - DAY
         actual.append(history.pct(target))
-        method.append(_parts(recorded, before, [target], day_before, unit_ids)[0].pct)
+        method.append(forecast_parts(recorded, before, [target], day_before, unit_ids)[0].pct)
         model.append(model_pct(before, [target])[:, 0])
         naive.append(naive_pct(before, [target])[:, 0])
     maes, count = mean_absolute_errors(

@@ -17,8 +17,11 @@ from sqlalchemy import Connection, Engine
 from core.calendar import default_calendar
 from core.cases import MILESTONES, build_cases, case_units, cases_ongoing, milestone_dates
 from core.groups import GroupRules
+from core.periods import add_months
 from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
+from storage.repos.figures import figures_as_of, figures_cover, load_unit_month_figures
 from storage.repos.staff import (
+    employees_between,
     headcount_between,
     load_employees,
     load_employments,
@@ -83,32 +86,60 @@ def stats_of(
     identities = load_units(conn)
     if unit_ids is not None:
         identities = identities[identities["unit_id"].isin(unit_ids)]
-    employments = load_employments(conn, unit_ids)
-    employee_ids = None if unit_ids is None else employments["employee_id"].unique().tolist()
-    spells = with_long_term(load_spells(conn, employee_ids), today)
-    per_employment = workday_figures(employments, spells, Period(start, end, today))
-    per_unit = per_employment.groupby("unit_id")[list(FIGURE_COLUMNS)].sum()
+    per_unit = _stored_sums(conn, start, end, today, unit_ids)
+    if per_unit is None:
+        employments = load_employments(conn, unit_ids)
+        employee_ids = None if unit_ids is None else employments["employee_id"].unique().tolist()
+        spells = with_long_term(load_spells(conn, employee_ids), today)
+        per_employment = workday_figures(employments, spells, Period(start, end, today))
+        per_unit = per_employment.groupby("unit_id")[list(FIGURE_COLUMNS)].sum()
     headcount = headcount_between(conn, start, end)
     workdays = default_calendar().count(start, end)
 
+    # Each unit's sums as plain floats at once: a pandas row per unit cost more than the sums.
+    figures = {
+        int(unit_id): Figures(**dict(zip(FIGURE_COLUMNS, sums, strict=True)))
+        for unit_id, sums in zip(
+            per_unit.index,
+            per_unit[list(FIGURE_COLUMNS)].to_numpy(dtype=float).tolist(),
+            strict=True,
+        )
+    }
     rows = tuple(
         _stats_row(
             unit.code,
             unit.name,
             int(headcount.get(unit.unit_id, 0)),
-            Figures.of(per_unit.loc[unit.unit_id]) if unit.unit_id in per_unit.index else Figures(),
+            figures.get(unit.unit_id, Figures()),
             workdays,
         )
         for unit in identities.itertuples()
     )
-    active = employments[
-        (employments["start"] <= pd.Timestamp(end))
-        & (employments["end"].isna() | (employments["end"] >= pd.Timestamp(start)))
-    ]
-    total = _stats_row(
-        None, None, int(active["employee_id"].nunique()), Figures.of(per_unit), workdays
-    )
+    people = employees_between(conn, start, end, unit_ids)
+    total = _stats_row(None, None, people, Figures.of(per_unit), workdays)
     return Stats(start, end, rows, total)
+
+
+def _stored_sums(
+    conn: Connection, start: dt.date, end: dt.date, today: dt.date, unit_ids: list[int] | None
+) -> pd.DataFrame | None:
+    """Each unit's sums for the period from the stored monthly figures, where they give exactly
+    what the spells would; None where they cannot.
+
+    They can for whole months up to today when they were computed for today: a month's figures
+    are its days' sums (possible workdays by the day, lost ones by the spells covering each
+    day, open ones up to the day they are computed for), and short or long term is decided by
+    the whole case as known that day, as here. A headcount is distinct people over the period,
+    which months cannot add up to: it is counted in SQL (headcount_between).
+    """
+    whole_months = start.day == 1 and add_months(end, 1) - dt.timedelta(days=1) == end
+    if not whole_months or end > today or figures_as_of(conn) != today:
+        return None
+    if not figures_cover(conn, start):
+        return None
+    unit_id = None if unit_ids is None else unit_ids[0]
+    monthly = load_unit_month_figures(conn, start, end, unit_id)
+    return monthly.groupby("unit_id")[list(FIGURE_COLUMNS)].sum()
 
 
 def stats_json(stats: Stats) -> dict[str, Any]:
@@ -160,10 +191,18 @@ LIST_COLUMNS = [
 _PCT_COLUMNS = ["avg_2y_pct", "last_quarter_pct", "baseline_pct", "compare_pct", "change_pp"]
 
 
+def rows_frame(rows: Sequence[UnitRow], columns: Sequence[str]) -> pd.DataFrame:
+    """The rows' `columns` as a DataFrame: read by name, since pandas would copy every row
+    whole, deeply (dataclasses.asdict), to take a few of its fields."""
+    return pd.DataFrame(
+        [[getattr(row, column) for column in columns] for row in rows], columns=list(columns)
+    )
+
+
 def unit_frame(conn: Connection, as_of: dt.date, rules: GroupRules | None = None) -> pd.DataFrame:
     """The unit list's rows (storage.usecases.units) as a DataFrame (NaN where a percentage is
     undefined)."""
-    frame = pd.DataFrame(list(unit_rows(conn, as_of, rules)), columns=LIST_COLUMNS)
+    frame = rows_frame(unit_rows(conn, as_of, rules), LIST_COLUMNS)
     frame[_PCT_COLUMNS] = frame[_PCT_COLUMNS].astype(float)
     return frame.astype({"unit_id": "int64", "headcount": "int64", "target_group": "int64"})
 

@@ -13,7 +13,6 @@ from sqlalchemy import Connection, Engine
 
 from core.calendar import default_calendar
 from core.errors import InvalidInput
-from core.forecast import forecast_quarters
 from core.goal import unit_goal
 from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
@@ -21,11 +20,10 @@ from core.settings import Settings
 from core.sickleave import by_quarter, pct
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from core.text import by_name
-from storage.figures import monthly_figures
+from storage.figures import monthly_figures, prognoses
 from storage.repos.settings import is_stored, load_settings
 from storage.usecases import reading
-from storage.usecases.forecast import prognosis_within
-from storage.usecases.reports import UNIT_COLUMNS, groups_of
+from storage.usecases.reports import UNIT_COLUMNS, groups_of, rows_frame
 from storage.usecases.units import unit_rows_with_activity
 
 FORECAST_QUARTERS = 4
@@ -141,27 +139,13 @@ def _unit_sums(
     return row
 
 
-def _forecasts(
-    conn: Connection, today: dt.date, targets: list[Quarter], units: pd.DataFrame
-) -> pd.DataFrame:
-    """The prognosis per unit and quarter (unit_id, quarter, pct, known_pct) and its base.
+def _forecasts(conn: Connection, today: dt.date, quarters: int) -> pd.DataFrame:
+    """The prognosis per unit and quarter (storage.figures.prognoses), with its lost workdays.
 
     `lost`, `known_lost` and `possible` are the prognosis's own workdays (core.forecast), so a
     group's prognosis is Σ lost / Σ possible as every other total.
     """
-    document = prognosis_within(conn, today, None, len(targets))
-    rows = pd.DataFrame(
-        [
-            (unit.code, q.quarter, q.pct, q.known_pct, q.lost, q.known_lost, q.possible)
-            for unit in document.units
-            for q in unit.quarters
-        ],
-        columns=["code", "quarter", "pct", "known_pct", "lost", "known_lost", "possible"],
-    )
-    numbers = ["pct", "known_pct", "lost", "known_lost", "possible"]
-    rows[numbers] = rows[numbers].astype(float)
-    rows["unit_id"] = rows["code"].map(units.set_index("code")["unit_id"]).astype("int64")
-    return rows
+    return prognoses(conn, today, quarters)
 
 
 def _joined_groups(conn: Connection, units: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -332,8 +316,8 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
 
     # Identity, headcount and group today, the last session; open measures go with the sums.
     rows = list(unit_rows_with_activity(conn, today, settings.group_rules()))
-    units = pd.DataFrame(rows, columns=[*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
-    counts = pd.DataFrame(rows, columns=["open_measures", "overdue_measures"])
+    units = rows_frame(rows, [*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
+    counts = rows_frame(rows, ["open_measures", "overdue_measures"])
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
     units["project"] = units["project_joined_on"].notna()
@@ -356,7 +340,7 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
         [_unit_sums(table, u, municipal_baseline, last, last_four) for u in unit_ids],
         index=units.index,
     )
-    forecasts = _forecasts(conn, today, forecast_quarters(today, FORECAST_QUARTERS), units)
+    forecasts = _forecasts(conn, today, FORECAST_QUARTERS)
     next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
     ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
     for frame in (sums, municipal):

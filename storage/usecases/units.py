@@ -208,7 +208,8 @@ def figures_day(engine: Engine) -> dt.date | None:
 
 
 def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool:
-    """Rebuild the monthly figures if they were computed before today. True if rebuilt.
+    """Rebuild the monthly figures if they were computed before today. True if rebuilt; on a
+    server only by the lead or the owner (as the app's start does).
 
     The check reads only; the rebuild is one transaction, which checks again (another
     instance of the app may have rebuilt them meanwhile).
@@ -216,6 +217,11 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
     today = today or dt.date.today()
     if figures_day(engine) == today:
         return False
+    if engine.dialect.name == "postgresql":
+        from storage.usecases.team import me
+
+        if not me(engine).sees_all:
+            return False  # an advisor's would lack the other units: the lead's or owner's
     from storage.figures import refresh_figures  # pandas and the ORM: only when rebuilding
 
     with writing(engine) as session:

@@ -6,11 +6,14 @@ import datetime as dt
 import json
 from typing import Any
 
+import pandas as pd
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select, update
 
 from core.calendar import default_calendar
 from core.errors import UnknownUnit
+from storage.figures import PROGNOSIS_COLUMNS, PROGNOSIS_QUARTERS, compute_prognoses
+from storage.models import UnitPrognosisFigure
 from storage.usecases.forecast import backtest, prognosis
 from storage.usecases.importing import load_demo
 from tests.conftest import Builder
@@ -212,3 +215,73 @@ def test_the_method_beats_naive_on_the_demo_data(engine: Engine) -> None:
     assert result["unit_quarters"] > 0
     assert result["method_mae_pp"] <= result["naive_mae_pp"]
     assert result["model_mae_pp"] <= result["naive_mae_pp"]
+
+
+def stored_prognoses(engine: Engine) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = conn.execute(select(UnitPrognosisFigure).order_by("unit_id", "quarter"))
+        return pd.DataFrame(
+            [tuple(getattr(r, name) for name in PROGNOSIS_COLUMNS) for r in rows],
+            columns=PROGNOSIS_COLUMNS,
+        ).astype(dict.fromkeys(PROGNOSIS_COLUMNS[2:], float))
+
+
+def computed_prognoses(engine: Engine, as_of: dt.date) -> pd.DataFrame:
+    with engine.connect() as conn:
+        rows = compute_prognoses(conn, as_of, PROGNOSIS_QUARTERS)
+    return rows.sort_values(["unit_id", "quarter"]).reset_index(drop=True)
+
+
+def test_the_stored_prognosis_is_the_computed_one_and_follows_the_data(
+    build: Builder, engine: Engine
+) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .unit(2, "E2", "Berg skole")
+        .employee(1, "1001")
+        .employee(2, "1002")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .employment(2, 2, 80.0, D(2020, 1, 1))
+        .spell(1, D(2024, 2, 5), D(2024, 3, 15))
+        .spell(2, D(2024, 10, 1), D(2024, 11, 30), grade=50.0)
+        .refresh(AS_OF)
+    )
+    before = stored_prognoses(engine)
+    assert len(before) == 2 * PROGNOSIS_QUARTERS
+    pd.testing.assert_frame_equal(before, computed_prognoses(engine, AS_OF))
+    lia = before.set_index(["unit_id", "quarter"]).loc[(1, "2025Q4")]
+    assert lia["known_pct"] == 0.0
+
+    # A sick note through the next quarter, imported (the import rebuilds the figures).
+    build.spell(1, D(2025, 8, 11), D(2025, 12, 31)).refresh(AS_OF)
+    after = stored_prognoses(engine)
+    pd.testing.assert_frame_equal(after, computed_prognoses(engine, AS_OF))
+    lia = after.set_index(["unit_id", "quarter"]).loc[(1, "2025Q4")]
+    assert lia["known_pct"] == pytest.approx(100.0)
+    assert lia["possible"] == Q4
+    assert lia["known_lost"] == pytest.approx(Q4)  # off sick every workday of the quarter
+    berg = after.set_index(["unit_id", "quarter"]).loc[(2, "2025Q4")]
+    assert berg["possible"] == pytest.approx(0.8 * Q4)
+
+
+def test_the_prognosis_reads_the_stored_copy_of_its_day(build: Builder, engine: Engine) -> None:
+    (
+        build.unit(1, "E1", "Lia sykehjem")
+        .employee(1, "1001")
+        .employment(1, 1, 100.0, D(2020, 1, 1))
+        .spell(1, D(2024, 2, 5), D(2024, 3, 15))
+        .refresh(AS_OF)
+    )
+    computed = quarters_of(prognosis(engine, AS_OF).json(), "E1")["2025Q4"]
+    with engine.begin() as conn:
+        conn.execute(
+            update(UnitPrognosisFigure)
+            .where(UnitPrognosisFigure.quarter == "2025Q4")
+            .values(pct=42.0)
+        )
+    assert quarters_of(prognosis(engine, AS_OF).json(), "E1")["2025Q4"]["pct"] == 42.0
+    # Another day, or more quarters than are kept: computed, as before.
+    day_after = prognosis(engine, AS_OF + dt.timedelta(days=1)).json()
+    assert quarters_of(day_after, "E1")["2025Q4"]["pct"] == computed["pct"]
+    longer = prognosis(engine, AS_OF, quarters=PROGNOSIS_QUARTERS + 1).json()
+    assert quarters_of(longer, "E1")["2025Q4"] == computed

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, delete, update
 
 from core.calendar import default_calendar
+from storage.models import UnitMonthFigure
 from storage.usecases.reports import (
     groups_of,
     ongoing_cases_of,
@@ -22,6 +24,7 @@ from tui.cli import main
 pytestmark = pytest.mark.both_backends
 
 D = dt.date
+DAY = dt.timedelta(days=1)
 TODAY = D(2026, 11, 24)
 ROW_KEYS = {
     "unit_id",
@@ -94,6 +97,51 @@ def test_stats_for_a_quarter_by_hand(town: Builder, engine: Engine) -> None:
     assert total["headcount"] == 3
     assert total["sick_leave_pct"] == pytest.approx(27.25 / 157.5 * 100)
     assert result["from"] == "2025-01-01" and result["to"] == "2025-03-31"
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "code"),
+    [
+        (D(2025, 1, 1), D(2025, 3, 31), None),  # a quarter
+        (D(2025, 1, 1), D(2026, 10, 31), None),  # months up to the last before today's
+        (D(2025, 3, 1), D(2025, 3, 31), "E1"),  # a month of one unit
+    ],
+)
+def test_stats_of_whole_months_come_from_the_monthly_figures_as_from_the_spells(
+    town: Builder, engine: Engine, start: dt.date, end: dt.date, code: str | None
+) -> None:
+    with engine.connect() as conn:
+        stored = stats_json(stats_of(conn, start, end, code, today=TODAY))
+    with engine.begin() as conn:
+        conn.execute(delete(UnitMonthFigure))  # the figures reach nowhere: from the spells
+    with engine.connect() as conn:
+        computed = stats_json(stats_of(conn, start, end, code, today=TODAY))
+    assert stored.keys() == computed.keys()
+    for ours, theirs in zip(
+        [*stored["units"], stored["total"]], [*computed["units"], computed["total"]], strict=True
+    ):
+        # The same days summed in another order: equal to the last bits of a double.
+        assert ours == pytest.approx(theirs, rel=1e-12)
+
+
+def test_stats_read_the_stored_figures_where_they_answer(town: Builder, engine: Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(update(UnitMonthFigure).values(lost=UnitMonthFigure.lost * 2))
+    with engine.connect() as conn:
+        quarter = stats_json(stats_of(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY))
+        days = stats_json(stats_of(conn, D(2025, 1, 1), D(2025, 3, 30), today=TODAY))
+        earlier = stats_json(stats_of(conn, D(2025, 1, 1), D(2025, 3, 31), today=TODAY - DAY))
+    lia = 20 + 0.5 * 0.5 * 21
+
+    def lost(document: dict[str, Any]) -> float:
+        (row,) = [row for row in document["units"] if row["unit_id"] == "E1"]
+        return float(row["lost_workdays"])
+
+    assert lost(quarter) == pytest.approx(2 * lia)
+    # Not whole months (Monday 31 March left out), or figures computed for another day: from
+    # the spells.
+    assert lost(days) == pytest.approx(lia - 0.5 * 0.5)
+    assert lost(earlier) == pytest.approx(lia)
 
 
 def test_groups_from_the_monthly_figures_match_a_direct_count(

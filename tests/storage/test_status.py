@@ -6,17 +6,17 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, update
+from sqlalchemy import Engine, delete, update
 
 from core.calendar import default_calendar
 from core.goal import Light
 from storage.db import transaction
-from storage.models import ProjectMembership
+from storage.models import ProjectMembership, UnitPrognosisFigure
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from storage.usecases.forecast import prognosis
 from storage.usecases.settings import change_setting
-from storage.usecases.status import StatusReport, status_report
+from storage.usecases.status import StatusReport, status_json, status_report
 from storage.usecases.units import open_unit
 from tests.conftest import Builder
 
@@ -278,3 +278,23 @@ def test_the_municipalitys_årsverk_come_from_the_data_unless_set(
     assert report.data_fte.value == pytest.approx(23.0)
     saved = report.municipality_savings()
     assert saved is not None and saved.savings_nok == pytest.approx(76 / 1518 * 500 * 966_000)
+
+
+def test_the_status_follows_an_import_and_is_the_same_from_the_kept_prognosis(
+    scenario: Builder, engine: Engine
+) -> None:
+    """The prognosis the status reads is the one kept with the monthly figures: rebuilt with
+    them (an import), and the same as computed afresh."""
+    before = status_json(report_of(engine))
+    # A sick note through the next quarter for Beta, then the import's rebuild of the figures.
+    scenario.spell(12, D(2025, 11, 3), D(2026, 1, 30)).refresh(TODAY)
+    after = status_json(report_of(engine))
+    beta = {unit["unit_id"]: unit for group in after["groups"] for unit in group["units"]}["B2"]
+    known = workdays(D(2025, 11, 3), D(2025, 12, 31)) / (
+        8 * workdays(D(2025, 10, 1), D(2025, 12, 31))
+    )
+    assert beta["forecast_known_pct"] == pytest.approx(known * 100)
+    assert after["project"]["forecast_pct"] != before["project"]["forecast_pct"]
+    with engine.begin() as conn:
+        conn.execute(delete(UnitPrognosisFigure))  # none kept: computed from the data
+    assert status_json(report_of(engine)) == after

@@ -9,17 +9,32 @@ import secrets
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, insert, select, text
+from sqlalchemy import Engine, create_engine, insert, select, text
 from sqlalchemy.exc import ProgrammingError
 
-from storage.models import AbsenceSpell, Employee, Unit, UnitMonthFigure
+from storage.db import open_server, transaction
+from storage.figures import refresh_figures
+from storage.models import (
+    AbsenceSpell,
+    Employee,
+    Measure,
+    Session,
+    Unit,
+    UnitMonthFigure,
+    UnitPrognosisFigure,
+)
 from storage.repos import units
+from storage.repos.figures import figures_as_of
 from storage.usecases import team
+from storage.usecases.forecast import prognosis
+from storage.usecases.status import status_report
 from tests.pg import Server
 from tests.team import Team
 from tui.cli import EXIT_OK, EXIT_REJECTED, main
 
 pytest.importorskip("psycopg", reason="needs the server extra (psycopg)")
+
+D = dt.date
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -129,3 +144,66 @@ def test_every_advisor_counts_every_units_people_without_seeing_them(crew: Team)
         assert units.headcount_on(conn, dt.date(2025, 6, 30)) == {1: 1, 2: 1}
         assert units.headcount_on(conn, dt.date(2025, 6, 30), 2) == {2: 1}
         assert conn.execute(select(Employee.id).where(Employee.id == 2)).first() is None
+
+
+def test_every_advisors_status_overview_counts_every_units_measures_and_meetings(
+    crew: Team,
+) -> None:
+    """Open and overdue measures and the last meeting are figures per unit: an advisor's status
+    overview counts those of the other advisors' units too, and reads none of them."""
+    owner = create_engine(crew.url)
+    with owner.begin() as conn:
+        conn.execute(
+            insert(Session),
+            [{"id": 1, "unit_id": 2, "session_type": "radgivning", "held_on": D(2025, 5, 2)}],
+        )
+        conn.execute(
+            insert(Measure).values(unit_id=2, level="enhet"),
+            [
+                {"text": "Rutine", "due_date": D(2025, 5, 20), "status": "apen"},
+                {"text": "Plan", "due_date": D(2025, 8, 1), "status": "apen"},
+                {"text": "Ferdig", "due_date": D(2025, 5, 1), "status": "fullfort"},
+            ],
+        )
+    owner.dispose()
+    anne = crew.as_login(crew.anne)
+    report = status_report(anne, D(2025, 6, 30))
+    berg = report.units.set_index("code").loc["E2"]
+    assert (berg["open_measures"], berg["overdue_measures"]) == (2, 1)
+    assert berg["last_session"] == D(2025, 5, 2)
+    with anne.connect() as conn:
+        assert conn.execute(select(Measure.id)).first() is None
+        assert conn.execute(select(Session.id)).first() is None
+
+
+def test_every_advisor_reads_the_prognosis_of_every_unit_as_the_owner_computed_it(
+    crew: Team,
+) -> None:
+    """The prognosis, kept with the monthly figures, is a figure per unit: an advisor's is the
+    owner's, also for units whose people the advisor cannot read."""
+    day = D(2025, 6, 30)
+    owner = open_server(crew.url)
+    with transaction(owner) as session:
+        refresh_figures(session, day)
+    computed = prognosis(owner, day).json()
+    owner.dispose()
+    assert prognosis(crew.as_login(crew.anne), day).json() == computed
+    with crew.as_login(crew.anne).connect() as conn:
+        seen = conn.execute(select(UnitPrognosisFigure.unit_id).distinct()).scalars()
+        assert sorted(seen) == [1, 2]
+
+
+def test_an_advisors_read_commands_leave_the_figures_to_the_lead(
+    crew: Team, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """stats, groups and status bring the figures to today where the login may rebuild them;
+    an advisor's would lack the other units, and the advisor may not write them."""
+    anne = crew.login_url(crew.anne)
+    period = ["--from", "01.01.2025", "--to", "31.03.2025", "--json"]
+    code, out, err = run(capsys, "--db", anne, "stats", *period)
+    assert (code, err) == (EXIT_OK, "")
+    units_seen = {row["unit_id"]: row for row in json.loads(out)["units"]}
+    assert set(units_seen) == {"E1", "E2"}
+    assert run(capsys, "--db", anne, "groups", "--json")[0] == EXIT_OK
+    with crew.as_login(crew.anne).connect() as conn:
+        assert figures_as_of(conn) is None  # not rebuilt by the advisor

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from core import fmt
 from core.errors import InvalidInput
@@ -20,6 +20,7 @@ from core.status import savings_of
 from core.text import by_name
 from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
+from tui.widgets.row_table import RowTable, TableColumn
 from tui.widgets.setting_input import SettingInput, SettingRejected, SettingSaved, save_text
 from tui.widgets.sorting import number
 
@@ -122,7 +123,7 @@ class SavingsScreen(NaervaerScreen[None]):
                         yield Label(field.unit, classes="setting-unit")
                     yield Static("", id=f"help-{key}", classes="setting-help", markup=False)
             yield Static("Laster …", id="savings-municipality")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="savings-table")
+        yield RowTable(id="savings-table")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -131,15 +132,23 @@ class SavingsScreen(NaervaerScreen[None]):
         slide = self.query_one("#savings-municipality")
         slide.border_title = "Som på lysbildet"
         slide.border_subtitle = "full presisjon, som «naervaer savings»"
-        table = self.query_one(DataTable)
-        for header, width in (
-            ("Enhet / gruppe", 38),
-            ("Endring", 9),
-            ("Mulige dagsverk", 15),
-            ("Sparte dagsverk", 15),
-            ("Besparelse", 16),
-        ):
-            table.add_column(header, width=width)
+        table = self.query_one(RowTable)
+        # A table drawn line by line, as the status overview's: a DataTable measured and
+        # rendered every cell through Rich, most of the time the panel took to open.
+        table.set_columns(
+            [
+                TableColumn(f"column-{i}", header, width, right=i > 0, header_right=False)
+                for i, (header, width) in enumerate(
+                    (
+                        ("Enhet / gruppe", 38),
+                        ("Endring", 10),
+                        ("Mulige dagsverk", 15),
+                        ("Sparte dagsverk", 15),
+                        ("Besparelse", 16),
+                    )
+                )
+            ]
+        )
         table.border_title = (
             "Prosjektet, målgruppene og enhetene: reduksjon / 100 × mulige dagsverk siste fire "
             "kvartaler × kostnad per dag"
@@ -188,16 +197,14 @@ class SavingsScreen(NaervaerScreen[None]):
         self.query_one("#savings-municipality", Static).update(
             municipality_text(self.report, settings, self.fte)
         )
-        table = self.query_one(DataTable)
-        table.clear()
-        for is_total, cells in savings_rows(self.report, settings):
-            style = "bold" if is_total else ""
-            table.add_row(
-                *(
-                    Text(cell, justify="left" if i == 0 else "right", style=style)
-                    for i, cell in enumerate(cells)
-                )
-            )
+        rows = savings_rows(self.report, settings)
+        self.query_one(RowTable).set_rows(
+            [
+                [Text(cell, style="bold") for cell in cells] if total else cells
+                for total, cells in rows
+            ],
+            range(len(rows)),
+        )
 
     def show_help(self, key: str, error: str | None) -> None:
         line = self.query_one(f"#help-{key}", Static)

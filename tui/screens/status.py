@@ -22,7 +22,7 @@ from core.goal import LIGHT_LABELS, Light
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from core.text import name_order
 from tui.navigation import OpenEffect, OpenSavings, OpenUnit
-from tui.screens.base import NaervaerScreen
+from tui.screens.base import AppState, NaervaerScreen
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
@@ -309,6 +309,29 @@ def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
     return Text("\n".join(lines))
 
 
+@dataclass(frozen=True, slots=True)
+class StatusRead:
+    """The status report as read (None, with the Norwegian reason, when there are no units),
+    and the app's count of writes before it was read."""
+
+    read_at: int
+    report: StatusReport | None
+    reason: str = ""
+
+
+def load_status(state: AppState) -> StatusRead:
+    """What the status screen shows, read in a worker's thread: before the screen opens, so
+    that it is laid out and drawn once, with its figures; and again after writes."""
+    from storage.usecases.status import status_report
+
+    assert state.engine is not None
+    read_at = state.writes  # before reading: what is read is at least as new as this count
+    try:
+        return StatusRead(read_at, status_report(state.engine, state.today))
+    except InvalidInput as error:
+        return StatusRead(read_at, None, str(error))
+
+
 class StatusScreen(NaervaerScreen[None]):
     """Before the status meeting: every project unit, its progress and prognosis, and totals."""
 
@@ -340,8 +363,9 @@ class StatusScreen(NaervaerScreen[None]):
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, read: StatusRead | None = None) -> None:
         super().__init__(id="status")
+        self._read = read  # read before opening; None: the screen reads it itself
         self.report: StatusReport | None = None
         self.rows: list[dict[str, Any]] = []
         self.totals: list[dict[str, Any]] = []
@@ -377,7 +401,10 @@ class StatusScreen(NaervaerScreen[None]):
         self.query_one("#status-summary-box").border_title = "Prosjektet"
         self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
         table.focus()
-        self.load()
+        if self._read is None:
+            self.load()
+        else:
+            self.show(self._read)
 
     def load(self) -> None:
         self.read_at = self.state.writes
@@ -385,20 +412,30 @@ class StatusScreen(NaervaerScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def read(self) -> None:
-        from storage.usecases.status import status_report
+        read = load_status(self.state)
+        if read.report is None:
+            self.post_message(self.Empty(read.reason))
+        else:
+            self.post_message(self.Loaded(read.report))
 
-        try:
-            report = status_report(self.engine, self.state.today)
-        except InvalidInput as error:
-            self.post_message(self.Empty(str(error)))
-            return
-        self.post_message(self.Loaded(report))
+    def show(self, read: StatusRead) -> None:
+        self.read_at = read.read_at
+        if read.report is None:
+            self.show_reason(read.reason)
+        else:
+            self.show_report(read.report)
 
     def on_status_screen_empty(self, message: Empty) -> None:
-        self.query_one("#status-summary", Static).update(message.reason)
+        self.show_reason(message.reason)
 
     def on_status_screen_loaded(self, message: Loaded) -> None:
-        self.report = report = message.report
+        self.show_report(message.report)
+
+    def show_reason(self, reason: str) -> None:
+        self.query_one("#status-summary", Static).update(reason)
+
+    def show_report(self, report: StatusReport) -> None:
+        self.report = report
         units = report.units[report.units["project"]].assign(unit=True)
         units["label"] = units["name"]
         self.rows = _records(units)
