@@ -207,3 +207,22 @@ def test_an_advisors_read_commands_leave_the_figures_to_the_lead(
     assert run(capsys, "--db", anne, "groups", "--json")[0] == EXIT_OK
     with crew.as_login(crew.anne).connect() as conn:
         assert figures_as_of(conn) is None  # not rebuilt by the advisor
+
+
+def test_the_lead_imports_on_the_server(
+    crew: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lead imports (README, "For a team"): the ids come from the sequences, which the lead
+    moves past the rows it writes."""
+    units_file = tmp_path / "enheter.csv"
+    units_file.write_text("enhet_id;enhet\nE3;Nygård barnehage\n", encoding="utf-8")
+    code, _out, err = run(capsys, "--db", crew.login_url(crew.leah), "import", str(units_file))
+    assert err == ""
+    assert code == EXIT_OK
+    with crew.as_login(crew.leah).connect() as conn:
+        names = conn.execute(select(Unit.code, Unit.name).order_by(Unit.code)).all()
+    assert [tuple(row) for row in names] == [
+        ("E1", "Lia sykehjem"),
+        ("E2", "Berg skole"),
+        ("E3", "Nygård barnehage"),
+    ]
