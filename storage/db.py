@@ -201,6 +201,7 @@ def open_database(
     engine = make_engine(f"sqlite:///{path}", passphrase if encrypted else None)
     try:
         upgrade(engine, path)
+        _prepare_replica(engine)
     except BaseException as error:
         engine.dispose()  # no connection left holding the file of a refused database
         explained = explain(error, path) if isinstance(error, DBAPIError) else None
@@ -208,6 +209,18 @@ def open_database(
             raise explained from error
         raise
     return engine
+
+
+def _prepare_replica(engine: Engine) -> None:
+    """A replica of a server (storage/sync) gets its outbox's triggers and secure deletes."""
+    from sqlalchemy import inspect
+
+    with engine.connect() as conn:
+        replica = inspect(conn).has_table("sync_state")
+    if replica:
+        from storage.sync.tables import prepare  # the ORM's models: only for a replica
+
+        prepare(engine)
 
 
 def _make_private(path: Path, notice: Callable[[str], None] | None, own_folder: bool) -> None:

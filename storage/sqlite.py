@@ -167,3 +167,9 @@ def _column(table: Table, name: str) -> str:
     if name not in table.c or not name.isidentifier():
         raise ValueError(f"{table.name} has no column {name!r}")
     return name
+
+
+def foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Turn the connection's foreign keys on or off (outside a transaction only): a replica's
+    pull replaces the server's rows without their deletes cascading to the advisor's."""
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
