@@ -283,6 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
     for step in (member, give, take, roster):
         step.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
 
+    replica = command(
+        "sync",
+        "send endringene i den lokale kopien (--db) til serveren og hent serverens; første "
+        "gang med --server, som lager kopien",
+        figures=False,
+    )
+    replica.add_argument(
+        "--server",
+        metavar="URL",
+        help="serveren (postgresql+psycopg://BRUKER@VERT/DATABASE) første gang; den huskes, "
+        "uten passord",
+    )
+
     export = command("export", "lagre et dokument: oppsummering eller rapport", figures=False)
     export.add_argument(
         "document",
@@ -1192,6 +1205,64 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from core import fmt
+    from storage.db import DatabaseError, server_url, shown_url
+    from storage.paths import given_url, resolve_db_path
+    from storage.usecases.sync import create_replica, sync, sync_status
+
+    url = given_url(args.db)
+    if url is not None:
+        raise UserError(
+            f"--db er den lokale kopien (en fil), ikke serveren ({shown_url(url)}). Oppgi "
+            "serveren med --server URL og kopien med --db FIL."
+        )
+    if args.server is not None:
+        server_url(args.server)  # what is no PostgreSQL URL is refused before anything else
+    path = resolve_db_path(args.db)
+    if not path.exists() or path.stat().st_size == 0:
+        if args.server is None:
+            raise UserError(
+                f"Fant ingen lokal kopi på {path}. Lag den med naervaer sync --server URL "
+                f"--db {path}."
+            )
+        from storage.usecases.maintenance import PASSPHRASE_ENV
+
+        engine = create_replica(path, args.server, os.environ.get(PASSPHRASE_ENV))
+        engine.dispose()
+        say(f"Lokal kopi laget på {path} fra {shown_url(args.server)}.")
+        return EXIT_OK
+    engine = _engine(args)
+    try:
+        if sync_status(engine) is None:
+            raise UserError(
+                f"{path} er en vanlig Nærvær-database, ikke en lokal kopi av en server. "
+                "Velg et nytt filnavn for kopien (--db), så lages den."
+            )
+        try:
+            result = sync(engine, args.server)
+        except DatabaseError as error:
+            waiting = sync_status(engine)
+            pending = waiting.pending if waiting is not None else 0
+            say(f"naervaer: {error}", error=True)
+            say(
+                f"{fmt.count(pending, 'endring venter', 'endringer venter')} i den lokale "
+                "kopien; de sendes neste gang.",
+                error=True,
+            )
+            return EXIT_FAILED
+    finally:
+        engine.dispose()
+    line = (
+        f"Sendt {fmt.count(result.pushed, 'endring', 'endringer')}, hentet "
+        f"{fmt.count(result.pulled, 'enhet', 'enheter')}"
+    )
+    if result.conflicts:
+        line += f", {fmt.count(result.conflicts, 'konflikt', 'konflikter')} – se Konflikter i appen"
+    say(f"{line}.")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
     from storage.paths import given_url, resolve_db_path
@@ -1230,6 +1301,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "decrypt": cmd_decrypt,
     "export": cmd_export,
     "db": cmd_db,
+    "sync": cmd_sync,
 }
 
 

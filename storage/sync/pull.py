@@ -33,6 +33,7 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
+from storage.sync.push import edited
 from storage.sync.tables import CONFLICTS, OUTBOX, STATE, SYNCED, Synced
 from storage.sync.values import encode
 
@@ -107,7 +108,7 @@ def _held(conn: Connection) -> tuple[set[str], dict[tuple[str, str], set[str]]]:
         select(OUTBOX.c.table_name, OUTBOX.c.row_uid, OUTBOX.c.op, OUTBOX.c.fields)
     ):
         if op == "update":
-            fields[(table, uid)] |= set(json.loads(changed))
+            fields[(table, uid)] |= set(edited(op, changed))
         else:
             whole.add(uid)
     for table, uid, name in conn.execute(

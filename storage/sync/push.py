@@ -57,12 +57,28 @@ class Found:
     their_at: dt.datetime | None
 
 
+def edited(op: str, fields: str) -> dict[str, list[Any]]:
+    """An outbox entry's fields (JSON) that it changes: an update's trigger records each field,
+    changed or not."""
+    values: dict[str, list[Any]] = json.loads(fields)
+    if op != "update":
+        return values
+    return {field: pair for field, pair in values.items() if pair[0] != pair[1]}
+
+
 def pending(conn: Connection) -> list[Entry]:
     """The replica's outbox, oldest first."""
     rows = conn.execute(select(OUTBOX).order_by(OUTBOX.c.seq))
     return [
         Entry(
-            r.seq, r.uid, r.at, r.table_name, r.row_uid, r.op, r.base_version, json.loads(r.fields)
+            r.seq,
+            r.uid,
+            r.at,
+            r.table_name,
+            r.row_uid,
+            r.op,
+            r.base_version,
+            edited(r.op, r.fields),
         )
         for r in rows
     ]
@@ -202,17 +218,19 @@ def _update(
                 row.get("changed_at"),
             )
         )
-    if found:
-        # Fields without a conflict still apply: edits of different fields merge.
-        changed = {f: v for f, v in changed.items() if f not in LAST_WINS}
-    if changed:
-        values = _ids(conn, synced, changed)
-        if values is None:
-            return [*found, _row_conflict(entry, "hører til noe som er slettet på serveren")]
-        if "version" in table.c:
-            audit.change(conn, table, row["id"], values, None, entry.at)
-        else:
-            conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
+    # Fields without a conflict still apply: edits of different fields merge. What is only
+    # kept up to date goes with them, and alone is no edit of the row (no new version).
+    edits = {f: v for f, v in changed.items() if f not in LAST_WINS}
+    touched = {} if found else {f: v for f, v in changed.items() if f in LAST_WINS}
+    values = _ids(conn, synced, edits)
+    if values is None:
+        return [*found, _row_conflict(entry, "hører til noe som er slettet på serveren")]
+    if values and "version" in table.c:
+        audit.change(conn, table, row["id"], values, None, entry.at)
+        values = {}
+    values |= _ids(conn, synced, touched) or {}
+    if values:
+        conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
     return found
 
 

@@ -206,27 +206,32 @@ def _write(engine: Engine, taken: pull.Snapshot) -> pull.Written:
 
 
 def _store_conflicts(conn: Connection, found: list[push.Found], now: dt.datetime) -> None:
+    """Keep what the push found: one conflict per field of a row, with the advisor's latest
+    value (several edits of a note made offline are one conflict), the server's as found."""
     known = {
-        (entry, field)
-        for entry, field in conn.execute(select(CONFLICTS.c.entry_uid, CONFLICTS.c.field))
+        (row.table_name, row.row_uid, row.field): row.id
+        for row in conn.execute(
+            select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid, CONFLICTS.c.field)
+        )
     }
-    rows = [
-        {
-            "entry_uid": f.entry_uid,
-            "table_name": f.table,
-            "row_uid": f.row_uid,
-            "field": f.field,
-            "mine": json.dumps(f.mine, ensure_ascii=False),
-            "theirs": json.dumps(f.theirs, ensure_ascii=False),
-            "their_advisor": f.their_advisor,
-            "their_at": f.their_at,
-            "found_at": now,
+    latest = {(f.table, f.row_uid, f.field): f for f in found}
+    for key, conflict in latest.items():
+        values = {
+            "entry_uid": conflict.entry_uid,
+            "mine": json.dumps(conflict.mine, ensure_ascii=False),
+            "theirs": json.dumps(conflict.theirs, ensure_ascii=False),
+            "their_advisor": conflict.their_advisor,
+            "their_at": conflict.their_at,
         }
-        for f in found
-        if (f.entry_uid, f.field) not in known
-    ]
-    if rows:
-        conn.execute(insert(CONFLICTS), rows)
+        if key in known:
+            conn.execute(update(CONFLICTS).where(CONFLICTS.c.id == known[key]).values(values))
+        else:
+            table, row_uid, field = key
+            conn.execute(
+                insert(CONFLICTS).values(
+                    table_name=table, row_uid=row_uid, field=field, found_at=now, **values
+                )
+            )
 
 
 def create_replica(path: Path, server_url: str, passphrase: str | None = None) -> Engine:
