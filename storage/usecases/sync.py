@@ -104,7 +104,9 @@ def _state(conn: Connection) -> Any:
 
 
 def _without_password(url: str) -> str:
-    return server_url(url).set(password=None).render_as_string(hide_password=False)
+    """The URL as the replica remembers it: the password comes from PGPASSWORD or ~/.pgpass.
+    (URL.set takes None for "unchanged": a named tuple's own replace drops it.)"""
+    return server_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def _connectable(url: str) -> str:

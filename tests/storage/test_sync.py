@@ -154,3 +154,20 @@ def test_keeping_mine_sends_it_as_an_edit_of_the_servers_value(offline: Offline)
     assert sync(bent).conflicts == 0
     sync(anne)
     assert measure(anne, "Felles rutine")["due_date"] == dt.date(2025, 10, 1)
+
+
+def test_a_replica_keeps_the_servers_monthly_figures_of_units_it_holds_no_people_of(
+    offline: Offline,
+):
+    """Rebuilt from the replica's people, Berg's figures would drop to nothing."""
+    from storage.models import UnitMonthFigure
+    from storage.usecases.units import ensure_figures_current
+
+    def bergs_lost(engine: Engine) -> float:
+        with engine.connect() as conn:
+            lost = select(func.sum(UnitMonthFigure.lost)).where(UnitMonthFigure.unit_id == 2)
+            return float(conn.execute(lost).scalar_one())
+
+    assert bergs_lost(offline.anne) == 5.0
+    assert ensure_figures_current(offline.anne) is False
+    assert bergs_lost(offline.anne) == 5.0
