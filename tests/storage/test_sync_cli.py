@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from core.measures import MeasureChange
 from storage.db import open_database
-from storage.models import Session
+from storage.models import Employee, Session
 from storage.usecases import agenda, measures, sessions
 from storage.usecases.review import review
 from storage.usecases.sync import sync, sync_status
+from tests.conftest import unreadable_without_the_passphrase
 from tests.storage.sync_fixtures import Offline, offline, own_server
 from tests.storage.test_sync import ADVICE
 from tui.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
@@ -131,3 +132,35 @@ def test_sync_with_server_makes_the_replica_and_remembers_the_server_without_pas
     assert main(["--db", str(replica), "sync"]) == EXIT_OK
     assert capsys.readouterr().out.strip() == "Sendt 0 endringer, hentet 1 enhet."
     assert oct(replica.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["purge", "--employee", "100001"], ["project", "add", "E1"], ["demo"]],
+    ids=lambda c: c[0],
+)
+def test_what_is_the_servers_is_refused_on_a_replica(
+    offline: Offline, command: list[str], capsys: pytest.CaptureFixture[str]
+):
+    """A purge there would go to the server as the advisor's own deletions."""
+    offline.anne.dispose()
+    assert main(["--db", str(offline.anne_path), *command]) == EXIT_REJECTED
+    assert "gjøres på serveren" in capsys.readouterr().err
+    status = sync_status(offline.anne)
+    assert status is not None and status.pending == 0
+    with offline.anne.connect() as conn:
+        assert conn.execute(select(Session.id)).first() is None
+        assert conn.execute(select(Employee.number)).scalars().all() == ["100001"]
+
+
+def test_an_encrypted_replica(offline: Offline, tmp_path: Path):
+    from storage.usecases.sync import create_replica
+
+    path = tmp_path / "kryptert" / "kopi.sqlite"
+    engine = create_replica(path, offline.team.login_url(offline.team.anne), "et langt passord")
+    try:
+        assert unreadable_without_the_passphrase(path)
+        measures.add_measure(engine, 1, "enhet", "Felles rutine")
+        assert sync(engine).pushed == 1
+    finally:
+        engine.dispose()
