@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, Table, and_, delete, insert, select, update
@@ -94,13 +94,17 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
         ).scalars()
     )
     found: list[Found] = []
+    # Rows made here whose key (a note on one employee in one meeting, say) another laptop
+    # made first: this push's later edits of them are edits of the server's row.
+    aliases: dict[str, str] = {}
     for entry in entries:
         if entry.uid in done:
             continue
         synced = BY_NAME[entry.table]
+        entry = replace(entry, row_uid=aliases.get(entry.row_uid, entry.row_uid))
         with conn.begin_nested() as savepoint:
             try:
-                conflicts = _apply(conn, synced, entry, now)
+                conflicts = _apply(conn, synced, entry, now, aliases)
             except (IntegrityError, ProgrammingError):
                 # A row the server refuses (a unit no longer the advisor's, a key taken): the
                 # edit waits in the conflicts, not lost.
@@ -118,10 +122,12 @@ def _row_conflict(entry: Entry, theirs: str) -> Found:
     return Found(entry.uid, entry.table, entry.row_uid, ROW, mine, theirs, None, None)
 
 
-def _apply(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) -> list[Found]:
+def _apply(
+    conn: Connection, synced: Synced, entry: Entry, now: dt.datetime, aliases: dict[str, str]
+) -> list[Found]:
     table = synced.table
     if entry.op == "insert":
-        return _insert(conn, synced, entry, now)
+        return _insert(conn, synced, entry, now, aliases)
     row = _server_row(conn, synced, table.c.uid == entry.row_uid)
     if entry.op == "delete":
         if row is not None:
@@ -160,7 +166,9 @@ def _ids(conn: Connection, synced: Synced, values: dict[str, Any]) -> dict[str, 
     return out
 
 
-def _insert(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) -> list[Found]:
+def _insert(
+    conn: Connection, synced: Synced, entry: Entry, now: dt.datetime, aliases: dict[str, str]
+) -> list[Found]:
     table = synced.table
     new = {field: values[1] for field, values in entry.fields.items()}
     stored = _ids(conn, synced, new)
@@ -172,8 +180,10 @@ def _insert(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) ->
             conn, synced, and_(*(table.c[key] == stored[key] for key in synced.natural_key))
         )
         if same is not None and same["uid"] != entry.row_uid:
-            # Made on two laptops at once: one row, the other's values as edits of it.
-            return _update(conn, synced, entry, same, {})
+            # Made on two laptops at once: one row. What this laptop then wrote in it (its
+            # later entries) is an edit of the server's row, from the values it was made with.
+            aliases[entry.row_uid] = same["uid"]
+            return []
     from sqlalchemy.dialects.postgresql import insert as upsert
 
     meta: dict[str, Any] = {"uid": entry.row_uid}

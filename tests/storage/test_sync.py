@@ -171,3 +171,33 @@ def test_a_replica_keeps_the_servers_monthly_figures_of_units_it_holds_no_people
     assert bergs_lost(offline.anne) == 5.0
     assert ensure_figures_current(offline.anne) is False
     assert bergs_lost(offline.anne) == 5.0
+
+
+def test_the_first_note_on_one_employee_written_on_both_replicas_is_one_conflict(
+    offline: Offline,
+):
+    """Each replica makes the review row (its own uid, the same session and employee)."""
+    team = offline.team
+    assert main(["--db", offline.owner_url, "team", "assign", team.bent, "E1"]) == EXIT_OK
+    on_anne = sessions.start_session(offline.anne, 1, ADVICE, DAY)
+    sync(offline.anne)
+    sync(offline.bent)
+    sessions.set_review_note(offline.anne, on_anne, 1, "Annes notat")
+    sessions.set_review_note(offline.bent, first_on(offline.bent), 1, "Bents notat")
+    sessions.set_presence_factor(offline.anne, 1, "styrke", 1, "Godt samhold")
+    sessions.set_presence_factor(offline.bent, 1, "styrke", 1, "Godt samhold")
+    assert sync(offline.anne).conflicts == 0
+    assert sync(offline.bent).conflicts == 1
+    (conflict,) = conflicts(offline.bent)
+    assert (conflict.field, conflict.mine, conflict.theirs) == (
+        "notat",
+        "«Bents notat»",
+        "«Annes notat»",
+    )
+    for engine in (offline.anne, offline.bent):
+        with engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(EmployeeReview)).scalar() == 1
+    resolve(offline.bent, conflict.id, "mine")
+    sync(offline.bent)
+    sync(offline.anne)
+    assert review_note(offline.anne) == "Bents notat"
