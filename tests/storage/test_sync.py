@@ -201,3 +201,18 @@ def test_the_first_note_on_one_employee_written_on_both_replicas_is_one_conflict
     sync(offline.bent)
     sync(offline.anne)
     assert review_note(offline.anne) == "Bents notat"
+
+
+def test_a_measure_cancelled_offline_is_cancelled_on_the_server_with_its_reason(
+    offline: Offline,
+):
+    measures.add_measure(offline.anne, 1, "enhet", "Felles rutine")
+    sync(offline.anne)
+    offline.server.halt()
+    measures.cancel_measure(offline.anne, measure_id(offline.anne, "Felles rutine"), "Ikke behov")
+    offline.server.resume()
+    assert sync(offline.anne).conflicts == 0
+    lead = offline.team.as_login(offline.team.leah)
+    assert measure(lead, "Felles rutine")["status"] == "avbrutt"
+    (history,) = measures.measure_history(lead, measure_id(lead, "Felles rutine"))
+    assert history.comment == "Avbrutt: Ikke behov" and history.session_id is None
