@@ -45,8 +45,15 @@ from storage.sync.tables import (
 from storage.sync.values import decode, encode
 from storage.usecases import reading
 
-# How long a sync waits for the server before it counts as out of reach (seconds).
-CONNECT_TIMEOUT = 10
+# How long a sync waits for the server before it counts as out of reach (seconds), and how it
+# notices a network gone mid-push (no answer to TCP keepalives for about 25 seconds).
+REACH = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+}
 UNREACHABLE = "Får ikke kontakt med serveren"
 
 
@@ -110,10 +117,10 @@ def _without_password(url: str) -> str:
 
 
 def _connectable(url: str) -> str:
-    """The URL a sync connects with: waiting at most CONNECT_TIMEOUT for the server."""
+    """The URL a sync connects with: giving up on a server out of reach (REACH), unless the
+    URL says otherwise."""
     parsed: URL = server_url(url)
-    if "connect_timeout" not in parsed.query:
-        parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
+    parsed = parsed.update_query_dict({k: v for k, v in REACH.items() if k not in parsed.query})
     return parsed.render_as_string(hide_password=False)
 
 
