@@ -15,9 +15,10 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, insert, select, update
+from sqlalchemy import Connection, Table, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
+from storage.dialects import upsert
 from storage.models import SyncApplied
 from storage.repos import audit
 from storage.sync.tables import BY_NAME, OUTBOX, Synced
@@ -113,7 +114,10 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
         if conflicts:
             found += conflicts
         else:
-            conn.execute(insert(APPLIED).values(uid=entry.uid, login=login, applied_at=now))
+            # Another push of the same outbox (the app's and `naervaer sync` at once) may have
+            # applied it meanwhile: then its effects were already there, and so is its record.
+            record = {"uid": entry.uid, "login": login, "applied_at": now}
+            upsert(conn, APPLIED, record, ["uid"], update=())
     return found
 
 
@@ -184,14 +188,10 @@ def _insert(
             # later entries) is an edit of the server's row, from the values it was made with.
             aliases[entry.row_uid] = same["uid"]
             return []
-    from sqlalchemy.dialects.postgresql import insert as upsert
-
     meta: dict[str, Any] = {"uid": entry.row_uid}
     if "version" in table.c:
         meta |= {"created_by": audit.advisor(conn), "changed_at": entry.at}
-    conn.execute(
-        upsert(table).values(**stored, **meta).on_conflict_do_nothing(index_elements=["uid"])
-    )
+    upsert(conn, table, {**stored, **meta}, ["uid"], update=())
     return []
 
 
