@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
+from sqlalchemy import URL, Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from core.conflicts import FIELD_LABELS, FREE_TEXT_FIELDS
@@ -93,13 +93,13 @@ def sync_status(engine: Engine) -> SyncStatus | None:
         state = _state(conn)
         if state is None:
             return None
-        pending = conn.execute(select(OUTBOX.c.seq)).all()
-        found = conn.execute(select(CONFLICTS.c.id)).all()
+        pending = conn.execute(select(func.count()).select_from(OUTBOX)).scalar_one()
+        found = conn.execute(select(func.count()).select_from(CONFLICTS)).scalar_one()
     return SyncStatus(
         server=shown_url(state.server),
         last_sync_at=state.last_sync_at,
-        pending=len(pending),
-        conflicts=len(found),
+        pending=pending,
+        conflicts=found,
         last_error=state.last_error,
     )
 

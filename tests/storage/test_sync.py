@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
+from core.errors import InvalidInput
 from storage.db import DatabaseError
 from storage.models import Employee, EmployeeReview, Measure, Session
 from storage.usecases import measures, sessions
@@ -150,7 +151,11 @@ def test_keeping_mine_sends_it_as_an_edit_of_the_servers_value(offline: Offline)
     sync(anne)
     assert sync(bent).conflicts == 1
     (conflict,) = conflicts(bent)
+    with pytest.raises(InvalidInput, match="Bare fritekst"):
+        resolve(bent, conflict.id, "merge", "15.09 eller 01.10")
     resolve(bent, conflict.id, "mine")
+    with pytest.raises(InvalidInput, match="allerede løst"):
+        resolve(bent, conflict.id, "theirs")
     assert sync(bent).conflicts == 0
     sync(anne)
     assert measure(anne, "Felles rutine")["due_date"] == dt.date(2025, 10, 1)
