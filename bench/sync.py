@@ -34,7 +34,8 @@ from sqlalchemy import Engine, create_engine, func, select, text  # noqa: E402
 from storage.db import open_database, open_server, upgrade_server  # noqa: E402
 from storage.models import Employment, utcnow  # noqa: E402
 from storage.sync import pull, push  # noqa: E402
-from storage.sync.tables import OUTBOX, STATE, SYNCED, install, prepare  # noqa: E402
+from storage.sync.state import OUTBOX, STATE, overwrite_deleted  # noqa: E402
+from storage.sync.tables import SYNCED, install  # noqa: E402
 from storage.usecases import measures, sessions  # noqa: E402
 from storage.usecases.importing import load_demo  # noqa: E402
 from storage.usecases.units import ensure_figures_current  # noqa: E402
@@ -69,7 +70,7 @@ def empty_replica(path: Path, url: str) -> Engine:
     with engine.begin() as conn:
         install(conn)
         conn.execute(STATE.insert().values(id=1, server=url, login=ADVISOR, pulling=False))
-    prepare(engine)
+    overwrite_deleted(engine)
     return engine
 
 

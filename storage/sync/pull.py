@@ -34,7 +34,8 @@ from storage.models import (
     UnitMonthFigure,
 )
 from storage.sync.push import edited
-from storage.sync.tables import CONFLICTS, OUTBOX, STATE, SYNCED, Synced
+from storage.sync.state import CONFLICTS, OUTBOX, STATE
+from storage.sync.tables import SYNCED, Synced
 from storage.sync.values import encode
 
 

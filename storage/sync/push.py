@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError, ProgrammingError
 from storage.dialects import upsert
 from storage.models import SyncApplied
 from storage.repos import audit
-from storage.sync.tables import BY_NAME, OUTBOX, Synced
+from storage.sync.state import OUTBOX
+from storage.sync.tables import BY_NAME, Synced
 from storage.sync.values import decode, encode
 
 APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]

@@ -32,16 +32,8 @@ from storage.db import (
 from storage.dialects import current_login, snapshot
 from storage.models import Employee, new_uid, utcnow
 from storage.sync import pull, push
-from storage.sync.tables import (
-    BY_NAME,
-    CONFLICTS,
-    MEASURES,
-    OUTBOX,
-    STATE,
-    install,
-    is_replica,
-    prepare,
-)
+from storage.sync.state import CONFLICTS, OUTBOX, STATE, is_replica, overwrite_deleted
+from storage.sync.tables import BY_NAME, MEASURES, install
 from storage.sync.values import decode, encode
 from storage.usecases import reading
 
@@ -270,7 +262,7 @@ def create_replica(path: Path, server_url: str, passphrase: str | None = None) -
                     id=1, server=_without_password(server_url), login=login, pulling=False
                 )
             )
-        prepare(engine)
+        overwrite_deleted(engine)
         sync(engine, server_url)
     except BaseException:
         engine.dispose()
