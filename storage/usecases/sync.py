@@ -170,7 +170,11 @@ def _sync(engine: Engine, url: str) -> SyncResult:
                     f"Den lokale kopien er {login}s, men serveren ble åpnet som "
                     f"{current_login(conn)}. Bruk {login} i adressen."
                 )
-            found = push.push(conn, entries, login, now)
+            try:
+                with conn.begin_nested():
+                    found = push.push(conn, entries, login, now, careful=False)
+            except push.Refused:  # rolled back: again, an entry at a time
+                found = push.push(conn, entries, login, now)
         with engine.begin() as conn:
             uids = [entry.uid for entry in entries]
             for start in range(0, len(uids), 500):
