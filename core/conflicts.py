@@ -21,11 +21,17 @@ FIELD_LABELS: Final = {
     "score": "poengsum",
     "measured_on": "målt",
     "done_on": "milepæl",  # a legal milestone of a case: the day it was marked done, or none
+    # What a replica's conflicts may also be about (storage.usecases.sync).
+    "comment": "kommentar",
+    "checked": "avkrysset",
+    "summary": "oppsummering",
 }
-DATE_FIELDS: Final = frozenset({"due_date", "measured_on"})
+DATE_FIELDS: Final = frozenset({"due_date", "measured_on", "done_on"})
 # Free text may name people or hold what a purge must remove: the audit log says that it
 # changed, never what it said (the text lives only in its row).
 FREE_TEXT_FIELDS: Final = frozenset({"text", "owner", "note"})
+# Free text two advisors may each have written: the one can be merged with the other.
+MERGEABLE_FIELDS: Final = FREE_TEXT_FIELDS | {"comment", "summary"}
 
 
 def logged(field: str, value: object) -> str | None:
@@ -54,7 +60,7 @@ def shown(field: str, value: object) -> str:
         return _day(value)
     if field == "status":
         return MEASURE_STATUSES.get(str(value), str(value)).lower()
-    if field == "reviewed":
+    if field in ("reviewed", "checked"):
         return "ja" if value in (True, "1") else "nei"
     if field == "score":
         return fmt.number(float(str(value)))

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
-SCHEMA_REVISION = "0007"
+SCHEMA_REVISION = "0008"
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
@@ -200,7 +200,8 @@ def open_database(
         )
     engine = make_engine(f"sqlite:///{path}", passphrase if encrypted else None)
     try:
-        upgrade(engine, path)
+        copy = upgrade(engine, path)
+        _prepare_replica(engine, renew=copy is not None)
     except BaseException as error:
         engine.dispose()  # no connection left holding the file of a refused database
         explained = explain(error, path) if isinstance(error, DBAPIError) else None
@@ -208,6 +209,21 @@ def open_database(
             raise explained from error
         raise
     return engine
+
+
+def _prepare_replica(engine: Engine, *, renew: bool) -> None:
+    """A replica of a server (storage/sync): its outbox's triggers, made anew after an upgrade
+    (`renew`) or where one is missing, and its deleted rows overwritten."""
+    from storage.sync.state import is_replica, overwrite_deleted, triggers_missing
+
+    with engine.begin() as conn:
+        if not is_replica(conn):
+            return
+        if renew or triggers_missing(conn):
+            from storage.sync.tables import install  # the ORM's models: only then
+
+            install(conn)
+    overwrite_deleted(engine)
 
 
 def _make_private(path: Path, notice: Callable[[str], None] | None, own_folder: bool) -> None:

@@ -6,6 +6,7 @@ There is deliberately no field for diagnoses or medical details anywhere in this
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from sqlalchemy import (
     Boolean,
@@ -40,11 +41,23 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def new_uid() -> str:
+    """A key no other laptop will make: an advisor-written row's identity everywhere."""
+    return uuid.uuid4().hex
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Edited:
+class Synced:
+    """An advisor-written row: made on any laptop (a replica, offline) and known everywhere by
+    its `uid`; its integer id is the database's own (see storage/sync)."""
+
+    uid: Mapped[str] = mapped_column(String(32), index=True, unique=True, default=new_uid)
+
+
+class Edited(Synced):
     """What two advisors can edit: its version (each change adds one; a change states the
     version it was based on) and who created and last changed it, and when."""
 
@@ -248,7 +261,7 @@ class Measure(Edited, Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-class MeasureFollowUp(Base):
+class MeasureFollowUp(Synced, Base):
     """What happened to a measure in one later session (or outside any): its history."""
 
     __tablename__ = "measure_follow_ups"
@@ -349,3 +362,14 @@ class AdvisorUnit(Base):
     unit_id: Mapped[int] = mapped_column(
         ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class SyncApplied(Base):
+    """An outbox entry of a replica the server has applied (by the entry's uid): a push
+    repeated after a cut skips it. On a server an advisor sees only their own login's."""
+
+    __tablename__ = "sync_applied"
+
+    uid: Mapped[str] = mapped_column(String(32), primary_key=True)
+    login: Mapped[str] = mapped_column(String(63))
+    applied_at: Mapped[dt.datetime] = mapped_column(DateTime)

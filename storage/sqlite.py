@@ -33,6 +33,13 @@ def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    """A new connection overwrites what it deletes (a replica: purged rows must not linger)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
 def begin_snapshot(conn: Connection) -> None:
     """Begin the read transaction now: pysqlite would begin one only before a write, and every
     SELECT would see the database as it is at that moment, not as it was at the first."""
@@ -158,3 +165,41 @@ def revisions(conn: Any) -> set[str]:
     if not has_versions:
         return set()
     return {row[0] for row in conn.execute("SELECT version_num FROM alembic_version")}
+
+
+def foreign_keys(conn: Connection, *, on: bool) -> None:
+    """Turn the connection's foreign keys on or off (outside a transaction only): a replica's
+    pull replaces the server's rows without their deletes cascading to the advisor's."""
+    conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def drop_orphans(conn: Connection) -> int:
+    """Delete the rows whose foreign keys point at no row (found with foreign keys off); how
+    many."""
+    orphans = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    for table, rowid, _parent, _key in orphans:
+        assert str(table).isidentifier()
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+    return len(orphans)
+
+
+def replace_triggers(conn: Connection, triggers: dict[str, str]) -> None:
+    """Make each trigger (name -> its CREATE TRIGGER statement) anew."""
+    for name, statement in triggers.items():
+        assert name.isidentifier()
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        conn.exec_driver_sql(statement)
+
+
+def stored_headcounts(conn: Connection, day: Any) -> dict[int, int] | None:
+    """A replica's headcounts per unit on `day`, as the server counted them at the last sync
+    (storage.sync.state); None on another file, or another day."""
+    held = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_headcounts'"
+    ).first()
+    if held is None:
+        return None
+    rows = conn.exec_driver_sql(
+        "SELECT unit_id, headcount FROM sync_headcounts WHERE day = ?", (day.isoformat(),)
+    ).all()
+    return {unit: count for unit, count in rows} or None

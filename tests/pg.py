@@ -89,8 +89,10 @@ class Server:
             raise RuntimeError(f"{' '.join(args[:1])} failed: {done.stderr}{done.stdout}{tail}")
 
     @classmethod
-    def start(cls, bin: Path) -> Server:
-        given = os.environ.get(DIR_ENV)
+    def start(cls, bin: Path, *, own: bool = False) -> Server:
+        """A new server; `own`: in a folder of its own, never $NAERVAER_TEST_PG_DIR (a test's
+        server beside the session's)."""
+        given = None if own else os.environ.get(DIR_ENV)
         root = Path(given) if given else Path(tempfile.mkdtemp(prefix="naervaer-pg-"))
         root.mkdir(parents=True, exist_ok=True)
         user = None
@@ -117,15 +119,8 @@ class Server:
             "--no-locale",
             "--no-sync",
         )
-        options = (
-            f"-c listen_addresses=127.0.0.1 -p {server.port} -c unix_socket_directories={root} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
-        )
         try:
-            server._run(
-                "pg_ctl", "-D", str(root / "data"), "-l", str(root / "server.log"), "-o",
-                options, "-w", "start"
-            )  # fmt: skip
+            server.resume()
             admin = server.admin()
             with admin.connect() as conn:
                 login = (
@@ -139,6 +134,23 @@ class Server:
             raise
         return server
 
+    def resume(self) -> None:
+        """Start the server on its folder (again, after `halt`)."""
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.root / "data"), "-l", str(self.root / "server.log"), "-o",
+            options, "-w", "start"
+        )  # fmt: skip
+
+    def halt(self) -> None:
+        """Stop the server, ending every connection and its transaction as a cut would,
+        keeping its data for `resume`. Not "immediate": without synchronous commits (see
+        `resume`) that would also lose the last transactions it had committed."""
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
+
     def stop(self) -> None:
         if (self.root / "data" / "postmaster.pid").exists():
             self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
@@ -148,6 +160,18 @@ class Server:
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[Server]:
     """The session's server, with the template migrated to the newest schema once."""
+    from storage.db import upgrade_server
+
+    server = Server.start(usable_binaries())
+    try:
+        upgrade_server(server.url(TEMPLATE))
+        yield server
+    finally:
+        server.stop()
+
+
+def usable_binaries() -> Path:
+    """PostgreSQL's binaries, or the test skips (fails, where they are required) saying why."""
     if os.environ.get(REQUIRED_ENV) == "skip":
         pytest.skip(f"{REQUIRED_ENV}=skip: the PostgreSQL cases are not run")
     found = binaries()
@@ -163,14 +187,8 @@ def pg_server() -> Iterator[Server]:
         if os.environ.get(REQUIRED_ENV) == "required":
             pytest.fail(f"{REQUIRED_ENV}=required, but {reason}")
         pytest.skip(reason)
-    from storage.db import upgrade_server
-
-    server = Server.start(found)
-    try:
-        upgrade_server(server.url(TEMPLATE))
-        yield server
-    finally:
-        server.stop()
+    assert found is not None
+    return found
 
 
 _numbers = itertools.count(1)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import Engine, create_engine, insert, text
@@ -52,12 +53,12 @@ class Team:
         admin.dispose()
 
 
-@pytest.fixture
-def crew(pg_server: Server, pg_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Team]:
+@contextmanager
+def staffed(server: Server, url: str) -> Iterator[Team]:
     """Anne has Lia (E1), Bent has Berg (E2), Leah leads; one person and spell in each unit."""
     from tests.conftest import Builder  # which imports this module for its fixture
 
-    owner = open_server(pg_url)
+    owner = open_server(url)
     day = dt.date(2025, 1, 1)
     (
         Builder(owner)
@@ -93,17 +94,24 @@ def crew(pg_server: Server, pg_url: str, capsys: pytest.CaptureFixture[str]) -> 
             ],
         )
     owner.dispose()
-    found = Team(pg_server, pg_url)
+    found = Team(server, url)
     try:
         for login, name, lead in (
             (found.anne, "Anne Rådgiver", []),
             (found.bent, "Bent Rådgiver", []),
             (found.leah, "Leah Leder", ["--lead"]),
         ):
-            assert main(["--db", pg_url, "team", "add", login, "--name", name, *lead]) == EXIT_OK
-        assert main(["--db", pg_url, "team", "assign", found.anne, "E1"]) == EXIT_OK
-        assert main(["--db", pg_url, "team", "assign", found.bent, "E2"]) == EXIT_OK
-        capsys.readouterr()
+            assert main(["--db", url, "team", "add", login, "--name", name, *lead]) == EXIT_OK
+        assert main(["--db", url, "team", "assign", found.anne, "E1"]) == EXIT_OK
+        assert main(["--db", url, "team", "assign", found.bent, "E2"]) == EXIT_OK
         yield found
     finally:
         found.drop_logins()
+
+
+@pytest.fixture
+def crew(pg_server: Server, pg_url: str, capsys: pytest.CaptureFixture[str]) -> Iterator[Team]:
+    """Anne has Lia (E1), Bent has Berg (E2), Leah leads; one person and spell in each unit."""
+    with staffed(pg_server, pg_url) as found:
+        capsys.readouterr()
+        yield found

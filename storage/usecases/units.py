@@ -209,7 +209,8 @@ def figures_day(engine: Engine) -> dt.date | None:
 
 def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool:
     """Rebuild the monthly figures if they were computed before today. True if rebuilt; on a
-    server only by the lead or the owner (as the app's start does).
+    server only by the lead or the owner (as the app's start does). A replica of a server never
+    rebuilds them: each sync brings the server's.
 
     The check reads only; the rebuild is one transaction, which checks again (another
     instance of the app may have rebuilt them meanwhile).
@@ -223,6 +224,11 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
         if not me(engine).sees_all:
             return False  # an advisor's would lack the other units: the lead's or owner's
     from storage.figures import refresh_figures  # pandas and the ORM: only when rebuilding
+    from storage.sync.state import is_replica
+
+    with reading(engine) as conn:
+        if is_replica(conn):  # it holds some units' people: the server's figures are the truth
+            return False
 
     with writing(engine) as session:
         if figures.figures_as_of(session) == today:

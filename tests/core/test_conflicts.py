@@ -51,3 +51,11 @@ def test_a_milestone_marked_by_another_reads_as_done_or_not():
         "Endret av Kari kl. 10.42: milepæl utført 05.12.2026 — din: ikke utført"
     )
     assert change_text("done_on", None, "2026-12-06") == "milepæl ikke utført → utført 06.12.2026"
+
+
+def test_what_a_replicas_conflict_may_also_be_about_reads_in_norwegian():
+    from core.conflicts import FIELD_LABELS, MERGEABLE_FIELDS, shown
+
+    assert (FIELD_LABELS["comment"], FIELD_LABELS["summary"]) == ("kommentar", "oppsummering")
+    assert (shown("checked", True), shown("done_on", "2026-12-06")) == ("ja", "utført 06.12.2026")
+    assert "comment" in MERGEABLE_FIELDS and "due_date" not in MERGEABLE_FIELDS
