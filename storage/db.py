@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
-SCHEMA_REVISION = "0008"
+SCHEMA_REVISION = "0009"
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 
@@ -332,8 +332,9 @@ def explain_server(error: BaseException, url: str) -> DatabaseError | None:
         )
     if kind == "rights":
         return DatabaseError(
-            f"Brukeren {login} har ikke rettighetene dette krever på serveren {where}. "
-            f"Skjemaet endres bare av databaseeieren, som må kjøre: {upgrade}"
+            f"Brukeren {login} har ikke rettighetene dette krever på serveren {where}. Be "
+            "prosjektlederen eller databaseeieren gjøre det, eller gi deg rettighetene "
+            f"(skjemaet oppgraderes bare av databaseeieren: {upgrade})."
         )
     return None
 
