@@ -1,9 +1,9 @@
 """Pull: the server's rows, read in one snapshot as the advisor, written into the replica in one
 transaction with the outbox's triggers held off.
 
-What the server has of HR data (units, their project periods, every unit's monthly figures, the
-settings, the team, and the people of the advisor's units as row-level security lets them
-through) replaces the replica's, keeping the server's ids. Advisor-written rows are matched by
+What the server has of HR data (units, their project periods, every unit's monthly figures and
+prognosis, the settings, the team, and the people of the advisor's units as row-level security
+lets them through) replaces the replica's, keeping the server's ids. Advisor-written rows are matched by
 uid and keep the replica's own ids: the server's values are taken, except for the fields an
 edit not yet pushed (or a conflict not yet resolved) holds, which keep the replica's. A row the
 server no longer has (purged, or of a unit no longer the advisor's) leaves the replica, unless
@@ -33,6 +33,7 @@ from storage.models import (
     Setting,
     Unit,
     UnitMonthFigure,
+    UnitPrognosisFigure,
 )
 from storage.sync import state
 from storage.sync.push import edited
@@ -58,6 +59,7 @@ HR: Final = tuple(
         Employment,
         AbsenceSpell,
         UnitMonthFigure,
+        UnitPrognosisFigure,
         AdvisorUnit,
         Setting,
     )

@@ -8,14 +8,16 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.measures import MeasureChange
 from storage.db import open_database
-from storage.models import Employee, Session
+from storage.figures import PROGNOSIS_QUARTERS
+from storage.models import Employee, Session, UnitPrognosisFigure
 from storage.usecases import agenda, measures, sessions
 from storage.usecases.review import review
 from storage.usecases.sync import sync, sync_status
+from storage.usecases.units import ensure_figures_current
 from tests.conftest import unreadable_without_the_passphrase
 from tests.storage.sync_fixtures import Offline, offline, own_server
 from tests.storage.test_sync import ADVICE
@@ -77,10 +79,11 @@ READS = (
     ["groups", "--as-of", "2025-06-30", "--json"],
     ["cases", "--as-of", "2025-03-05", "--json"],
     ["forecast", "--as-of", "2025-06-30", "--json"],
+    ["forecast", "--json"],  # today's: the prognosis the server keeps with its figures
 )
 # `groups` on the server rebuilds the monthly figures when they are older than today, which
 # only a lead may: read there as the lead (the same figures for Lia, and Lia's headcount).
-READER = {"groups": "leah"}
+READER = {"groups": "leah", "forecast --json": "leah"}
 
 
 def held(document: dict[str, object]) -> dict[str, object]:
@@ -91,12 +94,12 @@ def held(document: dict[str, object]) -> dict[str, object]:
     return document
 
 
-@pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
+@pytest.mark.parametrize("command", READS, ids=lambda c: "-".join(c[:2]))
 def test_a_read_command_gives_on_the_replica_what_the_server_gives(
     offline: Offline, command: list[str], capsys: pytest.CaptureFixture[str]
 ):
     capsys.readouterr()
-    reader = getattr(offline.team, READER.get(command[0], "anne"))
+    reader = getattr(offline.team, READER.get(" ".join(command), READER.get(command[0], "anne")))
     assert main(["--db", offline.team.login_url(reader), *command]) == EXIT_OK
     on_server = json.loads(capsys.readouterr().out)
     sync(offline.anne)  # the figures as the server has them now (the lead's read rebuilt them)
@@ -175,3 +178,17 @@ def test_a_replica_is_not_made_while_the_server_is_out_of_reach(
     assert main(["--db", str(replica), "sync", "--server", url]) == EXIT_FAILED
     assert "Får ikke kontakt" in capsys.readouterr().err
     assert not replica.exists()
+
+
+def test_a_replica_keeps_the_servers_prognosis_of_every_unit(offline: Offline):
+    """The prognosis the server keeps with its figures comes with each sync, for every unit
+    (the replica holds the people of its own units only)."""
+    lead = offline.team.as_login(offline.team.leah)
+    ensure_figures_current(lead)  # the lead's start: the figures and the prognosis of today
+    with lead.connect() as conn:
+        kept = conn.execute(select(func.count()).select_from(UnitPrognosisFigure)).scalar_one()
+    assert kept == 2 * PROGNOSIS_QUARTERS  # Lia and Berg
+    sync(offline.anne)
+    with offline.anne.connect() as conn:
+        units = conn.execute(select(UnitPrognosisFigure.unit_id).distinct()).scalars().all()
+    assert sorted(units) == [1, 2]
