@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from core.errors import InvalidInput
 from core.measures import MeasureChange
 from storage.db import open_database
 from storage.figures import PROGNOSIS_QUARTERS
 from storage.models import Employee, Session, UnitPrognosisFigure
 from storage.usecases import agenda, measures, sessions
 from storage.usecases.review import review
+from storage.usecases.settings import change_setting, current_settings, reset_setting
 from storage.usecases.sync import sync, sync_status
 from storage.usecases.units import ensure_figures_current
 from tests.conftest import unreadable_without_the_passphrase
@@ -192,3 +194,14 @@ def test_a_replica_keeps_the_servers_prognosis_of_every_unit(offline: Offline):
     with offline.anne.connect() as conn:
         units = conn.execute(select(UnitPrognosisFigure.unit_id).distinct()).scalars().all()
     assert sorted(units) == [1, 2]
+
+
+def test_a_setting_is_not_changed_on_a_replica(offline: Offline):
+    """The settings are the server's, replaced by each sync: changed on a replica they would be
+    lost at the next one, so they are refused there, saying why, and nothing is stored."""
+    before = current_settings(offline.anne)
+    with pytest.raises(InvalidInput, match="hentes fra serveren"):
+        change_setting(offline.anne, "cost_per_day", 5000.0)
+    with pytest.raises(InvalidInput, match="hentes fra serveren"):
+        reset_setting(offline.anne, "cost_per_day")
+    assert current_settings(offline.anne) == before
