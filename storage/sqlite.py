@@ -31,6 +31,13 @@ def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def secure_delete(dbapi_connection: Any, _record: Any) -> None:
+    """A new connection overwrites what it deletes (a replica: purged rows must not linger)."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA secure_delete=ON")
+    cursor.close()
+
+
 def begin_snapshot(conn: Connection) -> None:
     """Begin the read transaction now: pysqlite would begin one only before a write, and every
     SELECT would see the database as it is at that moment, not as it was at the first."""
@@ -173,3 +180,21 @@ def foreign_keys(conn: Connection, *, on: bool) -> None:
     """Turn the connection's foreign keys on or off (outside a transaction only): a replica's
     pull replaces the server's rows without their deletes cascading to the advisor's."""
     conn.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
+def drop_orphans(conn: Connection) -> int:
+    """Delete the rows whose foreign keys point at no row (found with foreign keys off); how
+    many."""
+    orphans = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+    for table, rowid, _parent, _key in orphans:
+        assert str(table).isidentifier()
+        conn.exec_driver_sql(f"DELETE FROM {table} WHERE rowid = ?", (rowid,))
+    return len(orphans)
+
+
+def replace_triggers(conn: Connection, triggers: dict[str, str]) -> None:
+    """Make each trigger (name -> its CREATE TRIGGER statement) anew."""
+    for name, statement in triggers.items():
+        assert name.isidentifier()
+        conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        conn.exec_driver_sql(statement)

@@ -146,8 +146,10 @@ class Server:
         )  # fmt: skip
 
     def halt(self) -> None:
-        """Stop the server at once, as a crash or a cut would, keeping its data for `resume`."""
-        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")
+        """Stop the server, ending every connection and its transaction as a cut would,
+        keeping its data for `resume`. Not "immediate": without synchronous commits (see
+        `resume`) that would also lose the last transactions it had committed."""
+        self._run("pg_ctl", "-D", str(self.root / "data"), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         if (self.root / "data" / "postmaster.pid").exists():

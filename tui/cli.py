@@ -283,6 +283,19 @@ def build_parser() -> argparse.ArgumentParser:
     for step in (member, give, take, roster):
         step.add_argument("--db", metavar="FIL", help=db_help, default=argparse.SUPPRESS)
 
+    replica = command(
+        "sync",
+        "send endringene i den lokale kopien (--db) til serveren og hent serverens; første "
+        "gang med --server, som lager kopien",
+        figures=False,
+    )
+    replica.add_argument(
+        "--server",
+        metavar="URL",
+        help="serveren (postgresql+psycopg://BRUKER@VERT/DATABASE) første gang; den huskes, "
+        "uten passord",
+    )
+
     export = command("export", "lagre et dokument: oppsummering eller rapport", figures=False)
     export.add_argument(
         "document",
@@ -330,6 +343,22 @@ def _refuse_server(args: argparse.Namespace) -> None:
     url = given_url(args.db)
     if url is not None:
         raise file_only(args.command, url)
+
+
+def _refuse_replica(engine: Any, args: argparse.Namespace) -> None:
+    """HR data and purges are the server's: on a replica they would be undone by the next
+    sync, or (a purge) sent to the server as the advisor's own deletions."""
+    from storage.paths import resolve_db_path
+    from storage.usecases.sync import sync_status
+
+    status = sync_status(engine)
+    if status is not None:
+        engine.dispose()
+        raise UserError(
+            f"{resolve_db_path(args.db)} er en lokal kopi av serveren {status.server}. "
+            f"naervaer {args.command} gjøres på serveren (--db URL), og kommer hit med neste "
+            "naervaer sync. Ingenting er endret."
+        )
 
 
 def _tell(text: str) -> None:
@@ -432,6 +461,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from storage.usecases.importing import load_demo
 
     engine = _engine(args, create=True)
+    _refuse_replica(engine, args)
     print(f"Lager demodata ({args.scale}, frø {args.seed}) …", file=sys.stderr)
     try:
         summary = load_demo(engine, scale=args.scale, seed=args.seed, replace=args.replace)
@@ -446,6 +476,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from storage.usecases.importing import format_problems, import_files
 
     engine = _engine(args, create=True)
+    _refuse_replica(engine, args)
 
     def progress(name: str, done: int, total: int) -> None:
         # One line rewritten in place, for a person watching; scripts get only the result.
@@ -947,6 +978,8 @@ def cmd_project(args: argparse.Namespace) -> int:
     from storage.usecases import project
 
     engine = _engine(args)
+    if args.step != "list":
+        _refuse_replica(engine, args)
     today = dt.date.today()
     try:
         if args.step == "add":
@@ -1084,6 +1117,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from storage.usecases.maintenance import clean_file, purge
 
     engine = _engine(args)
+    _refuse_replica(engine, args)
     if args.clean:
         done = clean_file(engine)
         print("Filen er ryddet." if done else "Filen er i bruk; lukk appen og prøv igjen.")
@@ -1192,6 +1226,64 @@ def cmd_db(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    from core import fmt
+    from storage.db import DatabaseError, server_url, shown_url
+    from storage.paths import given_url, resolve_db_path
+    from storage.usecases.sync import create_replica, sync, sync_status
+
+    url = given_url(args.db)
+    if url is not None:
+        raise UserError(
+            f"--db er den lokale kopien (en fil), ikke serveren ({shown_url(url)}). Oppgi "
+            "serveren med --server URL og kopien med --db FIL."
+        )
+    if args.server is not None:
+        server_url(args.server)  # what is no PostgreSQL URL is refused before anything else
+    path = resolve_db_path(args.db)
+    if not path.exists() or path.stat().st_size == 0:
+        if args.server is None:
+            raise UserError(
+                f"Fant ingen lokal kopi på {path}. Lag den med naervaer sync --server URL "
+                f"--db {path}."
+            )
+        from storage.usecases.maintenance import PASSPHRASE_ENV
+
+        engine = create_replica(path, args.server, os.environ.get(PASSPHRASE_ENV))
+        engine.dispose()
+        say(f"Lokal kopi laget på {path} fra {shown_url(args.server)}.")
+        return EXIT_OK
+    engine = _engine(args)
+    try:
+        if sync_status(engine) is None:
+            raise UserError(
+                f"{path} er en vanlig Nærvær-database, ikke en lokal kopi av en server. "
+                "Velg et nytt filnavn for kopien (--db), så lages den."
+            )
+        try:
+            result = sync(engine, args.server)
+        except DatabaseError as error:
+            waiting = sync_status(engine)
+            pending = waiting.pending if waiting is not None else 0
+            say(f"naervaer: {error}", error=True)
+            say(
+                f"{fmt.count(pending, 'endring venter', 'endringer venter')} i den lokale "
+                "kopien; de sendes neste gang.",
+                error=True,
+            )
+            return EXIT_FAILED
+    finally:
+        engine.dispose()
+    line = (
+        f"Sendt {fmt.count(result.pushed, 'endring', 'endringer')}, hentet "
+        f"{fmt.count(result.pulled, 'enhet', 'enheter')}"
+    )
+    if result.conflicts:
+        line += f", {fmt.count(result.conflicts, 'konflikt', 'konflikter')} – se Konflikter i appen"
+    say(f"{line}.")
+    return EXIT_OK
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from storage.db import in_sole_use
     from storage.paths import given_url, resolve_db_path
@@ -1230,6 +1322,7 @@ COMMANDS: dict[str | None, Callable[[argparse.Namespace], int]] = {
     "decrypt": cmd_decrypt,
     "export": cmd_export,
     "db": cmd_db,
+    "sync": cmd_sync,
 }
 
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from sqlalchemy import Connection, Table, delete, func, select, update
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from storage.dialects import insert_rows
+from storage import sqlite as sqlite_file
+from storage.dialects import insert_rows, upsert
 from storage.models import (
     AbsenceSpell,
     Advisor,
@@ -33,6 +33,7 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
+from storage.sync.push import edited
 from storage.sync.tables import CONFLICTS, OUTBOX, STATE, SYNCED, Synced
 from storage.sync.values import encode
 
@@ -107,7 +108,7 @@ def _held(conn: Connection) -> tuple[set[str], dict[tuple[str, str], set[str]]]:
         select(OUTBOX.c.table_name, OUTBOX.c.row_uid, OUTBOX.c.op, OUTBOX.c.fields)
     ):
         if op == "update":
-            fields[(table, uid)] |= set(json.loads(changed))
+            fields[(table, uid)] |= set(edited(op, changed))
         else:
             whole.add(uid)
     for table, uid, name in conn.execute(
@@ -139,9 +140,7 @@ def write(conn: Connection, found: Snapshot) -> Written:
         removed += _rows(conn, synced, found.rows[synced.table.name], whole, fields, local_ids)
     # A row made here whose unit or person the server no longer gives: its edit waits in the
     # outbox (a push makes it a conflict); the row itself goes.
-    for table_name, rowid, _parent, _key in conn.exec_driver_sql("PRAGMA foreign_key_check"):
-        conn.exec_driver_sql(f"DELETE FROM {table_name} WHERE rowid = ?", (rowid,))
-        removed += 1
+    removed += sqlite_file.drop_orphans(conn)
     _refresh_conflicts(conn, found)
     conn.execute(update(STATE).values(pulling=False))
     units = conn.execute(select(func.count(func.distinct(_table(Employment).c.unit_id)))).scalar()
@@ -174,15 +173,10 @@ def _rows(
             if values[column] is not None:
                 values[column] = local_ids[parent.name].get(values[column])
         kept = fields.get((name, row["uid"]), set())
-        changed = {key: value for key, value in values.items() if key not in kept | {"uid"}}
-        statement = (
-            sqlite_insert(table)
-            .values(**values)
-            .on_conflict_do_update(index_elements=["uid"], set_=changed)
-        )
+        changed = [key for key in values if key not in kept | {"uid"}]
         try:
             with conn.begin_nested():
-                conn.execute(statement)
+                upsert(conn, table, values, ["uid"], update=changed)
         except IntegrityError:
             # A row of the same key made here and still to be pushed: it stays, and the push
             # tells the advisor about the two.

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, insert, select, update
+from sqlalchemy import Connection, Table, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
+from storage.dialects import upsert
 from storage.models import SyncApplied
 from storage.repos import audit
 from storage.sync.tables import BY_NAME, OUTBOX, Synced
@@ -57,12 +58,28 @@ class Found:
     their_at: dt.datetime | None
 
 
+def edited(op: str, fields: str) -> dict[str, list[Any]]:
+    """An outbox entry's fields (JSON) that it changes: an update's trigger records each field,
+    changed or not."""
+    values: dict[str, list[Any]] = json.loads(fields)
+    if op != "update":
+        return values
+    return {field: pair for field, pair in values.items() if pair[0] != pair[1]}
+
+
 def pending(conn: Connection) -> list[Entry]:
     """The replica's outbox, oldest first."""
     rows = conn.execute(select(OUTBOX).order_by(OUTBOX.c.seq))
     return [
         Entry(
-            r.seq, r.uid, r.at, r.table_name, r.row_uid, r.op, r.base_version, json.loads(r.fields)
+            r.seq,
+            r.uid,
+            r.at,
+            r.table_name,
+            r.row_uid,
+            r.op,
+            r.base_version,
+            edited(r.op, r.fields),
         )
         for r in rows
     ]
@@ -78,13 +95,17 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
         ).scalars()
     )
     found: list[Found] = []
+    # Rows made here whose key (a note on one employee in one meeting, say) another laptop
+    # made first: this push's later edits of them are edits of the server's row.
+    aliases: dict[str, str] = {}
     for entry in entries:
         if entry.uid in done:
             continue
         synced = BY_NAME[entry.table]
+        entry = replace(entry, row_uid=aliases.get(entry.row_uid, entry.row_uid))
         with conn.begin_nested() as savepoint:
             try:
-                conflicts = _apply(conn, synced, entry, now)
+                conflicts = _apply(conn, synced, entry, now, aliases)
             except (IntegrityError, ProgrammingError):
                 # A row the server refuses (a unit no longer the advisor's, a key taken): the
                 # edit waits in the conflicts, not lost.
@@ -93,7 +114,10 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
         if conflicts:
             found += conflicts
         else:
-            conn.execute(insert(APPLIED).values(uid=entry.uid, login=login, applied_at=now))
+            # Another push of the same outbox (the app's and `naervaer sync` at once) may have
+            # applied it meanwhile: then its effects were already there, and so is its record.
+            record = {"uid": entry.uid, "login": login, "applied_at": now}
+            upsert(conn, APPLIED, record, ["uid"], update=())
     return found
 
 
@@ -102,10 +126,12 @@ def _row_conflict(entry: Entry, theirs: str) -> Found:
     return Found(entry.uid, entry.table, entry.row_uid, ROW, mine, theirs, None, None)
 
 
-def _apply(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) -> list[Found]:
+def _apply(
+    conn: Connection, synced: Synced, entry: Entry, now: dt.datetime, aliases: dict[str, str]
+) -> list[Found]:
     table = synced.table
     if entry.op == "insert":
-        return _insert(conn, synced, entry, now)
+        return _insert(conn, synced, entry, now, aliases)
     row = _server_row(conn, synced, table.c.uid == entry.row_uid)
     if entry.op == "delete":
         if row is not None:
@@ -144,7 +170,9 @@ def _ids(conn: Connection, synced: Synced, values: dict[str, Any]) -> dict[str, 
     return out
 
 
-def _insert(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) -> list[Found]:
+def _insert(
+    conn: Connection, synced: Synced, entry: Entry, now: dt.datetime, aliases: dict[str, str]
+) -> list[Found]:
     table = synced.table
     new = {field: values[1] for field, values in entry.fields.items()}
     stored = _ids(conn, synced, new)
@@ -156,16 +184,14 @@ def _insert(conn: Connection, synced: Synced, entry: Entry, now: dt.datetime) ->
             conn, synced, and_(*(table.c[key] == stored[key] for key in synced.natural_key))
         )
         if same is not None and same["uid"] != entry.row_uid:
-            # Made on two laptops at once: one row, the other's values as edits of it.
-            return _update(conn, synced, entry, same, {})
-    from sqlalchemy.dialects.postgresql import insert as upsert
-
+            # Made on two laptops at once: one row. What this laptop then wrote in it (its
+            # later entries) is an edit of the server's row, from the values it was made with.
+            aliases[entry.row_uid] = same["uid"]
+            return []
     meta: dict[str, Any] = {"uid": entry.row_uid}
     if "version" in table.c:
         meta |= {"created_by": audit.advisor(conn), "changed_at": entry.at}
-    conn.execute(
-        upsert(table).values(**stored, **meta).on_conflict_do_nothing(index_elements=["uid"])
-    )
+    upsert(conn, table, {**stored, **meta}, ["uid"], update=())
     return []
 
 
@@ -202,17 +228,19 @@ def _update(
                 row.get("changed_at"),
             )
         )
-    if found:
-        # Fields without a conflict still apply: edits of different fields merge.
-        changed = {f: v for f, v in changed.items() if f not in LAST_WINS}
-    if changed:
-        values = _ids(conn, synced, changed)
-        if values is None:
-            return [*found, _row_conflict(entry, "hører til noe som er slettet på serveren")]
-        if "version" in table.c:
-            audit.change(conn, table, row["id"], values, None, entry.at)
-        else:
-            conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
+    # Fields without a conflict still apply: edits of different fields merge. What is only
+    # kept up to date goes with them, and alone is no edit of the row (no new version).
+    edits = {f: v for f, v in changed.items() if f not in LAST_WINS}
+    touched = {} if found else {f: v for f, v in changed.items() if f in LAST_WINS}
+    values = _ids(conn, synced, edits)
+    if values is None:
+        return [*found, _row_conflict(entry, "hører til noe som er slettet på serveren")]
+    if values and "version" in table.c:
+        audit.change(conn, table, row["id"], values, None, entry.at)
+        values = {}
+    values |= _ids(conn, synced, touched) or {}
+    if values:
+        conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
     return found
 
 

@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
 )
 
+from storage import sqlite as sqlite_file
 from storage.models import (
     EmployeeReview,
     Measure,
@@ -174,16 +175,10 @@ OPS: Final = ("insert", "update", "delete")
 def install(conn: Connection) -> None:
     """Make the local tables if missing, and the outbox's triggers anew."""
     local.create_all(conn)
-    for synced in SYNCED:
-        for op in OPS:
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS sync_{synced.table.name}_{op}")
-            conn.exec_driver_sql(_trigger(synced, op))
-
-
-def _secure_delete(dbapi_connection: object, _record: object) -> None:
-    cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
+    sqlite_file.replace_triggers(
+        conn,
+        {f"sync_{s.table.name}_{op}": _trigger(s, op) for s in SYNCED for op in OPS},
+    )
 
 
 def prepare(engine: Engine) -> bool:
@@ -193,6 +188,6 @@ def prepare(engine: Engine) -> bool:
         if not is_replica(conn):
             return False
         install(conn)
-    event.listen(engine, "connect", _secure_delete)
+    event.listen(engine, "connect", sqlite_file.secure_delete)
     engine.dispose()  # the connections already made, without the pragma
     return True

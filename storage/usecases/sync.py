@@ -45,8 +45,15 @@ from storage.sync.tables import (
 from storage.sync.values import decode, encode
 from storage.usecases import reading
 
-# How long a sync waits for the server before it counts as out of reach (seconds).
-CONNECT_TIMEOUT = 10
+# How long a sync waits for the server before it counts as out of reach (seconds), and how it
+# notices a network gone mid-push (no answer to TCP keepalives for about 25 seconds).
+REACH = {
+    "connect_timeout": "10",
+    "keepalives": "1",
+    "keepalives_idle": "10",
+    "keepalives_interval": "5",
+    "keepalives_count": "3",
+}
 UNREACHABLE = "Får ikke kontakt med serveren"
 
 
@@ -104,14 +111,16 @@ def _state(conn: Connection) -> Any:
 
 
 def _without_password(url: str) -> str:
-    return server_url(url).set(password=None).render_as_string(hide_password=False)
+    """The URL as the replica remembers it: the password comes from PGPASSWORD or ~/.pgpass.
+    (URL.set takes None for "unchanged": a named tuple's own replace drops it.)"""
+    return server_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
 def _connectable(url: str) -> str:
-    """The URL a sync connects with: waiting at most CONNECT_TIMEOUT for the server."""
+    """The URL a sync connects with: giving up on a server out of reach (REACH), unless the
+    URL says otherwise."""
     parsed: URL = server_url(url)
-    if "connect_timeout" not in parsed.query:
-        parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
+    parsed = parsed.update_query_dict({k: v for k, v in REACH.items() if k not in parsed.query})
     return parsed.render_as_string(hide_password=False)
 
 
@@ -206,27 +215,32 @@ def _write(engine: Engine, taken: pull.Snapshot) -> pull.Written:
 
 
 def _store_conflicts(conn: Connection, found: list[push.Found], now: dt.datetime) -> None:
+    """Keep what the push found: one conflict per field of a row, with the advisor's latest
+    value (several edits of a note made offline are one conflict), the server's as found."""
     known = {
-        (entry, field)
-        for entry, field in conn.execute(select(CONFLICTS.c.entry_uid, CONFLICTS.c.field))
+        (row.table_name, row.row_uid, row.field): row.id
+        for row in conn.execute(
+            select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid, CONFLICTS.c.field)
+        )
     }
-    rows = [
-        {
-            "entry_uid": f.entry_uid,
-            "table_name": f.table,
-            "row_uid": f.row_uid,
-            "field": f.field,
-            "mine": json.dumps(f.mine, ensure_ascii=False),
-            "theirs": json.dumps(f.theirs, ensure_ascii=False),
-            "their_advisor": f.their_advisor,
-            "their_at": f.their_at,
-            "found_at": now,
+    latest = {(f.table, f.row_uid, f.field): f for f in found}
+    for key, conflict in latest.items():
+        values = {
+            "entry_uid": conflict.entry_uid,
+            "mine": json.dumps(conflict.mine, ensure_ascii=False),
+            "theirs": json.dumps(conflict.theirs, ensure_ascii=False),
+            "their_advisor": conflict.their_advisor,
+            "their_at": conflict.their_at,
         }
-        for f in found
-        if (f.entry_uid, f.field) not in known
-    ]
-    if rows:
-        conn.execute(insert(CONFLICTS), rows)
+        if key in known:
+            conn.execute(update(CONFLICTS).where(CONFLICTS.c.id == known[key]).values(values))
+        else:
+            table, row_uid, field = key
+            conn.execute(
+                insert(CONFLICTS).values(
+                    table_name=table, row_uid=row_uid, field=field, found_at=now, **values
+                )
+            )
 
 
 def create_replica(path: Path, server_url: str, passphrase: str | None = None) -> Engine:

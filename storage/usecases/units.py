@@ -208,7 +208,8 @@ def figures_day(engine: Engine) -> dt.date | None:
 
 
 def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool:
-    """Rebuild the monthly figures if they were computed before today. True if rebuilt.
+    """Rebuild the monthly figures if they were computed before today. True if rebuilt. A
+    replica of a server never rebuilds them: each sync brings the server's.
 
     The check reads only; the rebuild is one transaction, which checks again (another
     instance of the app may have rebuilt them meanwhile).
@@ -217,6 +218,11 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
     if figures_day(engine) == today:
         return False
     from storage.figures import refresh_figures  # pandas and the ORM: only when rebuilding
+    from storage.sync.tables import is_replica
+
+    with reading(engine) as conn:
+        if is_replica(conn):  # it holds some units' people: the server's figures are the truth
+            return False
 
     with writing(engine) as session:
         if figures.figures_as_of(session) == today:

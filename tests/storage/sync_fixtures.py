@@ -70,6 +70,7 @@ def offline(
                 if not (own_server.root / "data" / "postmaster.pid").exists():
                     own_server.resume()
     finally:
+        admin.dispose()  # its connection did not live through a stop of the server
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         admin.dispose()

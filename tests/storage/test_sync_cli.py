@@ -1,0 +1,166 @@
+"""`naervaer sync`, a meeting held on a replica with no server at all, and the read commands
+on a replica: the same JSON as on the server for the units it holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from core.measures import MeasureChange
+from storage.db import open_database
+from storage.models import Employee, Session
+from storage.usecases import agenda, measures, sessions
+from storage.usecases.review import review
+from storage.usecases.sync import sync, sync_status
+from tests.conftest import unreadable_without_the_passphrase
+from tests.storage.sync_fixtures import Offline, offline, own_server
+from tests.storage.test_sync import ADVICE
+from tui.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
+
+__all__ = ["offline", "own_server"]
+
+DAY = dt.date(2025, 3, 12)
+
+
+def test_a_meeting_from_start_to_summary_with_the_server_out_of_reach(
+    offline: Offline, capsys: pytest.CaptureFixture[str]
+):
+    offline.server.halt()
+    anne = offline.anne
+    assert agenda.unit_agenda(anne, "E1", DAY).name == "Lia sykehjem"
+    started = sessions.start_or_resume(anne, 1, ADVICE, DAY)
+    session_id = started.session_id
+    assert session_id is not None
+    seen = review(anne, session_id, 1, DAY)
+    assert [d.employee_id for d in seen.details] == [1]
+    sessions.set_reviewed(anne, session_id, 1, True)
+    sessions.set_review_note(anne, session_id, 1, "Tilbake i full stilling fra mai")
+    sessions.set_milestone_done(
+        anne, 1, dt.date(2025, 3, 3), "followup_plan", True, DAY, session_id
+    )
+    measure = measures.add_measure(
+        anne, 1, "enhet", "Felles rutine", due_date=dt.date(2025, 5, 1), session_id=session_id
+    )
+    measures.change_measure(anne, measure, session_id, MeasureChange(comment="Leder følger opp"))
+    sessions.set_session_note(anne, session_id, "Godt møte")
+    sessions.end_session(anne, session_id)
+    summary = sessions.session_summary(anne, session_id)
+    assert summary.note == "Godt møte"
+    assert [m.text for m in summary.measures_agreed] == ["Felles rutine"]
+    waiting = sync_status(anne)
+    assert waiting is not None and waiting.pending > 0
+    anne.dispose()
+
+    replica = str(offline.anne_path)
+    assert main(["--db", replica, "sync"]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "Får ikke kontakt" in err and f"{waiting.pending} endringer venter" in err
+    assert "Traceback" not in err
+
+    offline.server.resume()
+    assert main(["--db", replica, "sync"]) == EXIT_OK
+    assert capsys.readouterr().out.strip() == (
+        f"Sendt {waiting.pending} endringer, hentet 1 enhet."
+    )
+    lead = offline.team.as_login(offline.team.leah)
+    with lead.connect() as conn:
+        note, ended = conn.execute(select(Session.note, Session.ended_at)).one()
+    assert note == "Godt møte" and ended is not None
+
+
+READS = (
+    ["stats", "--from", "01.01.2025", "--to", "31.03.2025", "--json"],
+    ["groups", "--as-of", "2025-06-30", "--json"],
+    ["cases", "--as-of", "2025-03-05", "--json"],
+    ["forecast", "--as-of", "2025-06-30", "--json"],
+)
+# `groups` on the server rebuilds the monthly figures when they are older than today, which
+# only a lead may: read there as the lead (the same figures for Lia, and Lia's headcount).
+READER = {"groups": "leah"}
+
+
+def held(document: dict[str, object]) -> dict[str, object]:
+    """The document with its units list cut to Lia, the unit the replica holds people of."""
+    units = document.get("units")
+    if isinstance(units, list):
+        document = {**document, "units": [u for u in units if u["unit_id"] == "E1"]}
+    return document
+
+
+@pytest.mark.parametrize("command", READS, ids=lambda c: c[0])
+def test_a_read_command_gives_on_the_replica_what_the_server_gives(
+    offline: Offline, command: list[str], capsys: pytest.CaptureFixture[str]
+):
+    capsys.readouterr()
+    reader = getattr(offline.team, READER.get(command[0], "anne"))
+    assert main(["--db", offline.team.login_url(reader), *command]) == EXIT_OK
+    on_server = json.loads(capsys.readouterr().out)
+    sync(offline.anne)  # the figures as the server has them now (the lead's read rebuilt them)
+    offline.server.halt()  # offline
+    assert main(["--db", str(offline.anne_path), *command]) == EXIT_OK
+    on_replica = json.loads(capsys.readouterr().out)
+    assert held(on_replica) == held(on_server)
+    assert held(on_server) != {**on_server, "units": []}  # Lia is in it
+
+
+def test_sync_refuses_a_server_as_the_replica_and_a_file_that_is_none(
+    offline: Offline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    assert main(["--db", offline.owner_url, "sync"]) == EXIT_REJECTED
+    assert "--db er den lokale kopien" in capsys.readouterr().err
+    plain = tmp_path / "egen.sqlite"
+    open_database(plain).dispose()
+    assert main(["--db", str(plain), "sync"]) == EXIT_REJECTED
+    assert "ikke en lokal kopi" in capsys.readouterr().err
+    assert main(["--db", str(tmp_path / "ingen.sqlite"), "sync"]) == EXIT_REJECTED
+    assert "Fant ingen lokal kopi" in capsys.readouterr().err
+    assert not (tmp_path / "ingen.sqlite").exists()
+
+
+def test_sync_with_server_makes_the_replica_and_remembers_the_server_without_password(
+    offline: Offline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    replica = tmp_path / "ny" / "kopi.sqlite"
+    with_password = offline.team.login_url(offline.team.bent).replace("@/", ":hemmelig@/")
+    assert main(["--db", str(replica), "sync", "--server", with_password]) == EXIT_OK
+    assert "Lokal kopi laget" in capsys.readouterr().out
+    assert b"hemmelig" not in replica.read_bytes()
+    assert main(["--db", str(replica), "sync"]) == EXIT_OK
+    assert capsys.readouterr().out.strip() == "Sendt 0 endringer, hentet 1 enhet."
+    assert oct(replica.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["purge", "--employee", "100001"], ["project", "add", "E1"], ["demo"]],
+    ids=lambda c: c[0],
+)
+def test_what_is_the_servers_is_refused_on_a_replica(
+    offline: Offline, command: list[str], capsys: pytest.CaptureFixture[str]
+):
+    """A purge there would go to the server as the advisor's own deletions."""
+    offline.anne.dispose()
+    assert main(["--db", str(offline.anne_path), *command]) == EXIT_REJECTED
+    assert "gjøres på serveren" in capsys.readouterr().err
+    status = sync_status(offline.anne)
+    assert status is not None and status.pending == 0
+    with offline.anne.connect() as conn:
+        assert conn.execute(select(Session.id)).first() is None
+        assert conn.execute(select(Employee.number)).scalars().all() == ["100001"]
+
+
+def test_an_encrypted_replica(offline: Offline, tmp_path: Path):
+    from storage.usecases.sync import create_replica
+
+    path = tmp_path / "kryptert" / "kopi.sqlite"
+    engine = create_replica(path, offline.team.login_url(offline.team.anne), "et langt passord")
+    try:
+        assert unreadable_without_the_passphrase(path)
+        measures.add_measure(engine, 1, "enhet", "Felles rutine")
+        assert sync(engine).pushed == 1
+    finally:
+        engine.dispose()
