@@ -59,6 +59,16 @@ def shown(field: str, value: object) -> str:
     return f"«{value}»"
 
 
+def written(text: str) -> str:
+    """A free text as `shown` gives it (`«…»`, `(tom)`), back as it was written: what a merge
+    starts from."""
+    if text == "(tom)":
+        return ""
+    if text.startswith("«") and text.endswith("»"):
+        return text[1:-1]
+    return text
+
+
 def local_time(utc: dt.datetime) -> dt.datetime:
     """A stored (naive UTC) time as the local clock showed it."""
     return utc.replace(tzinfo=dt.UTC).astimezone()

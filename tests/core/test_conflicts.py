@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from core.conflicts import EditConflict, change_text, shown, stored
+from core.conflicts import EditConflict, change_text, shown, stored, written
 
 
 @pytest.fixture(autouse=True)
@@ -43,3 +43,8 @@ def test_values_read_as_the_advisor_writes_them():
     assert change_text("due_date", stored(dt.date(2026, 12, 20)), "2027-01-15") == (
         "frist 20.12.2026 → 15.01.2027"
     )
+
+
+@pytest.mark.parametrize("text", ["Annes notat", "", "«sitat» i notatet", "Linje 1\nLinje 2"])
+def test_a_free_text_shown_reads_back_as_written(text: str):
+    assert written(shown("note", text)) == text

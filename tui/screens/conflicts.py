@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from core import fmt
-from core.conflicts import moment
+from core.conflicts import moment, written
 from tui.dialogs.forms import MergeForm
 from tui.masking import one_line
 from tui.screens.base import NaervaerScreen
@@ -174,8 +174,8 @@ class ConflictsScreen(NaervaerScreen[None]):
         form = MergeForm(
             f"Slå sammen: {conflict.field}",
             f"Serverens (endret av {who} {moment(conflict.their_at)}):",
-            conflict.theirs,
-            conflict.mine,
+            written(conflict.theirs),
+            written(conflict.mine),
         )
 
         def merged(text: str | None) -> None:
