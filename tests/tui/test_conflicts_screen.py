@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine
+from textual.widgets import TextArea
 
 from storage.usecases.names import everyone_masker
 from storage.usecases.sync import SyncConflict, SyncStatus
@@ -74,15 +75,15 @@ def conflicts_of(engine: Engine) -> tuple[SyncConflict, ...]:
         ),
         SyncConflict(
             2, "employee_reviews", "notat for ansatt 100001", "notat",
-            "Kari Nordmann ønsker redusert stilling i to uker; ny samtale 02.12.",
-            "Kari Nordmann er tilbake i full stilling fra mandag.",
+            "«Kari Nordmann ønsker redusert stilling i to uker; ny samtale 02.12.»",
+            "«Kari Nordmann er tilbake i full stilling fra mandag.»",
             "Per Hansen", utc(9, 30, TODAY), True,
         ),
     )  # fmt: skip
 
 
-def page_of(engine: Engine, *, at: dt.datetime | None = None) -> ConflictsPage:
-    state = status(at=at or utc(10, 42), pending=1, conflicts=2)
+def page_of(engine: Engine, *, error: str | None = None) -> ConflictsPage:
+    state = status(at=utc(10, 42), pending=1, conflicts=2, error=error)
     return ConflictsPage(state, conflicts_of(engine), everyone_masker(engine))
 
 
@@ -95,7 +96,8 @@ async def test_each_conflict_with_both_values_who_and_when_masked(
         await app.push_screen(ConflictsScreen(page_of(engine)))
         await settle(app, pilot)
         text = screen_text(app).replace(NB, " ")
-        assert "ola@db.example:5432/naervaer · Synkronisert 10.42 – 1 endring venter" in text
+        assert "Server: ola@db.example:5432/naervaer" in text
+        assert "Siste forsøk" not in text
         assert "tiltak «Felles rutine for fraværssamtaler» · frist" in text
         assert "notat for ansatt 100001 · notat" in text
         assert "Din (på denne maskinen):" in text and "20.12.2026" in text
@@ -125,8 +127,11 @@ async def test_only_free_text_merges(unit: Builder, engine: Engine, oslo: None) 
         await settle(app, pilot)
         form = app.screen
         assert isinstance(form, MergeForm)
-        # Written, as while writing a note: the names as typed.
-        assert "Kari Nordmann er tilbake" in screen_text(app)
+        # As written, as while writing a note: the names as typed, no quotes around.
+        assert "Kari Nordmann er tilbake i full stilling fra mandag." in screen_text(app)
+        assert form.query_one(TextArea).text == (
+            "Kari Nordmann ønsker redusert stilling i to uker; ny samtale 02.12."
+        )
         await pilot.press("escape")  # nothing chosen: both stay
         await settle(app, pilot)
         assert isinstance(app.screen, ConflictsScreen)
@@ -153,10 +158,15 @@ def test_conflicts_snapshot(
 ) -> None:
     app = NaervaerApp(db_path(engine), today=TODAY)
 
+    # On 80 columns, offline: the server's word on why, cut to the width.
+    page = page_of(engine, error=None if size == SIZE else "Får ikke kontakt med serveren")
+    assert page.status is not None
+    line = state_line(page.status)
+
     async def run_before(pilot: Any) -> None:
         await settle(app, pilot)
-        app.post_message(SyncState("Synkronisert 10.42 – 1 endring venter · 2 konflikter (K)"))
-        await app.push_screen(ConflictsScreen(page_of(engine)))
+        app.post_message(SyncState(line))
+        await app.push_screen(ConflictsScreen(page))
         await settle(app, pilot)
         await pilot.press("down")
 

@@ -17,11 +17,10 @@ from textual.message import Message
 from textual.widgets import Header, Static
 
 from core import fmt
-from core.conflicts import moment, written
+from core.conflicts import when, written
 from tui.dialogs.forms import MergeForm
 from tui.masking import one_line
 from tui.screens.base import NaervaerScreen
-from tui.syncing import state_line
 from tui.widgets.keybar import KeyBar
 from tui.widgets.line_list import LineList
 
@@ -61,7 +60,7 @@ def load_page(engine: Engine) -> ConflictsPage:
 def state_text(status: SyncStatus | None) -> Text:
     if status is None:
         return Text(NOT_A_REPLICA)
-    text = Text(f"{status.server} · {state_line(status)}")
+    text = Text(f"Server: {status.server}")
     if status.last_error:
         text.append(f"\nSiste forsøk: {status.last_error}", style="bold")
     return text
@@ -80,7 +79,7 @@ def detail_text(conflict: SyncConflict, names: Masker, masked: bool) -> Text:
     text.append("Din (på denne maskinen):\n", style="bold")
     text.append(f"{names.shown(conflict.mine, masked)}\n\n")
     who = one_line(conflict.their_advisor) or "en annen rådgiver"
-    text.append(f"Serverens (endret av {who} {moment(conflict.their_at)}):\n", style="bold")
+    text.append(f"Serverens (endret av {who} {when(conflict.their_at)}):\n", style="bold")
     text.append(names.shown(conflict.theirs, masked))
     return text
 
@@ -173,7 +172,7 @@ class ConflictsScreen(NaervaerScreen[None]):
         who = one_line(conflict.their_advisor) or "en annen rådgiver"
         form = MergeForm(
             f"Slå sammen: {conflict.field}",
-            f"Serverens (endret av {who} {moment(conflict.their_at)}):",
+            f"Serverens (endret av {who} {when(conflict.their_at)}):",
             written(conflict.theirs),
             written(conflict.mine),
         )
