@@ -200,8 +200,8 @@ def open_database(
         )
     engine = make_engine(f"sqlite:///{path}", passphrase if encrypted else None)
     try:
-        upgrade(engine, path)
-        _prepare_replica(engine)
+        copy = upgrade(engine, path)
+        _prepare_replica(engine, renew=copy is not None)
     except BaseException as error:
         engine.dispose()  # no connection left holding the file of a refused database
         explained = explain(error, path) if isinstance(error, DBAPIError) else None
@@ -211,16 +211,19 @@ def open_database(
     return engine
 
 
-def _prepare_replica(engine: Engine) -> None:
-    """A replica of a server (storage/sync) gets its outbox's triggers and secure deletes."""
-    from sqlalchemy import inspect
+def _prepare_replica(engine: Engine, *, renew: bool) -> None:
+    """A replica of a server (storage/sync): its outbox's triggers, made anew after an upgrade
+    (`renew`) or where one is missing, and its deleted rows overwritten."""
+    from storage.sync.state import is_replica, overwrite_deleted, triggers_missing
 
-    with engine.connect() as conn:
-        replica = inspect(conn).has_table("sync_state")
-    if replica:
-        from storage.sync.tables import prepare  # the ORM's models: only for a replica
+    with engine.begin() as conn:
+        if not is_replica(conn):
+            return
+        if renew or triggers_missing(conn):
+            from storage.sync.tables import install  # the ORM's models: only then
 
-        prepare(engine)
+            install(conn)
+    overwrite_deleted(engine)
 
 
 def _make_private(path: Path, notice: Callable[[str], None] | None, own_folder: bool) -> None:

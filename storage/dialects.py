@@ -134,6 +134,29 @@ def upsert(
     conn.execute(statement)
 
 
+def upsert_rows(
+    conn: Connection,
+    table: Table,
+    rows: Sequence[Mapping[str, Any]],
+    key: Sequence[str],
+    update: Collection[str],
+) -> None:
+    """`upsert` of many rows with the same columns at once (one executemany): each row is
+    inserted, or the row with its `key` gets its `update` columns."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if not rows:
+        return
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    statement = insert(table)
+    changed = {column: statement.excluded[column] for column in update if column not in key}
+    if changed:
+        statement = statement.on_conflict_do_update(index_elements=list(key), set_=changed)
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(key))
+    conn.execute(statement, [dict(row) for row in rows])
+
+
 # ---- The team on a server: advisors are the server's login roles (see migration 0004).
 
 ADVISOR_ROLE = "naervaer_advisor"  # every advisor's group role: what the app may do

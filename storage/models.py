@@ -54,7 +54,7 @@ class Synced:
     """An advisor-written row: made on any laptop (a replica, offline) and known everywhere by
     its `uid`; its integer id is the database's own (see storage/sync)."""
 
-    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    uid: Mapped[str] = mapped_column(String(32), index=True, unique=True, default=new_uid)
 
 
 class Edited(Synced):

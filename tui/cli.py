@@ -1249,7 +1249,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             )
         from storage.usecases.maintenance import PASSPHRASE_ENV
 
-        engine = create_replica(path, args.server, os.environ.get(PASSPHRASE_ENV))
+        try:
+            engine = create_replica(path, args.server, os.environ.get(PASSPHRASE_ENV))
+        except DatabaseError as error:  # the server out of reach: no copy is left behind
+            say(f"naervaer: {error}", error=True)
+            return EXIT_FAILED
         engine.dispose()
         say(f"Lokal kopi laget på {path} fra {shown_url(args.server)}.")
         return EXIT_OK

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage import sqlite as sqlite_file
-from storage.dialects import insert_rows, upsert
+from storage.dialects import insert_rows, upsert, upsert_rows
 from storage.models import (
     AbsenceSpell,
     Advisor,
@@ -34,8 +34,9 @@ from storage.models import (
     UnitMonthFigure,
 )
 from storage.sync.push import edited
-from storage.sync.tables import CONFLICTS, OUTBOX, STATE, SYNCED, Synced
-from storage.sync.values import encode
+from storage.sync.state import CONFLICTS, OUTBOX, STATE
+from storage.sync.tables import SYNCED, Synced
+from storage.sync.values import encode, stored_form
 
 
 def _table(model: type) -> Table:
@@ -130,10 +131,9 @@ def write(conn: Connection, found: Snapshot) -> Written:
             removed += len(local - ids)
         conn.execute(delete(table))
     for table in HR:
-        names = [column.name for column in table.columns]
-        rows = [tuple(encode(value) for value in row) for row in found.hr[table.name]]
+        rows = found.hr[table.name]
         if rows:
-            insert_rows(conn, table, names, rows)
+            insert_rows(conn, table, list(table.columns.keys()), _stored(table, rows))
     whole, fields = _held(conn)
     local_ids: dict[str, dict[str, int]] = {}
     for synced in SYNCED:
@@ -145,6 +145,17 @@ def write(conn: Connection, found: Snapshot) -> Written:
     conn.execute(update(STATE).values(pulling=False))
     units = conn.execute(select(func.count(func.distinct(_table(Employment).c.unit_id)))).scalar()
     return Written(int(units or 0), removed)
+
+
+def _stored(table: Table, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """`rows` as SQLite stores them, converted a column at a time (dates to text, flags to
+    integers): the bulk of a first pull."""
+    columns = list(zip(*rows, strict=True))
+    for index, column in enumerate(table.columns):
+        convert = stored_form(column)
+        if convert is not None:
+            columns[index] = tuple(None if v is None else convert(v) for v in columns[index])
+    return list(zip(*columns, strict=True))
 
 
 def _rows(
@@ -165,6 +176,8 @@ def _rows(
     ]
     for start in range(0, len(gone), 500):
         conn.execute(delete(table).where(table.c.uid.in_(gone[start : start + 500])))
+    plain: list[tuple[dict[str, Any], set[str]]] = []
+    held: list[tuple[dict[str, Any], set[str]]] = []
     for row in rows:
         if row["uid"] in whole:
             continue  # deleted here, or not yet known to have been pushed
@@ -173,10 +186,17 @@ def _rows(
             if values[column] is not None:
                 values[column] = local_ids[parent.name].get(values[column])
         kept = fields.get((name, row["uid"]), set())
-        changed = [key for key in values if key not in kept | {"uid"}]
+        (held if kept else plain).append((values, kept))
+    columns = [column.name for column in table.columns if column.name != "id"]
+    try:
+        with conn.begin_nested():
+            upsert_rows(conn, table, [values for values, _ in plain], ["uid"], columns)
+    except IntegrityError:
+        held += plain  # one by one, to find the row that cannot be taken
+    for values, kept in held:
         try:
             with conn.begin_nested():
-                upsert(conn, table, values, ["uid"], update=changed)
+                upsert(conn, table, values, ["uid"], update=[c for c in columns if c not in kept])
         except IntegrityError:
             # A row of the same key made here and still to be pushed: it stays, and the push
             # tells the advisor about the two.

@@ -18,10 +18,11 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, select, update
 from sqlalchemy.exc import IntegrityError, ProgrammingError
 
-from storage.dialects import upsert
+from storage.dialects import upsert, upsert_rows
 from storage.models import SyncApplied
 from storage.repos import audit
-from storage.sync.tables import BY_NAME, OUTBOX, Synced
+from storage.sync.state import OUTBOX
+from storage.sync.tables import BY_NAME, Synced
 from storage.sync.values import decode, encode
 
 APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
@@ -85,8 +86,26 @@ def pending(conn: Connection) -> list[Entry]:
     ]
 
 
-def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -> list[Found]:
-    """Apply `entries` on the server (the caller commits); the conflicts found."""
+class Refused(Exception):
+    """The server refused an entry of a push made without a savepoint per entry: the caller
+    rolls back and pushes again, `careful`."""
+
+
+def push(
+    conn: Connection,
+    entries: list[Entry],
+    login: str,
+    now: dt.datetime,
+    *,
+    careful: bool = True,
+) -> list[Found]:
+    """Apply `entries` on the server (the caller commits); the conflicts found.
+
+    `careful`: each entry in a savepoint of its own, so that one the server refuses (a unit no
+    longer the advisor's, a key taken) becomes a conflict and the rest go on. Without it (two
+    round trips fewer an entry) a refusal raises Refused, and the transaction is the caller's
+    to roll back.
+    """
     if not entries:
         return []
     done = set(
@@ -95,6 +114,7 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
         ).scalars()
     )
     found: list[Found] = []
+    applied = []
     # Rows made here whose key (a note on one employee in one meeting, say) another laptop
     # made first: this push's later edits of them are edits of the server's row.
     aliases: dict[str, str] = {}
@@ -103,21 +123,26 @@ def push(conn: Connection, entries: list[Entry], login: str, now: dt.datetime) -
             continue
         synced = BY_NAME[entry.table]
         entry = replace(entry, row_uid=aliases.get(entry.row_uid, entry.row_uid))
-        with conn.begin_nested() as savepoint:
+        if careful:
+            with conn.begin_nested() as savepoint:
+                try:
+                    conflicts = _apply(conn, synced, entry, now, aliases)
+                except (IntegrityError, ProgrammingError):
+                    # The edit waits in the conflicts, not lost.
+                    savepoint.rollback()
+                    conflicts = [_row_conflict(entry, "avvist av serveren")]
+        else:
             try:
                 conflicts = _apply(conn, synced, entry, now, aliases)
-            except (IntegrityError, ProgrammingError):
-                # A row the server refuses (a unit no longer the advisor's, a key taken): the
-                # edit waits in the conflicts, not lost.
-                savepoint.rollback()
-                conflicts = [_row_conflict(entry, "avvist av serveren")]
+            except (IntegrityError, ProgrammingError) as error:
+                raise Refused from error
         if conflicts:
             found += conflicts
         else:
-            # Another push of the same outbox (the app's and `naervaer sync` at once) may have
-            # applied it meanwhile: then its effects were already there, and so is its record.
-            record = {"uid": entry.uid, "login": login, "applied_at": now}
-            upsert(conn, APPLIED, record, ["uid"], update=())
+            applied.append({"uid": entry.uid, "login": login, "applied_at": now})
+    # Another push of the same outbox (the app's and `naervaer sync` at once) may have applied
+    # some meanwhile: then their effects were already there, and so are their records.
+    upsert_rows(conn, APPLIED, applied, ["uid"], update=())
     return found
 
 

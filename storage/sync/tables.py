@@ -1,31 +1,12 @@
-"""What only a replica holds, outside Alembic's schema: its state, the outbox and the conflicts,
-and the SQLite triggers that record every edit of an advisor-written row in the outbox.
-
-A file is a replica iff it has a `sync_state` row. The triggers are made from the models'
-metadata, and made again whenever a replica is opened (a migration that rebuilds a table on
-SQLite drops its triggers).
-"""
+"""The advisor-written tables a replica keeps in step, and the SQLite triggers, made from the
+models' metadata, that record every edit of their rows in the outbox (storage.sync.state)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Final
 
-from sqlalchemy import (
-    Boolean,
-    Column,
-    Connection,
-    DateTime,
-    Engine,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    event,
-    inspect,
-    select,
-)
+from sqlalchemy import Connection, Table
 
 from storage import sqlite as sqlite_file
 from storage.models import (
@@ -37,48 +18,7 @@ from storage.models import (
     Session,
     SurveyScore,
 )
-
-local = MetaData()
-
-STATE = Table(
-    "sync_state",
-    local,
-    Column("id", Integer, primary_key=True),  # always 1: one row
-    Column("server", Text, nullable=False),  # the URL without its password
-    Column("login", String(63), nullable=False),
-    Column("last_sync_at", DateTime),  # naive UTC
-    Column("last_error", Text),
-    Column("pulling", Boolean, nullable=False, default=False),  # the outbox is not filled
-)
-
-OUTBOX = Table(
-    "sync_outbox",
-    local,
-    Column("seq", Integer, primary_key=True),  # the order edits were made in
-    Column("uid", String(32), nullable=False, unique=True),  # the entry's, made here
-    Column("advisor", String(63), nullable=False),
-    Column("at", DateTime, nullable=False),  # naive UTC
-    Column("table_name", String(32), nullable=False),
-    Column("row_uid", String(32), nullable=False),
-    Column("op", String(8), nullable=False),  # insert, update, delete
-    Column("base_version", Integer),  # the row's version the edit was made on
-    Column("fields", Text, nullable=False),  # JSON: {column: [old, new]}, parents by uid
-)
-
-CONFLICTS = Table(
-    "sync_conflicts",
-    local,
-    Column("id", Integer, primary_key=True),
-    Column("entry_uid", String(32), nullable=False),  # the outbox entry it came from
-    Column("table_name", String(32), nullable=False),
-    Column("row_uid", String(32), nullable=False),
-    Column("field", String(32), nullable=False),
-    Column("mine", Text),  # JSON values, as the outbox keeps them
-    Column("theirs", Text),
-    Column("their_advisor", String(200)),
-    Column("their_at", DateTime),
-    Column("found_at", DateTime, nullable=False),
-)
+from storage.sync.state import OPS, SYNCED_TABLES, local, trigger_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +57,7 @@ SYNCED: Final = (
     Synced(_table(PresenceFactor), {}, ("unit_id", "kind", "position")),
 )
 BY_NAME: Final = {synced.table.name: synced for synced in SYNCED}
+assert tuple(BY_NAME) == SYNCED_TABLES  # the triggers a replica must have (storage.sync.state)
 # Bookkeeping of a row, not what an advisor edits: not compared, not a conflict.
 META: Final = frozenset({"id", "uid", "version", "created_by", "changed_by", "changed_at"})
 
@@ -124,13 +65,6 @@ META: Final = frozenset({"id", "uid", "version", "created_by", "changed_by", "ch
 def fields(synced: Synced) -> list[str]:
     """The columns an outbox entry carries."""
     return [column.name for column in synced.table.columns if column.name not in META]
-
-
-def is_replica(conn: Connection) -> bool:
-    """Whether the database is a replica: a file with a sync_state row."""
-    if conn.dialect.name != "sqlite" or not inspect(conn).has_table(STATE.name):
-        return False
-    return conn.execute(select(STATE.c.id)).first() is not None
 
 
 def _value(synced: Synced, column: str, row: str) -> str:
@@ -161,7 +95,7 @@ def _trigger(synced: Synced, op: str) -> str:
         changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in fields(synced))
         when += f" AND ({changed})"
     return (
-        f"CREATE TRIGGER sync_{name}_{op} AFTER {op.upper()} ON {name} WHEN {when} BEGIN "
+        f"CREATE TRIGGER {trigger_name(name, op)} AFTER {op.upper()} ON {name} WHEN {when} BEGIN "
         "INSERT INTO sync_outbox (uid, advisor, at, table_name, row_uid, op, base_version, "
         "fields) VALUES (lower(hex(randomblob(16))), "
         "(SELECT login FROM sync_state WHERE id = 1), strftime('%Y-%m-%d %H:%M:%f', 'now'), "
@@ -169,25 +103,10 @@ def _trigger(synced: Synced, op: str) -> str:
     )
 
 
-OPS: Final = ("insert", "update", "delete")
-
-
 def install(conn: Connection) -> None:
-    """Make the local tables if missing, and the outbox's triggers anew."""
+    """Make the replica's own tables if missing, and the outbox's triggers anew."""
     local.create_all(conn)
     sqlite_file.replace_triggers(
         conn,
-        {f"sync_{s.table.name}_{op}": _trigger(s, op) for s in SYNCED for op in OPS},
+        {trigger_name(s.table.name, op): _trigger(s, op) for s in SYNCED for op in OPS},
     )
-
-
-def prepare(engine: Engine) -> bool:
-    """Set up an opened file if it is a replica: its triggers, and deleted rows overwritten
-    (a purge on the server must leave nothing of them in the file). True if it is one."""
-    with engine.begin() as conn:
-        if not is_replica(conn):
-            return False
-        install(conn)
-    event.listen(engine, "connect", sqlite_file.secure_delete)
-    engine.dispose()  # the connections already made, without the pragma
-    return True

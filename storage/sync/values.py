@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Boolean, Column, Date, DateTime, Float
@@ -38,3 +39,12 @@ def encode(value: Any) -> Any:
 
 def dumps(value: Any) -> str:
     return json.dumps(encode(value), ensure_ascii=False)
+
+
+def stored_form(column: Column[Any]) -> Callable[[Any], Any] | None:
+    """What turns a Python value of `column` into the form SQLite stores (see `encode`); None
+    for a column whose values are stored as they are."""
+    kind = column.type
+    if isinstance(kind, (Date, DateTime, Boolean)):
+        return encode
+    return None

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import URL, Connection, Engine, delete, insert, select, update
+from sqlalchemy import URL, Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
 from core.conflicts import FIELD_LABELS, FREE_TEXT_FIELDS
@@ -32,16 +32,8 @@ from storage.db import (
 from storage.dialects import current_login, snapshot
 from storage.models import Employee, new_uid, utcnow
 from storage.sync import pull, push
-from storage.sync.tables import (
-    BY_NAME,
-    CONFLICTS,
-    MEASURES,
-    OUTBOX,
-    STATE,
-    install,
-    is_replica,
-    prepare,
-)
+from storage.sync.state import CONFLICTS, OUTBOX, STATE, is_replica, overwrite_deleted
+from storage.sync.tables import BY_NAME, MEASURES, install
 from storage.sync.values import decode, encode
 from storage.usecases import reading
 
@@ -93,13 +85,13 @@ def sync_status(engine: Engine) -> SyncStatus | None:
         state = _state(conn)
         if state is None:
             return None
-        pending = conn.execute(select(OUTBOX.c.seq)).all()
-        found = conn.execute(select(CONFLICTS.c.id)).all()
+        pending = conn.execute(select(func.count()).select_from(OUTBOX)).scalar_one()
+        found = conn.execute(select(func.count()).select_from(CONFLICTS)).scalar_one()
     return SyncStatus(
         server=shown_url(state.server),
         last_sync_at=state.last_sync_at,
-        pending=len(pending),
-        conflicts=len(found),
+        pending=pending,
+        conflicts=found,
         last_error=state.last_error,
     )
 
@@ -178,7 +170,11 @@ def _sync(engine: Engine, url: str) -> SyncResult:
                     f"Den lokale kopien er {login}s, men serveren ble åpnet som "
                     f"{current_login(conn)}. Bruk {login} i adressen."
                 )
-            found = push.push(conn, entries, login, now)
+            try:
+                with conn.begin_nested():
+                    found = push.push(conn, entries, login, now, careful=False)
+            except push.Refused:  # rolled back: again, an entry at a time
+                found = push.push(conn, entries, login, now)
         with engine.begin() as conn:
             uids = [entry.uid for entry in entries]
             for start in range(0, len(uids), 500):
@@ -270,7 +266,7 @@ def create_replica(path: Path, server_url: str, passphrase: str | None = None) -
                     id=1, server=_without_password(server_url), login=login, pulling=False
                 )
             )
-        prepare(engine)
+        overwrite_deleted(engine)
         sync(engine, server_url)
     except BaseException:
         engine.dispose()

@@ -218,7 +218,7 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
     if figures_day(engine) == today:
         return False
     from storage.figures import refresh_figures  # pandas and the ORM: only when rebuilding
-    from storage.sync.tables import is_replica
+    from storage.sync.state import is_replica
 
     with reading(engine) as conn:
         if is_replica(conn):  # it holds some units' people: the server's figures are the truth

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
+from core.errors import InvalidInput
 from storage.db import DatabaseError
 from storage.models import Employee, EmployeeReview, Measure, Session
 from storage.usecases import measures, sessions
@@ -150,7 +151,11 @@ def test_keeping_mine_sends_it_as_an_edit_of_the_servers_value(offline: Offline)
     sync(anne)
     assert sync(bent).conflicts == 1
     (conflict,) = conflicts(bent)
+    with pytest.raises(InvalidInput, match="Bare fritekst"):
+        resolve(bent, conflict.id, "merge", "15.09 eller 01.10")
     resolve(bent, conflict.id, "mine")
+    with pytest.raises(InvalidInput, match="allerede løst"):
+        resolve(bent, conflict.id, "theirs")
     assert sync(bent).conflicts == 0
     sync(anne)
     assert measure(anne, "Felles rutine")["due_date"] == dt.date(2025, 10, 1)
@@ -216,3 +221,24 @@ def test_a_measure_cancelled_offline_is_cancelled_on_the_server_with_its_reason(
     assert measure(lead, "Felles rutine")["status"] == "avbrutt"
     (history,) = measures.measure_history(lead, measure_id(lead, "Felles rutine"))
     assert history.comment == "Avbrutt: Ikke behov" and history.session_id is None
+
+
+def test_a_replica_opened_after_its_triggers_were_dropped_records_edits_again(
+    offline: Offline,
+):
+    """A migration that rebuilds a table on SQLite drops its triggers with it."""
+    import sqlite3
+    from contextlib import closing
+
+    from storage.db import open_database
+
+    offline.anne.dispose()
+    with closing(sqlite3.connect(offline.anne_path)) as conn:
+        conn.execute("DROP TRIGGER sync_measures_insert")
+        conn.commit()
+    engine = open_database(offline.anne_path)
+    try:
+        measures.add_measure(engine, 1, "enhet", "Felles rutine")
+        assert sync_status(engine).pending == 1
+    finally:
+        engine.dispose()

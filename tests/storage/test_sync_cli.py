@@ -164,3 +164,14 @@ def test_an_encrypted_replica(offline: Offline, tmp_path: Path):
         assert sync(engine).pushed == 1
     finally:
         engine.dispose()
+
+
+def test_a_replica_is_not_made_while_the_server_is_out_of_reach(
+    offline: Offline, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+):
+    offline.server.halt()
+    replica = tmp_path / "ny" / "kopi.sqlite"
+    url = offline.team.login_url(offline.team.bent)
+    assert main(["--db", str(replica), "sync", "--server", url]) == EXIT_FAILED
+    assert "Får ikke kontakt" in capsys.readouterr().err
+    assert not replica.exists()

@@ -51,7 +51,7 @@ def upgrade() -> None:
         op.execute(f"UPDATE {table} SET uid = {new_uid}")
         if dialect == "postgresql":
             op.alter_column(table, "uid", nullable=False, server_default=sa.text(f"({new_uid})"))
-        op.create_index(f"uq_{table}_uid", table, ["uid"], unique=True)
+        op.create_index(f"ix_{table}_uid", table, ["uid"], unique=True)
     op.create_table(
         "sync_applied",
         sa.Column("uid", sa.String(length=32), nullable=False),
@@ -72,5 +72,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("sync_applied")  # its policy goes with it
     for table in ADVISOR_WRITTEN:
-        op.drop_index(f"uq_{table}_uid", table_name=table)
+        op.drop_index(f"ix_{table}_uid", table_name=table)
         op.drop_column(table, "uid")
