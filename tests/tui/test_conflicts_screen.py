@@ -150,6 +150,10 @@ async def test_on_a_file_that_is_no_replica_the_screen_says_so(
         assert app.screen.page == load_page(engine)
         assert "ingen lokal kopi av en server" in screen_text(app)
         assert app.title == "Nærvær"  # a file has no sync state
+        await pilot.press("escape", "ctrl+p", *"konflikter")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        assert "Ingen treff" in screen_text(app)  # nor the palette's command
 
 
 @pytest.mark.parametrize("size", [SIZE, SMALL], ids=["120x40", "80x24"])

@@ -91,6 +91,15 @@ async def test_offline_an_edit_waits_and_reaches_the_server_when_it_is_back(
         offline.server.resume()
         await until(app, pilot, lambda: IN_STEP.fullmatch(app.sync_line or ""), "back in step")
         assert isinstance(app.screen, AgendaScreen)
+
+        # The palette has the conflicts (none) on a replica, from wherever the advisor is.
+        await pilot.press("ctrl+p", *"konflikter")
+        await pilot.pause(0.5)
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConflictsScreen)
+        assert "Ingen konflikter" in screen_text(app)
     assert sessions_on_server(offline) == before + 1
     ui = threading.main_thread()
     assert threads and ui not in threads
