@@ -20,11 +20,18 @@ FIELD_LABELS: Final = {
     "reviewed": "gjennomgått",
     "score": "poengsum",
     "measured_on": "målt",
+    # What a replica's conflicts may also be about (storage.usecases.sync).
+    "comment": "kommentar",
+    "checked": "avkrysset",
+    "done_on": "utført",
+    "summary": "oppsummering",
 }
-DATE_FIELDS: Final = frozenset({"due_date", "measured_on"})
+DATE_FIELDS: Final = frozenset({"due_date", "measured_on", "done_on"})
 # Free text may name people or hold what a purge must remove: the audit log says that it
 # changed, never what it said (the text lives only in its row).
 FREE_TEXT_FIELDS: Final = frozenset({"text", "owner", "note"})
+# Free text two advisors may each have written: the one can be merged with the other.
+MERGEABLE_FIELDS: Final = FREE_TEXT_FIELDS | {"comment", "summary"}
 
 
 def logged(field: str, value: object) -> str | None:
@@ -52,7 +59,7 @@ def shown(field: str, value: object) -> str:
         return fmt.date(day)
     if field == "status":
         return MEASURE_STATUSES.get(str(value), str(value)).lower()
-    if field == "reviewed":
+    if field in ("reviewed", "checked"):
         return "ja" if value in (True, "1") else "nei"
     if field == "score":
         return fmt.number(float(str(value)))

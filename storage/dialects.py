@@ -206,9 +206,10 @@ def add_login(conn: Connection, login: str, lead: bool) -> bool:
 
 def headcounts_on(conn: Connection, day: dt.date) -> dict[int, int] | None:
     """On a server, every unit's headcount on `day` whatever people the login may read (a
-    figure per unit: migration 0004's function); None on a file, where the caller counts."""
+    figure per unit: migration 0004's function); on a replica of a server, as the server
+    counted them at the last sync (that day only); None on a file, where the caller counts."""
     if _is_sqlite(conn):
-        return None
+        return sqlite_file.stored_headcounts(conn, day)
     counted = func.unit_headcounts(day).table_valued(
         column("unit_id", Integer), column("headcount", Integer)
     )

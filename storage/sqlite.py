@@ -198,3 +198,17 @@ def replace_triggers(conn: Connection, triggers: dict[str, str]) -> None:
         assert name.isidentifier()
         conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
         conn.exec_driver_sql(statement)
+
+
+def stored_headcounts(conn: Connection, day: Any) -> dict[int, int] | None:
+    """A replica's headcounts per unit on `day`, as the server counted them at the last sync
+    (storage.sync.state); None on another file, or another day."""
+    held = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sync_headcounts'"
+    ).first()
+    if held is None:
+        return None
+    rows = conn.exec_driver_sql(
+        "SELECT unit_id, headcount FROM sync_headcounts WHERE day = ?", (day.isoformat(),)
+    ).all()
+    return {unit: count for unit, count in rows} or None

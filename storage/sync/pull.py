@@ -12,16 +12,17 @@ it was made here and is still to be pushed: deletions travel so.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Connection, Table, delete, func, select, update
+from sqlalchemy import Connection, Table, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from storage import sqlite as sqlite_file
-from storage.dialects import insert_rows, upsert, upsert_rows
+from storage.dialects import headcounts_on, insert_rows, upsert, upsert_rows
 from storage.models import (
     AbsenceSpell,
     Advisor,
@@ -33,8 +34,9 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
 )
+from storage.sync import state
 from storage.sync.push import edited
-from storage.sync.state import CONFLICTS, OUTBOX, STATE
+from storage.sync.state import CONFLICTS, HEADCOUNTS, OUTBOX, STATE
 from storage.sync.tables import SYNCED, Synced
 from storage.sync.values import encode, stored_form
 
@@ -66,6 +68,8 @@ HR: Final = tuple(
 class Snapshot:
     """What the server has for the advisor, as read in one snapshot."""
 
+    day: dt.date = field(default_factory=dt.date.today)  # of the headcounts
+    headcounts: dict[int, int] = field(default_factory=dict)
     hr: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
     # Advisor-written rows by table: column -> value, parents by uid.
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -78,6 +82,7 @@ class Snapshot:
 def read(conn: Connection) -> Snapshot:
     """Everything the advisor may have on the replica (`conn`: a snapshot on the server)."""
     found = Snapshot()
+    found.headcounts = headcounts_on(conn, found.day) or {}
     for table in HR:
         found.hr[table.name] = [tuple(row) for row in conn.execute(select(table))]
     for synced in SYNCED:
@@ -122,6 +127,7 @@ def _held(conn: Connection) -> tuple[set[str], dict[tuple[str, str], set[str]]]:
 def write(conn: Connection, found: Snapshot) -> Written:
     """Bring the replica (`conn`, in a transaction with foreign keys off: replacing a unit must
     not cascade to the advisor's rows) to `found`."""
+    state.local.create_all(conn)  # a table of the replica's own added since it was made
     conn.execute(update(STATE).values(pulling=True))
     removed = 0
     for table in reversed(HR):
@@ -141,6 +147,15 @@ def write(conn: Connection, found: Snapshot) -> Written:
     # A row made here whose unit or person the server no longer gives: its edit waits in the
     # outbox (a push makes it a conflict); the row itself goes.
     removed += sqlite_file.drop_orphans(conn)
+    conn.execute(delete(HEADCOUNTS))
+    if found.headcounts:
+        conn.execute(
+            insert(HEADCOUNTS),
+            [
+                {"unit_id": unit, "day": found.day, "headcount": count}
+                for unit, count in found.headcounts.items()
+            ],
+        )
     _refresh_conflicts(conn, found)
     conn.execute(update(STATE).values(pulling=False))
     units = conn.execute(select(func.count(func.distinct(_table(Employment).c.unit_id)))).scalar()

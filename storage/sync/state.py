@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     Connection,
+    Date,
     DateTime,
     Engine,
     Integer,
@@ -67,6 +68,17 @@ CONFLICTS = Table(
     Column("their_advisor", String(200)),
     Column("their_at", DateTime),
     Column("found_at", DateTime, nullable=False),
+)
+
+# Every unit's headcount on the day of the last pull, as the server counts it (the units whose
+# people the replica does not hold included): what the unit list and the status overview need
+# for the small-number rule and the groups.
+HEADCOUNTS = Table(
+    "sync_headcounts",
+    local,
+    Column("unit_id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("headcount", Integer, nullable=False),
 )
 
 # The advisor-written tables (storage.sync.tables.SYNCED, parents first) and the ops each has a

@@ -18,7 +18,7 @@ from typing import Any, Literal
 from sqlalchemy import URL, Connection, Engine, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
 
-from core.conflicts import FIELD_LABELS, FREE_TEXT_FIELDS
+from core.conflicts import FIELD_LABELS, MERGEABLE_FIELDS
 from core.conflicts import shown as shown_value
 from storage import sqlite as sqlite_file
 from storage.db import (
@@ -306,7 +306,7 @@ def _conflict(conn: Connection, row: Any) -> SyncConflict:
         theirs=theirs_text,
         their_advisor=row.their_advisor or "en annen rådgiver",
         their_at=row.their_at or row.found_at,
-        mergeable=row.field in FREE_TEXT_FIELDS or row.field == "comment",
+        mergeable=row.field in MERGEABLE_FIELDS,
     )
 
 
@@ -358,7 +358,7 @@ def resolve(engine: Engine, conflict_id: int, choice: Choice, merged: str | None
         table = synced.table
         mine, theirs = json.loads(row.mine), json.loads(row.theirs)
         if choice == "merge":
-            if row.field not in FREE_TEXT_FIELDS and row.field != "comment":
+            if row.field not in MERGEABLE_FIELDS:
                 raise InvalidInput("Bare fritekst kan flettes.")
             if merged is None:
                 raise InvalidInput("Skriv den flettede teksten.")

@@ -48,3 +48,11 @@ def test_values_read_as_the_advisor_writes_them():
 @pytest.mark.parametrize("text", ["Annes notat", "", "«sitat» i notatet", "Linje 1\nLinje 2"])
 def test_a_free_text_shown_reads_back_as_written(text: str):
     assert written(shown("note", text)) == text
+
+
+def test_what_a_replicas_conflict_may_also_be_about_reads_in_norwegian():
+    from core.conflicts import FIELD_LABELS, MERGEABLE_FIELDS, shown
+
+    assert (FIELD_LABELS["comment"], FIELD_LABELS["done_on"]) == ("kommentar", "utført")
+    assert (shown("checked", True), shown("done_on", "2026-12-06")) == ("ja", "06.12.2026")
+    assert "comment" in MERGEABLE_FIELDS and "due_date" not in MERGEABLE_FIELDS

@@ -242,3 +242,16 @@ def test_a_replica_opened_after_its_triggers_were_dropped_records_edits_again(
         assert sync_status(engine).pending == 1
     finally:
         engine.dispose()
+
+
+def test_a_replica_counts_every_units_people_as_the_server_does_today(offline: Offline):
+    """Berg's people are not on Anne's replica, yet its unit list shows Berg's headcount."""
+    from storage.repos.units import headcount_on
+    from tests.conftest import read
+
+    today = dt.date.today()
+    assert read(headcount_on, offline.anne, today) == {1: 1, 2: 1}
+    with offline.anne.connect() as conn:
+        assert conn.execute(select(Employee.number)).scalars().all() == ["100001"]
+    # Another day than the last sync's: counted from the people the replica holds.
+    assert read(headcount_on, offline.anne, dt.date(2025, 6, 1)) == {1: 1}
