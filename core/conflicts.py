@@ -72,6 +72,16 @@ def _day(value: object) -> str:
     return fmt.date(value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)))
 
 
+def written(text: str) -> str:
+    """A free text as `shown` gives it (`«…»`, `(tom)`), back as it was written: what a merge
+    starts from."""
+    if text == "(tom)":
+        return ""
+    if text.startswith("«") and text.endswith("»"):
+        return text[1:-1]
+    return text
+
+
 def local_time(utc: dt.datetime) -> dt.datetime:
     """A stored (naive UTC) time as the local clock showed it."""
     return utc.replace(tzinfo=dt.UTC).astimezone()

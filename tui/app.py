@@ -20,11 +20,12 @@ from textual.worker import Worker, WorkerState
 
 from tui import memory
 from tui.commands import NaervaerCommands
-from tui.messages import DatabaseReady, Failed, ToggleMask, UnitsShown
+from tui.messages import DatabaseReady, Failed, SyncState, ToggleMask, UnitsShown
 from tui.navigation import (
     EditFactors,
     EditScores,
     OpenAgenda,
+    OpenConflicts,
     OpenEffect,
     OpenHelp,
     OpenHistory,
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
     from storage.usecases.sessions import MeasureBoard
     from storage.usecases.units import UnitRow
     from tui.screens.status import StatusRead
+    from tui.syncing import SyncLoop
 
 
 class NaervaerApp(App[int]):
@@ -74,6 +76,8 @@ class NaervaerApp(App[int]):
     COMMANDS: ClassVar = {NaervaerCommands}
 
     masked: reactive[bool] = reactive(True)
+    # A replica's state in the header ("Synkronisert 10.42"); None on a file or a server.
+    sync_line: reactive[str | None] = reactive(None)
 
     def __init__(
         self,
@@ -105,6 +109,7 @@ class NaervaerApp(App[int]):
         # until the data changes (an import); screens read their unit's part from it.
         self._forecast: Prognosis | None = None
         self._forecast_lock = threading.Lock()
+        self.sync_loop: SyncLoop | None = None  # on a replica, once the unit list is up
 
     def on_mount(self) -> None:
         memory.pause()  # until the unit list (or the welcome) is up
@@ -112,6 +117,8 @@ class NaervaerApp(App[int]):
         self.open_database()
 
     def on_unmount(self) -> None:
+        if self.sync_loop is not None:
+            self.sync_loop.stop()
         memory.end()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="database")
@@ -128,6 +135,10 @@ class NaervaerApp(App[int]):
             load_demo(engine, scale="small", seed=1, today=self.today)
             empty = False
         computed = figures_day(engine)
+        if self.refreshes_figures and computed != self.today and self._is_replica(engine):
+            # A replica holds the people of the advisor's units only: every unit's figures
+            # are the server's, as the last sync brought them.
+            self.refreshes_figures = False
         # An advisor on a server shows the figures as the lead's import or start left them.
         if self.refreshes_figures and computed is None:  # never computed: nothing to show
             ensure_figures_current(engine, self.today)
@@ -143,6 +154,12 @@ class NaervaerApp(App[int]):
             with suppress(Exception):
                 units = load_rows(engine, self.today)
         self.post_message(DatabaseReady(engine, empty, units))
+
+    @staticmethod
+    def _is_replica(engine: Engine) -> bool:
+        from storage.usecases.sync import sync_status
+
+        return sync_status(engine) is not None
 
     def _open(self) -> Engine:
         """The file, or the server and who the app runs as there (said in the title)."""
@@ -182,10 +199,43 @@ class NaervaerApp(App[int]):
             self.figures_stale = False
             self.call_from_thread(self._reload_units_if, True)
         if self.server is None:  # a server is backed up by its own tools (pg_dump)
+            self.follow_server()
             self.backup_once_a_day()
         self.remind_of_retention(self.engine)
         self.forecast_document()  # ready before the first unit is opened
         memory.hold()  # the prognosis stays loaded too
+
+    def follow_server(self) -> None:
+        """On a replica: its state in the header, and the loop that syncs it in a thread of its
+        own (at once, every minute, soon after an edit)."""
+        from storage.usecases.sync import sync, sync_status
+        from tui import syncing
+
+        assert self.engine is not None
+        status = sync_status(self.engine)
+        if status is None:
+            return
+        self.post_message(SyncState(syncing.state_line(status)))
+        loop = syncing.SyncLoop(
+            self.engine,
+            sync,
+            sync_status,
+            lambda line, pulled: self.post_message(SyncState(line, pulled)),
+            every=syncing.EVERY,
+            after_edit=syncing.AFTER_EDIT,
+        )
+        self.sync_loop = loop
+        loop.start()
+
+    @on(SyncState)
+    def sync_state(self, message: SyncState) -> None:
+        self.sync_line = message.line
+        if message.pulled:  # the figures and the advisors' rows as the server has them now
+            self._reload_units()
+
+    def watch_sync_line(self, line: str | None) -> None:
+        if line is not None:  # a file's or a server's title is left as it is
+            self.title = f"{self.TITLE} · {line}"
 
     def unit_forecast(self, code: str, *, wait: bool = True) -> list[dict[str, Any]] | None:
         """One unit's prognosis by quarter; None if not computed yet and `wait` is False."""
@@ -483,6 +533,20 @@ class NaervaerApp(App[int]):
         else:
             self._load_status(screen, message.export)
 
+    def action_conflicts(self) -> None:
+        self._load_conflicts(self.screen)
+
+    def on_open_conflicts(self, _message: OpenConflicts) -> None:
+        self.action_conflicts()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
+    def _load_conflicts(self, origin: Screen[Any]) -> None:
+        from tui.screens.conflicts import ConflictsScreen, load_page
+
+        assert self.engine is not None
+        page = load_page(self.engine)
+        self.call_from_thread(self._open_loaded, origin, partial(ConflictsScreen, page))
+
     def on_open_import(self, _message: OpenImport) -> None:
         self.action_import_data()
 
@@ -501,14 +565,17 @@ class NaervaerApp(App[int]):
 
     def _reload_units_if(self, changed: bool | None) -> None:
         """After an import or changed settings, the unit list's figures are stale."""
-        from tui.screens.units import UnitsScreen
-
         if changed:
             with self._forecast_lock:
                 self._forecast = None
-            for screen in self.screen_stack:
-                if isinstance(screen, UnitsScreen):
-                    screen.load()
+            self._reload_units()
+
+    def _reload_units(self) -> None:
+        from tui.screens.units import UnitsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, UnitsScreen):
+                screen.load()
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
@@ -519,8 +586,11 @@ class NaervaerApp(App[int]):
             )
 
     def _count_write(self) -> None:
-        # Any thread's commit: the lists drawn before it are read again when shown next.
+        # Any thread's commit: the lists drawn before it are read again when shown next, and
+        # on a replica the edit goes to the server soon.
         self.writes += 1
+        if self.sync_loop is not None:
+            self.sync_loop.edited()
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

@@ -14,7 +14,14 @@ from textual.message import Message
 from core.vocabulary import SessionType
 from tui.masking import one_line
 from tui.messages import ToggleMask
-from tui.navigation import OpenHelp, OpenImport, OpenSettings, OpenStatus, OpenUnit
+from tui.navigation import (
+    OpenConflicts,
+    OpenHelp,
+    OpenImport,
+    OpenSettings,
+    OpenStatus,
+    OpenUnit,
+)
 from tui.screens.base import AppState, app_state
 
 
@@ -65,6 +72,14 @@ class NaervaerCommands(Provider):
             ("Innstillinger", self._post(OpenSettings()), "Grenser, mål og forutsetninger"),
             ("Avslutt", self.app.action_quit, "Lukk Nærvær (Ctrl+Q)"),
         ]
+        if self.state.sync_line is not None:  # a replica of a server
+            commands.append(
+                (
+                    "Konflikter",
+                    self._post(OpenConflicts()),
+                    "Endringer herfra som serveren hadde endret i mellomtiden",
+                )
+            )
         for key, label in (
             (SessionType.OPPSTARTSMOTE, "Start oppstartsmøte"),
             (SessionType.INDIVIDUELL_RADGIVNING, "Start individuell rådgivning"),

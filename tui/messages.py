@@ -35,3 +35,13 @@ class Failed(Message):
 
 class ToggleMask(Message):
     """Hide the names on every screen, or show them."""
+
+
+class SyncState(Message):
+    """A replica's sync ended (or failed): the header's `line`; `pulled`: the server sent
+    something, so the lists drawn before are stale."""
+
+    def __init__(self, line: str, pulled: bool = False) -> None:
+        super().__init__()
+        self.line = line
+        self.pulled = pulled

@@ -160,3 +160,7 @@ class EditScores(Message):
         super().__init__()
         self.unit_id = unit_id
         self.scores = scores
+
+
+class OpenConflicts(Message):
+    """Show a replica's sync conflicts, to keep one's own value, take the server's, or merge."""

@@ -149,16 +149,16 @@ def employees_between(
 
 
 def known_people(
-    conn: Connection, unit_id: int
+    conn: Connection, unit_id: int | None
 ) -> tuple[list[tuple[str, str | None]], list[tuple[str, str | None]]]:
     """Whose names a unit's free text may hold: (number, name) of everyone who ever worked in
-    the unit, and (unit code, leader) of every unit's leader, for core.masking.Masker."""
-    staff = select(Employment.employee_id).where(Employment.unit_id == unit_id)
-    employees = conn.execute(
-        select(Employee.number, Employee.name)
-        .where(Employee.id.in_(staff), Employee.name.is_not(None))
-        .order_by(Employee.number)
-    ).all()
+    the unit (None: in any unit the database holds), and (unit code, leader) of every unit's
+    leader, for core.masking.Masker."""
+    query = select(Employee.number, Employee.name).where(Employee.name.is_not(None))
+    if unit_id is not None:
+        staff = select(Employment.employee_id).where(Employment.unit_id == unit_id)
+        query = query.where(Employee.id.in_(staff))
+    employees = conn.execute(query.order_by(Employee.number)).all()
     leaders = conn.execute(
         select(Unit.code, Unit.leader).where(Unit.leader.is_not(None)).order_by(Unit.code)
     ).all()

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from core.conflicts import EditConflict, change_text, shown, stored
+from core.conflicts import EditConflict, change_text, shown, stored, written
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +51,11 @@ def test_a_milestone_marked_by_another_reads_as_done_or_not():
         "Endret av Kari kl. 10.42: milepæl utført 05.12.2026 — din: ikke utført"
     )
     assert change_text("done_on", None, "2026-12-06") == "milepæl ikke utført → utført 06.12.2026"
+
+
+@pytest.mark.parametrize("text", ["Annes notat", "", "«sitat» i notatet", "Linje 1\nLinje 2"])
+def test_a_free_text_shown_reads_back_as_written(text: str):
+    assert written(shown("note", text)) == text
 
 
 def test_what_a_replicas_conflict_may_also_be_about_reads_in_norwegian():

@@ -1,5 +1,5 @@
-"""Small dialogs: a new measure, a due date, a comment, joining the project. Bad input is
-explained, not lost."""
+"""Small dialogs: a new measure, a due date, a comment, a merged text, joining the project.
+Bad input is explained, not lost."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from textual.worker import Worker, WorkerState
 
 from core import fmt
@@ -244,6 +244,41 @@ class TextForm(_Dialog[str | None]):
             self.error(self.required)
             return
         self.dismiss(value)
+
+
+class MergeForm(_Dialog[str | None]):
+    """Two versions of one text: the other's shown, one's own to edit into the merged text,
+    returned as written (Avbryt/Esc: nothing chosen, both kept as they are)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Avbryt"),
+        Binding("ctrl+s", "save", "Lagre"),
+    ]
+
+    def __init__(self, title: str, theirs_label: str, theirs: str, mine: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.theirs_label = theirs_label
+        self.theirs = theirs
+        self.mine = mine
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide") as box:
+            box.border_title = self.title_text
+            yield Static(Text(self.theirs_label, style="bold"))
+            yield Static(Text(self.theirs), id="merge-theirs")
+            yield Static(Text("Din (rediger for å slå sammen):", style="bold"))
+            yield TextArea(self.mine, id="merge-text")
+            yield Static(PRIVACY_REMINDER, classes="privacy-reminder")
+            yield from self.buttons("Lagre (Ctrl+S)")
+
+    @on(Button.Pressed, "#ok")
+    def action_save(self) -> None:
+        text = self.query_one("#merge-text", TextArea).text.strip()
+        if not text:
+            self.error("Den sammenslåtte teksten er tom. Skriv den, eller velg Avbryt.")
+            return
+        self.dismiss(text)
 
 
 class ConfirmForm(_Dialog[bool | None]):

@@ -32,6 +32,9 @@ class AppState(Protocol):
     @property
     def writes(self) -> int: ...
 
+    @property
+    def sync_line(self) -> str | None: ...  # a replica's state; None on a file or a server
+
     # What could not be said before the app quit (a note not saved), said on the way out.
     failure: str | None
 

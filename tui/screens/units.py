@@ -114,6 +114,7 @@ class UnitsScreen(NaervaerScreen[None]):
         Binding("l", "leader", "Lederside", id="leader"),
         Binding("i", "app.import_data", "Importer", id="import"),
         Binding("comma", "app.settings", "Innstillinger", key_display=",", id="settings"),
+        Binding("K", "app.conflicts", "Konflikter (lokal kopi)", id="conflicts", show=False),
         Binding("escape", "clear_search", "Tøm søk", show=False),
     ]
 
