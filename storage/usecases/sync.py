@@ -170,12 +170,15 @@ def _sync(engine: Engine, url: str) -> SyncResult:
                     f"Den lokale kopien er {login}s, men serveren ble åpnet som "
                     f"{current_login(conn)}. Bruk {login} i adressen."
                 )
+            aliases: dict[str, str] = {}
             try:
                 with conn.begin_nested():
-                    found = push.push(conn, entries, login, now, careful=False)
+                    found = push.push(conn, entries, login, now, careful=False, aliases=aliases)
             except push.Refused:  # rolled back: again, an entry at a time
-                found = push.push(conn, entries, login, now)
+                aliases = {}
+                found = push.push(conn, entries, login, now, aliases=aliases)
         with engine.begin() as conn:
+            push.adopt(conn, aliases)
             uids = [entry.uid for entry in entries]
             for start in range(0, len(uids), 500):
                 conn.execute(delete(OUTBOX).where(OUTBOX.c.uid.in_(uids[start : start + 500])))
