@@ -38,7 +38,7 @@ from storage.models import (
 from storage.sync import state
 from storage.sync.push import edited
 from storage.sync.state import CONFLICTS, HEADCOUNTS, OUTBOX, STATE
-from storage.sync.tables import SYNCED, Synced
+from storage.sync.tables import BY_NAME, SYNCED, Synced
 from storage.sync.values import encode, stored_form
 
 
@@ -143,12 +143,14 @@ def write(conn: Connection, found: Snapshot) -> Written:
         if rows:
             insert_rows(conn, table, list(table.columns.keys()), _stored(table, rows))
     whole, fields = _held(conn)
+    personal = _personal_conflicts(conn)
     local_ids: dict[str, dict[str, int]] = {}
     for synced in SYNCED:
         removed += _rows(conn, synced, found.rows[synced.table.name], whole, fields, local_ids)
     # A row made here whose unit or person the server no longer gives: its edit waits in the
     # outbox (a push makes it a conflict); the row itself goes.
     removed += sqlite_file.drop_orphans(conn)
+    removed += _drop_conflicts(conn, personal)
     conn.execute(delete(HEADCOUNTS))
     if found.headcounts:
         conn.execute(
@@ -220,6 +222,46 @@ def _rows(
             continue
     local_ids[name] = {uid: id_ for id_, uid in conn.execute(select(table.c.id, table.c.uid))}
     return len(gone)
+
+
+def _personal_conflicts(conn: Connection) -> set[int]:
+    """The unresolved conflicts about a row that names a person (a note, a milestone, a
+    measure of one employee and its follow-ups), read while the replica still has the rows."""
+    measures = BY_NAME["measures"].table
+    found = set()
+    for conflict in conn.execute(select(CONFLICTS)).all():
+        table = BY_NAME[conflict.table_name].table
+        row = conn.execute(select(table).where(table.c.uid == conflict.row_uid)).first()
+        mine = json.loads(conflict.mine)
+        # A row no longer here was made here and refused: its conflict holds the whole row.
+        values = dict(row._mapping) if row is not None else mine if isinstance(mine, dict) else {}
+        if "measure_id" in table.c:  # a follow-up names whom its measure names
+            key = measures.c.id if row is not None else measures.c.uid
+            measure = conn.execute(
+                select(measures.c.employee_id).where(key == values.get("measure_id"))
+            ).first()
+            values = {} if measure is None else {"employee_id": measure.employee_id}
+        named = "employee_id" in table.c or "measure_id" in table.c
+        if named and values.get("employee_id", True) is not None:  # a person, or not known
+            found.add(conflict.id)
+    return found
+
+
+def _drop_conflicts(conn: Connection, personal: set[int]) -> int:
+    """Drop the conflicts in `personal` whose row the replica no longer has (purged on the
+    server, or of a unit no longer the advisor's): what either side wrote in it leaves the
+    file with the row. How many went."""
+    stale = []
+    for conflict in conn.execute(
+        select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid).where(
+            CONFLICTS.c.id.in_(personal)
+        )
+    ):
+        table = BY_NAME[conflict.table_name].table
+        if conn.execute(select(table.c.id).where(table.c.uid == conflict.row_uid)).first() is None:
+            stale.append(conflict.id)
+    conn.execute(delete(CONFLICTS).where(CONFLICTS.c.id.in_(stale)))
+    return len(stale)
 
 
 def _refresh_conflicts(conn: Connection, found: Snapshot) -> None:
