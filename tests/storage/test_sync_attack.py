@@ -206,3 +206,31 @@ def test_the_session_note_written_on_both_is_one_mergeable_conflict(offline: Off
         assert conn.execute(select(Session.note)).scalar_one() == (
             "Annes møtenotat. Bents møtenotat."
         )
+
+
+def test_a_unit_moved_to_another_advisor_takes_the_waiting_note_with_it(offline: Offline):
+    """Anne edits Ola's note offline while Lia is moved to Bent: the server refuses her edit,
+    and no text about Ola stays in her file."""
+    on_anne = sessions.start_session(offline.anne, 1, ADVICE, DAY)
+    sessions.set_review_note(offline.anne, on_anne, 1, NOTE_A)
+    sync(offline.anne)
+    sessions.set_review_note(offline.anne, on_anne, 1, NOTE_B)
+    team = offline.team
+    assert main(["--db", offline.owner_url, "team", "unassign", team.anne, "E1"]) == EXIT_OK
+    assert main(["--db", offline.owner_url, "team", "assign", team.bent, "E1"]) == EXIT_OK
+    sync(offline.anne)
+    assert conflicts(offline.anne) == ()
+    for text in (NOTE_A, NOTE_B, "Ola Lia"):
+        assert in_files(offline.anne_path.parent, text) == []
+    sync(offline.bent)
+    assert review_note(offline.bent) == NOTE_A
+
+
+def test_a_meeting_ended_on_both_replicas_conflicts_on_its_summary_alone(offline: Offline):
+    """Both close the same meeting offline, each with a summary, at different moments."""
+    on_anne = both_have_lia(offline)
+    sessions.end_session(offline.anne, on_anne, "Annes oppsummering")
+    sessions.end_session(offline.bent, first_on(offline.bent), "Bents oppsummering")
+    sync(offline.anne)
+    sync(offline.bent)
+    assert [c.field for c in conflicts(offline.bent)] == ["oppsummering"]
