@@ -28,6 +28,9 @@ from storage.sync.values import decode, encode
 APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
 # Kept up to date, not edited: whoever wrote last is right, and it is never a conflict.
 LAST_WINS = frozenset({"updated_at"})
+# Set once (storage.repos.sessions.end: the first end stands): a meeting ended on two laptops
+# ended when the server first heard of it, and it is never a conflict.
+FIRST_WINS = frozenset({"ended_at"})
 ROW = "_row"  # the field of a conflict about the whole row (gone from the server, refused)
 
 
@@ -248,7 +251,7 @@ def _update(
         column = table.c[field]
         theirs = row[field]
         mine = new if field in synced.parents else decode(column, new)
-        if theirs == mine:
+        if theirs == mine or (field in FIRST_WINS and None not in (theirs, mine)):
             continue
         if field in LAST_WINS or (field in old and theirs == _decoded(synced, field, old[field])):
             changed[field] = new
