@@ -234,3 +234,19 @@ def test_a_meeting_ended_on_both_replicas_conflicts_on_its_summary_alone(offline
     sync(offline.anne)
     sync(offline.bent)
     assert [c.field for c in conflicts(offline.bent)] == ["oppsummering"]
+
+
+def test_a_unit_purged_on_the_server_leaves_no_text_of_its_meetings_in_the_conflicts(
+    offline: Offline,
+):
+    """Bent has an unresolved conflict about the meeting's note when Lia is purged."""
+    on_anne = both_have_lia(offline)
+    sessions.set_session_note(offline.anne, on_anne, NOTE_A)
+    sessions.set_session_note(offline.bent, first_on(offline.bent), NOTE_B)
+    sync(offline.anne)
+    assert sync(offline.bent).conflicts == 1
+    assert main(["--db", offline.owner_url, "purge", "--unit", "E1"]) == EXIT_OK
+    sync(offline.bent)
+    assert conflicts(offline.bent) == ()
+    assert in_files(offline.bent_path.parent, NOTE_A) == []
+    assert in_files(offline.bent_path.parent, NOTE_B) == []
