@@ -36,7 +36,7 @@ from storage.models import (
     UnitPrognosisFigure,
 )
 from storage.sync import state
-from storage.sync.push import edited
+from storage.sync.push import ROW, edited
 from storage.sync.state import CONFLICTS, HEADCOUNTS, OUTBOX, STATE
 from storage.sync.tables import BY_NAME, SYNCED, Synced
 from storage.sync.values import encode, stored_form
@@ -143,14 +143,14 @@ def write(conn: Connection, found: Snapshot) -> Written:
         if rows:
             insert_rows(conn, table, list(table.columns.keys()), _stored(table, rows))
     whole, fields = _held(conn)
-    personal = _personal_conflicts(conn)
+    owners = _owners(conn)
     local_ids: dict[str, dict[str, int]] = {}
     for synced in SYNCED:
         removed += _rows(conn, synced, found.rows[synced.table.name], whole, fields, local_ids)
     # A row made here whose unit or person the server no longer gives: its edit waits in the
     # outbox (a push makes it a conflict); the row itself goes.
     removed += sqlite_file.drop_orphans(conn)
-    removed += _drop_conflicts(conn, personal)
+    removed += _drop_conflicts(conn, owners)
     conn.execute(delete(HEADCOUNTS))
     if found.headcounts:
         conn.execute(
@@ -224,39 +224,64 @@ def _rows(
     return len(gone)
 
 
-def _personal_conflicts(conn: Connection) -> set[int]:
-    """The unresolved conflicts about a row that names a person (a note, a milestone, a
-    measure of one employee and its follow-ups), read while the replica still has the rows."""
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """What a conflict's row belongs to."""
+
+    # Whether it names an employee (a note, a milestone, a measure of one and its history).
+    # None: not known, nor its unit: a row that left the replica at an earlier pull, whose
+    # conflict was judged then.
+    person: bool | None
+    unit: int | None
+
+
+def _owners(conn: Connection) -> dict[int, _Owner]:
+    """Per unresolved conflict, what its row belongs to, read while the replica still has the
+    rows. A row it no longer has was made here and refused: its conflict holds the whole row."""
     measures = BY_NAME["measures"].table
-    found = set()
-    for conflict in conn.execute(select(CONFLICTS)).all():
+    found = {}
+    rows = conn.execute(select(CONFLICTS)).all()
+    refused = {
+        c.row_uid: json.loads(c.mine)
+        for c in rows
+        if (c.table_name, c.field) == (measures.name, ROW)
+    }
+    for conflict in rows:
         table = BY_NAME[conflict.table_name].table
         row = conn.execute(select(table).where(table.c.uid == conflict.row_uid)).first()
-        mine = json.loads(conflict.mine)
-        # A row no longer here was made here and refused: its conflict holds the whole row.
-        values = dict(row._mapping) if row is not None else mine if isinstance(mine, dict) else {}
-        if "measure_id" in table.c:  # a follow-up names whom its measure names
+        values = dict(row._mapping) if row is not None else json.loads(conflict.mine)
+        if not isinstance(values, dict):
+            values = {}
+        if "measure_id" in table.c:  # a follow-up belongs where its measure does
+            parent = values.get("measure_id")
             key = measures.c.id if row is not None else measures.c.uid
-            measure = conn.execute(
-                select(measures.c.employee_id).where(key == values.get("measure_id"))
-            ).first()
-            values = {} if measure is None else {"employee_id": measure.employee_id}
-        named = "employee_id" in table.c or "measure_id" in table.c
-        if named and values.get("employee_id", True) is not None:  # a person, or not known
-            found.add(conflict.id)
+            measure = conn.execute(select(measures).where(key == parent)).first()
+            values = dict(measure._mapping) if measure is not None else refused.get(parent, {})
+        person = None
+        if "employee_id" not in table.c and "measure_id" not in table.c:
+            person = False
+        elif "employee_id" in values:
+            person = values["employee_id"] is not None
+        found[conflict.id] = _Owner(person, values.get("unit_id"))
     return found
 
 
-def _drop_conflicts(conn: Connection, personal: set[int]) -> int:
-    """Drop the conflicts in `personal` whose row the replica no longer has (purged on the
-    server, or of a unit no longer the advisor's): what either side wrote in it leaves the
-    file with the row. How many went."""
+def _drop_conflicts(conn: Connection, owners: dict[int, _Owner]) -> int:
+    """Drop the conflicts about a row the replica no longer has that belongs to a person or to
+    a unit it no longer has (purged on the server, or a person of a unit no longer the
+    advisor's): what either side wrote in it leaves the file with the row. A unit's row the
+    server refused (its unit no longer the advisor's) keeps its conflict: the only trace of an
+    edit made here. How many went."""
+    units = set(conn.execute(select(_table(Unit).c.id)).scalars())
     stale = []
     for conflict in conn.execute(
         select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid).where(
-            CONFLICTS.c.id.in_(personal)
+            CONFLICTS.c.id.in_(owners)
         )
     ):
+        owner = owners[conflict.id]
+        if not owner.person and (owner.unit is None or owner.unit in units):
+            continue
         table = BY_NAME[conflict.table_name].table
         if conn.execute(select(table.c.id).where(table.c.uid == conflict.row_uid)).first() is None:
             stale.append(conflict.id)
