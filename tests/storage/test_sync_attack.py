@@ -250,3 +250,20 @@ def test_a_unit_purged_on_the_server_leaves_no_text_of_its_meetings_in_the_confl
     assert conflicts(offline.bent) == ()
     assert in_files(offline.bent_path.parent, NOTE_A) == []
     assert in_files(offline.bent_path.parent, NOTE_B) == []
+
+
+def test_a_unit_taken_from_the_advisor_leaves_no_text_of_its_meetings_in_her_conflicts(
+    offline: Offline,
+):
+    """Anne has an unresolved conflict about the meeting's note when Lia is taken from her:
+    the notes of a unit's meetings are its advisors' alone."""
+    on_anne = both_have_lia(offline)
+    sessions.set_session_note(offline.bent, first_on(offline.bent), NOTE_B)
+    sessions.set_session_note(offline.anne, on_anne, NOTE_A)
+    sync(offline.bent)
+    assert sync(offline.anne).conflicts == 1
+    assert main(["--db", offline.owner_url, "team", "unassign", offline.team.anne, "E1"]) == EXIT_OK
+    sync(offline.anne)
+    assert conflicts(offline.anne) == ()
+    assert in_files(offline.anne_path.parent, NOTE_A) == []
+    assert in_files(offline.anne_path.parent, NOTE_B) == []
