@@ -35,7 +35,7 @@ from storage.models import (
     UnitMonthFigure,
     UnitPrognosisFigure,
 )
-from storage.sync import state
+from storage.sync import state, tables
 from storage.sync.push import ROW, edited
 from storage.sync.state import CONFLICTS, HEADCOUNTS, OUTBOX, STATE
 from storage.sync.tables import BY_NAME, SYNCED, Synced
@@ -237,7 +237,8 @@ class _Owner:
 
 def _owners(conn: Connection) -> dict[int, _Owner]:
     """Per unresolved conflict, what its row belongs to, read while the replica still has the
-    rows. A row it no longer has was made here and refused: its conflict holds the whole row."""
+    rows. For a row it no longer has, the conflict's own values tell (a row made here and
+    refused: the whole row)."""
     measures = BY_NAME["measures"].table
     found = {}
     rows = conn.execute(select(CONFLICTS)).all()
@@ -268,25 +269,40 @@ def _owners(conn: Connection) -> dict[int, _Owner]:
 
 def _drop_conflicts(conn: Connection, owners: dict[int, _Owner]) -> int:
     """Drop the conflicts about a row the replica no longer has that belongs to a person or to
-    a unit it no longer has (purged on the server, or a person of a unit no longer the
-    advisor's): what either side wrote in it leaves the file with the row. A unit's row the
-    server refused (its unit no longer the advisor's) keeps its conflict: the only trace of an
-    edit made here. How many went."""
-    units = set(conn.execute(select(_table(Unit).c.id)).scalars())
+    a unit no longer the advisor's (purged on the server, or taken from the advisor): what
+    either side wrote in it leaves the file with the row. A row of a unit (not of a person)
+    made here and refused by the server keeps its conflict while the unit is there: the only
+    trace of what was agreed offline. How many went."""
+    every = set(conn.execute(select(_table(Unit).c.id)).scalars())
+    login = conn.execute(select(STATE.c.login)).scalar_one()
+    advisors, assigned = _table(Advisor), _table(AdvisorUnit)
+    units = every
+    if not conn.execute(select(advisors.c.lead).where(advisors.c.login == login)).scalar():
+        query = select(assigned.c.unit_id).where(assigned.c.login == login)
+        units = set(conn.execute(query).scalars())
     stale = []
-    for conflict in conn.execute(
-        select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid).where(
-            CONFLICTS.c.id.in_(owners)
-        )
-    ):
+    for conflict in conn.execute(select(CONFLICTS).where(CONFLICTS.c.id.in_(owners))):
         owner = owners[conflict.id]
-        if not owner.person and (owner.unit is None or owner.unit in units):
+        if owner.person is None and owner.unit is None:
+            continue  # judged at the pull its row left the replica
+        if not owner.person and (
+            owner.unit in units or (owner.unit in every and _made_here(conflict))
+        ):
             continue
         table = BY_NAME[conflict.table_name].table
         if conn.execute(select(table.c.id).where(table.c.uid == conflict.row_uid)).first() is None:
             stale.append(conflict.id)
     conn.execute(delete(CONFLICTS).where(CONFLICTS.c.id.in_(stale)))
     return len(stale)
+
+
+def _made_here(conflict: Any) -> bool:
+    """Whether a conflict is about a row made here that the server refused: it holds the row."""
+    mine = json.loads(conflict.mine)
+    synced = BY_NAME[conflict.table_name]
+    return (
+        conflict.field == ROW and isinstance(mine, dict) and set(tables.fields(synced)) <= set(mine)
+    )
 
 
 def _refresh_conflicts(conn: Connection, found: Snapshot) -> None:
