@@ -267,3 +267,18 @@ def test_a_unit_taken_from_the_advisor_leaves_no_text_of_its_meetings_in_her_con
     assert conflicts(offline.anne) == ()
     assert in_files(offline.anne_path.parent, NOTE_A) == []
     assert in_files(offline.anne_path.parent, NOTE_B) == []
+
+
+def test_a_measure_agreed_offline_and_changed_again_keeps_what_was_agreed_when_refused(
+    offline: Offline,
+):
+    """Lia is taken from Anne while a measure she agreed, then gave a due date, waits: the
+    server refuses both edits, and her conflict still holds (and shows) the measure."""
+    measures.add_measure(offline.anne, 1, "enhet", "Felles rutine")
+    routine = measure_id(offline.anne, "Felles rutine")
+    measures.update_measure(offline.anne, routine, due_date=dt.date(2025, 9, 1))
+    assert main(["--db", offline.owner_url, "team", "unassign", offline.team.anne, "E1"]) == EXIT_OK
+    sync(offline.anne)
+    (refused,) = conflicts(offline.anne)
+    assert (refused.field, refused.theirs) == ("raden", "avvist av serveren")
+    assert refused.mine == "«Felles rutine»"
