@@ -10,7 +10,15 @@ import pytest
 from sqlalchemy import Engine, select
 
 from storage.db import DatabaseError
-from storage.models import MeasureFollowUp, Session
+from storage.models import (
+    EmployeeReview,
+    Measure,
+    MeasureFollowUp,
+    MilestoneDone,
+    PresenceFactor,
+    Session,
+    SurveyScore,
+)
 from storage.sync import pull
 from storage.usecases import measures, sessions
 from storage.usecases import sync as sync_cases
@@ -282,3 +290,55 @@ def test_a_measure_agreed_offline_and_changed_again_keeps_what_was_agreed_when_r
     (refused,) = conflicts(offline.anne)
     assert (refused.field, refused.theirs) == ("raden", "avvist av serveren")
     assert refused.mine == "«Felles rutine»"
+
+
+def test_a_whole_meeting_held_offline_reaches_the_server_and_the_other_replica_once(
+    offline: Offline,
+):
+    """Rows made offline refer to each other (a measure made in the meeting, its follow-up,
+    the review, the milestone marked in it), each edited again before the push; pushed twice,
+    nothing is written twice."""
+    team = offline.team
+    assert main(["--db", offline.owner_url, "team", "assign", team.bent, "E1"]) == EXIT_OK
+    offline.server.halt()
+    anne = offline.anne
+    meeting = sessions.start_session(anne, 1, ADVICE, DAY)
+    measures.add_measure(
+        anne, 1, "enkeltsak", "Samtale om turnus", employee_id=1, session_id=meeting
+    )
+    talk = measure_id(anne, "Samtale om turnus")
+    measures.update_measure(anne, talk, due_date=dt.date(2025, 8, 1), owner="Leder")
+    measures.follow_up(anne, talk, meeting, checked=True, comment="Avtalt dato")
+    sessions.set_review_note(anne, meeting, 1, NOTE_A)
+    sessions.set_reviewed(anne, meeting, 1, True)
+    sessions.set_milestone_done(
+        anne, 1, dt.date(2025, 3, 3), "employer_period_end", True, DAY, meeting
+    )
+    sessions.set_presence_factor(anne, 1, "styrke", 1, "Godt samhold")
+    sessions.set_presence_factor(anne, 1, "styrke", 1, "Godt samhold og humor")
+    sessions.set_survey_score(anne, 1, "leder", "Mestringstro", 4.0)
+    sessions.end_session(anne, meeting, "Avtalt samtale om turnus.")
+    offline.server.resume()
+    assert sync(anne).conflicts == 0
+    assert sync(anne).pushed == 0
+    sync(offline.bent)
+    lead = team.as_login(team.leah)
+    for engine in (lead, offline.bent):
+        with engine.connect() as conn:
+            for model in (Session, Measure, EmployeeReview, MilestoneDone):
+                assert len(conn.execute(select(model.id)).all()) == 1, model
+            assert conn.execute(select(PresenceFactor.text)).scalars().all() == [
+                "Godt samhold og humor"
+            ]
+            assert conn.execute(select(SurveyScore.score)).scalars().all() == [4.0]
+            review = conn.execute(select(EmployeeReview.note, EmployeeReview.reviewed)).one()
+            assert tuple(review) == (NOTE_A, True)
+        row = measure(engine, "Samtale om turnus")
+        assert (row["due_date"], row["owner"], row["employee_id"]) == (
+            dt.date(2025, 8, 1),
+            "Leder",
+            1,
+        )
+        assert comment_on(engine, "Samtale om turnus") == "Avtalt dato"
+        history = measures.measure_history(engine, measure_id(engine, "Samtale om turnus"))
+        assert len(history) == 1
