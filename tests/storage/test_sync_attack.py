@@ -363,3 +363,16 @@ def test_a_unit_measure_changed_offline_before_the_unit_was_moved_is_not_lost(of
     sync(offline.anne)
     sync(offline.bent)
     assert measure(offline.bent, "Felles rutine")["status"] == "fullfort"
+
+
+def test_an_edit_the_server_cannot_store_does_not_hold_back_the_others(offline: Offline):
+    """The replica's file takes a longer advisor's name than the server's column does: that
+    meeting is refused and shown, and the edits after it (and the pull) still go."""
+    sessions.start_session(offline.anne, 1, ADVICE, DAY, advisor="A" * 250)
+    measures.add_measure(offline.anne, 1, "enhet", "Felles rutine")
+    assert sync(offline.anne).conflicts == 1
+    (refused,) = conflicts(offline.anne)
+    assert (refused.table, refused.theirs) == ("sessions", "avvist av serveren")
+    assert measure(offline.team.as_login(offline.team.leah), "Felles rutine")["unit_id"] == 1
+    status = sync_status(offline.anne)
+    assert status is not None and (status.pending, status.last_error) == (0, None)
