@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Column, ColumnDefault, Connection, Table, and_, delete, select, update
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from storage.dialects import upsert, upsert_rows
 from storage.models import SyncApplied
@@ -31,7 +31,14 @@ LAST_WINS = frozenset({"updated_at"})
 # Set once (storage.repos.sessions.end: the first end stands): a meeting ended on two laptops
 # ended when the server first heard of it, and it is never a conflict.
 FIRST_WINS = frozenset({"ended_at"})
-ROW = "_row"  # the field of a conflict about the whole row (gone from the server, refused)
+ROW = "_row"
+# What the server says of an entry it will not store: a key taken, a row of a unit no longer the
+# advisor's (row-level security), a value its column cannot hold.
+REFUSALS = (
+    IntegrityError,
+    ProgrammingError,
+    DataError,
+)  # the field of a conflict about the whole row (gone from the server, refused)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,14 +141,14 @@ def push(
             with conn.begin_nested() as savepoint:
                 try:
                     conflicts = _apply(conn, synced, entry, now, aliases)
-                except (IntegrityError, ProgrammingError):
+                except REFUSALS:
                     # The edit waits in the conflicts, not lost.
                     savepoint.rollback()
                     conflicts = [_row_conflict(entry, "avvist av serveren")]
         else:
             try:
                 conflicts = _apply(conn, synced, entry, now, aliases)
-            except (IntegrityError, ProgrammingError) as error:
+            except REFUSALS as error:
                 raise Refused from error
         if conflicts or entry.row_uid in aliases:
             # A row made here that the server had: not recorded, so that a push repeated after
