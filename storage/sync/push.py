@@ -31,14 +31,10 @@ LAST_WINS = frozenset({"updated_at"})
 # Set once (storage.repos.sessions.end: the first end stands): a meeting ended on two laptops
 # ended when the server first heard of it, and it is never a conflict.
 FIRST_WINS = frozenset({"ended_at"})
-ROW = "_row"
+ROW = "_row"  # the field of a conflict about the whole row (gone from the server, refused)
 # What the server says of an entry it will not store: a key taken, a row of a unit no longer the
 # advisor's (row-level security), a value its column cannot hold.
-REFUSALS = (
-    IntegrityError,
-    ProgrammingError,
-    DataError,
-)  # the field of a conflict about the whole row (gone from the server, refused)
+REFUSALS = (IntegrityError, ProgrammingError, DataError)
 
 
 @dataclass(frozen=True, slots=True)
