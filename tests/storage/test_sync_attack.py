@@ -376,3 +376,16 @@ def test_an_edit_the_server_cannot_store_does_not_hold_back_the_others(offline: 
     assert measure(offline.team.as_login(offline.team.leah), "Felles rutine")["unit_id"] == 1
     status = sync_status(offline.anne)
     assert status is not None and (status.pending, status.last_error) == (0, None)
+
+
+def test_a_first_note_written_offline_in_a_unit_moved_meanwhile_leaves_the_file(
+    offline: Offline,
+):
+    """The review row itself was made offline: refused whole, it names Ola, and goes."""
+    on_anne = sessions.start_session(offline.anne, 1, ADVICE, DAY)
+    sync(offline.anne)
+    sessions.set_review_note(offline.anne, on_anne, 1, NOTE_A)
+    assert main(["--db", offline.owner_url, "team", "unassign", offline.team.anne, "E1"]) == EXIT_OK
+    sync(offline.anne)
+    assert conflicts(offline.anne) == ()
+    assert in_files(offline.anne_path.parent, NOTE_A) == []
