@@ -35,10 +35,10 @@ from storage.models import (
     UnitMonthFigure,
     UnitPrognosisFigure,
 )
-from storage.sync import state
-from storage.sync.push import edited
+from storage.sync import state, tables
+from storage.sync.push import ROW, edited
 from storage.sync.state import CONFLICTS, HEADCOUNTS, OUTBOX, STATE
-from storage.sync.tables import SYNCED, Synced
+from storage.sync.tables import BY_NAME, SYNCED, Synced
 from storage.sync.values import encode, stored_form
 
 
@@ -143,12 +143,14 @@ def write(conn: Connection, found: Snapshot) -> Written:
         if rows:
             insert_rows(conn, table, list(table.columns.keys()), _stored(table, rows))
     whole, fields = _held(conn)
+    owners = _owners(conn)
     local_ids: dict[str, dict[str, int]] = {}
     for synced in SYNCED:
         removed += _rows(conn, synced, found.rows[synced.table.name], whole, fields, local_ids)
     # A row made here whose unit or person the server no longer gives: its edit waits in the
     # outbox (a push makes it a conflict); the row itself goes.
     removed += sqlite_file.drop_orphans(conn)
+    removed += _drop_conflicts(conn, owners)
     conn.execute(delete(HEADCOUNTS))
     if found.headcounts:
         conn.execute(
@@ -220,6 +222,87 @@ def _rows(
             continue
     local_ids[name] = {uid: id_ for id_, uid in conn.execute(select(table.c.id, table.c.uid))}
     return len(gone)
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    """What a conflict's row belongs to."""
+
+    # Whether it names an employee (a note, a milestone, a measure of one and its history).
+    # None: not known, nor its unit: a row that left the replica at an earlier pull, whose
+    # conflict was judged then.
+    person: bool | None
+    unit: int | None
+
+
+def _owners(conn: Connection) -> dict[int, _Owner]:
+    """Per unresolved conflict, what its row belongs to, read while the replica still has the
+    rows. For a row it no longer has, the conflict's own values tell (a row made here and
+    refused: the whole row)."""
+    measures = BY_NAME["measures"].table
+    found = {}
+    rows = conn.execute(select(CONFLICTS)).all()
+    refused = {
+        c.row_uid: json.loads(c.mine)
+        for c in rows
+        if (c.table_name, c.field) == (measures.name, ROW)
+    }
+    for conflict in rows:
+        table = BY_NAME[conflict.table_name].table
+        row = conn.execute(select(table).where(table.c.uid == conflict.row_uid)).first()
+        values = dict(row._mapping) if row is not None else json.loads(conflict.mine)
+        if not isinstance(values, dict):
+            values = {}
+        if "measure_id" in table.c:  # a follow-up belongs where its measure does
+            parent = values.get("measure_id")
+            key = measures.c.id if row is not None else measures.c.uid
+            measure = conn.execute(select(measures).where(key == parent)).first()
+            values = dict(measure._mapping) if measure is not None else refused.get(parent, {})
+        person = None
+        if "employee_id" not in table.c and "measure_id" not in table.c:
+            person = False
+        elif "employee_id" in values:
+            person = values["employee_id"] is not None
+        found[conflict.id] = _Owner(person, values.get("unit_id"))
+    return found
+
+
+def _drop_conflicts(conn: Connection, owners: dict[int, _Owner]) -> int:
+    """Drop the conflicts about a row the replica no longer has that belongs to a person or to
+    a unit no longer the advisor's (purged on the server, or taken from the advisor): what
+    either side wrote in it leaves the file with the row. A row of a unit (not of a person)
+    made here and refused by the server keeps its conflict while the unit is there: the only
+    trace of what was agreed offline. How many went."""
+    every = set(conn.execute(select(_table(Unit).c.id)).scalars())
+    login = conn.execute(select(STATE.c.login)).scalar_one()
+    advisors, assigned = _table(Advisor), _table(AdvisorUnit)
+    units = every
+    if not conn.execute(select(advisors.c.lead).where(advisors.c.login == login)).scalar():
+        query = select(assigned.c.unit_id).where(assigned.c.login == login)
+        units = set(conn.execute(query).scalars())
+    stale = []
+    for conflict in conn.execute(select(CONFLICTS).where(CONFLICTS.c.id.in_(owners))):
+        owner = owners[conflict.id]
+        if owner.person is None and owner.unit is None:
+            continue  # judged at the pull its row left the replica
+        if not owner.person and (
+            owner.unit in units or (owner.unit in every and _made_here(conflict))
+        ):
+            continue
+        table = BY_NAME[conflict.table_name].table
+        if conn.execute(select(table.c.id).where(table.c.uid == conflict.row_uid)).first() is None:
+            stale.append(conflict.id)
+    conn.execute(delete(CONFLICTS).where(CONFLICTS.c.id.in_(stale)))
+    return len(stale)
+
+
+def _made_here(conflict: Any) -> bool:
+    """Whether a conflict is about a row made here that the server refused: it holds the row."""
+    mine = json.loads(conflict.mine)
+    synced = BY_NAME[conflict.table_name]
+    return (
+        conflict.field == ROW and isinstance(mine, dict) and set(tables.fields(synced)) <= set(mine)
+    )
 
 
 def _refresh_conflicts(conn: Connection, found: Snapshot) -> None:

@@ -15,20 +15,26 @@ import json
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, delete, select, update
-from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy import Column, ColumnDefault, Connection, Table, and_, delete, select, update
+from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError
 
 from storage.dialects import upsert, upsert_rows
 from storage.models import SyncApplied
 from storage.repos import audit
-from storage.sync.state import OUTBOX
-from storage.sync.tables import BY_NAME, Synced
+from storage.sync.state import CONFLICTS, OUTBOX
+from storage.sync.tables import BY_NAME, SYNCED, Synced
 from storage.sync.values import decode, encode
 
 APPLIED: Table = SyncApplied.__table__  # type: ignore[assignment]
 # Kept up to date, not edited: whoever wrote last is right, and it is never a conflict.
 LAST_WINS = frozenset({"updated_at"})
+# Set once (storage.repos.sessions.end: the first end stands): a meeting ended on two laptops
+# ended when the server first heard of it, and it is never a conflict.
+FIRST_WINS = frozenset({"ended_at"})
 ROW = "_row"  # the field of a conflict about the whole row (gone from the server, refused)
+# What the server says of an entry it will not store: a key taken, a row of a unit no longer the
+# advisor's (row-level security), a value its column cannot hold.
+REFUSALS = (IntegrityError, ProgrammingError, DataError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,7 @@ def push(
     now: dt.datetime,
     *,
     careful: bool = True,
+    aliases: dict[str, str] | None = None,
 ) -> list[Found]:
     """Apply `entries` on the server (the caller commits); the conflicts found.
 
@@ -105,6 +112,10 @@ def push(
     longer the advisor's, a key taken) becomes a conflict and the rest go on. Without it (two
     round trips fewer an entry) a refusal raises Refused, and the transaction is the caller's
     to roll back.
+
+    `aliases` (empty) is filled with the rows made here whose key (a note on one employee in
+    one meeting, say) another laptop made first: their uid here -> the server's row's. The
+    replica takes the server's uid for them (`adopt`), so that later edits find the row.
     """
     if not entries:
         return []
@@ -115,9 +126,8 @@ def push(
     )
     found: list[Found] = []
     applied = []
-    # Rows made here whose key (a note on one employee in one meeting, say) another laptop
-    # made first: this push's later edits of them are edits of the server's row.
-    aliases: dict[str, str] = {}
+    # This push's later edits of a row another laptop made first are edits of the server's row.
+    aliases = {} if aliases is None else aliases
     for entry in entries:
         if entry.uid in done:
             continue
@@ -127,16 +137,18 @@ def push(
             with conn.begin_nested() as savepoint:
                 try:
                     conflicts = _apply(conn, synced, entry, now, aliases)
-                except (IntegrityError, ProgrammingError):
+                except REFUSALS:
                     # The edit waits in the conflicts, not lost.
                     savepoint.rollback()
                     conflicts = [_row_conflict(entry, "avvist av serveren")]
         else:
             try:
                 conflicts = _apply(conn, synced, entry, now, aliases)
-            except (IntegrityError, ProgrammingError) as error:
+            except REFUSALS as error:
                 raise Refused from error
-        if conflicts:
+        if conflicts or entry.row_uid in aliases:
+            # A row made here that the server had: not recorded, so that a push repeated after
+            # a cut finds the server's row again for the edits that follow.
             found += conflicts
         else:
             applied.append({"uid": entry.uid, "login": login, "applied_at": now})
@@ -209,10 +221,16 @@ def _insert(
             conn, synced, and_(*(table.c[key] == stored[key] for key in synced.natural_key))
         )
         if same is not None and same["uid"] != entry.row_uid:
-            # Made on two laptops at once: one row. What this laptop then wrote in it (its
-            # later entries) is an edit of the server's row, from the values it was made with.
+            # Made on two laptops at once: one row. What this laptop wrote in it, at once (a
+            # comment in a new follow-up) or later (its later entries), is an edit of the
+            # server's row: a conflict where the server has another value.
             aliases[entry.row_uid] = same["uid"]
-            return []
+            written = {
+                field: pair
+                for field, pair in entry.fields.items()
+                if not _default(table.c[field], pair[1])
+            }
+            return _update(conn, synced, replace(entry, fields=written), same, {})
     meta: dict[str, Any] = {"uid": entry.row_uid}
     if "version" in table.c:
         meta |= {"created_by": audit.advisor(conn), "changed_at": entry.at}
@@ -236,7 +254,7 @@ def _update(
         column = table.c[field]
         theirs = row[field]
         mine = new if field in synced.parents else decode(column, new)
-        if theirs == mine:
+        if theirs == mine or (field in FIRST_WINS and None not in (theirs, mine)):
             continue
         if field in LAST_WINS or (field in old and theirs == _decoded(synced, field, old[field])):
             changed[field] = new
@@ -267,6 +285,30 @@ def _update(
     if values:
         conn.execute(update(table).where(table.c.id == row["id"]).values(**values))
     return found
+
+
+def _default(column: Column[Any], value: Any) -> bool:
+    """Whether `value` (JSON) is what a new row of `column` holds unless told otherwise."""
+    if value is None:
+        return True
+    default = column.default
+    if not isinstance(default, ColumnDefault) or not default.is_scalar:
+        return False
+    return bool(decode(column, value) == default.arg)
+
+
+def adopt(conn: Connection, aliases: dict[str, str]) -> None:
+    """On the replica (`conn`), after the server committed the push that found `aliases`:
+    each row made here that another laptop made first takes the server's row's uid, and so do
+    the edits and conflicts about it, so that what is written in it later goes to the server's
+    row even if no pull comes between."""
+    for mine, theirs in aliases.items():
+        for synced in SYNCED:
+            if synced.natural_key:
+                table = synced.table
+                conn.execute(update(table).where(table.c.uid == mine).values(uid=theirs))
+        conn.execute(update(OUTBOX).where(OUTBOX.c.row_uid == mine).values(row_uid=theirs))
+        conn.execute(update(CONFLICTS).where(CONFLICTS.c.row_uid == mine).values(row_uid=theirs))
 
 
 def _decoded(synced: Synced, field: str, value: Any) -> Any:

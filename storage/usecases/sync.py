@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -170,12 +170,15 @@ def _sync(engine: Engine, url: str) -> SyncResult:
                     f"Den lokale kopien er {login}s, men serveren ble åpnet som "
                     f"{current_login(conn)}. Bruk {login} i adressen."
                 )
+            aliases: dict[str, str] = {}
             try:
                 with conn.begin_nested():
-                    found = push.push(conn, entries, login, now, careful=False)
+                    found = push.push(conn, entries, login, now, careful=False, aliases=aliases)
             except push.Refused:  # rolled back: again, an entry at a time
-                found = push.push(conn, entries, login, now)
+                aliases = {}
+                found = push.push(conn, entries, login, now, aliases=aliases)
         with engine.begin() as conn:
+            push.adopt(conn, aliases)
             uids = [entry.uid for entry in entries]
             for start in range(0, len(uids), 500):
                 conn.execute(delete(OUTBOX).where(OUTBOX.c.uid.in_(uids[start : start + 500])))
@@ -214,12 +217,27 @@ def _store_conflicts(conn: Connection, found: list[push.Found], now: dt.datetime
     """Keep what the push found: one conflict per field of a row, with the advisor's latest
     value (several edits of a note made offline are one conflict), the server's as found."""
     known = {
-        (row.table_name, row.row_uid, row.field): row.id
+        (row.table_name, row.row_uid, row.field): row
         for row in conn.execute(
-            select(CONFLICTS.c.id, CONFLICTS.c.table_name, CONFLICTS.c.row_uid, CONFLICTS.c.field)
+            select(
+                CONFLICTS.c.id,
+                CONFLICTS.c.table_name,
+                CONFLICTS.c.row_uid,
+                CONFLICTS.c.field,
+                CONFLICTS.c.mine,
+                CONFLICTS.c.theirs,
+            )
         )
     }
-    latest = {(f.table, f.row_uid, f.field): f for f in found}
+    latest: dict[tuple[str, str, str], push.Found] = {}
+    for conflict in found:
+        key = (conflict.table, conflict.row_uid, conflict.field)
+        if key in latest:
+            conflict = _row_merged(latest[key].mine, latest[key].theirs, conflict)
+        elif key in known:
+            row = known[key]
+            conflict = _row_merged(json.loads(row.mine), json.loads(row.theirs), conflict)
+        latest[key] = conflict
     for key, conflict in latest.items():
         values = {
             "entry_uid": conflict.entry_uid,
@@ -229,7 +247,7 @@ def _store_conflicts(conn: Connection, found: list[push.Found], now: dt.datetime
             "their_at": conflict.their_at,
         }
         if key in known:
-            conn.execute(update(CONFLICTS).where(CONFLICTS.c.id == known[key]).values(values))
+            conn.execute(update(CONFLICTS).where(CONFLICTS.c.id == known[key].id).values(values))
         else:
             table, row_uid, field = key
             conn.execute(
@@ -237,6 +255,14 @@ def _store_conflicts(conn: Connection, found: list[push.Found], now: dt.datetime
                     table_name=table, row_uid=row_uid, field=field, found_at=now, **values
                 )
             )
+
+
+def _row_merged(mine: Any, theirs: Any, later: push.Found) -> push.Found:
+    """A later edit of a row whose conflict holds it whole (made here, refused by the server):
+    the row as last written, and why it was refused."""
+    if later.field != push.ROW or not isinstance(mine, dict):
+        return later
+    return replace(later, mine={**mine, **later.mine}, theirs=theirs)
 
 
 def create_replica(path: Path, server_url: str, passphrase: str | None = None) -> Engine:
@@ -291,7 +317,13 @@ def _conflict(conn: Connection, row: Any) -> SyncConflict:
     mine, theirs = json.loads(row.mine), json.loads(row.theirs)
     if row.field == push.ROW:
         label = "raden"
-        mine_text = "din versjon"
+        # What the row said, where it was written here whole (made here, refused).
+        said = [
+            shown_value(field, value)
+            for field, value in (mine.items() if isinstance(mine, dict) else ())
+            if field in MERGEABLE_FIELDS and value
+        ]
+        mine_text = ", ".join(said) or "din versjon"
         theirs_text = str(theirs)
     else:
         label = FIELD_LABELS.get(row.field, row.field)
