@@ -345,22 +345,6 @@ def _refuse_server(args: argparse.Namespace) -> None:
         raise file_only(args.command, url)
 
 
-def _refuse_replica(engine: Any, args: argparse.Namespace) -> None:
-    """HR data and purges are the server's: on a replica they would be undone by the next
-    sync, or (a purge) sent to the server as the advisor's own deletions."""
-    from storage.paths import resolve_db_path
-    from storage.usecases.sync import sync_status
-
-    status = sync_status(engine)
-    if status is not None:
-        engine.dispose()
-        raise UserError(
-            f"{resolve_db_path(args.db)} er en lokal kopi av serveren {status.server}. "
-            f"naervaer {args.command} gjøres på serveren (--db URL), og kommer hit med neste "
-            "naervaer sync. Ingenting er endret."
-        )
-
-
 def _tell(text: str) -> None:
     say(f"naervaer: {text}", error=True)
 
@@ -461,7 +445,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from storage.usecases.importing import load_demo
 
     engine = _engine(args, create=True)
-    _refuse_replica(engine, args)
     print(f"Lager demodata ({args.scale}, frø {args.seed}) …", file=sys.stderr)
     try:
         summary = load_demo(engine, scale=args.scale, seed=args.seed, replace=args.replace)
@@ -476,7 +459,6 @@ def cmd_import(args: argparse.Namespace) -> int:
     from storage.usecases.importing import format_problems, import_files
 
     engine = _engine(args, create=True)
-    _refuse_replica(engine, args)
 
     def progress(name: str, done: int, total: int) -> None:
         # One line rewritten in place, for a person watching; scripts get only the result.
@@ -981,8 +963,6 @@ def cmd_project(args: argparse.Namespace) -> int:
     from storage.usecases import project
 
     engine = _engine(args)
-    if args.step != "list":
-        _refuse_replica(engine, args)
     today = dt.date.today()
     try:
         if args.step == "add":
@@ -1120,7 +1100,6 @@ def cmd_purge(args: argparse.Namespace) -> int:
     from storage.usecases.maintenance import clean_file, purge
 
     engine = _engine(args)
-    _refuse_replica(engine, args)
     if args.clean:
         done = clean_file(engine)
         print("Filen er ryddet." if done else "Filen er i bruk; lukk appen og prøv igjen.")
@@ -1367,11 +1346,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Avbrutt.", file=sys.stderr)
         return EXIT_FAILED
     except Exception as error:
-        from core.errors import UnknownUnit
+        from core.errors import InvalidInput, UnknownUnit
         from storage.db import DatabaseError, explain, explain_server
         from storage.paths import given_url, resolve_db_path
 
-        if isinstance(error, DatabaseError | UnknownUnit):
+        # Said in Norwegian where it arose (e.g. what a replica leaves to its server).
+        if isinstance(error, DatabaseError | UnknownUnit | InvalidInput):
             say(f"naervaer: {error}", error=True)
             return EXIT_REJECTED
         # A full disk, a damaged or read-only file, a lock, a server gone: said for what it is.

@@ -26,6 +26,7 @@ from sqlalchemy import (
     table,
 )
 
+from core.errors import InvalidInput
 from storage import sqlite as sqlite_file
 
 local = MetaData()
@@ -104,6 +105,23 @@ def is_replica(conn: Connection) -> bool:
     if conn.dialect.name != "sqlite" or not inspect(conn).has_table(STATE.name):
         return False
     return conn.execute(select(STATE.c.id)).first() is not None
+
+
+class ServersOnly(InvalidInput):
+    """What is the server's alone, asked of a replica."""
+
+
+def refuse_servers_work(conn: Connection, what: str) -> None:
+    """HR data, the project's units and purges are the server's: on a replica an import or a
+    project change would be undone by the next sync, and a purge would reach the server as the
+    advisor's own deletions. ServersOnly (`what`, e.g. "Import", says what was asked) on one."""
+    if not is_replica(conn):
+        return
+    server = conn.execute(select(STATE.c.server)).scalar_one()  # kept without its password
+    raise ServersOnly(
+        f"Dette er en lokal kopi av serveren {server}. {what} gjøres på serveren, og kommer "
+        "hit med neste synkronisering. Ingenting er endret."
+    )
 
 
 def triggers_missing(conn: Connection) -> bool:

@@ -17,6 +17,7 @@ from storage.importer import (
     read_package,
     write_package,
 )
+from storage.sync.state import refuse_servers_work
 from storage.templates import write_templates
 from storage.usecases import writing
 from storage.usecases.project import join_from_import
@@ -52,6 +53,7 @@ def import_files(
     if not package.read:
         return package.report
     with writing(engine) as session:
+        refuse_servers_work(session.connection(), "Import")
         return write_package(session, package, join_from_import, progress)
 
 
@@ -72,5 +74,6 @@ def load_demo(
     today = today or dt.date.today()
     data = generate(scale, seed, today)
     with writing(engine) as session:
+        refuse_servers_work(session.connection(), "Innlasting av demodata")
         write_demo(session, data, replace=replace)
     return summarise(data, scale, seed, today, time.perf_counter() - started)

@@ -28,6 +28,7 @@ from storage.maintenance import (
     retention_text,
 )
 from storage.paths import backup_dir
+from storage.sync.state import refuse_servers_work
 from storage.usecases import reading, writing
 
 __all__ = [
@@ -63,6 +64,7 @@ def purge(
     then clean the file, so that nothing deleted is left readable in it."""
     check_purge(unit_code, employee_number, older_than_years)
     with writing(engine) as session:
+        refuse_servers_work(session.connection(), "Sletting")
         removed, still_named_in = maintenance.delete_data(
             session,
             unit_code=unit_code,

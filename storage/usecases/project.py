@@ -20,8 +20,11 @@ from core.project import (
 )
 from storage.repos import project, units
 from storage.repos.settings import load_settings
+from storage.sync.state import refuse_servers_work
 from storage.usecases import reading, writing
 from storage.usecases.units import unit_rows
+
+CHANGE = "Endringer i prosjektets enheter"  # what a replica leaves to the server
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +99,7 @@ def join_project(
 
     with writing(engine) as session:
         conn = session.connection()
+        refuse_servers_work(conn, CHANGE)
         added = join(conn, _units_by_code(conn, codes), joined_on, baseline)
         cover_baselines(session)
         return added
@@ -110,6 +114,7 @@ def leave_project(engine: Engine, codes: Sequence[str], left_on: dt.date) -> Non
     """
     with writing(engine) as session:
         conn = session.connection()
+        refuse_servers_work(conn, CHANGE)
         unit_ids = _units_by_code(conn, codes)
         held = project.memberships(conn)
         for code, unit_id in unit_ids.items():

@@ -14,8 +14,10 @@ from core.errors import InvalidInput
 from core.measures import MeasureChange
 from storage.db import open_database
 from storage.figures import PROGNOSIS_QUARTERS
-from storage.models import Employee, Session, UnitPrognosisFigure
-from storage.usecases import agenda, measures, sessions
+from storage.models import Employee, Session, Unit, UnitPrognosisFigure
+from storage.usecases import agenda, measures, project, sessions
+from storage.usecases.importing import import_files, load_demo
+from storage.usecases.maintenance import purge
 from storage.usecases.review import review
 from storage.usecases.settings import change_setting, current_settings, reset_setting
 from storage.usecases.sync import sync, sync_status
@@ -205,3 +207,28 @@ def test_a_setting_is_not_changed_on_a_replica(offline: Offline):
     with pytest.raises(InvalidInput, match="hentes fra serveren"):
         reset_setting(offline.anne, "cost_per_day")
     assert current_settings(offline.anne) == before
+
+
+def test_the_apps_import_and_project_changes_are_refused_on_a_replica(
+    offline: Offline, tmp_path: Path
+):
+    """The app's ways to the server's data (the import screen, joining and leaving the project)
+    are refused by the use cases themselves: written here, the next sync would undo them."""
+    units_file = tmp_path / "enheter.csv"
+    units_file.write_text("enhet_id;enhet\nE3;Nygård barnehage\n", encoding="utf-8")
+    today = dt.date.today()
+    refused = (
+        lambda: import_files(offline.anne, [units_file]),
+        lambda: project.join_project(offline.anne, ["E1"], today),
+        lambda: project.leave_project(offline.anne, ["E1"], today),
+        lambda: purge(offline.anne, employee_number="100001"),
+        lambda: load_demo(offline.anne, replace=True),
+    )
+    for attempt in refused:
+        with pytest.raises(InvalidInput, match="gjøres på serveren"):
+            attempt()
+    with offline.anne.connect() as conn:
+        assert conn.execute(select(Unit.code).order_by(Unit.code)).scalars().all() == ["E1", "E2"]
+        assert conn.execute(select(Employee.number)).scalars().all() == ["100001"]
+    status = sync_status(offline.anne)
+    assert status is not None and status.pending == 0
