@@ -173,9 +173,7 @@ def daily_backup(
         return None
     today = today or dt.date.today()
     folder = backup_dir(db_path)
-    pattern = re.compile(
-        rf"{AUTO_PREFIX}{re.escape(db_path.stem)}-(\d{{8}})-\d{{6}}(?:-\d+)?\.sqlite"
-    )
+    pattern = _auto_pattern(db_path)
     made: Path | None = None
     found = _auto_backups(folder, pattern)
     if not any(day == f"{today:%Y%m%d}" for day, _ in found):
@@ -187,6 +185,22 @@ def daily_backup(
     for _, old in found[:-keep]:
         old.unlink()
     return made
+
+
+def renew_daily_backups(engine: Engine) -> Path | None:
+    """After a purge: the automatic backups held what it removed, so they give way to one copy
+    of the database as it is now (if there were any). Copies made by hand are the user's and
+    stay."""
+    db_path = _db_path(engine)
+    found = _auto_backups(backup_dir(db_path), _auto_pattern(db_path))
+    for _, old in found:
+        old.unlink()
+    return daily_backup(engine) if found else None
+
+
+def _auto_pattern(db_path: Path) -> re.Pattern[str]:
+    """The names of the database's automatic backups, with the day they were taken."""
+    return re.compile(rf"{AUTO_PREFIX}{re.escape(db_path.stem)}-(\d{{8}})-\d{{6}}(?:-\d+)?\.sqlite")
 
 
 def _auto_backups(folder: Path, pattern: re.Pattern[str]) -> list[tuple[str, Path]]:

@@ -25,6 +25,7 @@ from storage.maintenance import (
     cutoff_date,
     daily_backup,
     ended_before,
+    renew_daily_backups,
     retention_text,
 )
 from storage.paths import backup_dir
@@ -61,7 +62,8 @@ def purge(
     today: dt.date | None = None,
 ) -> PurgeReport:
     """Delete one unit, one person, or what ended more than N years ago, in one transaction;
-    then clean the file, so that nothing deleted is left readable in it."""
+    then clean the file and renew its automatic backups, so that nothing deleted is left
+    readable in them."""
     check_purge(unit_code, employee_number, older_than_years)
     with writing(engine) as session:
         refuse_servers_work(session.connection(), "Sletting")
@@ -72,7 +74,10 @@ def purge(
             older_than_years=older_than_years,
             today=today or dt.date.today(),
         )
-    return PurgeReport(removed, clean_file(engine), still_named_in)
+    cleaned = clean_file(engine)
+    if engine.dialect.name == "sqlite":
+        renew_daily_backups(engine)  # the app's copies of the day held what was removed
+    return PurgeReport(removed, cleaned, still_named_in)
 
 
 def restore(source: Path, db_path: Path, passphrase: str | None = None) -> Path | None:

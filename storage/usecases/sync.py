@@ -197,6 +197,7 @@ def _sync(engine: Engine, url: str) -> SyncResult:
 
 def _write(engine: Engine, taken: pull.Snapshot) -> pull.Written:
     from storage.dialects import compact
+    from storage.maintenance import renew_daily_backups
 
     with engine.connect() as conn:
         sqlite_file.foreign_keys(conn, on=False)  # outside a transaction, or it is ignored
@@ -210,6 +211,7 @@ def _write(engine: Engine, taken: pull.Snapshot) -> pull.Written:
             conn.commit()
     if written.removed:
         compact(engine)  # nothing of the rows removed stays readable in the file
+        renew_daily_backups(engine)  # nor in the copies the app took of it
     return written
 
 

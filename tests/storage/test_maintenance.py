@@ -509,6 +509,26 @@ def test_purged_employee_is_gone_from_the_file_itself(world: Engine) -> None:
     assert str(report).startswith("Slettet 1 ansatt, 1 arbeidsforhold, 2 fraværsperioder, ")
 
 
+@pytest.mark.sqlite_only
+def test_a_purge_renews_the_automatic_backups_and_keeps_those_made_by_hand(
+    world: Engine, tmp_path: Path
+) -> None:
+    """The day's automatic copies held the person: they give way to a copy without; a copy
+    the user took by hand is the user's, and says so by staying."""
+    path = db_file(world)
+    daily_backup(world, today=TODAY - dt.timedelta(days=1))
+    daily_backup(world, today=TODAY)
+    by_hand = backup(world)
+    folder = backup_dir(path)
+    assert all(NAME.encode() in raw_bytes(copy) for copy in folder.iterdir())
+
+    purge(world, employee_number=NUMBER, today=TODAY)
+
+    holding = sorted(copy.name for copy in folder.iterdir() if NAME.encode() in raw_bytes(copy))
+    assert holding == [by_hand.name]
+    assert len(list(folder.iterdir())) == 2  # the one by hand, and today's made after the purge
+
+
 def test_purge_points_to_free_text_that_still_names_the_person(world: Engine) -> None:
     with transaction(world) as session:
         session.get_one(Session, 2).note = f"Snakket med {NAME.upper()} om turnus."

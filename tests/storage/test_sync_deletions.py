@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from storage.maintenance import daily_backup
 from storage.models import Employee, EmployeeReview, Measure, Session
 from storage.usecases import measures, sessions
 from storage.usecases.sync import conflicts, sync, sync_status
@@ -29,7 +30,7 @@ def in_files(folder: Path, text: str) -> list[str]:
     """The files in `folder` holding `text` (as SQLite stores it, UTF-8)."""
     needle = text.encode()
     return [
-        path.name for path in folder.iterdir() if path.is_file() and needle in path.read_bytes()
+        path.name for path in folder.rglob("*") if path.is_file() and needle in path.read_bytes()
     ]
 
 
@@ -45,7 +46,8 @@ def test_a_purge_on_the_server_leaves_both_replicas_and_their_files(offline: Off
     sync(offline.bent)
     for engine, path in ((offline.anne, offline.anne_path), (offline.bent, offline.bent_path)):
         assert count(engine, EmployeeReview) == 1 and count(engine, Measure) == 1
-        assert in_files(path.parent, NOTE)  # what the purge must remove
+        daily_backup(engine)  # the app's at the day's first start, beside the file
+        assert len(in_files(path.parent, NOTE)) >= 2  # what the purge must remove, copy too
 
     assert main(["--db", offline.owner_url, "purge", "--employee", "100001"]) == EXIT_OK
     for engine, path in ((offline.anne, offline.anne_path), (offline.bent, offline.bent_path)):
@@ -59,6 +61,7 @@ def test_a_purge_on_the_server_leaves_both_replicas_and_their_files(offline: Off
         assert in_files(path.parent, MEASURE) == []
         assert in_files(path.parent, "Ola Lia") == []
         assert sync_status(engine).conflicts == 0
+        assert [p.name for p in (path.parent / "backups").iterdir()]  # a copy of the day still
 
 
 def test_a_unit_taken_from_the_advisor_leaves_the_replica_and_her_offline_edit_waits(
