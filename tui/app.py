@@ -230,8 +230,8 @@ class NaervaerApp(App[int]):
     @on(SyncState)
     def sync_state(self, message: SyncState) -> None:
         self.sync_line = message.line
-        if message.pulled:  # the figures and the advisors' rows as the server has them now
-            self._reload_units()
+        # The figures, the prognosis and the advisors' rows as the server has them now.
+        self._reload_units_if(message.pulled)
 
     def watch_sync_line(self, line: str | None) -> None:
         if line is not None:  # a file's or a server's title is left as it is
@@ -564,18 +564,16 @@ class NaervaerApp(App[int]):
         self.push_screen(SettingsScreen(), self._reload_units_if)
 
     def _reload_units_if(self, changed: bool | None) -> None:
-        """After an import or changed settings, the unit list's figures are stale."""
+        """After an import, changed settings or a sync that pulled, the unit list's figures and
+        the prognosis kept are stale."""
+        from tui.screens.units import UnitsScreen
+
         if changed:
             with self._forecast_lock:
                 self._forecast = None
-            self._reload_units()
-
-    def _reload_units(self) -> None:
-        from tui.screens.units import UnitsScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, UnitsScreen):
-                screen.load()
+            for screen in self.screen_stack:
+                if isinstance(screen, UnitsScreen):
+                    screen.load()
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

@@ -214,3 +214,20 @@ async def test_every_screens_header_shows_the_state(
         await pilot.press("slash", *"Lia", "enter", "enter")
         await settle(app, pilot)
         assert "Nærvær · Frakoblet – 3 endringer venter — Lia sykehjem" in screen_text(app)
+
+
+async def test_a_sync_that_pulled_lets_the_prognosis_be_read_again(
+    unit: Builder, engine: Engine
+) -> None:
+    """The server's rows (its figures and prognosis among them) came with the sync: the
+    prognosis the app kept from before is not shown again."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        assert app.unit_forecast("E1") is not None  # read, and kept
+        app.post_message(SyncState("Synkronisert 10.42", pulled=False))
+        await settle(app, pilot)
+        assert app.unit_forecast("E1", wait=False) is not None  # nothing new: still kept
+        app.post_message(SyncState("Synkronisert 10.43", pulled=True))
+        await settle(app, pilot)
+        assert app.unit_forecast("E1", wait=False) is None  # to be read again when asked
