@@ -137,6 +137,7 @@ async def test_the_advisor_takes_the_servers_date_and_merges_the_notes(
         await pilot.press("t")  # the server's date
         await settle(app, pilot)
         assert [c.field for c in screen.page.conflicts] == ["notat"]
+        assert (app.sync_line or "").endswith("1 konflikt (K)")  # the header counts with it
         text = screen_text(app)
         assert "«ansatt 100001 ønsker kortere vakter.»" in text  # masked, as every screen
         assert "«ansatt 100001 er tilbake fra mandag.»" in text

@@ -20,7 +20,9 @@ from core import fmt
 from core.conflicts import when, written
 from tui.dialogs.forms import MergeForm
 from tui.masking import one_line
+from tui.messages import SyncState
 from tui.screens.base import NaervaerScreen
+from tui.syncing import state_line
 from tui.widgets.keybar import KeyBar
 from tui.widgets.line_list import LineList
 
@@ -188,7 +190,10 @@ class ConflictsScreen(NaervaerScreen[None]):
         from storage.usecases.sync import resolve
 
         resolve(self.engine, conflict_id, choice, merged)
-        self.post_message(self.Loaded(load_page(self.engine)))
+        page = load_page(self.engine)
+        self.post_message(self.Loaded(page))
+        if page.status is not None:  # the header counts the conflicts left
+            self.app.post_message(SyncState(state_line(page.status)))
 
     def synced(self) -> None:
         self.reload()  # a sync may have brought more, or resolved some
