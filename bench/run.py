@@ -481,11 +481,10 @@ def unit_list(bench: Bench) -> Metric:
     return Metric(value, floor, 2.0, "s")
 
 
-def import_once(paths: list[Path], target: Path) -> float:
-    from storage.db import open_database
+def timed_import(engine: Engine, paths: list[Path]) -> float:
+    """The seconds `naervaer import` of `paths` takes into the database `engine` opens."""
     from storage.usecases.importing import import_files
 
-    engine = open_database(target)
     try:
         started = time.perf_counter()
         report = import_files(engine, paths)
@@ -495,6 +494,12 @@ def import_once(paths: list[Path], target: Path) -> float:
     if not report.ok:
         raise RuntimeError(f"the demo's export was rejected: {report.errors[:3]}")
     return seconds
+
+
+def import_once(paths: list[Path], target: Path) -> float:
+    from storage.db import open_database
+
+    return timed_import(open_database(target), paths)
 
 
 def bare_import_once(paths: list[Path], target: Path) -> float:
@@ -534,18 +539,8 @@ def driver_url(url: str) -> str:
 
 def server_import_once(paths: list[Path], url: str) -> float:
     from storage.db import open_server
-    from storage.usecases.importing import import_files
 
-    engine = open_server(url)
-    try:
-        started = time.perf_counter()
-        report = import_files(engine, paths)
-        seconds = time.perf_counter() - started
-    finally:
-        engine.dispose()
-    if not report.ok:
-        raise RuntimeError(f"the demo's export was rejected by the server: {report.errors[:3]}")
-    return seconds
+    return timed_import(open_server(url), paths)
 
 
 def bare_copy_once(paths: list[Path], url: str) -> float:
