@@ -89,6 +89,7 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
             return False  # an advisor's would lack the other units: the lead's or owner's
     from storage.figures import refresh_figures  # pandas and the ORM: only when rebuilding
     from storage.sync.state import is_replica
+    from storage.usecases.status import store_status
 
     with reading(engine) as conn:
         if is_replica(conn):  # it holds some units' people: the server's figures are the truth
@@ -98,6 +99,7 @@ def ensure_figures_current(engine: Engine, today: dt.date | None = None) -> bool
         if figures.figures_as_of(session) == today:
             return False
         refresh_figures(session, today)
+        store_status(session.connection())
     return True
 
 
