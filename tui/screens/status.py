@@ -153,10 +153,13 @@ def _cell(column: Column, row: dict[str, Any]) -> Text:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = (
-        frame.astype(object).where(frame.notna(), None).to_dict("records")
-    )
-    return records
+    """The frame's rows as dicts of plain values, None for a missing one (NaN, NaT, None): a
+    column at a time, which is many times faster than pandas' own for a frame this wide."""
+    columns = {
+        name: [None if value is None or value != value else value for value in values]
+        for name, values in ((name, frame[name].tolist()) for name in frame.columns)
+    }
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _chart_label(quarter: str) -> str:
