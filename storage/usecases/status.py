@@ -389,8 +389,7 @@ def _stored_status(conn: Connection, today: dt.date) -> pd.DataFrame | None:
         return None
     # By name, as the units are computed (unit_identities): the sums then add up alike.
     order = sorted(range(len(stored)), key=lambda i: name_order(stored.at[i, "name"]))
-    rows = stored.iloc[order].reset_index(drop=True)
-    return rows
+    return stored.iloc[order].reset_index(drop=True)
 
 
 def _first_quarter(last: Quarter, baselines: list[Quarter | None]) -> Quarter:
@@ -433,8 +432,8 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
     unit_ids = units["unit_id"].astype(int).tolist()
     # The activity: open and overdue measures, the last session.
     counts = unit_repo.measure_counts(conn, today, OPEN_STATUSES)
-    held = unit_repo.last_sessions(conn)
-    units["last_session"] = [held.get(u) for u in unit_ids]
+    last_sessions = unit_repo.last_sessions(conn)
+    units["last_session"] = [last_sessions.get(u) for u in unit_ids]
     open_measures = [counts.get(u, (0, 0))[0] for u in unit_ids]
     overdue_measures = [counts.get(u, (0, 0))[1] for u in unit_ids]
 
@@ -467,13 +466,11 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
         for q, joined in zip(units["baseline_quarter"], units["project"], strict=True)
     ]
     first = _first_quarter(last, [*baselines, municipal_baseline])
+    history = _span(max(first, last.shift(-11)), last)
+    project_ids = units.loc[units["project"], "unit_id"].astype(int).tolist()
     chart = _chart(
-        _project_history(
-            conn,
-            units.loc[units["project"], "unit_id"].astype(int).tolist(),
-            _span(max(first, last.shift(-11)), last),
-        ),
-        _span(max(first, last.shift(-11)), last),
+        _project_history(conn, project_ids, history),
+        history,
         units,
         forecasts=forecasts,
         baseline_pct=_optional(project_total["baseline_pct"]),

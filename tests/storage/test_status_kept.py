@@ -15,9 +15,10 @@ from storage.models import UnitStatus
 from storage.repos import unit_status
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
+from storage.usecases.maintenance import purge
 from storage.usecases.project import join_project, leave_project
 from storage.usecases.settings import change_setting, reset_setting
-from storage.usecases.status import StatusReport, status_report
+from storage.usecases.status import StatusReport, status_report, status_within
 from storage.usecases.units import ensure_figures_current
 from tests.conftest import Builder
 from tests.storage.test_status import TODAY, build_scenario
@@ -39,8 +40,6 @@ def computed(engine: Engine, today: dt.date = TODAY) -> StatusReport:
     """The status computed from the figures, as without stored rows (rolled back after)."""
     with engine.connect() as conn, conn.begin() as outer:
         unit_status.clear(conn)
-        from storage.usecases.status import status_within
-
         report = status_within(conn, today)
         outer.rollback()
     return report
@@ -97,6 +96,14 @@ def test_a_setting_changed_or_reset_is_in_the_stored_rows(kept: Engine) -> None:
     reset_setting(kept, "any_size_threshold_pct")
     assert stored(kept)[1]["joined_group"] == 1
     assert_same(status_report(kept, TODAY), computed(kept))
+
+
+def test_a_purge_leaves_the_stored_rows_of_the_units_kept(kept: Engine) -> None:
+    purge(kept, unit_code="B2", today=TODAY)
+    assert sorted(stored(kept)) == [1, 3]
+    report = status_report(kept, TODAY)
+    assert list(report.project_units()["code"]) == ["A1"]
+    assert_same(report, computed(kept))
 
 
 def test_a_measure_or_a_meeting_shows_at_once_beside_the_stored_rows(kept: Engine) -> None:
