@@ -18,7 +18,7 @@ from core.periods import Quarter, complete_quarters_before, same_season_after
 from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import by_quarter, pct
-from core.status import sector_line, too_few, total, with_figures
+from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
 from core.text import by_name, name_order
 from core.vocabulary import OPEN_STATUSES
 from storage.figures import monthly_figures, prognoses
@@ -219,7 +219,9 @@ def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) ->
     # between the total and the units shown beside it.
     groups = set(units.loc[units["project"], "joined_group"])
     shown = ~units["hidden"].to_numpy(dtype=bool)
-    units, municipal = units[shown], municipal[shown]
+    # Only what the totals are summed from: each group's rows are a copy.
+    summed = [*SUM_COLUMNS, "headcount", "project"]
+    units, municipal = units.loc[shown, [*summed, "joined_group"]], municipal.loc[shown, summed]
     project = units[units["project"]]
 
     def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
