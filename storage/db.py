@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 # The newest migration's revision. A database already at it opens without loading alembic (a
 # large part of a start); tests/storage/test_upgrades.py checks it against the migrations.
-SCHEMA_REVISION = "0009"
+SCHEMA_REVISION = "0010"
 # The passphrase of each engine made for an encrypted file (see `engine_passphrase`).
 _PASSPHRASES: WeakKeyDictionary[Engine, str] = WeakKeyDictionary()
 

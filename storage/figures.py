@@ -45,6 +45,7 @@ from storage.models import (
     UnitMonthFigure,
     UnitPrognosisFigure,
 )
+from storage.repos import unit_status
 from storage.repos.figures import (
     FIGURES_AS_OF_KEY,
     figures_as_of,
@@ -310,6 +311,7 @@ def store_prognoses(conn: Connection, as_of: dt.date) -> None:
     """Replace the stored prognosis with every unit's as computed for `as_of`."""
     rows = compute_prognoses(conn, as_of, PROGNOSIS_QUARTERS)
     conn.execute(delete(UnitPrognosisFigure))
+    unit_status.clear(conn)  # of the figures before: the use case stores them anew
     if len(rows):
         table = UnitPrognosisFigure.__table__
         assert isinstance(table, Table)

@@ -201,6 +201,56 @@ class UnitPrognosisFigure(Base):
     possible: Mapped[float] = mapped_column(Float)
 
 
+class UnitStatus(Base):
+    """What the status overview shows of a unit (storage.usecases.status), computed for the day
+    of the monthly figures with the settings and the project's periods of that time, and kept in
+    step with every change of them: the overview reads one row per unit.
+
+    The sums are of lost and possible workdays: `baseline_*`, `compare_*` and `before_four_*`
+    from the unit's own baseline quarter, `municipal_*` from the settings' (the municipality's
+    totals), `last_four_*` the last four complete quarters. The measures, the meetings and the
+    prognosis are read where they are kept. Figures only: no person's.
+    """
+
+    __tablename__ = "unit_status"
+
+    unit_id: Mapped[int] = mapped_column(
+        ForeignKey("units.id", ondelete="CASCADE"), primary_key=True
+    )
+    project_joined_on: Mapped[dt.date | None] = mapped_column(Date)
+    baseline_quarter: Mapped[str | None] = mapped_column(String(6))
+    target_group_at_joining: Mapped[int | None] = mapped_column(Integer)
+    headcount: Mapped[int] = mapped_column(Integer)
+    avg_2y_pct: Mapped[float | None] = mapped_column(Float)
+    target_group: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    joined_group: Mapped[int | None] = mapped_column(Integer)
+    joined_reason: Mapped[str | None] = mapped_column(Text)
+    compare_quarter: Mapped[str | None] = mapped_column(String(6))
+    baseline_lost: Mapped[float] = mapped_column(Float)
+    baseline_possible: Mapped[float] = mapped_column(Float)
+    compare_lost: Mapped[float] = mapped_column(Float)
+    compare_possible: Mapped[float] = mapped_column(Float)
+    last_four_lost: Mapped[float] = mapped_column(Float)
+    last_four_possible: Mapped[float] = mapped_column(Float)
+    before_four_lost: Mapped[float] = mapped_column(Float)
+    before_four_possible: Mapped[float] = mapped_column(Float)
+    municipal_baseline_lost: Mapped[float] = mapped_column(Float)
+    municipal_baseline_possible: Mapped[float] = mapped_column(Float)
+    municipal_compare_lost: Mapped[float] = mapped_column(Float)
+    municipal_compare_possible: Mapped[float] = mapped_column(Float)
+    municipal_before_four_lost: Mapped[float] = mapped_column(Float)
+    municipal_before_four_possible: Mapped[float] = mapped_column(Float)
+    goal_days: Mapped[float | None] = mapped_column(Float)
+    goal_nok: Mapped[float | None] = mapped_column(Float)
+    achieved_days: Mapped[float | None] = mapped_column(Float)
+    achieved_nok: Mapped[float | None] = mapped_column(Float)
+    to_go_days: Mapped[float | None] = mapped_column(Float)
+    to_go_nok: Mapped[float | None] = mapped_column(Float)
+    sector_pct: Mapped[float | None] = mapped_column(Float)
+    light: Mapped[str | None] = mapped_column(String(8))
+
+
 class Setting(Base):
     """A user setting or bookkeeping value, stored as JSON text."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, case, func, select
 
@@ -45,11 +45,7 @@ def quarter_sums(
     summed from the stored monthly figures (the caller checks that they reach back far enough).
     """
     figures = UNIT_MONTH_FIGURES.c
-    quarters = [first]
-    while quarters[-1] < last:
-        quarters.append(quarters[-1].shift(1))
-    # Each month to its quarter by date bounds worked out here: no date functions in SQL.
-    label = case(*[(figures.month.between(q.start, q.end), str(q)) for q in quarters])
+    label = _quarter_label(first, last)
     query = (
         select(figures.unit_id, label, func.sum(figures.lost), func.sum(figures.possible))
         .where(figures.month.between(first.start, last.end))
@@ -59,6 +55,31 @@ def quarter_sums(
         query = query.where(figures.unit_id == unit_id)
     rows = conn.execute(query).all()
     return {(unit, quarter): (lost, possible) for unit, quarter, lost, possible in rows}
+
+
+def total_quarter_sums(
+    conn: Connection, unit_ids: list[int], first: Quarter, last: Quarter
+) -> dict[str, tuple[float, float]]:
+    """Lost and possible workdays of the units together per quarter from `first` to `last`
+    (quarters without a month of theirs are absent), as quarter_sums reads them."""
+    figures = UNIT_MONTH_FIGURES.c
+    label = _quarter_label(first, last)
+    query = (
+        select(label, func.sum(figures.lost), func.sum(figures.possible))
+        .where(figures.month.between(first.start, last.end), figures.unit_id.in_(unit_ids))
+        .group_by(label)
+    )
+    return {quarter: (lost, possible) for quarter, lost, possible in conn.execute(query).all()}
+
+
+def _quarter_label(first: Quarter, last: Quarter) -> Any:
+    """Each month's quarter (`2025Q3`) from `first` to `last`, by date bounds worked out here:
+    no date functions in SQL."""
+    figures = UNIT_MONTH_FIGURES.c
+    quarters = [first]
+    while quarters[-1] < last:
+        quarters.append(quarters[-1].shift(1))
+    return case(*[(figures.month.between(q.start, q.end), str(q)) for q in quarters])
 
 
 def load_unit_month_figures(

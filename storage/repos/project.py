@@ -1,6 +1,7 @@
 """Project membership: each unit's periods in the project, oldest first.
 
 Plain SQLAlchemy Core without the ORM: the unit list reads the memberships at the app's start.
+A change clears the stored status (storage.repos.unit_status), which is computed from them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, delete, insert, select, update
 
 from core.project import Membership
+from storage.repos import unit_status
 from storage.repos.tables import PROJECT_MEMBERSHIPS
 
 _M = PROJECT_MEMBERSHIPS.c
@@ -46,6 +48,7 @@ def add(conn: Connection, periods: Iterable[tuple[int, Membership]]) -> None:
     ]
     if rows:
         conn.execute(insert(PROJECT_MEMBERSHIPS), rows)
+        unit_status.clear(conn)
 
 
 def end(conn: Connection, unit_ids: Iterable[int], left_on: dt.date) -> None:
@@ -55,8 +58,10 @@ def end(conn: Connection, unit_ids: Iterable[int], left_on: dt.date) -> None:
     ongoing = _M.unit_id.in_(ids) & _M.left_on.is_(None)
     conn.execute(delete(PROJECT_MEMBERSHIPS).where(ongoing & (_M.joined_on == left_on)))
     conn.execute(update(PROJECT_MEMBERSHIPS).where(ongoing).values(left_on=left_on))
+    unit_status.clear(conn)
 
 
 def drop_ongoing(conn: Connection, unit_id: int) -> None:
     """The unit's ongoing period goes (an import moves it to another day)."""
     conn.execute(delete(PROJECT_MEMBERSHIPS).where(_M.unit_id == unit_id, _M.left_on.is_(None)))
+    unit_status.clear(conn)

@@ -64,12 +64,19 @@ def is_stored(conn: Connection | Session, key: str) -> bool:
 
 
 def store(session: Session, key: str, value: Any) -> None:
-    """Store one setting's value (already checked with the others) as its JSON text."""
+    """Store one setting's value (already checked with the others) as its JSON text; the
+    stored status (storage.repos.unit_status), computed with the settings, is cleared."""
     from storage.dialects import upsert
+    from storage.repos import unit_status
 
     upsert(session, SETTINGS, {"key": key, "value": json.dumps(FIELD[key].to_json(value))}, ["key"])
+    unit_status.clear(session)
 
 
 def remove(session: Session, key: str) -> None:
-    """Remove the stored value: the setting is back at its default."""
+    """Remove the stored value: the setting is back at its default (the stored status is
+    cleared, as by `store`)."""
+    from storage.repos import unit_status
+
     session.execute(delete(SETTINGS).where(SETTINGS.c.key == key))
+    unit_status.clear(session)

@@ -1,11 +1,12 @@
 """Pull: the server's rows, read in one snapshot as the advisor, written into the replica in one
 transaction with the outbox's triggers held off.
 
-What the server has of HR data (units, their project periods, every unit's monthly figures and
-prognosis, the settings, the team, and the people of the advisor's units as row-level security
-lets them through) replaces the replica's, keeping the server's ids. Advisor-written rows are
-matched by uid and keep the replica's own ids: the server's values are taken, except for the
-fields an edit not yet pushed (or a conflict not yet resolved) holds, which keep the replica's.
+What the server has of HR data (units, their project periods, every unit's monthly figures,
+prognosis and status, the settings, the team, and the people of the advisor's units as
+row-level security lets them through) replaces the replica's, keeping the server's ids.
+Advisor-written rows are matched by uid and keep the replica's own ids: the server's values are
+taken, except for the fields an edit not yet pushed (or a conflict not yet resolved) holds,
+which keep the replica's.
 A row the server no longer has (purged, or of a unit no longer the advisor's) leaves the
 replica, unless it was made here and is still to be pushed: deletions travel so.
 """
@@ -34,6 +35,7 @@ from storage.models import (
     Unit,
     UnitMonthFigure,
     UnitPrognosisFigure,
+    UnitStatus,
 )
 from storage.sync import state, tables
 from storage.sync.push import ROW, edited
@@ -60,6 +62,7 @@ HR: Final = tuple(
         AbsenceSpell,
         UnitMonthFigure,
         UnitPrognosisFigure,
+        UnitStatus,
         AdvisorUnit,
         Setting,
     )

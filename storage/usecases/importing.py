@@ -21,6 +21,7 @@ from storage.sync.state import refuse_servers_work
 from storage.templates import write_templates
 from storage.usecases import writing
 from storage.usecases.project import join_from_import
+from storage.usecases.status import store_status
 
 __all__ = [
     "DemoSummary",
@@ -54,7 +55,9 @@ def import_files(
         return package.report
     with writing(engine) as session:
         refuse_servers_work(session.connection(), "Import")
-        return write_package(session, package, join_from_import, progress)
+        report = write_package(session, package, join_from_import, progress)
+        store_status(session.connection())
+        return report
 
 
 def load_demo(
@@ -76,4 +79,5 @@ def load_demo(
     with writing(engine) as session:
         refuse_servers_work(session.connection(), "Innlasting av demodata")
         write_demo(session, data, replace=replace)
+        store_status(session.connection())
     return summarise(data, scale, seed, today, time.perf_counter() - started)

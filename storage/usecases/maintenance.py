@@ -31,6 +31,7 @@ from storage.maintenance import (
 from storage.paths import backup_dir
 from storage.sync.state import refuse_servers_work
 from storage.usecases import reading, writing
+from storage.usecases.status import store_status
 
 __all__ = [
     "PASSPHRASE_ENV",
@@ -74,6 +75,7 @@ def purge(
             older_than_years=older_than_years,
             today=today or dt.date.today(),
         )
+        store_status(session.connection())
     cleaned = clean_file(engine)
     if engine.dialect.name == "sqlite":
         renew_daily_backups(engine)  # the app's copies of the day held what was removed

@@ -22,7 +22,7 @@ from storage.repos import project, units
 from storage.repos.settings import load_settings
 from storage.sync.state import refuse_servers_work
 from storage.usecases import reading, writing
-from storage.usecases.units import unit_rows
+from storage.usecases.unit_rows import unit_rows
 
 CHANGE = "Endringer i prosjektets enheter"  # what a replica leaves to the server
 
@@ -96,12 +96,14 @@ def join_project(
 ) -> tuple[Membership, ...]:
     """The units with these codes join the project together, all or none."""
     from storage.figures import cover_baselines  # pandas: only when a unit joins
+    from storage.usecases.status import store_status
 
     with writing(engine) as session:
         conn = session.connection()
         refuse_servers_work(conn, CHANGE)
         added = join(conn, _units_by_code(conn, codes), joined_on, baseline)
         cover_baselines(session)
+        store_status(conn)
         return added
 
 
@@ -112,6 +114,8 @@ def leave_project(engine: Engine, codes: Sequence[str], left_on: dt.date) -> Non
 
     All or none: InvalidInput when one of them is not in the project, or joined after `left_on`.
     """
+    from storage.usecases.status import store_status  # pandas: only when a unit leaves
+
     with writing(engine) as session:
         conn = session.connection()
         refuse_servers_work(conn, CHANGE)
@@ -120,6 +124,7 @@ def leave_project(engine: Engine, codes: Sequence[str], left_on: dt.date) -> Non
         for code, unit_id in unit_ids.items():
             check_leave(code, latest(held.get(unit_id, [])), left_on)
         project.end(conn, unit_ids.values(), left_on)
+        store_status(conn)
 
 
 def project_units(engine: Engine) -> tuple[UnitPeriods, ...]:

@@ -32,7 +32,7 @@ from storage.repos.staff import (
 from storage.repos.unit_lookup import unit_by_code
 from storage.repos.units import UNIT_IDENTITY
 from storage.usecases import reading
-from storage.usecases.units import UnitRow, unit_rows
+from storage.usecases.unit_rows import UnitRow, unit_rows
 
 
 def _unit_ids_for(conn: Connection, code: str | None) -> list[int] | None:

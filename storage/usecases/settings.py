@@ -25,6 +25,13 @@ def _not_on_replica(session: Session) -> None:
         raise InvalidInput(ON_REPLICA)
 
 
+def _store_status(session: Session) -> None:
+    """The status computed anew with the settings changed (pandas: only when they are)."""
+    from storage.usecases.status import store_status
+
+    store_status(session.connection())
+
+
 def current_settings(engine: Engine) -> Settings:
     """The stored settings, each missing one at its default."""
     with reading(engine) as conn:
@@ -40,6 +47,7 @@ def change_setting(engine: Engine, key: str, value: Any) -> Settings:
         _not_on_replica(session)
         settings = repo.load_settings(session).with_value(key, value)
         repo.store(session, key, getattr(settings, key))
+        _store_status(session)
     return settings
 
 
@@ -52,4 +60,5 @@ def reset_setting(engine: Engine, key: str) -> Settings:
         # The default must fit with the other settings too (11 % against a stored 10 %, say).
         settings = repo.load_settings(session).with_value(key, FIELD[key].default)
         repo.remove(session, key)
+        _store_status(session)
     return settings

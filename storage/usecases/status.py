@@ -19,12 +19,17 @@ from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import by_quarter, pct
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
-from core.text import by_name
+from core.text import by_name, name_order
+from core.vocabulary import OPEN_STATUSES
 from storage.figures import monthly_figures, prognoses
+from storage.repos import project as project_repo
+from storage.repos import unit_status as unit_status_rows
+from storage.repos import units as unit_repo
+from storage.repos.figures import figures_as_of, figures_cover, total_quarter_sums
 from storage.repos.settings import is_stored, load_settings
 from storage.usecases import reading
 from storage.usecases.reports import UNIT_COLUMNS, groups_of, rows_frame
-from storage.usecases.units import unit_rows_with_activity
+from storage.usecases.unit_rows import unit_rows
 
 FORECAST_QUARTERS = 4
 
@@ -179,15 +184,15 @@ def _joined_groups(conn: Connection, units: pd.DataFrame, settings: Settings) ->
 
 
 def _chart(
-    table: _QuarterTable,
-    units: pd.DataFrame,
+    project: list[float | None],
     history: list[Quarter],
+    units: pd.DataFrame,
     forecasts: pd.DataFrame,
     baseline_pct: float | None,
     goal_pp: float,
 ) -> ProjectChart:
+    """The chart of the project's % in the `history` quarters (`project`) and its prognosis."""
     project_ids = units.loc[units["project"], "unit_id"].astype(int).tolist()
-    project = [table.pct(project_ids, q) for q in history]
     ahead = forecasts[forecasts["unit_id"].isin(project_ids) & forecasts["lost"].notna()]
     summed = ahead.groupby("quarter")[["lost", "possible"]].sum()
     targets = sorted(forecasts["quarter"].unique())
@@ -214,7 +219,9 @@ def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) ->
     # between the total and the units shown beside it.
     groups = set(units.loc[units["project"], "joined_group"])
     shown = ~units["hidden"].to_numpy(dtype=bool)
-    units, municipal = units[shown], municipal[shown]
+    # Only what the totals are summed from: each group's rows are a copy.
+    summed = [*SUM_COLUMNS, "headcount", "project"]
+    units, municipal = units.loc[shown, [*summed, "joined_group"]], municipal.loc[shown, summed]
     project = units[units["project"]]
 
     def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
@@ -301,6 +308,108 @@ def status_report(engine: Engine, today: dt.date) -> StatusReport:
         return status_within(conn, today)
 
 
+# A unit's sums of lost and possible workdays, from its own baseline; those of them that the
+# municipality's figures take from the settings' baseline instead.
+OWN_SUMS = tuple(
+    f"{name}_{part}"
+    for name in ("baseline", "compare", "last_four", "before_four")
+    for part in ("lost", "possible")
+)
+MUNICIPAL_SUMS = tuple(name for name in OWN_SUMS if not name.startswith("last_four"))
+
+
+def unit_status(conn: Connection, today: dt.date, settings: Settings) -> pd.DataFrame:
+    """Every unit's status on `today` but its activity and prognosis, by name: what
+    storage.models.UnitStatus stores (the sums from the settings' baseline as `municipal_*`)
+    with the unit's identity. Empty when there are no units.
+    """
+    last = complete_quarters_before(today, 1)[0]
+    last_four = complete_quarters_before(today, 4)
+    rows = unit_rows(conn, today, settings.group_rules())
+    units = rows_frame(rows, [*UNIT_COLUMNS, "target_group_at_joining"])
+    if units.empty:
+        return units
+    project = units["project_joined_on"].notna()
+    baselines = [
+        _quarter_or_none(q) if joined else None
+        for q, joined in zip(units["baseline_quarter"], project, strict=True)
+    ]
+    first = _first_quarter(last, [*baselines, settings.baseline])
+    table = _QuarterTable(monthly_figures(conn, first.start, last.end), _span(first, last))
+    unit_ids = units["unit_id"].astype(int).tolist()
+    own = pd.DataFrame(
+        [
+            _unit_sums(table, u, b, last, last_four)
+            for u, b in zip(unit_ids, baselines, strict=True)
+        ],
+        index=units.index,
+    )
+    municipal = pd.DataFrame(
+        [_unit_sums(table, u, settings.baseline, last, last_four) for u in unit_ids],
+        index=units.index,
+    )[list(MUNICIPAL_SUMS)].add_prefix("municipal_")
+    goals = _goals(table, unit_ids, baselines, last, settings)
+    goals.index = units.index
+    # Floats also where no unit has a quarter to sum (a sum of nothing is the integer 0).
+    sums = pd.concat([own[list(OWN_SUMS)], municipal], axis=1).astype(float)
+    units = pd.concat([units, sums, goals], axis=1)
+    units = units.merge(
+        _joined_groups(conn, units.assign(project=project), settings), on="unit_id", how="left"
+    )
+    units["compare_quarter"] = [
+        str(compare) if b and (compare := same_season_after(b, last)) else None for b in baselines
+    ]
+    return units
+
+
+def store_status(conn: Connection) -> None:
+    """Store every unit's status for the day of the monthly figures (none before the first),
+    after a change of what it is computed from: the figures, the project's periods, the
+    settings. Where the figures do not reach back as far as it needs, none is stored.
+    """
+    unit_status_rows.clear(conn)
+    day = figures_as_of(conn)
+    if day is None:
+        return
+    settings = load_settings(conn)
+    held = project_repo.memberships(conn)
+    baselines = [Quarter.parse(period.baseline_quarter) for p in held.values() for period in p]
+    first = _first_quarter(complete_quarters_before(day, 1)[0], [*baselines, settings.baseline])
+    if not figures_cover(conn, first.start):
+        return
+    rows = unit_status(conn, day, settings)
+    if not rows.empty:
+        unit_status_rows.replace(conn, rows)
+
+
+def _stored_status(conn: Connection, today: dt.date) -> pd.DataFrame | None:
+    """unit_status's frame as stored, when it is for `today` and every unit has its row."""
+    if figures_as_of(conn) != today:
+        return None
+    stored = unit_status_rows.load(conn)
+    if stored is None:
+        return None
+    # By name, as the units are computed (unit_identities): the sums then add up alike.
+    order = sorted(range(len(stored)), key=lambda i: name_order(stored.at[i, "name"]))
+    return stored.iloc[order].reset_index(drop=True)
+
+
+def _first_quarter(last: Quarter, baselines: list[Quarter | None]) -> Quarter:
+    """The first quarter the status reads: two years back, and the year before each baseline."""
+    return min([last.shift(-7), *(q.shift(-3) for q in baselines if q)])
+
+
+def _project_history(
+    conn: Connection, project_ids: list[int], history: list[Quarter]
+) -> list[float | None]:
+    """The project's % in each quarter of `history`: Σ lost / Σ possible of its units."""
+    if figures_cover(conn, history[0].start):
+        sums = total_quarter_sums(conn, project_ids, history[0], history[-1])
+        return [pct(*sums.get(str(quarter), (0.0, 0.0))) for quarter in history]
+    table = _QuarterTable(monthly_figures(conn, history[0].start, history[-1].end), history)
+    return [table.pct(project_ids, q) for q in history]
+
+
 def status_within(conn: Connection, today: dt.date) -> StatusReport:
     """The status report, read in the caller's snapshot.
 
@@ -314,49 +423,37 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
     municipal_baseline = settings.baseline
     municipal_compare = same_season_after(municipal_baseline, last)
 
-    # Identity, headcount and group today, the last session; open measures go with the sums.
-    rows = list(unit_rows_with_activity(conn, today, settings.group_rules()))
-    units = rows_frame(rows, [*UNIT_COLUMNS, "target_group_at_joining", "last_session"])
-    counts = rows_frame(rows, ["open_measures", "overdue_measures"])
+    units = _stored_status(conn, today)
+    if units is None:
+        units = unit_status(conn, today, settings)
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
     units["project"] = units["project_joined_on"].notna()
-    baselines = [
-        _quarter_or_none(q) if project else None
-        for q, project in zip(units["baseline_quarter"], units["project"], strict=True)
-    ]
-    first = min([last.shift(-7), *(q.shift(-3) for q in [*baselines, municipal_baseline] if q)])
-    table = _QuarterTable(monthly_figures(conn, first.start, last.end), _span(first, last))
-
+    units["target_group_at_joining"] = units["target_group_at_joining"].astype(float)
+    units["joined_group"] = units["joined_group"].astype(float)
     unit_ids = units["unit_id"].astype(int).tolist()
-    sums = pd.DataFrame(
-        [
-            _unit_sums(table, u, b, last, last_four)
-            for u, b in zip(unit_ids, baselines, strict=True)
-        ],
-        index=units.index,
-    )
-    municipal = pd.DataFrame(
-        [_unit_sums(table, u, municipal_baseline, last, last_four) for u in unit_ids],
-        index=units.index,
-    )
+    # The activity: open and overdue measures, the last session.
+    counts = unit_repo.measure_counts(conn, today, OPEN_STATUSES)
+    last_sessions = unit_repo.last_sessions(conn)
+    units["last_session"] = [last_sessions.get(u) for u in unit_ids]
+    open_measures = [counts.get(u, (0, 0))[0] for u in unit_ids]
+    overdue_measures = [counts.get(u, (0, 0))[1] for u in unit_ids]
+
     forecasts = _forecasts(conn, today, FORECAST_QUARTERS)
     next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
     ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
-    for frame in (sums, municipal):
+    municipal = units[list(OWN_SUMS)].copy()
+    for name in MUNICIPAL_SUMS:
+        municipal[name] = units[f"municipal_{name}"]
+    units = units.drop(columns=[f"municipal_{name}" for name in MUNICIPAL_SUMS])
+    for frame in (units, municipal):
         frame["forecast_lost"] = ahead["lost"].to_numpy()
         frame["forecast_known_lost"] = ahead["known_lost"].to_numpy()
         frame["forecast_possible"] = ahead["possible"].fillna(0.0).to_numpy()
-        frame["open_measures"] = counts["open_measures"].to_numpy()
-        frame["overdue_measures"] = counts["overdue_measures"].to_numpy()
+        frame["year_possible"] = frame["last_four_possible"]
+        frame["open_measures"] = open_measures
+        frame["overdue_measures"] = overdue_measures
 
-    units = pd.concat(
-        [units, sums[list(SUM_COLUMNS)], _goals(table, unit_ids, baselines, last, settings)], axis=1
-    )
-    units = units.merge(_joined_groups(conn, units, settings), on="unit_id", how="left")
-    units["compare_quarter"] = [
-        str(compare) if b and (compare := same_season_after(b, last)) else None for b in baselines
-    ]
     units["days_since_session"] = [
         (today - held).days if isinstance(held, dt.date) else None for held in units["last_session"]
     ]
@@ -366,10 +463,17 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
     municipal["headcount"] = units["headcount"].to_numpy()
     totals = _total_rows(units, municipal, settings.goal_pp)
     project_total = totals.set_index("key").loc["project"]
+    baselines = [
+        _quarter_or_none(q) if joined else None
+        for q, joined in zip(units["baseline_quarter"], units["project"], strict=True)
+    ]
+    first = _first_quarter(last, [*baselines, municipal_baseline])
+    history = _span(max(first, last.shift(-11)), last)
+    project_ids = units.loc[units["project"], "unit_id"].astype(int).tolist()
     chart = _chart(
-        table,
+        _project_history(conn, project_ids, history),
+        history,
         units,
-        history=_span(max(first, last.shift(-11)), last),
         forecasts=forecasts,
         baseline_pct=_optional(project_total["baseline_pct"]),
         goal_pp=settings.goal_pp,

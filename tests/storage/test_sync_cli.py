@@ -12,17 +12,18 @@ from sqlalchemy import func, select
 
 from core.errors import InvalidInput
 from core.measures import MeasureChange
-from storage.db import open_database
+from storage.db import open_database, open_server
 from storage.figures import PROGNOSIS_QUARTERS
-from storage.models import Employee, Session, Unit, UnitPrognosisFigure
+from storage.models import Employee, Session, Unit, UnitPrognosisFigure, UnitStatus
 from storage.usecases import agenda, measures, project, sessions
 from storage.usecases.importing import import_files, load_demo
 from storage.usecases.maintenance import purge
 from storage.usecases.review import review
 from storage.usecases.settings import change_setting, current_settings, reset_setting
+from storage.usecases.status import status_report
 from storage.usecases.sync import sync, sync_status
 from storage.usecases.units import ensure_figures_current
-from tests.conftest import unreadable_without_the_passphrase
+from tests.conftest import Builder, unreadable_without_the_passphrase
 from tests.storage.sync_fixtures import Offline, offline, own_server
 from tests.storage.test_sync import ADVICE
 from tui.cli import EXIT_FAILED, EXIT_OK, EXIT_REJECTED, main
@@ -196,6 +197,24 @@ def test_a_replica_keeps_the_servers_prognosis_of_every_unit(offline: Offline):
     with offline.anne.connect() as conn:
         units = conn.execute(select(UnitPrognosisFigure.unit_id).distinct()).scalars().all()
     assert sorted(units) == [1, 2]
+
+
+def test_a_replica_keeps_the_servers_status_of_every_unit(offline: Offline):
+    """The status the server stores with its figures comes with each sync, for every unit: the
+    replica's status overview reads it as the server's does."""
+    owner = open_server(offline.owner_url)
+    for person in (1, 2):  # since 2020: the figures reach back as far as the status reads
+        Builder(owner).employment(person, person, 100.0, dt.date(2020, 1, 1), dt.date(2024, 12, 31))
+    ensure_figures_current(offline.team.as_login(offline.team.leah))
+    on_server = status_report(owner, dt.date.today())
+    owner.dispose()
+    sync(offline.anne)
+    with offline.anne.connect() as conn:
+        units = conn.execute(select(UnitStatus.unit_id)).scalars().all()
+    assert sorted(units) == [1, 2]
+    on_replica = status_report(offline.anne, dt.date.today())
+    columns = ["code", "headcount", "target_group", "last_four_lost", "last_four_possible"]
+    assert on_replica.units[columns].equals(on_server.units[columns])
 
 
 def test_a_setting_is_not_changed_on_a_replica(offline: Offline):

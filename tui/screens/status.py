@@ -153,10 +153,13 @@ def _cell(column: Column, row: dict[str, Any]) -> Text:
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
-    records: list[dict[str, Any]] = (
-        frame.astype(object).where(frame.notna(), None).to_dict("records")
-    )
-    return records
+    """The frame's rows as dicts of plain values, None for a missing one (NaN, NaT, None): a
+    column at a time, which is many times faster than pandas' own for a frame this wide."""
+    columns = {
+        name: [None if value is None or value != value else value for value in values]
+        for name, values in ((name, frame[name].tolist()) for name in frame.columns)
+    }
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def _chart_label(quarter: str) -> str:
@@ -310,12 +313,44 @@ def detail_text(row: dict[str, Any], report: StatusReport) -> Text:
 
 
 @dataclass(frozen=True, slots=True)
+class StatusView:
+    """A status report as the screen draws it, worked out in the worker's thread: the project
+    units' rows and the totals' (plain values), the service areas, the summary and the chart."""
+
+    report: StatusReport
+    rows: list[dict[str, Any]]
+    totals: list[dict[str, Any]]
+    areas: list[str]
+    summary: Text
+    chart: ChartData
+
+
+def status_view(report: StatusReport) -> StatusView:
+    units = report.units[report.units["project"]].assign(unit=True)
+    units["label"] = units["name"]
+    rows = _records(units)
+    totals = report.totals.assign(unit=False, title=report.totals["label"])
+    totals["label"] = [
+        f"{label} ({int(count)})"
+        for label, count in zip(totals["label"], totals["units"], strict=True)
+    ]
+    return StatusView(
+        report=report,
+        rows=rows,
+        totals=_records(totals),
+        areas=sorted({r["service_area"] for r in rows if r["service_area"]}),
+        summary=summary_text(report),
+        chart=chart_data(report.chart),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class StatusRead:
-    """The status report as read (None, with the Norwegian reason, when there are no units),
-    and the app's count of writes before it was read."""
+    """The status as read and worked out for the screen (None, with the Norwegian reason, when
+    there are no units), and the app's count of writes before it was read."""
 
     read_at: int
-    report: StatusReport | None
+    view: StatusView | None
     reason: str = ""
 
 
@@ -327,7 +362,7 @@ def load_status(state: AppState) -> StatusRead:
     assert state.engine is not None
     read_at = state.writes  # before reading: what is read is at least as new as this count
     try:
-        return StatusRead(read_at, status_report(state.engine, state.today))
+        return StatusRead(read_at, status_view(status_report(state.engine, state.today)))
     except InvalidInput as error:
         return StatusRead(read_at, None, str(error))
 
@@ -336,11 +371,11 @@ class StatusScreen(NaervaerScreen[None]):
     """Before the status meeting: every project unit, its progress and prognosis, and totals."""
 
     class Loaded(Message):
-        """The status report, read in a worker."""
+        """The status report, read and worked out in a worker."""
 
-        def __init__(self, report: StatusReport) -> None:
+        def __init__(self, view: StatusView) -> None:
             super().__init__()
-            self.report = report
+            self.view = view
 
     class Empty(Message):
         """No status to show (no units yet): the Norwegian reason."""
@@ -413,45 +448,37 @@ class StatusScreen(NaervaerScreen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="status")
     def read(self) -> None:
         read = load_status(self.state)
-        if read.report is None:
+        if read.view is None:
             self.post_message(self.Empty(read.reason))
         else:
-            self.post_message(self.Loaded(read.report))
+            self.post_message(self.Loaded(read.view))
 
     def show(self, read: StatusRead) -> None:
         self.read_at = read.read_at
-        if read.report is None:
+        if read.view is None:
             self.show_reason(read.reason)
         else:
-            self.show_report(read.report)
+            self.show_report(read.view)
 
     def on_status_screen_empty(self, message: Empty) -> None:
         self.show_reason(message.reason)
 
     def on_status_screen_loaded(self, message: Loaded) -> None:
-        self.show_report(message.report)
+        self.show_report(message.view)
 
     def show_reason(self, reason: str) -> None:
         self.query_one("#status-summary", Static).update(reason)
 
-    def show_report(self, report: StatusReport) -> None:
-        self.report = report
-        units = report.units[report.units["project"]].assign(unit=True)
-        units["label"] = units["name"]
-        self.rows = _records(units)
-        totals = report.totals.assign(unit=False, title=report.totals["label"])
-        totals["label"] = [
-            f"{label} ({int(count)})"
-            for label, count in zip(totals["label"], totals["units"], strict=True)
-        ]
-        self.totals = _records(totals)
-        areas = sorted({r["service_area"] for r in self.rows if r["service_area"]})
+    def show_report(self, view: StatusView) -> None:
+        self.report = view.report
+        self.rows = view.rows
+        self.totals = view.totals
         # The chosen area stays chosen if it is still there.
         self.query_one("#status-area", Choice).set_options(
-            [("Alle tjenesteområder", ALL), *[(a, a) for a in areas]]
+            [("Alle tjenesteområder", ALL), *[(a, a) for a in view.areas]]
         )
-        self.query_one("#status-summary", Static).update(summary_text(report))
-        self.query_one(Chart).show(chart_data(report.chart))
+        self.query_one("#status-summary", Static).update(view.summary)
+        self.query_one(Chart).show(view.chart)
         self.query_one("#status-chart").border_subtitle = SECTOR_SHORT
         self.refresh_table()
 
