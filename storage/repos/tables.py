@@ -27,8 +27,13 @@ UNIT_MONTH_FIGURES = table(
     "unit_month_figures",
     column("unit_id", Integer),
     column("month", Date),
-    column("lost", Float),
     column("possible", Float),
+    column("lost", Float),
+    column("lost_self", Float),
+    column("lost_doctor", Float),
+    column("lost_short", Float),
+    column("lost_long", Float),
+    column("lost_graded", Float),
 )
 PROJECT_MEMBERSHIPS = table(
     "project_memberships",
