@@ -1,7 +1,9 @@
-"""The tables the unit list reads, as plain SQLAlchemy Core with typed columns.
+"""The tables the unit list and `naervaer stats` read, as plain SQLAlchemy Core with typed
+columns.
 
-storage.models maps them too, but the ORM is slow to load and the unit list is what the app
-shows first. Typed columns bind and return dates as dates on SQLite and PostgreSQL alike.
+storage.models maps them too, but the ORM is slow to load: the unit list is what the app shows
+first, and loading is most of what a command takes. Typed columns bind and return dates as
+dates on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from storage.crypto import (
     PASSPHRASE_ENV,
-    EncryptionError,
     WrongPassphrase,
     check_passphrase,
     is_encrypted,
@@ -17,7 +16,6 @@ from storage.crypto import (
 
 __all__ = [
     "PASSPHRASE_ENV",
-    "EncryptionError",
     "WrongPassphrase",
     "check_passphrase",
     "is_encrypted",
