@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-import holidays
 import numpy as np
 import numpy.typing as npt
 
@@ -25,6 +24,37 @@ def from_day_number(number: int) -> dt.date:
     return EPOCH + dt.timedelta(days=int(number))
 
 
+def easter_sunday(year: int) -> dt.date:
+    """Easter Sunday of the Gregorian calendar (the anonymous algorithm of 1876)."""
+    golden = year % 19
+    century, rest = divmod(year, 100)
+    leap_centuries, century_rest = divmod(century, 4)
+    moon_fix = (century - (century + 8) // 25 + 1) // 3
+    epact = (19 * golden + century - leap_centuries - moon_fix + 15) % 30
+    weekday = (32 + 2 * century_rest + 2 * (rest // 4) - epact - rest % 4) % 7
+    shift = (golden + 11 * epact + 22 * weekday) // 451
+    month, day = divmod(epact + weekday - 7 * shift + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def public_holidays(year: int) -> list[dt.date]:
+    """Norway's public holidays (helligdager and 1 and 17 May), as DOMAIN.md lists them.
+
+    Worked out here rather than by the `holidays` package, which loads every country's
+    calendar to give one: a tenth of a second at every command's start.
+    """
+    easter = easter_sunday(year)
+    after_easter = (-3, -2, 0, 1, 39, 49, 50)  # Maundy Thursday … Whit Monday
+    return [
+        dt.date(year, 1, 1),
+        *(easter + dt.timedelta(days=days) for days in after_easter),
+        dt.date(year, 5, 1),
+        dt.date(year, 5, 17),
+        dt.date(year, 12, 25),
+        dt.date(year, 12, 26),
+    ]
+
+
 class WorkdayCalendar:
     """Monday–Friday that is not a Norwegian public holiday; 24 and 31 December are workdays.
 
@@ -38,10 +68,9 @@ class WorkdayCalendar:
         # 1970-01-01 was a Thursday: weekday 0 = Monday.
         weekday = (days + 3) % 7
         workday = weekday < 5
-        for holiday in holidays.Norway(years=range(first_year, last_year + 1)):
-            index = day_number(holiday) - self.first
-            if 0 <= index < len(workday):
-                workday[index] = False
+        for year in range(first_year, last_year + 1):
+            for holiday in public_holidays(year):
+                workday[day_number(holiday) - self.first] = False
         self._workday = workday
         # _prefix[i] = workdays among days first .. first+i-1
         self._prefix = np.concatenate(([0], np.cumsum(workday, dtype=np.int64)))

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Date, Engine, Integer, Table, column, event, func, select
-from sqlalchemy.dialects import postgresql
 
 from storage import postgresql as server
 from storage import sqlite as sqlite_file
@@ -238,6 +237,8 @@ def measure_counts_on(
     units the login may read (figures per unit: migration 0006's function); None on a file."""
     if _is_sqlite(conn):
         return None
+    from sqlalchemy.dialects import postgresql  # on a server only: a file need not load it
+
     statuses = postgresql.array([str(status) for status in open_statuses])
     counted = func.unit_measure_counts(day, statuses).table_valued(
         column("unit_id", Integer),

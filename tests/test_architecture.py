@@ -94,6 +94,30 @@ def test_the_start_to_the_unit_list_loads_neither_pandas_nor_alembic_nor_the_orm
     assert result.stdout.strip() == "[]"
 
 
+def test_stats_on_a_file_loads_neither_alembic_nor_the_orm_nor_every_countrys_holidays(
+    build: Builder, engine: Engine
+) -> None:
+    """`naervaer stats` of whole months is a sum of the stored figures: the whole process is
+    mostly what it loads, so it loads what the sum needs (pandas and SQLAlchemy Core)."""
+    today = dt.date.today()
+    build.unit(1, "E1", "Lia").employee(1, "1001").employment(1, 1, 100.0, dt.date(2020, 1, 1))
+    build.spell(1, dt.date(2024, 3, 4), dt.date(2024, 3, 8)).refresh(today)
+    engine.dispose()
+    code = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"args = ['stats', '--db', {engine.url.database!r}, '--json']\n"
+        "assert main([*args, '--from', '2024-01-01', '--to', '2024-03-31']) == 0\n"
+        "print(sorted(m for m in ('alembic', 'holidays', 'sqlalchemy.orm', "
+        "'sqlalchemy.dialects.postgresql', 'textual') if m in sys.modules), file=sys.stderr)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert '"sick_leave_pct": ' in result.stdout
+    assert result.stderr.strip() == "[]"
+
+
 # --- import cycles -------------------------------------------------------------------------------
 #
 # The graph has an edge for every `import` and `from … import` anywhere in a module: at the top,

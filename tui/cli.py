@@ -354,7 +354,7 @@ PASSPHRASE_TRIES = 3
 
 def passphrase_for(path: Path) -> str | None:
     """An encrypted database's passphrase: $NAERVAER_PASSPHRASE, else asked for; None if plain."""
-    from storage.usecases.maintenance import (
+    from storage.usecases.encryption import (
         PASSPHRASE_ENV,
         WrongPassphrase,
         check_passphrase,
@@ -384,7 +384,7 @@ def passphrase_for(path: Path) -> str | None:
 
 
 def _new_passphrase() -> str:
-    from storage.usecases.maintenance import PASSPHRASE_ENV, passphrase_problem
+    from storage.usecases.encryption import PASSPHRASE_ENV, passphrase_problem
 
     given = os.environ.get(PASSPHRASE_ENV)
     if given is None:
@@ -1084,7 +1084,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 def _backup_passphrase(file: Path) -> str | None:
     """The passphrase of an encrypted backup (None for a plain one), asked for in a terminal."""
-    from storage.usecases.maintenance import PASSPHRASE_ENV, is_encrypted
+    from storage.usecases.encryption import PASSPHRASE_ENV, is_encrypted
 
     if not file.is_file() or not is_encrypted(file):
         return None
@@ -1119,7 +1119,8 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
 def cmd_encrypt(args: argparse.Namespace) -> int:
     from storage.paths import resolve_db_path
-    from storage.usecases.maintenance import encrypt, encryption_available, is_encrypted
+    from storage.usecases.encryption import is_encrypted
+    from storage.usecases.maintenance import encrypt, encryption_available
 
     _refuse_server(args)
     path = resolve_db_path(args.db)
@@ -1229,7 +1230,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 f"Fant ingen lokal kopi på {path}. Lag den med naervaer sync --server URL "
                 f"--db {path}."
             )
-        from storage.usecases.maintenance import PASSPHRASE_ENV
+        from storage.usecases.encryption import PASSPHRASE_ENV
 
         try:
             engine = create_replica(path, args.server, os.environ.get(PASSPHRASE_ENV))

@@ -67,9 +67,9 @@ class OpenHelp(Message):
 
 
 class OpenSavings(Message):
-    """Show the savings panel on the status report already read (None: the panel reads it)."""
+    """Show the savings panel on the status report already read."""
 
-    def __init__(self, report: StatusReport | None = None) -> None:
+    def __init__(self, report: StatusReport) -> None:
         super().__init__()
         self.report = report
 

@@ -89,20 +89,18 @@ def load_unit_month_figures(
     unit_id: int | None = None,
 ) -> pd.DataFrame:
     """The precomputed unit × month sums, by unit and month (every figure column)."""
-    from storage.models import UnitMonthFigure
     from storage.repos.frames import dates, frame, iso
 
-    table = UnitMonthFigure.__table__
-    query = select(
-        *[c for c in table.columns if c.name != "month"], iso(UnitMonthFigure.month)
-    ).order_by(UnitMonthFigure.unit_id, UnitMonthFigure.month)
+    figures = UNIT_MONTH_FIGURES.c
+    others = [c for c in UNIT_MONTH_FIGURES.columns if c.name != "month"]
+    query = select(*others, iso(figures.month)).order_by(figures.unit_id, figures.month)
     if first_month is not None:
-        query = query.where(UnitMonthFigure.month >= first_month)
+        query = query.where(figures.month >= first_month)
     if last_month is not None:
-        query = query.where(UnitMonthFigure.month <= last_month)
+        query = query.where(figures.month <= last_month)
     if unit_id is not None:
-        query = query.where(UnitMonthFigure.unit_id == unit_id)
-    columns = [c.name for c in table.columns if c.name != "month"] + ["month"]
+        query = query.where(figures.unit_id == unit_id)
+    columns = [c.name for c in others] + ["month"]
     loaded = frame(conn, query, columns)
     loaded["month"] = dates(loaded["month"])
     return loaded

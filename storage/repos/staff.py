@@ -3,12 +3,11 @@ no ORM object per row."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.masking import Masker
@@ -119,33 +118,6 @@ def staff_of(conn: Connection, unit_ids: Sequence[int]) -> list[int]:
         .order_by(Employment.employee_id)
     )
     return list(conn.execute(query).scalars())
-
-
-def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> pd.Series:
-    """Distinct employees per unit with an employment on any day from start to end."""
-    query = (
-        select(Employment.unit_id, func.count(func.distinct(Employment.employee_id)))
-        .where(Employment.start_date <= end)
-        .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
-        .group_by(Employment.unit_id)
-        .order_by(Employment.unit_id)
-    )
-    rows = conn.execute(query).all()
-    return pd.Series({unit: count for unit, count in rows}, dtype="int64", name="headcount")
-
-
-def employees_between(
-    conn: Connection, start: dt.date, end: dt.date, unit_ids: Sequence[int] | None = None
-) -> int:
-    """Distinct employees (of the units) with an employment on any day from start to end."""
-    query = (
-        select(func.count(func.distinct(Employment.employee_id)))
-        .where(Employment.start_date <= end)
-        .where((Employment.end_date.is_(None)) | (Employment.end_date >= start))
-    )
-    if unit_ids is not None:
-        query = query.where(Employment.unit_id.in_(list(unit_ids)))
-    return int(conn.execute(query).scalar_one())
 
 
 def known_people(

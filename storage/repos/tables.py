@@ -1,7 +1,9 @@
-"""The tables the unit list reads, as plain SQLAlchemy Core with typed columns.
+"""The tables the unit list and `naervaer stats` read, as plain SQLAlchemy Core with typed
+columns.
 
-storage.models maps them too, but the ORM is slow to load and the unit list is what the app
-shows first. Typed columns bind and return dates as dates on SQLite and PostgreSQL alike.
+storage.models maps them too, but the ORM is slow to load: the unit list is what the app shows
+first, and loading is most of what a command takes. Typed columns bind and return dates as
+dates on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -27,8 +29,13 @@ UNIT_MONTH_FIGURES = table(
     "unit_month_figures",
     column("unit_id", Integer),
     column("month", Date),
-    column("lost", Float),
     column("possible", Float),
+    column("lost", Float),
+    column("lost_self", Float),
+    column("lost_doctor", Float),
+    column("lost_short", Float),
+    column("lost_long", Float),
+    column("lost_graded", Float),
 )
 PROJECT_MEMBERSHIPS = table(
     "project_memberships",

@@ -65,6 +65,32 @@ def headcount_on(conn: Connection, day: dt.date, unit_id: int | None = None) -> 
     return {unit: count for unit, count in conn.execute(query).all()}
 
 
+def headcount_between(conn: Connection, start: dt.date, end: dt.date) -> dict[int, int]:
+    """Distinct employees per unit with an employment on any day from start to end (units with
+    none are absent)."""
+    query = (
+        select(EMPLOYMENTS.c.unit_id, func.count(func.distinct(EMPLOYMENTS.c.employee_id)))
+        .where(EMPLOYMENTS.c.start_date <= end)
+        .where(EMPLOYMENTS.c.end_date.is_(None) | (EMPLOYMENTS.c.end_date >= start))
+        .group_by(EMPLOYMENTS.c.unit_id)
+    )
+    return {unit: count for unit, count in conn.execute(query).all()}
+
+
+def employees_between(
+    conn: Connection, start: dt.date, end: dt.date, unit_ids: Sequence[int] | None = None
+) -> int:
+    """Distinct employees (of the units) with an employment on any day from start to end."""
+    query = (
+        select(func.count(func.distinct(EMPLOYMENTS.c.employee_id)))
+        .where(EMPLOYMENTS.c.start_date <= end)
+        .where(EMPLOYMENTS.c.end_date.is_(None) | (EMPLOYMENTS.c.end_date >= start))
+    )
+    if unit_ids is not None:
+        query = query.where(EMPLOYMENTS.c.unit_id.in_(list(unit_ids)))
+    return int(conn.execute(query).scalar_one())
+
+
 def measure_counts(
     conn: Connection, today: dt.date, open_statuses: Iterable[str]
 ) -> dict[int, tuple[int, int]]:

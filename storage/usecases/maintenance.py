@@ -8,14 +8,6 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from storage import crypto, maintenance
-from storage.crypto import (
-    PASSPHRASE_ENV,
-    EncryptionError,
-    WrongPassphrase,
-    check_passphrase,
-    is_encrypted,
-    passphrase_problem,
-)
 from storage.db import open_database
 from storage.maintenance import (
     PurgeReport,
@@ -34,20 +26,14 @@ from storage.usecases import reading, writing
 from storage.usecases.status import store_status
 
 __all__ = [
-    "PASSPHRASE_ENV",
-    "EncryptionError",
     "PurgeReport",
-    "WrongPassphrase",
     "backup",
-    "check_passphrase",
     "check_purge",
     "clean_file",
     "daily_backup",
     "decrypt",
     "encrypt",
     "encryption_available",
-    "is_encrypted",
-    "passphrase_problem",
     "purge",
     "restore",
     "retention_reminder",

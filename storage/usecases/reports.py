@@ -20,17 +20,8 @@ from core.groups import GroupRules
 from core.periods import add_months
 from core.sickleave import FIGURE_COLUMNS, Figures, Period, with_long_term, workday_figures
 from storage.repos.figures import figures_as_of, figures_cover, load_unit_month_figures
-from storage.repos.staff import (
-    employees_between,
-    headcount_between,
-    load_employees,
-    load_employments,
-    load_spells,
-    load_units,
-    staff_of,
-)
 from storage.repos.unit_lookup import unit_by_code
-from storage.repos.units import UNIT_IDENTITY
+from storage.repos.units import UNIT_IDENTITY, employees_between, headcount_between, unit_identities
 from storage.usecases import reading
 from storage.usecases.unit_rows import UnitRow, unit_rows
 
@@ -83,11 +74,12 @@ def stats_of(
     """
     today = today or dt.date.today()
     unit_ids = _unit_ids_for(conn, unit_code)
-    identities = load_units(conn)
-    if unit_ids is not None:
-        identities = identities[identities["unit_id"].isin(unit_ids)]
+    identities = unit_identities(conn, None if unit_ids is None else unit_ids[0])
     per_unit = _stored_sums(conn, start, end, today, unit_ids)
     if per_unit is None:
+        # The ORM's loaders only here: whole months up to today need neither them nor the ORM.
+        from storage.repos.staff import load_employments, load_spells
+
         employments = load_employments(conn, unit_ids)
         employee_ids = None if unit_ids is None else employments["employee_id"].unique().tolist()
         spells = with_long_term(load_spells(conn, employee_ids), today)
@@ -109,11 +101,11 @@ def stats_of(
         _stats_row(
             unit.code,
             unit.name,
-            int(headcount.get(unit.unit_id, 0)),
-            figures.get(unit.unit_id, Figures()),
+            headcount.get(unit.id, 0),
+            figures.get(unit.id, Figures()),
             workdays,
         )
-        for unit in identities.itertuples()
+        for unit in identities
     )
     people = employees_between(conn, start, end, unit_ids)
     total = _stats_row(None, None, people, Figures.of(per_unit), workdays)
@@ -251,6 +243,14 @@ def ongoing_cases_of(
 ) -> tuple[OngoingCase, ...]:
     """Absence cases ongoing on `as_of` with the employee number and unit code, by unit, start
     and employee number."""
+    from storage.repos.staff import (
+        load_employees,
+        load_employments,
+        load_spells,
+        load_units,
+        staff_of,
+    )
+
     unit_ids = _unit_ids_for(conn, unit_code)
     employee_ids = None if unit_ids is None else staff_of(conn, unit_ids)
     spells = load_spells(conn, employee_ids)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Header, Label, Static
 
 from core import fmt
@@ -66,21 +65,24 @@ def savings_rows(report: StatusReport, settings: Settings) -> list[tuple[bool, t
     Each row: (is a total, cells).
     """
     rows: list[tuple[bool, tuple[str, ...]]] = []
-    totals = report.totals.set_index("key")
-    for key in [k for k in totals.index if k != "municipality"]:
-        total = totals.loc[key]
-        label = f"{total['label']} ({int(total['units'])})"
-        rows.append((True, (label, *_figures(total, settings))))
-    units = by_name(report.units[report.units["project"]])
-    for _, unit in units.iterrows():
-        name = unit["name"] if len(unit["name"]) <= 35 else unit["name"][:34] + "…"
-        rows.append((False, (f"  {name}", *_figures(unit, settings))))
+    # The columns read as plain values: a pandas row per unit costs more than its figures.
+    totals = report.totals[report.totals["key"] != "municipality"]
+    for label, units, change, possible in zip(
+        totals["label"], totals["units"], totals["change_pp"], totals["year_possible"], strict=True
+    ):
+        rows.append((True, (f"{label} ({int(units)})", *_figures(change, possible, settings))))
+    project = by_name(report.project_units())
+    for name, change, possible in zip(
+        project["name"], project["change_pp"], project["year_possible"], strict=True
+    ):
+        name = name if len(name) <= 35 else name[:34] + "…"
+        rows.append((False, (f"  {name}", *_figures(change, possible, settings))))
     return rows
 
 
-def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
-    change = number(row["change_pp"])
-    possible = float(row["year_possible"])
+def _figures(change_pp: Any, year_possible: Any, settings: Settings) -> tuple[str, str, str, str]:
+    change = number(change_pp)
+    possible = float(year_possible)
     saved = savings_of(change, possible, settings.cost_per_day)
     saved_days = None if change is None else unit_savings(-change, possible)[0]
     return (
@@ -92,24 +94,20 @@ def _figures(row: Any, settings: Settings) -> tuple[str, str, str, str]:
 
 
 class SavingsScreen(NaervaerScreen[None]):
-    """The savings for the municipality, the project, each target group and each unit."""
+    """The savings for the municipality, the project, each target group and each unit.
 
-    class Loaded(Message):
-        """The status report, the panel's model, read in a worker."""
-
-        def __init__(self, report: StatusReport) -> None:
-            super().__init__()
-            self.report = report
+    Opened on the status report already read: composed with its figures, drawn once.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Tilbake", id="savings_back"),
     ]
 
-    def __init__(self, report: StatusReport | None = None) -> None:
+    def __init__(self, report: StatusReport) -> None:
         super().__init__(id="savings")
         self.report = report
-        self.settings: Settings | None = None if report is None else report.settings
-        self.fte: FteInUse | None = None if report is None else report.fte
+        self.settings = report.settings
+        self.fte = report.fte
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -117,12 +115,21 @@ class SavingsScreen(NaervaerScreen[None]):
             with Vertical(id="savings-assumptions"):
                 for key in ASSUMPTIONS:
                     field = FIELD[key]
+                    # Filling a field is not typing: no change to recompute, nothing to save.
+                    with self.prevent(SettingInput.Changed):
+                        editor = SettingInput(
+                            key, self.save, self.field_text(key), compact=True, id=f"setting-{key}"
+                        )
                     with Horizontal(classes="setting-row"):
                         yield Label(field.label, classes="setting-label")
-                        yield SettingInput(key, self.save, compact=True, id=f"setting-{key}")
+                        yield editor
                         yield Label(field.unit, classes="setting-unit")
-                    yield Static("", id=f"help-{key}", classes="setting-help", markup=False)
-            yield Static("Laster …", id="savings-municipality")
+                    yield Static(
+                        self.help_text(key), id=f"help-{key}", classes="setting-help", markup=False
+                    )
+            yield Static(
+                municipality_text(self.report, self.settings, self.fte), id="savings-municipality"
+            )
         yield RowTable(id="savings-table")
         yield KeyBar()
 
@@ -153,22 +160,7 @@ class SavingsScreen(NaervaerScreen[None]):
             "Prosjektet, målgruppene og enhetene: reduksjon / 100 × mulige dagsverk siste fire "
             "kvartaler × kostnad per dag"
         )
-        if self.report is None:
-            self.load()
-        else:
-            self.show_report()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="savings")
-    def load(self) -> None:
-        from storage.usecases.status import status_report
-
-        self.post_message(self.Loaded(status_report(self.engine, self.state.today)))
-
-    def on_savings_screen_loaded(self, message: Loaded) -> None:
-        self.report = message.report
-        self.settings = self.report.settings
-        self.fte = self.report.fte
-        self.show_report()
+        self.show_rows(self.settings)
 
     def on_setting_saved(self, message: SettingSaved) -> None:
         self.settings = message.settings
@@ -176,27 +168,23 @@ class SavingsScreen(NaervaerScreen[None]):
     def on_setting_rejected(self, message: SettingRejected) -> None:
         self.show_help(message.key, message.error)
 
-    def show_report(self) -> None:
-        assert self.settings is not None
-        for key in ASSUMPTIONS:
-            editor = self.query_one(f"#setting-{key}", SettingInput)
-            if key == "fte" and self.fte is not None and not self.fte.from_settings:
-                editor.show_default(self.data_fte_text())  # the data's, until one is typed
-            else:
-                editor.show_default(FIELD[key].text(getattr(self.settings, key)))
-            self.show_help(key, None)
-        self.show_figures(self.settings)
+    def field_text(self, key: str) -> str:
+        """The assumption in use as its field shows it: the årsverk are the data's until one
+        is typed."""
+        if key == "fte" and not self.fte.from_settings:
+            return self.data_fte_text()
+        return FIELD[key].text(getattr(self.settings, key))
 
     def data_fte_text(self) -> str:
-        data = None if self.report is None else self.report.data_fte.value
-        return FIELD["fte"].text(round(data or 0.0, 1))
+        return FIELD["fte"].text(round(self.report.data_fte.value or 0.0, 1))
 
     def show_figures(self, settings: Settings) -> None:
-        if self.report is None or self.fte is None:
-            return
         self.query_one("#savings-municipality", Static).update(
             municipality_text(self.report, settings, self.fte)
         )
+        self.show_rows(settings)
+
+    def show_rows(self, settings: Settings) -> None:
         rows = savings_rows(self.report, settings)
         self.query_one(RowTable).set_rows(
             [
@@ -206,30 +194,28 @@ class SavingsScreen(NaervaerScreen[None]):
             range(len(rows)),
         )
 
+    def help_text(self, key: str) -> str:
+        """The line under a field: the default, and for some the figure in use."""
+        field = FIELD[key]
+        if key == "cost_per_day":
+            return (
+                f"standard: {fmt.kroner(field.default)} · i bruk: "
+                f"{self.settings.cost_source}\n{field.help}"
+            )
+        if key == "fte":
+            data = self.report.data_fte.value
+            return f"standard: fra dataene ({fmt.number(data, 0)}) · i bruk: {self.fte.source_nb}"
+        return f"standard: {field.show(field.default)}"
+
     def show_help(self, key: str, error: str | None) -> None:
         line = self.query_one(f"#help-{key}", Static)
-        if error is None and self.settings is not None:
-            field = FIELD[key]
-            if key == "cost_per_day":
-                line.update(
-                    f"standard: {fmt.kroner(field.default)} · i bruk: "
-                    f"{self.settings.cost_source}\n{field.help}"
-                )
-            elif key == "fte" and self.report is not None and self.fte is not None:
-                data = self.report.data_fte.value
-                line.update(
-                    f"standard: fra dataene ({fmt.number(data, 0)}) · i bruk: {self.fte.source_nb}"
-                )
-            else:
-                line.update(f"standard: {field.show(field.default)}")
-        else:
-            line.update(error or "")
+        line.update(self.help_text(key) if error is None else error)
         line.set_class(error is not None, "-error")
 
     @on(SettingInput.Changed)
     def typed(self, event: SettingInput.Changed) -> None:
         """Recompute at once with what is typed; the field saves itself shortly after."""
-        if not isinstance(event.input, SettingInput) or self.settings is None:
+        if not isinstance(event.input, SettingInput):
             return
         key = event.input.key
         try:
