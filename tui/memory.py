@@ -56,9 +56,9 @@ def release_when_drawn(app: App[Any]) -> None:
     """`release` once the screen that opens now has been drawn: a full collection walks all
     that is alive (a fifth of a second at municipality scale), and its frame goes out first.
     Left to that screen if it defers it (`DefersRelease`)."""
-    screen = app.screen
-    if isinstance(screen, DefersRelease):
-        screen.release_deferred = True
+    shown = app.screen_stack  # empty as the app closes
+    if shown and isinstance(shown[-1], DefersRelease):
+        shown[-1].release_deferred = True
         return
     app.call_after_refresh(app.call_later, release)
 

@@ -60,3 +60,21 @@ async def test_the_review_replaced_by_the_summary_is_released_once_the_summary_c
         await pilot.press("escape")
         await settle(app, pilot)
         assert releases == [UnitsScreen]
+
+
+async def test_quitting_on_the_summary_after_the_review_closes_cleanly(
+    unit: Builder, engine: Engine
+):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.post_message(OpenReview(session_id, UNIT))
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.failure is None
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
