@@ -75,7 +75,8 @@ def unit_shown(app: App[Any]) -> bool:
 
 
 def agenda_shown(app: App[Any]) -> bool:
-    """The session's agenda, read before it opens (a session starts on it)."""
+    """The session's agenda: read before it opens, so it is drawn whole (a session starts on
+    it)."""
     from tui.screens.agenda import AgendaScreen
 
     return isinstance(app.screen, AgendaScreen)
@@ -137,13 +138,9 @@ def put_cursor_on(app: App[Any], unit_id: int) -> None:
 
 
 async def step(pilot: Pilot[Any], key: str, shown: Callable[[App[Any]], bool]) -> float:
-    """Press `key`; the time until `shown` holds and the screen is painted with it. A session
-    opens on its agenda: `i` goes on past it (`n`), as the advisor does, within the step."""
+    """Press `key`; the time until `shown` holds and the screen is painted with it."""
     started = time.perf_counter()
     await pilot.press(key)
-    if key == "i":
-        await wait_until(pilot, lambda: agenda_shown(pilot.app), agenda_shown.__name__)
-        await pilot.press("n")
     await wait_until(pilot, lambda: shown(pilot.app), shown.__name__)
     return time.perf_counter() - started
 
@@ -152,7 +149,8 @@ async def step(pilot: Pilot[Any], key: str, shown: Callable[[App[Any]], bool]) -
 # on it: each step's key and what shows that its screen is drawn.
 MEETING = (
     ("open_unit", "enter", unit_shown),
-    ("open_checklist", "i", checklist_shown),  # past the agenda (see `step`)
+    ("open_agenda", "i", agenda_shown),  # a session opens on its agenda
+    ("open_checklist", "n", checklist_shown),  # on from the agenda, as the advisor goes
     ("open_review", "g", review_shown),
     ("open_summary", "a", summary_shown),
 )
@@ -174,8 +172,9 @@ async def walk(pilot: Pilot[Any], steps: tuple[Any, ...]) -> dict[str, float]:
 
 
 async def open_review(pilot: Pilot[Any]) -> None:
-    """From the unit list with the cursor on a unit: Enter, `i`, and `g` past the checklist."""
-    await walk(pilot, MEETING[:3])
+    """From the unit list with the cursor on a unit: Enter, `i`, `n` and `g` past the agenda
+    and the checklist."""
+    await walk(pilot, MEETING[:4])
 
 
 async def bare_push(pilot: Pilot[Any], key: str) -> float:

@@ -10,9 +10,9 @@
 # The data is the built-in demo, seeded, as of a fixed day, in a temporary folder (HOME points
 # there too, so that nothing touches the user's files). Screens are timed in the app through the
 # Pilot, each step on its own until its content is drawn (not a "Laster …" placeholder): Enter on
-# the largest unit to its overview with the chart (open_unit), `i` past the session's agenda to
-# last session's checklist (open_checklist), `g` to the review (open_review), `a` to the session
-# summary (open_summary);
+# the largest unit to its overview with the chart (open_unit), `i` to the agenda the session
+# opens on (open_agenda), `n` on from it to last session's checklist (open_checklist), `g` to the
+# review (open_review), `a` to the session summary (open_summary);
 # `o` from the unit list to the status overview (open_status) and `b` to its savings panel
 # (open_savings). Each against a key that opens a bare screen (a header and a line: what any
 # screen costs in Textual) plus the raw SQL of what the step shows, where it reads any
@@ -682,6 +682,13 @@ def open_measures(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
     ).fetchall()
 
 
+def agenda_reads(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
+    """What the agenda cannot do without: its people's spells (their cases, milestones, flags
+    and the unit's figures are made of them) and the unit's measures."""
+    measures = connection.execute("SELECT * FROM measures WHERE unit_id = ?", (unit_id,))
+    return [*unit_spells(connection, unit_id), *measures.fetchall()]
+
+
 def unit_spells(connection: sqlite3.Connection, unit_id: int) -> list[Any]:
     return connection.execute(
         "SELECT * FROM absence_spells WHERE employee_id IN "
@@ -700,6 +707,7 @@ def project_months(connection: sqlite3.Connection, _unit_id: int) -> list[Any]:
 # The raw SQL under each step's floor, beside the bare screen's key (none: the key alone).
 STEP_QUERIES: dict[str, Callable[[sqlite3.Connection, int], list[Any]] | None] = {
     "open_unit": unit_months,
+    "open_agenda": agenda_reads,
     "open_checklist": open_measures,
     "open_review": unit_spells,
     "open_summary": None,

@@ -429,7 +429,7 @@ class NaervaerApp(App[int]):
         from tui.screens.agenda import AgendaScreen
 
         assert self.engine is not None
-        data = session_agenda(self.engine, session_id)
+        data = session_agenda(self.engine, session_id, board.names)  # the same unit's masker
         self.call_from_thread(self._open_loaded, origin, partial(AgendaScreen, data, board))
 
     def on_open_review(self, message: OpenReview) -> None:

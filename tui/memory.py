@@ -43,9 +43,23 @@ def release() -> None:
     gc.freeze()
 
 
+class DefersRelease:
+    """Mixed into a screen that opens in place of one that held much and holds little itself
+    (the summary in place of the review): the release the closed screen asks for waits until
+    this one closes (it calls `release_when_drawn` then, if `release_deferred`). Run as it
+    opens, the full collection came between its first frame and the advisor's first key."""
+
+    release_deferred = False
+
+
 def release_when_drawn(app: App[Any]) -> None:
     """`release` once the screen that opens now has been drawn: a full collection walks all
-    that is alive (a fifth of a second at municipality scale), and its frame goes out first."""
+    that is alive (a fifth of a second at municipality scale), and its frame goes out first.
+    Left to that screen if it defers it (`DefersRelease`)."""
+    shown = app.screen_stack  # empty as the app closes
+    if shown and isinstance(shown[-1], DefersRelease):
+        shown[-1].release_deferred = True
+        return
     app.call_after_refresh(app.call_later, release)
 
 

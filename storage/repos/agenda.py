@@ -10,20 +10,19 @@ from sqlalchemy import Connection
 from core.agenda import Agenda, MeasureFact, build_agenda
 from core.effect import completed_on
 from core.flags import FlagRules
-from core.masking import Masker
 from storage.repos.measure_history import measure_records
 from storage.repos.reviews import milestones_done
-from storage.repos.staff import known_people, load_employees, load_employments, load_spells
+from storage.repos.staff import load_employees, load_employments, load_spells
 
 
 @dataclass(frozen=True, slots=True)
 class AgendaRead:
-    """The agenda with who is who: measure texts as written, `names` masks them."""
+    """The agenda with who is who: measure texts as written (storage.repos.staff.unit_masker
+    masks them where they are shown)."""
 
     agenda: Agenda
     numbers: dict[int, str]  # employee id → employee number
     employee_names: dict[int, str | None]  # employee id → name
-    names: Masker  # the unit's known people, for free text
 
 
 def read_agenda(
@@ -59,5 +58,4 @@ def read_agenda(
         agenda=agenda,
         numbers=dict(zip(employees["employee_id"], employees["number"], strict=True)),
         employee_names=dict(zip(employees["employee_id"], employees["name"], strict=True)),
-        names=Masker(*known_people(conn, unit_id)),
     )

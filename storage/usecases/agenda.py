@@ -20,6 +20,7 @@ from storage.repos.project import memberships
 from storage.repos.session_history import last_ended_session_day, session_before
 from storage.repos.sessions import require as require_session
 from storage.repos.settings import load_settings
+from storage.repos.staff import unit_masker
 from storage.repos.unit_lookup import unit_by_code
 from storage.usecases import reading
 from storage.usecases.effect import figure_json
@@ -65,6 +66,7 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
         period = member_on(periods, as_of) or latest(periods)
         baseline = None if period is None else Quarter.parse(period.baseline_quarter)
         sums = quarter_sums(conn, min(last, baseline or last), last, unit_id)
+        names = unit_masker(conn, unit_id) if masked else None
 
     goal = unit_goal(
         baseline,
@@ -74,8 +76,8 @@ def unit_agenda(engine: Engine, unit_code: str, as_of: dt.date, masked: bool = T
         settings.cost_per_day,
     )
     agenda = read.agenda
-    if masked:
-        agenda = masked_texts(agenda, read.names)
+    if names is not None:
+        agenda = masked_texts(agenda, names)
     return UnitAgenda(
         unit_id=unit_id,
         code=unit_code,
@@ -107,13 +109,16 @@ class SessionAgenda:
     names: Masker
 
 
-def session_agenda(engine: Engine, session_id: int) -> SessionAgenda:
-    """The agenda of a session (InvalidInput if there is no such session)."""
+def session_agenda(engine: Engine, session_id: int, names: Masker | None = None) -> SessionAgenda:
+    """The agenda of a session (InvalidInput if there is no such session). `names`: the unit's
+    masker (storage.repos.staff.unit_masker) where the caller has it already."""
     with reading(engine) as conn:
         info = require_session(conn, session_id)
         last_session = session_before(conn, info.unit_id, info.id, info.held_on)
         rules = load_settings(conn).flag_rules()
         read = read_agenda(conn, info.unit_id, info.held_on, last_session, rules)
+        if names is None:
+            names = unit_masker(conn, info.unit_id)
     return SessionAgenda(
         session_id=info.id,
         unit_id=info.unit_id,
@@ -123,7 +128,7 @@ def session_agenda(engine: Engine, session_id: int) -> SessionAgenda:
         agenda=read.agenda,
         numbers=read.numbers,
         employee_names=read.employee_names,
-        names=read.names,
+        names=names,
     )
 
 

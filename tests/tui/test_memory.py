@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+from sqlalchemy import Engine
+
+from storage.usecases import sessions
+from tests.conftest import Builder
+from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui import memory
+from tui.app import NaervaerApp
+from tui.navigation import OpenReview
+from tui.screens.review import ReviewScreen
+from tui.screens.summary import SummaryScreen
+from tui.screens.units import UnitsScreen
 
 
 def test_a_release_asked_for_after_the_app_ended_holds_nothing():
@@ -18,3 +29,52 @@ def test_a_release_asked_for_after_the_app_ended_holds_nothing():
         assert gc.isenabled()
     finally:
         gc.unfreeze()
+
+
+async def test_the_review_replaced_by_the_summary_is_released_once_the_summary_closes(
+    unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
+):
+    """A full collection after the summary's first frame held up the advisor's first key on it:
+    what the review held waits (frozen, as while it was open) until the summary is closed."""
+    releases: list[type] = []
+    release = memory.release
+
+    def counted() -> None:
+        releases.append(type(app.screen))
+        release()
+
+    monkeypatch.setattr(memory, "release", counted)
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.post_message(OpenReview(session_id, UNIT))
+        await settle(app, pilot)
+        assert isinstance(app.screen, ReviewScreen)
+
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert releases == []
+
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert releases == [UnitsScreen]
+
+
+async def test_quitting_on_the_summary_after_the_review_closes_cleanly(
+    unit: Builder, engine: Engine
+):
+    session_id = sessions.start_session(engine, UNIT, "individuell_radgivning", TODAY)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        app.post_message(OpenReview(session_id, UNIT))
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.failure is None
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

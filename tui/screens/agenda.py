@@ -24,6 +24,7 @@ from tui.masking import one_line, person
 from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
+from tui.widgets.rendered import Rendered
 
 
 class AgendaScreen(NaervaerScreen[None]):
@@ -45,8 +46,8 @@ class AgendaScreen(NaervaerScreen[None]):
         with VerticalScroll(id="agenda-body"):
             yield Static(id="agenda-head")
             with Horizontal(id="agenda-columns"):
-                yield Static(id="agenda-since")
-                yield Static(id="agenda-ahead")
+                yield Rendered(id="agenda-since")
+                yield Rendered(id="agenda-ahead")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -81,10 +82,12 @@ class AgendaScreen(NaervaerScreen[None]):
         )
         self.query_one("#agenda-head", Static).update(head)
         groups = point_groups(agenda)
-        self.query_one("#agenda-since", Static).update(
+        self.query_one("#agenda-since", Rendered).update(
             self.groups([g for g in groups if not g.ahead])
         )
-        self.query_one("#agenda-ahead", Static).update(self.groups([g for g in groups if g.ahead]))
+        self.query_one("#agenda-ahead", Rendered).update(
+            self.groups([g for g in groups if g.ahead])
+        )
 
     def groups(self, groups: list[PointGroup]) -> RenderableType:
         parts: list[RenderableType] = []

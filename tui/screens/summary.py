@@ -20,6 +20,7 @@ from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
 from core.summary import SessionSummary, summary_markdown
 from storage.usecases import sessions
+from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.navigation import OpenMeasures, OpenReview
@@ -30,7 +31,7 @@ from tui.widgets.text_view import TextView
 from tui.writes import queue_of
 
 
-class SummaryScreen(NaervaerScreen[None]):
+class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
     class Loaded(Message):
         def __init__(self, summary: SessionSummary) -> None:
             super().__init__()
@@ -97,6 +98,10 @@ class SummaryScreen(NaervaerScreen[None]):
         else:
             self.show(self._first_summary)
             self._first_summary = None
+
+    def on_unmount(self) -> None:
+        if self.release_deferred:  # the review's data, once the next screen is drawn
+            memory.release_when_drawn(self.app)
 
     def save_note(self, _key: object, text: str) -> bool:
         """Save the note (in a thread); False, and the advisor asked, on a conflict."""

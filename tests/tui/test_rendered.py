@@ -1,0 +1,61 @@
+"""The agenda's columns: a Rich renderable drawn once for each width its box is given."""
+
+from __future__ import annotations
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.table import Table
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.containers import VerticalScroll
+
+from tests.tui.conftest import drawn_rows
+from tui.widgets.rendered import Rendered
+
+
+class Counted:
+    """A two-column table, counting how often it is drawn."""
+
+    def __init__(self) -> None:
+        self.widths: list[int] = []
+        self.table = Table.grid(padding=(0, 1), expand=True)
+        self.table.add_column(no_wrap=True)
+        self.table.add_column(ratio=1)
+        self.table.add_row("ansatt 1", "Dialogmøte 1, frist 19.10.2026: forfalt")
+        self.table.add_row("ansatt 22", "Oppfølgingsplan")
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.widths.append(options.max_width)
+        yield self.table
+
+
+class Column(App[None]):
+    CSS = "VerticalScroll { width: 30; } Rendered { width: 1fr; }"
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Rendered(id="box")
+
+
+async def test_a_table_is_drawn_once_for_each_width_and_as_tall_as_it_wraps():
+    app = Column()
+    async with app.run_test(size=(40, 10)) as pilot:
+        box = app.query_one(Rendered)
+        counted = Counted()
+        box.update(counted)
+        await pilot.pause()
+        assert [row.rstrip() for row in drawn_rows(box)] == [
+            "ansatt 1  Dialogmøte 1, frist",
+            "          19.10.2026: forfalt",
+            "ansatt 22 Oppfølgingsplan",
+        ]
+        assert counted.widths == [30]  # laid out and painted more than once, drawn once
+
+        app.query_one(VerticalScroll).styles.width = 20
+        await pilot.pause()
+        app.query_one(VerticalScroll).styles.width = 30
+        await pilot.pause()
+        assert counted.widths == [30, 20]  # back at a width it was drawn at: drawn from then
+
+        box.update(Text("ny tekst"))
+        await pilot.pause()
+        assert [row.rstrip() for row in drawn_rows(box)] == ["ny tekst"]
