@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -18,6 +19,7 @@ class ScrollingLines(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._top = 0  # the first line shown
+        self._line_style: Style | None = None  # while the lines are drawn (`line_style`)
 
     def line_count(self) -> int:
         raise NotImplementedError
@@ -27,8 +29,22 @@ class ScrollingLines(Widget):
         scrollbar's column."""
         raise NotImplementedError
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The box's style worked out once for all the lines drawn, not once a line: it walks
+        # the styles of every widget above the box.
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    @property
+    def line_style(self) -> Style:
+        """The box's style (`rich_style`), as worked out for the lines being drawn."""
+        return self.rich_style if self._line_style is None else self._line_style
+
     def render_line(self, y: int) -> Strip:
-        return Strip([*self.render_row(self._top + y), self._scrollbar(y, self.rich_style)])
+        return Strip([*self.render_row(self._top + y), self._scrollbar(y, self.line_style)])
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()
