@@ -1,4 +1,5 @@
-"""The one scrolling box of lines: the review's list (LineList) and its text (TextView)."""
+"""The one scrolling box of lines: the review's list (LineList) and its text (TextView); and
+what every widget drawn line by line shares (LineStyled)."""
 
 from __future__ import annotations
 
@@ -12,26 +13,13 @@ from textual.widget import Widget
 SCROLL_LINES = 3  # a turn of the mouse wheel
 
 
-class ScrollingLines(Widget):
-    """Lines in a box that keeps its size and scrolls by itself, with a thin scrollbar of its
-    own in the last column: new lines repaint the box, never lay out the screen again."""
+class LineStyled(Widget):
+    """A widget drawn line by line on its own style (`line_style`): worked out once for all
+    the lines drawn, not once a line, as it walks the styles of every widget above it."""
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._top = 0  # the first line shown
-        self._line_style: Style | None = None  # while the lines are drawn (`line_style`)
-
-    def line_count(self) -> int:
-        raise NotImplementedError
-
-    def render_row(self, index: int) -> list[Segment]:
-        """Line `index` (maybe past the last line: blank), as wide as the box less the
-        scrollbar's column."""
-        raise NotImplementedError
+    _line_style: Style | None = None  # while the lines are drawn
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        # The box's style worked out once for all the lines drawn, not once a line: it walks
-        # the styles of every widget above the box.
         self._line_style = self.rich_style
         try:
             return super().render_lines(crop)
@@ -40,8 +28,25 @@ class ScrollingLines(Widget):
 
     @property
     def line_style(self) -> Style:
-        """The box's style (`rich_style`), as worked out for the lines being drawn."""
+        """The widget's `rich_style`, as worked out for the lines being drawn."""
         return self.rich_style if self._line_style is None else self._line_style
+
+
+class ScrollingLines(LineStyled):
+    """Lines in a box that keeps its size and scrolls by itself, with a thin scrollbar of its
+    own in the last column: new lines repaint the box, never lay out the screen again."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._top = 0  # the first line shown
+
+    def line_count(self) -> int:
+        raise NotImplementedError
+
+    def render_row(self, index: int) -> list[Segment]:
+        """Line `index` (maybe past the last line: blank), as wide as the box less the
+        scrollbar's column."""
+        raise NotImplementedError
 
     def render_line(self, y: int) -> Strip:
         return Strip([*self.render_row(self._top + y), self._scrollbar(y, self.line_style)])
