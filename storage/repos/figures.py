@@ -33,9 +33,11 @@ def figures_as_of(conn: Connection | Session) -> dt.date | None:
 
 
 def figures_cover(conn: Connection, first_month: dt.date) -> bool:
-    """Whether the precomputed monthly figures reach back to `first_month`."""
-    covered_from = conn.execute(select(func.min(UNIT_MONTH_FIGURES.c.month))).scalar()
-    return covered_from is not None and covered_from <= first_month
+    """Whether the precomputed monthly figures reach back to `first_month`: whether a month
+    that early is stored (found among the first rows read where it is; their first month was
+    found by reading them all, a millisecond and a half at municipality scale)."""
+    month = UNIT_MONTH_FIGURES.c.month
+    return conn.execute(select(month).where(month <= first_month).limit(1)).first() is not None
 
 
 def quarter_sums(

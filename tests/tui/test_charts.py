@@ -112,3 +112,27 @@ async def test_a_series_of_one_point_keeps_every_tick_of_the_axis():
         await pilot.pause()
         drawn_text = drawn(chart)
         assert "4.kv 23" in drawn_text and "4.kv 24" in drawn_text
+
+
+async def test_the_plot_is_drawn_in_the_colours_rich_reads_from_plotext():
+    """The chart reads plotext's colour codes itself: cell for cell as rich's Text.from_ansi."""
+    from rich.text import Text
+
+    from tui.widgets.charts import _ansi_rows
+
+    app = Plot()
+    async with app.run_test(size=(80, 20)) as pilot:
+        chart = app.query_one(Chart)
+        chart.styles.width = 60
+        series = {"Egenmeldt": [1.0, 0.0, 2.5], "Legemeldt": [3.0, 1.0, 0.0]}
+        chart.show(ChartData("Tapte dagsverk", ["jan", "feb", "mar"], series, stacked=True))
+        await pilot.pause()
+        picture = chart._build(chart.size.height - 2)
+        expected = [list(line.render(app.console)) for line in Text.from_ansi(picture).split()]
+        rows = _ansi_rows(picture)
+        assert len(rows) == len(expected) > 5
+        for row, line in zip(rows, expected, strict=True):
+            assert [(s.text, s.style or None) for s in row if s.text] == [
+                (s.text, s.style or None) for s in line if s.text
+            ]
+        assert len({s.style for row in rows for s in row}) > 2  # the picture has colours

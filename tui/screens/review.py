@@ -184,10 +184,24 @@ class ReviewScreen(NaervaerScreen[None]):
     # --- layout ----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        listing = LineList(id="review-list")
+        listing.border_title = "Ansatte · tapte dagsverk 12 mnd"
+        listing.border_subtitle = "● sak  ! forfalt  ⚑ flagg"
+        # Open to writing from the start when read before opening with someone to write about:
+        # switched on after mounting, the editor would be styled once more.
+        note = TextArea(
+            id="review-note",
+            soft_wrap=True,
+            placeholder="Notat om den ansatte i dette møtet (lagres mens du skriver)",
+            disabled=self._first_data is None or not self._first_data.details,
+        )
+        note.border_title = "Notat (e)"
+        masked_note = Static(id="review-note-masked")
+        masked_note.border_title = "Notat (e) · navn skjult"
         yield Header()
         yield Static("Laster gjennomgangen …", id="review-status")
         with Horizontal(id="review-body"):
-            yield LineList(id="review-list")
+            yield listing
             with Vertical(id="review-right"):
                 # Each part keeps its size from one employee to the next: moving on repaints
                 # them without laying out the screen again.
@@ -195,26 +209,15 @@ class ReviewScreen(NaervaerScreen[None]):
                     yield Static(id="review-head")
                     yield Chart(id="review-chart")
                     yield TextView(id="review-text")
-                yield TextArea(
-                    id="review-note",
-                    soft_wrap=True,
-                    placeholder="Notat om den ansatte i dette møtet (lagres mens du skriver)",
-                )
+                yield note
                 # The note with its names hidden, in the note's place while masked and not
                 # being written: the editor itself only ever holds the text as written.
-                yield Static(id="review-note-masked")
+                yield masked_note
                 yield Static(PRIVACY_REMINDER, id="review-privacy")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        listing = self.query_one("#review-list", LineList)
-        listing.border_title = "Ansatte · tapte dagsverk 12 mnd"
-        listing.border_subtitle = "● sak  ! forfalt  ⚑ flagg"
-        note = self.query_one("#review-note", TextArea)
-        note.border_title = "Notat (e)"
-        note.disabled = True
-        self.query_one("#review-note-masked").border_title = "Notat (e) · navn skjult"
-        listing.focus()
+        self.query_one("#review-list", LineList).focus()
         self.watch(self.app, "masked", self._masked_changed, init=False)
         if self._first_data is None:
             self.load()

@@ -291,34 +291,46 @@ class UnitScreen(NaervaerScreen[None]):
         self.prognosis: list[dict[str, Any]] | None = None
         self.factors: dict[str, list[str]] = {}
         self.scores: dict[str, dict[str, float | None]] = {}
-        self.last_summary: str | None = None
         self.data: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
+        # Read before opening: every part is composed with its text, and the screen is laid
+        # out once with it (a text set after mounting lays the screen out again).
+        data, self._first_data = self._first_data, None
+        if data is not None:
+            self._take(data)
+        read = data is not None
+        chart = Chart(id="unit-chart")
+        if read:
+            chart.show(self._chart())
+            chart.border_subtitle = SECTOR_SHORT
+        quarters = Static(quarters_text(self.overview.quarters) if read else "", id="unit-quarters")
+        quarters.border_title = "Kvartaler"
+        side = VerticalScroll(id="unit-side")
+        side.border_title = "Nærværsfaktorer og kartlegging"
+        session = VerticalScroll(id="unit-session")
+        session.border_title = "Møter"
         yield Header()
         with VerticalScroll(id="unit-body"):
             with Horizontal(id="unit-top"):
-                yield Static("Laster …", id="unit-figures")
-                yield Chart(id="unit-chart")
+                yield Static(self._figures() if read else "Laster …", id="unit-figures")
+                yield chart
             with Horizontal(id="unit-bottom"):
-                yield Static(id="unit-quarters")
-                with VerticalScroll(id="unit-side"):
-                    yield Static(id="unit-factors")
-                    yield Static(id="unit-scores")
-                with VerticalScroll(id="unit-session"):
-                    yield Static(id="unit-last-session")
+                yield quarters
+                with side:
+                    yield Static(self._profile() if read else "", id="unit-factors")
+                with session:
+                    yield Static(
+                        self.session_text(self.data) if read else "", id="unit-last-session"
+                    )
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#unit-quarters").border_title = "Kvartaler"
-        self.query_one("#unit-side").border_title = "Nærværsfaktorer og kartlegging"
-        self.query_one("#unit-session").border_title = "Møter"
         self.watch(self.app, "masked", self.masked_changed, init=False)
-        if self._first_data is None:
+        if self.overview is None:
             self.load()
-        else:
-            self.show(self._first_data)
-            self._first_data = None
+        elif self.prognosis is None:
+            self.load_forecast(self.overview.code)
 
     def masked_changed(self) -> None:
         if self.data:
@@ -338,31 +350,45 @@ class UnitScreen(NaervaerScreen[None]):
         self.prognosis = message.prognosis
         self.show_figures()
 
-    def show_figures(self) -> None:
+    def _figures(self) -> Content:
         state = self.state
-        figures = figures_text(self.overview, self.prognosis, state.today, masked=state.masked)
-        self.query_one("#unit-figures", Static).update(figures)
-        self.query_one(Chart).show(chart_data(self.overview, self.prognosis))
-        self.query_one(Chart).border_subtitle = SECTOR_SHORT
+        return figures_text(self.overview, self.prognosis, state.today, masked=state.masked)
+
+    def _chart(self) -> ChartData:
+        return chart_data(self.overview, self.prognosis)
+
+    def _profile(self) -> Content:
+        """The presence factors, and the surveys' scores below them."""
+        scores = Content.from_markup("\n" + scores_text(self.scores))
+        return Content("\n").join([factors_text(self.factors), scores])
+
+    def show_figures(self) -> None:
+        self.query_one("#unit-figures", Static).update(self._figures())
+        chart = self.query_one(Chart)
+        chart.show(self._chart())
+        chart.border_subtitle = SECTOR_SHORT
 
     def on_unit_screen_page_loaded(self, message: PageLoaded) -> None:
         # Two reads can cross (one on coming back, one after a change): the newer is kept.
         if message.data["read_at"] >= self.shown_at:
             self.show(message.data)
 
-    def show(self, data: dict[str, Any]) -> None:
+    def _take(self, data: dict[str, Any]) -> None:
+        """What is read becomes what the screen shows."""
         self.data = data
         self.shown_at = data["read_at"]
-        self.overview = overview = data["overview"]
+        self.overview = data["overview"]
         self.factors, self.scores = data["factors"], data["scores"]
-        self.sub_title = one_line(overview.name)
+        self.sub_title = one_line(self.overview.name)
         self.prognosis = data["prognosis"]
+
+    def show(self, data: dict[str, Any]) -> None:
+        self._take(data)
         self.show_figures()
         if self.prognosis is None:
-            self.load_forecast(overview.code)
-        self.query_one("#unit-quarters", Static).update(quarters_text(overview.quarters))
-        self.query_one("#unit-factors", Static).update(factors_text(self.factors))
-        self.query_one("#unit-scores", Static).update("\n" + scores_text(self.scores))
+            self.load_forecast(self.overview.code)
+        self.query_one("#unit-quarters", Static).update(quarters_text(self.overview.quarters))
+        self.query_one("#unit-factors", Static).update(self._profile())
         self.query_one("#unit-last-session", Static).update(self.session_text(data))
 
     def session_text(self, data: dict[str, Any]) -> Content:

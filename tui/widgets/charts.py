@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import plotext
 from rich.console import Console
 from rich.segment import Segment
+from rich.style import Style as RichStyle
 from rich.text import Text
 from textual.app import RenderResult
 from textual.css.styles import RulesMap
@@ -63,18 +66,20 @@ class Chart(PlotextPlot):
             header = self._header()
             height = max(self.size.height - len(header), 1)
             self._plot_data(height)
-            rows = self._build(height).split("\n", allow_blank=True)[:height]
-            self._built = (key, _Lines(Text("\n").join([*header, *rows]), self.app.console))
+            console = self.app.console
+            rows = [list(line.render(console)) for line in header]
+            rows += _ansi_rows(self._build(height))[:height]
+            self._built = (key, _Lines(rows))
         return self._built[1]
 
-    def _build(self, height: int) -> Text:
+    def _build(self, height: int) -> str:
         """PlotextPlot.render for a plot `height` rows tall: the header has the rows above it."""
         plot: Any = self.plt
         plot.plotsize(self.size.width, height)
         plot._set_size(self.size.width, height)  # as PlotextPlot.render does, to be sure
         plot.theme(self._get_plotext_theme_name(self.app.theme))
-        # plotext's picture, parsed from its colour codes
-        return Text.from_ansi(plot.build())
+        # plotext's picture, in its colour codes
+        return str(plot.build())
 
     def _header(self) -> list[Text]:
         """The title and the series' names in their colours, above the plot, where they cover no
@@ -179,9 +184,8 @@ class _Lines(Visual):
     """A plot's lines as strips, made once: a plot is all colour changes, and going through
     Textual's general text layout for it took longer than plotext's own drawing."""
 
-    def __init__(self, plot: Text, console: Console) -> None:
-        self._plot = plot
-        self._console = console
+    def __init__(self, rows: list[list[Segment]]) -> None:
+        self._rows = rows
         self._strips: tuple[Style, list[Strip]] | None = None
 
     def render_strips(
@@ -189,18 +193,45 @@ class _Lines(Visual):
     ) -> list[Strip]:
         if self._strips is None or self._strips[0] != style:
             base = style.rich_style
-            lines = [
-                Strip(Segment.apply_style(line.render(self._console), base))
-                for line in self._plot.split("\n", allow_blank=True)
-            ]
+            lines = [Strip(Segment.apply_style(row, base)) for row in self._rows]
             self._strips = (style, lines)
         return [strip.crop(0, width) for strip in self._strips[1][:height]]
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return max((line.cell_len for line in self._plot.split("\n")), default=0)
+        return max((Segment.get_line_length(row) for row in self._rows), default=0)
 
     def get_height(self, rules: RulesMap, width: int) -> int:
-        return len(self._plot.split("\n", allow_blank=True))
+        return len(self._rows)
+
+
+# A colour code: plotext colours its picture with nothing else.
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+def _ansi_rows(ansi: str) -> list[list[Segment]]:
+    """plotext's picture as rows of segments, styled as rich's Text.from_ansi styles them:
+    parsed through a Text, the picture took as long again as plotext took to draw it."""
+    rows = []
+    codes = ""  # the codes in force: those since the last reset
+    for line in ansi.splitlines():
+        row = []
+        start = 0
+        for code in _SGR.finditer(line):
+            if code.start() > start:
+                row.append(Segment(line[start : code.start()], _ansi_style(codes)))
+            codes = "" if code.group(1) in ("", "0") else codes + code.group(0)
+            start = code.end()
+        if start < len(line):
+            row.append(Segment(line[start:], _ansi_style(codes)))
+        rows.append(row)
+    return rows
+
+
+@lru_cache(maxsize=256)
+def _ansi_style(codes: str) -> RichStyle:
+    """The style of text after `codes`, as rich reads them (a picture has a few)."""
+    text = Text.from_ansi(codes + " ")
+    return text.get_style_at_offset(Console(), 0)
 
 
 def _bar_width(xs: list[float]) -> float:

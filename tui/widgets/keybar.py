@@ -90,11 +90,10 @@ class KeyBar(Widget):
             shown.append((self.app.get_key_display(binding), "Kommandoer", True, binding.key))
         return shown
 
-    def _lines(self, width: int) -> list[list[Shown]]:
-        """The shown keys in lines of `width` cells, never broken inside a key; at most two.
+    def _lines(self, shown: list[Shown], width: int) -> list[list[Shown]]:
+        """The `shown` keys in lines of `width` cells, never broken inside a key; at most two.
 
         Keys that do not fit in two lines give way to `? flere`: help lists every key."""
-        shown = self.shown()
         lines = _wrap(shown, width)
         if len(lines) <= MAX_LINES:
             return lines
@@ -105,7 +104,7 @@ class KeyBar(Widget):
         return _wrap([*rest, more], width)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self._lines(width))
+        return len(self._lines(self.shown(), width))
 
     def render(self) -> Text:
         key_style = self.get_component_rich_style("key-bar--key")
@@ -113,7 +112,8 @@ class KeyBar(Widget):
         text = Text(no_wrap=True, overflow="crop")
         self._shown = self.shown()
         self._spans = []
-        for y, line in enumerate(self._lines(self.content_region.width or self.size.width)):
+        width = self.content_region.width or self.size.width
+        for y, line in enumerate(self._lines(self._shown, width)):
             if y:
                 text.append("\n")
             x = 0

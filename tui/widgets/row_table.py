@@ -25,6 +25,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from core.text import shown
+from tui.widgets.scrolling import LineStyled
 
 PADDING = 1  # a space either side of every cell, as in DataTable
 
@@ -67,7 +68,7 @@ def _fit_styled(cell: Text, width: int, right: bool) -> Text:
     return text
 
 
-class RowTable(ScrollView, can_focus=True):
+class RowTable(ScrollView, LineStyled, can_focus=True):
     """Columns of fixed width, a header that stays put, a row cursor; no cell editing."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -246,14 +247,14 @@ class RowTable(ScrollView, can_focus=True):
         else:
             row = scroll_y + y - 1
             if row >= self.row_count:
-                return Strip.blank(width, self.rich_style)
+                return Strip.blank(width, self.line_style)
             text = self._lines[row]
             if row == self.cursor_row:
                 style = self.get_component_rich_style("row-table--cursor")
             elif row % 2 != self.stripe_first:
                 style = self.get_component_rich_style("row-table--even")
             else:
-                style = self.rich_style
+                style = self.line_style
         strip = self._strip(text, style, scroll_x + width)
         fixed = self._fixed_width()
         if y and fixed and scroll_y + y - 1 != self.cursor_row:

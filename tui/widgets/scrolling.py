@@ -1,17 +1,38 @@
-"""The one scrolling box of lines: the review's list (LineList) and its text (TextView)."""
+"""The one scrolling box of lines: the review's list (LineList) and its text (TextView); and
+what every widget drawn line by line shares (LineStyled)."""
 
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
+from textual.geometry import Region
 from textual.strip import Strip
 from textual.widget import Widget
 
 SCROLL_LINES = 3  # a turn of the mouse wheel
 
 
-class ScrollingLines(Widget):
+class LineStyled(Widget):
+    """A widget drawn line by line on its own style (`line_style`): worked out once for all
+    the lines drawn, not once a line, as it walks the styles of every widget above it."""
+
+    _line_style: Style | None = None  # while the lines are drawn
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._line_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._line_style = None
+
+    @property
+    def line_style(self) -> Style:
+        """The widget's `rich_style`, as worked out for the lines being drawn."""
+        return self.rich_style if self._line_style is None else self._line_style
+
+
+class ScrollingLines(LineStyled):
     """Lines in a box that keeps its size and scrolls by itself, with a thin scrollbar of its
     own in the last column: new lines repaint the box, never lay out the screen again."""
 
@@ -28,7 +49,7 @@ class ScrollingLines(Widget):
         raise NotImplementedError
 
     def render_line(self, y: int) -> Strip:
-        return Strip([*self.render_row(self._top + y), self._scrollbar(y, self.rich_style)])
+        return Strip([*self.render_row(self._top + y), self._scrollbar(y, self.line_style)])
 
     def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
         event.stop()

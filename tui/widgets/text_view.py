@@ -62,4 +62,4 @@ class TextView(ScrollingLines, can_focus=False):
     def render_row(self, index: int) -> list[Segment]:
         lines = self._lines()
         text = lines[index] if index < len(lines) else Strip.blank(self.size.width - 1)
-        return list(text.apply_style(self.rich_style))
+        return list(text.apply_style(self.line_style))
