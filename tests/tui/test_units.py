@@ -150,6 +150,24 @@ async def test_empty_database_offers_the_demo(engine: Engine):
         assert app.screen.query_one(RowTable).row_count > 5
 
 
+async def test_the_welcome_fits_a_small_laptops_terminal(engine: Engine):
+    """At 80×24 the box lies within the screen, which does not scroll (its scrollbar hid the
+    box's right edge), and every choice in it can be scrolled to within the box."""
+    app = NaervaerApp(engine_path(engine), today=TODAY)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, WelcomeScreen)
+        box = screen.query_one("#welcome-box")
+        assert screen.max_scroll_y == 0 and screen.max_scroll_x == 0
+        assert screen.scrollable_content_region.contains_region(box.region)
+        for choice in ("import", "small", "municipality", "leave"):
+            button = screen.query_one(f"#{choice}")
+            button.focus()
+            await settle(app, pilot)
+            assert box.scrollable_content_region.contains_region(button.region), choice
+
+
 async def test_empty_database_offers_the_import_screen(engine: Engine, tmp_path: Path):
     folder = tmp_path / "eksport"
     folder.mkdir()

@@ -7,7 +7,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Header, Static
 
 from tui.screens.base import NaervaerScreen
@@ -15,9 +15,8 @@ from tui.widgets.keybar import KeyBar
 
 WELCOME = """[b]Velkommen til Nærvær[/b]
 
-Databasen er tom. Importer eksportene fra HR-systemet (enheter, ansatte og
-fravær, som CSV-filer eller en Excel-bok), eller prøv appen med oppdiktede
-data for en kommune.
+Databasen er tom. Importer eksportene fra HR-systemet (enheter, ansatte og \
+fravær, som CSV-filer eller en Excel-bok), eller prøv appen med oppdiktede data for en kommune.
 
 Demodataene er laget av appen selv; ingen av personene finnes."""
 
@@ -34,7 +33,7 @@ class WelcomeScreen(NaervaerScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with Vertical(id="welcome-box"):
+        with VerticalScroll(id="welcome-box"):
             yield Static(WELCOME, id="welcome-text")
             yield Button("Importer data …", id="import", variant="primary")
             yield Button("Liten demokommune (12 enheter)", id="small")
