@@ -327,7 +327,10 @@ class CaseFlag:
 
 
 def case_flags(
-    spells: pd.DataFrame, as_of: dt.date, rules: FlagRules = FlagRules()
+    spells: pd.DataFrame,
+    as_of: dt.date,
+    rules: FlagRules = FlagRules(),
+    built: tuple[pd.DataFrame, pd.Series] | None = None,
 ) -> tuple[CaseFlag, ...]:
     """The flags on cases ongoing on `as_of`, by employee and case start (DOMAIN.md "Flags").
 
@@ -336,8 +339,10 @@ def case_flags(
       100 (a self-certified spell always is);
     - approaching week 39: its 39-week milestone falls within the `week_39_within_days` days
       after `as_of` (the agenda's "next 6 weeks").
+
+    `built`: `build_cases(spells, as_of)` where the caller has it already.
     """
-    cases, case_of_spell = build_cases(spells, as_of)
+    cases, case_of_spell = build_cases(spells, as_of) if built is None else built
     if cases.empty:
         return ()
     known = spells.loc[case_of_spell.index]
