@@ -485,7 +485,7 @@ class NaervaerApp(App[int]):
         from tui.screens.summary import SummaryScreen, read_summary
 
         assert self.engine is not None
-        data = read_summary(self.engine, session_id, self._agenda_read)
+        data = read_summary(self.engine, session_id, self.masked, self._agenda_read)
         screen = partial(SummaryScreen, session_id, unit_id, data)
         self.call_from_thread(self._open_loaded, origin, screen, True)
 

@@ -37,22 +37,42 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Document:
+    """The summary's Markdown as drawn, masked or not, and as Rich has parsed it."""
+
+    masked: bool
+    markdown: str
+    rich: RichMarkdown
+
+
+def document(summary: SessionSummary, masked: bool, names: Masker) -> Document:
+    markdown = summary_markdown(summary, masked, names)
+    return Document(masked, markdown, RichMarkdown(markdown))
+
+
+@dataclass(frozen=True, slots=True)
 class SummaryRead:
-    """The summary with its maskers, made in the worker that reads it: the note's (whom the
-    unit knows) and the document's (core.summary.document_names)."""
+    """The summary with what showing it takes, made in the worker that reads it: the note's
+    masker (whom the unit knows), the document's (core.summary.document_names), and the
+    document as the app's masking had it then."""
 
     summary: SessionSummary
     names: Masker
-    document: Masker
+    document_names: Masker
+    document: Document
 
 
-def read_summary(engine: Engine, session_id: int, kept: AgendaRead | None = None) -> SummaryRead:
+def read_summary(
+    engine: Engine, session_id: int, masked: bool, kept: AgendaRead | None = None
+) -> SummaryRead:
     """The session's summary (`kept`: its agenda as read when it opened), in a worker."""
     summary = sessions.session_summary(engine, session_id, kept)
+    names = document_names(summary)
     return SummaryRead(
         summary,
         Masker(summary.known_employees, summary.known_leaders),
-        document_names(summary),
+        names,
+        document(summary, masked, names),
     )
 
 
@@ -97,6 +117,7 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         self.markdown = ""  # the summary as drawn
         self.names = NO_NAMES
         self.document_names = NO_NAMES
+        self.document: Document | None = None  # as drawn
         # The session's version with the note as read or last saved here: what a save of
         # the note is based on, so that it never overwrites another advisor's newer note.
         self.note_version: int | None = None
@@ -158,7 +179,9 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.Loaded(read_summary(self.engine, self.session_id)))
+        self.post_message(
+            self.Loaded(read_summary(self.engine, self.session_id, self.state.masked))
+        )
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -167,7 +190,8 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
     def show(self, read: SummaryRead) -> None:
         first = self.summary is None
         summary = self.summary = read.summary
-        self.names, self.document_names = read.names, read.document
+        self.names, self.document_names = read.names, read.document_names
+        self.document = read.document
         if first:
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", summary.note)
@@ -203,9 +227,13 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         """The summary's Markdown drawn by Rich in a box that scrolls by itself: Textual's
         Markdown widget made a widget of every block and line of it (hundreds, each styled and
         laid out), and a Static drew it whole at every layout pass."""
-        if self.summary is not None:
-            self.markdown = summary_markdown(self.summary, self.state.masked, self.document_names)
-            self.query_one(TextView).update(RichMarkdown(self.markdown))
+        if self.summary is None:
+            return
+        masked = self.state.masked
+        if self.document is None or self.document.masked != masked:
+            self.document = document(self.summary, masked, self.document_names)
+        self.markdown = self.document.markdown
+        self.query_one(TextView).update(self.document.rich)
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
