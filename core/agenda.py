@@ -17,7 +17,7 @@ created in the window and those that fell due in it (before the as-of date) and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -152,20 +152,25 @@ Built = tuple[pd.DataFrame, pd.Series]  # core.cases.build_cases of the people's
 def _flags(
     spells: pd.DataFrame,
     built: Built,
-    people: Sequence[int],
-    unit_cases: set[tuple[int, dt.date]],
+    people: Collection[int],
+    unit_cases: Collection[tuple[int, dt.date]],
     day: dt.date,
     rules: FlagRules,
 ) -> dict[tuple[int, str, dt.date | None], str]:
     """The flags raised on `day`: the employees' (on `people`) and the unit's cases'.
 
-    `built`: the cases of all of `spells` as of `day`; a person's flags and cases come of their
-    own spells alone, so those of the people asked about are theirs among everyone's.
+    `built`: the cases of all of `spells` as of `day`. A person's flags and cases come of their
+    own spells alone: those of the people asked about are worked out from theirs only.
     """
     raised: dict[tuple[int, str, dt.date | None], str] = {}
     cases, _ = built
-    rows = employee_flags(cases, spells, day, default_calendar(), rules)
-    rows = rows[rows["employee_id"].isin(people)]
+    rows = employee_flags(
+        cases[cases["employee_id"].isin(people)],
+        spells[spells["employee_id"].isin(people)],
+        day,
+        default_calendar(),
+        rules,
+    )
     for row in rows.to_dict("records"):
         for key, line in flag_lines(row, rules):
             if key != BRADFORD:
@@ -218,7 +223,18 @@ def build_agenda(
     people = sorted(set(present["employee_id"].tolist()))
     unit_cases = {(e.employee_id, e.start) for e in events}
     now_flags = _flags(spells, built, people, unit_cases, as_of, rules)
-    then_flags = _flags(spells, build_cases(spells, before), people, unit_cases, before, rules)
+    # A flag is new unless it was raised the day before the window: asked of the people
+    # flagged now only.
+    flagged = {employee_id for employee_id, _, _ in now_flags}
+    theirs = spells[spells["employee_id"].isin(flagged)]
+    then_flags = _flags(
+        theirs,
+        build_cases(theirs, before),
+        [employee for employee in people if employee in flagged],
+        {case for case in unit_cases if case[0] in flagged},
+        before,
+        rules,
+    )
     new_flags = [
         FlagItem(key[0], key[1], line) for key, line in now_flags.items() if key not in then_flags
     ]
