@@ -13,7 +13,7 @@ from core.effect import completed_on
 from core.flags import FlagRules
 from storage.repos.measure_history import measure_records
 from storage.repos.reviews import milestones_done
-from storage.repos.staff import load_employees, load_employments, load_spells
+from storage.repos.staff import load_employees, load_employments, load_spells, staff_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +61,7 @@ def read_agenda(
     """The unit's agenda. `kept`: one read before (the session's, as it opened): where its
     employments and spells are read again unchanged, its cases, flags and figures stand, and
     only the milestones marked and the measures are taken anew."""
-    own = load_employments(conn, [unit_id])
-    people = sorted(set(own["employee_id"].tolist()))
+    people = staff_of(conn, [unit_id])
     employments = load_employments(conn, employee_ids=people)
     spells = load_spells(conn, people)
     done = milestones_done(conn, people)
