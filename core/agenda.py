@@ -17,7 +17,7 @@ created in the window and those that fell due in it (before the as-of date) and 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -120,6 +120,8 @@ class Agenda:
     last_session: dt.date | None  # None: a first session
     since: Span
     ahead: Span
+    # The unit's cases going on the day before the window or later: its milestones come of them.
+    cases: tuple[CaseEvent, ...]
     began: tuple[CaseEvent, ...]
     ended: tuple[CaseEvent, ...]
     milestones_passed: tuple[MilestoneItem, ...]
@@ -144,27 +146,36 @@ def since_last(measures: Iterable[MeasureFact], since: Span) -> SinceLast:
 
 
 Done = Mapping[tuple[int, dt.date], Mapping[str, dt.date]]
+Built = tuple[pd.DataFrame, pd.Series]  # core.cases.build_cases of the people's spells
 
 
 def _flags(
     spells: pd.DataFrame,
-    people: Sequence[int],
-    unit_cases: set[tuple[int, dt.date]],
+    built: Built,
+    people: Collection[int],
+    unit_cases: Collection[tuple[int, dt.date]],
     day: dt.date,
     rules: FlagRules,
 ) -> dict[tuple[int, str, dt.date | None], str]:
-    """The flags raised on `day`: the employees' (on `people`) and the unit's cases'."""
+    """The flags raised on `day`: the employees' (on `people`) and the unit's cases'.
+
+    `built`: the cases of all of `spells` as of `day`. A person's flags and cases come of their
+    own spells alone: those of the people asked about are worked out from theirs only.
+    """
     raised: dict[tuple[int, str, dt.date | None], str] = {}
-    mine = spells[spells["employee_id"].isin(people)]
-    cases, _ = build_cases(mine, day)
-    rows = employee_flags(cases, mine, day, default_calendar(), rules)
+    cases, _ = built
+    rows = employee_flags(
+        cases[cases["employee_id"].isin(people)],
+        spells[spells["employee_id"].isin(people)],
+        day,
+        default_calendar(),
+        rules,
+    )
     for row in rows.to_dict("records"):
         for key, line in flag_lines(row, rules):
             if key != BRADFORD:
                 raised[(int(row["employee_id"]), key, None)] = line
-    # A person's cases are made of their own spells: those of the people with the unit's cases.
-    ill = spells[spells["employee_id"].isin({employee for employee, _ in unit_cases})]
-    for flag in case_flags(ill, day, rules):
+    for flag in case_flags(spells, day, rules, built):
         if (flag.employee_id, flag.case_start) in unit_cases:
             raised[(flag.employee_id, flag.key, flag.case_start)] = flag.explanation
     return raised
@@ -188,44 +199,92 @@ def build_agenda(
     """
     since, ahead = windows(as_of, last_session)
     before = since.start - dt.timedelta(days=1)
-    cases, _ = build_cases(spells, as_of)
+    built = build_cases(spells, as_of)
+    cases = built[0]
     # Only a case still going on the day before the window has anything in it or ahead (a
     # milestone of an ended case falls due by its last day at the latest): of a large unit's
     # people's cases, most ended long before.
     recent = cases["open_ended"].to_numpy() | (cases["end"] >= pd.Timestamp(before)).to_numpy()
     cases = cases[recent]
     cases = cases[(case_units(cases, employments) == unit_id).to_numpy()]
-    began, ended, passed, coming = [], [], [], []
-    for case in cases.itertuples():
-        employee_id = int(case.employee_id)
-        start = case.start.date()
-        end = None if case.open_ended else case.end.date()
-        event = CaseEvent(employee_id, start, end, int(case.sick_days_to_date))
-        if _within(start, since):
-            began.append(event)
-        if _within(end, since):
-            ended.append(event)
-        marked = {
-            key: day for key, day in done.get((employee_id, start), {}).items() if day <= as_of
-        }
-        for milestone in milestone_status(start, end, as_of, marked):
-            if not milestone.is_task:
-                continue
-            if _within(milestone.due, since):
-                passed.append(MilestoneItem(employee_id, start, milestone))
-            elif _within(milestone.due, ahead):
-                coming.append(MilestoneItem(employee_id, start, milestone))
+    events = tuple(
+        CaseEvent(
+            int(case.employee_id),
+            case.start.date(),
+            None if case.open_ended else case.end.date(),
+            int(case.sick_days_to_date),
+        )
+        for case in cases.itertuples()
+    )
 
     stamp = pd.Timestamp(as_of)
     own = employments[employments["unit_id"] == unit_id]
     present = own[(own["start"] <= stamp) & (own["end"].isna() | (own["end"] >= stamp))]
     people = sorted(set(present["employee_id"].tolist()))
-    unit_cases = {(int(c.employee_id), c.start.date()) for c in cases.itertuples()}
-    now_flags = _flags(spells, people, unit_cases, as_of, rules)
-    then_flags = _flags(spells, people, unit_cases, before, rules)
+    unit_cases = {(e.employee_id, e.start) for e in events}
+    now_flags = _flags(spells, built, people, unit_cases, as_of, rules)
+    # A flag is new unless it was raised the day before the window: asked of the people
+    # flagged now only.
+    flagged = {employee_id for employee_id, _, _ in now_flags}
+    theirs = spells[spells["employee_id"].isin(flagged)]
+    then_flags = _flags(
+        theirs,
+        build_cases(theirs, before),
+        [employee for employee in people if employee in flagged],
+        {case for case in unit_cases if case[0] in flagged},
+        before,
+        rules,
+    )
     new_flags = [
         FlagItem(key[0], key[1], line) for key, line in now_flags.items() if key not in then_flags
     ]
+    agenda = Agenda(
+        as_of=as_of,
+        last_session=last_session,
+        since=since,
+        ahead=ahead,
+        cases=events,
+        began=tuple(
+            sorted(
+                (e for e in events if _within(e.start, since)),
+                key=lambda e: (e.start, e.employee_id),
+            )
+        ),
+        ended=tuple(
+            sorted(
+                (e for e in events if _within(e.end, since)),
+                key=lambda e: (e.end or dt.date.max, e.employee_id),
+            )
+        ),
+        milestones_passed=(),
+        new_flags=tuple(sorted(new_flags, key=lambda f: (f.employee_id, f.key))),
+        measures_came_due=(),
+        figure_then=unit_figure(own, spells, before_span(before), before),
+        figure_now=unit_figure(own, spells, before_span(as_of), as_of),
+        milestones_ahead=(),
+        measures_ahead=(),
+        since_last=SinceLast(0, 0, 0),
+    )
+    return with_records(agenda, done, measures)
+
+
+def with_records(agenda: Agenda, done: Done, measures: Sequence[MeasureFact]) -> Agenda:
+    """The agenda with its milestones and measures as `done` and `measures` have them (what a
+    session changes); its cases, flags and figures, which come of the spells, as they were."""
+    since, ahead, as_of = agenda.since, agenda.ahead, agenda.as_of
+    passed, coming = [], []
+    for case in agenda.cases:
+        start = case.start
+        marked = {
+            key: day for key, day in done.get((case.employee_id, start), {}).items() if day <= as_of
+        }
+        for milestone in milestone_status(start, case.end, as_of, marked):
+            if not milestone.is_task:
+                continue
+            if _within(milestone.due, since):
+                passed.append(MilestoneItem(case.employee_id, start, milestone))
+            elif _within(milestone.due, ahead):
+                coming.append(MilestoneItem(case.employee_id, start, milestone))
 
     def by_milestone(item: MilestoneItem) -> tuple[dt.date, int]:
         return item.milestone.due, item.employee_id
@@ -233,20 +292,12 @@ def build_agenda(
     def by_due(fact: MeasureFact) -> tuple[dt.date, int]:
         return fact.due_date or dt.date.max, fact.measure_id
 
-    return Agenda(
-        as_of=as_of,
-        last_session=last_session,
-        since=since,
-        ahead=ahead,
-        began=tuple(sorted(began, key=lambda e: (e.start, e.employee_id))),
-        ended=tuple(sorted(ended, key=lambda e: (e.end or dt.date.max, e.employee_id))),
+    return replace(
+        agenda,
         milestones_passed=tuple(sorted(passed, key=by_milestone)),
-        new_flags=tuple(sorted(new_flags, key=lambda f: (f.employee_id, f.key))),
         measures_came_due=tuple(
             sorted((m for m in measures if _within(m.due_date, since)), key=by_due)
         ),
-        figure_then=unit_figure(own, spells, before_span(before), before),
-        figure_now=unit_figure(own, spells, before_span(as_of), as_of),
         milestones_ahead=tuple(sorted(coming, key=by_milestone)),
         measures_ahead=tuple(
             sorted((m for m in measures if m.open and _within(m.due_date, ahead)), key=by_due)

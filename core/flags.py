@@ -76,9 +76,12 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 
 
 def _sum_by(keys: IntArray, values: npt.ArrayLike, index: pd.Index) -> pd.Series:
-    """Sum `values` per employee, as a Series over `index` (0 where an employee has none)."""
-    sums = pd.Series(np.asarray(values), dtype="float64").groupby(keys).sum()
-    return sums.reindex(index, fill_value=0)
+    """Sum `values` per employee, as a Series over `index` (0 where an employee has none).
+
+    Every key is in `index`."""
+    weights = np.asarray(values, dtype="float64")
+    sums = np.bincount(index.get_indexer(keys), weights=weights, minlength=len(index))
+    return pd.Series(sums, index=index)
 
 
 def employee_flags(
@@ -141,12 +144,11 @@ def employee_flags(
     clipped = np.minimum(sc_last, as_of_day) - np.maximum(sc_first, window_first) + 1
     self_cert_days = _sum_by(sc_emp, np.where(in_window, clipped, 0), employees)
     self_cert_periods = _sum_by(sc_emp, in_window, employees)
-    longest = (
-        pd.Series(np.where(in_window, sc_last - sc_first + 1, 0))
-        .groupby(sc_emp)
-        .max()
-        .reindex(employees, fill_value=0)
+    longest_days = np.zeros(len(employees), dtype=np.int64)
+    np.maximum.at(
+        longest_days, employees.get_indexer(sc_emp), np.where(in_window, sc_last - sc_first + 1, 0)
     )
+    longest = pd.Series(longest_days, index=employees)
     if rules.self_cert_rule == "nasjonal":
         quota = (longest > rules.national_max_spell_days) | (
             self_cert_periods > rules.national_max_times_12m
@@ -327,7 +329,10 @@ class CaseFlag:
 
 
 def case_flags(
-    spells: pd.DataFrame, as_of: dt.date, rules: FlagRules = FlagRules()
+    spells: pd.DataFrame,
+    as_of: dt.date,
+    rules: FlagRules = FlagRules(),
+    built: tuple[pd.DataFrame, pd.Series] | None = None,
 ) -> tuple[CaseFlag, ...]:
     """The flags on cases ongoing on `as_of`, by employee and case start (DOMAIN.md "Flags").
 
@@ -336,8 +341,10 @@ def case_flags(
       100 (a self-certified spell always is);
     - approaching week 39: its 39-week milestone falls within the `week_39_within_days` days
       after `as_of` (the agenda's "next 6 weeks").
+
+    `built`: `build_cases(spells, as_of)` where the caller has it already.
     """
-    cases, case_of_spell = build_cases(spells, as_of)
+    cases, case_of_spell = build_cases(spells, as_of) if built is None else built
     if cases.empty:
         return ()
     known = spells.loc[case_of_spell.index]

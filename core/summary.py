@@ -141,35 +141,42 @@ def _block(text: str, indent: str = "") -> str:
     return ("\n\n" + indent).join(paragraphs)
 
 
+def document_names(summary: SessionSummary) -> Masker:
+    """Whose names the summary's free text is masked of: everyone it knows or names."""
+    people = [
+        *summary.known_employees,
+        *summary.reviewed,
+        *((number, name) for number, name, _ in summary.employee_notes),
+        *(
+            (line.employee_number, line.employee_name)
+            for line in (
+                *summary.measures_agreed,
+                *summary.measures_changed,
+                *summary.measures_closed,
+                *summary.measures_ticked_open,
+                *summary.measures_not_discussed,
+            )
+            if line.employee_number is not None
+        ),
+        *((m.employee_number, m.employee_name) for m in summary.milestones_done),
+        *(
+            (line.employee_number, line.employee_name)
+            for line in summary.agenda_untouched
+            if line.employee_number is not None
+        ),
+    ]
+    return Masker(people, summary.known_leaders)
+
+
 class _Masker:
     """Who an employee is called in the document: a name, or "ansatt <number>" when masked;
     free text through core.masking when masked."""
 
-    def __init__(self, summary: SessionSummary, masked: bool) -> None:
+    def __init__(self, summary: SessionSummary, masked: bool, names: Masker | None) -> None:
         self.masked = masked
-        people = [
-            *summary.known_employees,
-            *summary.reviewed,
-            *((number, name) for number, name, _ in summary.employee_notes),
-            *(
-                (line.employee_number, line.employee_name)
-                for line in (
-                    *summary.measures_agreed,
-                    *summary.measures_changed,
-                    *summary.measures_closed,
-                    *summary.measures_ticked_open,
-                    *summary.measures_not_discussed,
-                )
-                if line.employee_number is not None
-            ),
-            *((m.employee_number, m.employee_name) for m in summary.milestones_done),
-            *(
-                (line.employee_number, line.employee_name)
-                for line in summary.agenda_untouched
-                if line.employee_number is not None
-            ),
-        ]
-        self._names = Masker(people, summary.known_leaders) if masked else NO_NAMES
+        if not masked:
+            names = NO_NAMES
+        self._names = document_names(summary) if names is None else names
 
     def person(self, number: str | None, name: str | None) -> str:
         if number is None:
@@ -214,9 +221,11 @@ def _measure_item(line: MeasureLine, who: _Masker, *, changed: bool = False) -> 
     return item
 
 
-def summary_markdown(summary: SessionSummary, masked: bool) -> str:
-    """The summary as a Markdown document for the leader; no names at all when `masked`."""
-    who = _Masker(summary, masked)
+def summary_markdown(summary: SessionSummary, masked: bool, names: Masker | None = None) -> str:
+    """The summary as a Markdown document for the leader; no names at all when `masked`.
+
+    `names`: `document_names(summary)` where the caller has it already."""
+    who = _Masker(summary, masked, names)
     out = [
         f"# Oppsummering: {_inline(summary.session_type_label)} {fmt.date(summary.held_on)}",
         "",

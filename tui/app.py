@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from storage.db import Engine
     from storage.usecases.forecast import Prognosis
     from storage.usecases.review import EmployeeDetail
-    from storage.usecases.sessions import MeasureBoard
+    from storage.usecases.sessions import AgendaRead, MeasureBoard
     from storage.usecases.units import UnitRow
     from tui.screens.status import StatusRead
     from tui.syncing import SyncLoop
@@ -110,6 +110,9 @@ class NaervaerApp(App[int]):
         self._forecast: Prognosis | None = None
         self._forecast_lock = threading.Lock()
         self.sync_loop: SyncLoop | None = None  # on a replica, once the unit list is up
+        # The last session's agenda as read when it opened: its summary builds on it where the
+        # spells are unchanged (storage.repos.agenda.read_agenda checks).
+        self._agenda_read: AgendaRead | None = None
 
     def on_mount(self) -> None:
         memory.pause()  # until the unit list (or the welcome) is up
@@ -430,6 +433,7 @@ class NaervaerApp(App[int]):
 
         assert self.engine is not None
         data = session_agenda(self.engine, session_id, board.names)  # the same unit's masker
+        self._agenda_read = data.read
         self.call_from_thread(self._open_loaded, origin, partial(AgendaScreen, data, board))
 
     def on_open_review(self, message: OpenReview) -> None:
@@ -478,11 +482,10 @@ class NaervaerApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
     def _load_summary(self, origin: Screen[Any], session_id: int, unit_id: int) -> None:
-        from storage.usecases.sessions import session_summary
-        from tui.screens.summary import SummaryScreen
+        from tui.screens.summary import SummaryScreen, read_summary
 
         assert self.engine is not None
-        data = session_summary(self.engine, session_id)
+        data = read_summary(self.engine, session_id, self.masked, self._agenda_read)
         screen = partial(SummaryScreen, session_id, unit_id, data)
         self.call_from_thread(self._open_loaded, origin, screen, True)
 

@@ -13,7 +13,7 @@ from core.measures import follow_up_kind
 from core.summary import AgendaLine, MeasureLine, MilestoneLine, SessionSummary
 from core.vocabulary import SESSION_TYPES
 from storage.repos import measures, reviews, sessions
-from storage.repos.agenda import read_agenda
+from storage.repos.agenda import AgendaRead, read_agenda
 from storage.repos.measures import ChecklistItem, MeasureRow
 from storage.repos.session_history import session_before
 from storage.repos.sessions import SessionInfo
@@ -40,11 +40,13 @@ def _agenda(
     reviewed: list[tuple[str, str | None, bool, str]],
     marked: list[tuple[str, str | None, str, dt.date]],
     followed: list[ChecklistItem | MeasureRow],
+    kept: AgendaRead | None,
 ) -> tuple[str, tuple[AgendaLine, ...]]:
     """The session's agenda: its since-last line, and its points the session did not take up
     (core.agenda.untouched)."""
     last = session_before(conn, info.unit_id, info.id, info.held_on)
-    read = read_agenda(conn, info.unit_id, info.held_on, last, load_settings(conn).flag_rules())
+    rules = load_settings(conn).flag_rules()
+    read = read_agenda(conn, info.unit_id, info.held_on, last, rules, kept)
     ids = {number: employee_id for employee_id, number in read.numbers.items()}
     rows = [item.measure if isinstance(item, ChecklistItem) else item for item in followed]
     touched = taken_up(
@@ -68,8 +70,11 @@ def _agenda(
     return read.agenda.since_last.line, lines
 
 
-def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
-    """What the leader gets after the session (see core.summary for the document)."""
+def session_summary(
+    conn: Connection, info: SessionInfo, kept: AgendaRead | None = None
+) -> SessionSummary:
+    """What the leader gets after the session (see core.summary for the document). `kept`:
+    the session's agenda as read when it opened (storage.repos.agenda.read_agenda)."""
     agreed = measures.created_in(conn, info.id)
     items = measures.checklist(conn, info.id)
     staff = sessions.staff_on(conn, info.unit_id, info.held_on)
@@ -103,7 +108,7 @@ def session_summary(conn: Connection, info: SessionInfo) -> SessionSummary:
     order = {m.key: i for i, m in enumerate(MILESTONES)}
     labels = {m.key: m.label_nb for m in MILESTONES}
     milestones = sorted(milestones, key=lambda r: (r[0], order.get(r[2], len(order))))
-    since_last, agenda_untouched = _agenda(conn, info, reviewed, milestones, followed)
+    since_last, agenda_untouched = _agenda(conn, info, reviewed, milestones, followed, kept)
 
     return SessionSummary(
         unit_name=info.unit_name,

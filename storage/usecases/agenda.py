@@ -14,7 +14,7 @@ from core.goal import GoalShare, SectorComparison, unit_goal
 from core.masking import Masker, employee_placeholder
 from core.periods import Quarter, complete_quarters_before
 from core.project import latest, member_on
-from storage.repos.agenda import read_agenda
+from storage.repos.agenda import AgendaRead, read_agenda
 from storage.repos.figures import quarter_sums
 from storage.repos.project import memberships
 from storage.repos.session_history import last_ended_session_day, session_before
@@ -107,6 +107,7 @@ class SessionAgenda:
     numbers: dict[int, str]  # employee id → employee number
     employee_names: dict[int, str | None]  # employee id → name
     names: Masker
+    read: AgendaRead  # what the session's summary builds on (sessions.session_summary)
 
 
 def session_agenda(engine: Engine, session_id: int, names: Masker | None = None) -> SessionAgenda:
@@ -129,6 +130,7 @@ def session_agenda(engine: Engine, session_id: int, names: Masker | None = None)
         numbers=read.numbers,
         employee_names=read.employee_names,
         names=names,
+        read=read,
     )
 
 

@@ -21,9 +21,10 @@ from core.text import clean_text
 from core.vocabulary import FACTOR_KINDS, KS_FACTORS, SESSION_TYPES, SURVEYS
 from storage.models import utcnow
 from storage.repos import measures, reviews, sessions, summary, unit_profile
-from storage.repos.audit import Change
 
 # The read models the screens receive, handed on from the repositories that fill them.
+from storage.repos.agenda import AgendaRead
+from storage.repos.audit import Change
 from storage.repos.measures import ChecklistItem, MeasureRow
 from storage.repos.sessions import SessionInfo
 from storage.repos.staff import unit_masker
@@ -167,10 +168,14 @@ def unit_meetings(engine: Engine, unit_id: int) -> UnitMeetings:
         )
 
 
-def session_summary(engine: Engine, session_id: int) -> SessionSummary:
-    """What the leader gets after the session (see core.summary for the document)."""
+def session_summary(
+    engine: Engine, session_id: int, kept: AgendaRead | None = None
+) -> SessionSummary:
+    """What the leader gets after the session (see core.summary for the document). `kept`:
+    the session's agenda as read when it opened (SessionAgenda.read), built on where the
+    spells it came of are unchanged."""
     with reading(engine) as conn:
-        return summary.session_summary(conn, sessions.require(conn, session_id))
+        return summary.session_summary(conn, sessions.require(conn, session_id), kept)
 
 
 # --- writing ----------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from core.agenda import MEASURES_AHEAD, MEASURES_DUE, MILESTONES_PASSED, NEW_FLAGS
+from core.agenda import BEGAN, MEASURES_AHEAD, MEASURES_DUE, MILESTONES_PASSED, NEW_FLAGS
 from core.summary import summary_markdown
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
@@ -121,6 +121,42 @@ def test_a_milestone_marked_touches_its_employee(
     )
     summary = sessions.session_summary(engine, session_id)
     assert [line.employee_number for line in summary.agenda_untouched] == [None, None]
+
+
+def test_the_summary_built_on_the_agenda_read_as_the_session_opened_has_its_records_anew(
+    held: tuple[int, int, int], engine: Engine
+) -> None:
+    """The agenda kept from the session's start (the app's) gives its cases, flags and figures;
+    what was written since (a milestone marked, a measure's words) is read again."""
+    session_id, _, later = held
+    kept = session_agenda(engine, session_id).read
+    # Not in the session: nobody is touched, but the milestone is settled and the text new.
+    sessions.set_milestone_done(engine, 1, D(2026, 9, 1), "dialogue_meeting_1", True, TODAY, None)
+    measure_cases.update_measure(engine, later, text="Ukentlige runder hver mandag")
+    summary = sessions.session_summary(engine, session_id, kept)
+    assert summary == sessions.session_summary(engine, session_id)
+    assert [(line.heading, line.text) for line in summary.agenda_untouched] == [
+        (MILESTONES_PASSED, "Aktivitetskrav, frist 26.10.2026: forfalt"),
+        (NEW_FLAGS, summary.agenda_untouched[1].text),
+        (MEASURES_DUE, "enhet, frist 01.11.2026, åpen"),
+        (MEASURES_AHEAD, "lederrolle, frist 10.12.2026, åpen"),
+    ]
+    assert summary.agenda_untouched[3].measure_text == "Ukentlige runder hver mandag"
+
+
+def test_an_agenda_kept_from_before_the_spells_changed_is_not_built_on(
+    held: tuple[int, int, int], build: Builder, engine: Engine
+) -> None:
+    """A spell imported since the session's agenda was read: the summary has Per's new case,
+    as read afresh, never the agenda as it was."""
+    session_id, _, _ = held
+    kept = session_agenda(engine, session_id).read
+    build.spell(3, D(2026, 11, 20), None)
+    summary = sessions.session_summary(engine, session_id, kept)
+    assert summary == sessions.session_summary(engine, session_id)
+    assert (BEGAN, "100003", "fra 20.11.2026, pågår, 5 sykedager") in [
+        (line.heading, line.employee_number, line.text) for line in summary.agenda_untouched
+    ]
 
 
 @pytest.mark.parametrize("form", ["pdf", "md"])

@@ -18,6 +18,7 @@ from tui.screens import measures as measures_screen
 from tui.screens.agenda import AgendaScreen
 from tui.screens.measures import MeasuresScreen
 from tui.screens.review import ReviewScreen
+from tui.screens.summary import SummaryScreen
 from tui.screens.unit import UnitScreen
 
 
@@ -153,3 +154,22 @@ async def test_the_checklist_fills_its_tables_once_as_it_opens(
         await pilot.resize_terminal(100, 40)
         await settle(app, pilot)
         assert sorted(map(str, filled)) == ["checklist", "checklist", "measures", "measures"]
+
+
+async def test_the_summary_has_a_case_begun_after_the_agenda_was_read(
+    last_time: None, unit: Builder, engine: Engine
+) -> None:
+    """The app keeps the session's agenda for its summary: a spell imported meanwhile (from
+    another terminal) is in the summary all the same."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        assert isinstance(app.screen, AgendaScreen)
+        assert "Fraværstilfeller som startet: ingen" in screen_text(app)
+        unit.spell(3, D(2026, 11, 20), None)
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "- ansatt 100003: fra 20.11.2026, pågår, 5 sykedager." in app.screen.markdown

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.markdown import Markdown as RichMarkdown
 from rich.text import Text
@@ -18,7 +19,7 @@ from textual.widgets import Header, Label, Static
 
 from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
-from core.summary import SessionSummary, summary_markdown
+from core.summary import SessionSummary, document_names, summary_markdown
 from storage.usecases import sessions
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
@@ -30,12 +31,56 @@ from tui.widgets.keybar import KeyBar
 from tui.widgets.text_view import TextView
 from tui.writes import queue_of
 
+if TYPE_CHECKING:
+    from storage.db import Engine
+    from storage.usecases.sessions import AgendaRead
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """The summary's Markdown as drawn, masked or not, and as Rich has parsed it."""
+
+    masked: bool
+    markdown: str
+    rich: RichMarkdown
+
+
+def document(summary: SessionSummary, masked: bool, names: Masker) -> Document:
+    markdown = summary_markdown(summary, masked, names)
+    return Document(masked, markdown, RichMarkdown(markdown))
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryRead:
+    """The summary with what showing it takes, made in the worker that reads it: the note's
+    masker (whom the unit knows), the document's (core.summary.document_names), and the
+    document as the app's masking had it then."""
+
+    summary: SessionSummary
+    names: Masker
+    document_names: Masker
+    document: Document
+
+
+def read_summary(
+    engine: Engine, session_id: int, masked: bool, kept: AgendaRead | None = None
+) -> SummaryRead:
+    """The session's summary (`kept`: its agenda as read when it opened), in a worker."""
+    summary = sessions.session_summary(engine, session_id, kept)
+    names = document_names(summary)
+    return SummaryRead(
+        summary,
+        Masker(summary.known_employees, summary.known_leaders),
+        names,
+        document(summary, masked, names),
+    )
+
 
 class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
     class Loaded(Message):
-        def __init__(self, summary: SessionSummary) -> None:
+        def __init__(self, read: SummaryRead) -> None:
             super().__init__()
-            self.summary = summary
+            self.read = read
 
     class Ended(Message):
         """The session is ended and its summary kept."""
@@ -62,17 +107,17 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
     # The summary's keys work from the start; the note is written after `e`.
     AUTO_FOCUS = ""
 
-    def __init__(
-        self, session_id: int, unit_id: int, summary: SessionSummary | None = None
-    ) -> None:
-        """`summary` when read before opening: the screen is drawn once, full."""
+    def __init__(self, session_id: int, unit_id: int, read: SummaryRead | None = None) -> None:
+        """`read` when read before opening: the screen is drawn once, full."""
         super().__init__()
         self.session_id = session_id
         self.unit_id = unit_id
-        self._first_summary = summary
+        self._first_read = read
         self.summary: SessionSummary | None = None
         self.markdown = ""  # the summary as drawn
         self.names = NO_NAMES
+        self.document_names = NO_NAMES
+        self.document: Document | None = None  # as drawn
         # The session's version with the note as read or last saved here: what a save of
         # the note is based on, so that it never overwrites another advisor's newer note.
         self.note_version: int | None = None
@@ -93,11 +138,11 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.watch(self.app, "masked", self.masked_changed, init=False)
-        if self._first_summary is None:
+        if self._first_read is None:
             self.load()
         else:
-            self.show(self._first_summary)
-            self._first_summary = None
+            self.show(self._first_read)
+            self._first_read = None
 
     def on_unmount(self) -> None:
         if self.release_deferred:  # the review's data, once the next screen is drawn
@@ -134,16 +179,19 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        self.post_message(self.Loaded(sessions.session_summary(self.engine, self.session_id)))
+        self.post_message(
+            self.Loaded(read_summary(self.engine, self.session_id, self.state.masked))
+        )
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
-        self.show(message.summary)
+        self.show(message.read)
 
-    def show(self, summary: SessionSummary) -> None:
+    def show(self, read: SummaryRead) -> None:
         first = self.summary is None
-        self.summary = summary
-        self.names = Masker(summary.known_employees, summary.known_leaders)
+        summary = self.summary = read.summary
+        self.names, self.document_names = read.names, read.document_names
+        self.document = read.document
         if first:
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", summary.note)
@@ -179,9 +227,13 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         """The summary's Markdown drawn by Rich in a box that scrolls by itself: Textual's
         Markdown widget made a widget of every block and line of it (hundreds, each styled and
         laid out), and a Static drew it whole at every layout pass."""
-        if self.summary is not None:
-            self.markdown = summary_markdown(self.summary, masked=self.state.masked)
-            self.query_one(TextView).update(RichMarkdown(self.markdown))
+        if self.summary is None:
+            return
+        masked = self.state.masked
+        if self.document is None or self.document.masked != masked:
+            self.document = document(self.summary, masked, self.document_names)
+        self.markdown = self.document.markdown
+        self.query_one(TextView).update(self.document.rich)
 
     def action_end_session(self) -> None:
         self.end_session(self.query_one(AutosaveTextArea).text)
