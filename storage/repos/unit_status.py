@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Float, Integer, Table, delete, select, table
 
+from core.text import name_order
 from storage.repos.tables import UNITS
 from storage.repos.units import UNIT_IDENTITY
 
@@ -61,8 +62,8 @@ def replace(conn: Connection, rows: pd.DataFrame) -> None:
 
 
 def load(conn: Connection) -> pd.DataFrame | None:
-    """Every unit's identity (UNIT_IDENTITY) and stored status, by unit id; None unless every
-    unit has its row."""
+    """Every unit's identity (UNIT_IDENTITY) and stored status, by name as the units are
+    computed (core.text.name_order, ties by id); None unless every unit has its row."""
     import pandas as pd
 
     from storage.models import UnitStatus
@@ -81,7 +82,10 @@ def load(conn: Connection) -> pd.DataFrame | None:
         .order_by(UNITS.c.id)
     )
     names = [*UNIT_IDENTITY, *(c.name for c in stored.columns if c.name != "unit_id")]
-    rows = pd.DataFrame([tuple(row) for row in conn.execute(query)], columns=names)
+    # Sorted here, on the plain rows: SQL's collation is not Norwegian order on every backend.
+    name = names.index("name")
+    read = sorted(map(tuple, conn.execute(query)), key=lambda row: name_order(row[name]))
+    rows = pd.DataFrame(read, columns=names)
     if rows.empty or rows["headcount"].isna().any():
         return None
     # Figures as floats (NaN where NULL), also in a column that is NULL throughout.

@@ -19,7 +19,7 @@ from core.savings import FteInUse, Savings, fte_in_use, savings_estimate
 from core.settings import Settings
 from core.sickleave import by_quarter, pct
 from core.status import SUM_COLUMNS, sector_line, too_few, total, with_figures
-from core.text import by_name, name_order
+from core.text import by_name
 from core.vocabulary import OPEN_STATUSES
 from storage.figures import monthly_figures, prognoses
 from storage.repos import project as project_repo
@@ -386,12 +386,8 @@ def _stored_status(conn: Connection, today: dt.date) -> pd.DataFrame | None:
     """unit_status's frame as stored, when it is for `today` and every unit has its row."""
     if figures_as_of(conn) != today:
         return None
-    stored = unit_status_rows.load(conn)
-    if stored is None:
-        return None
     # By name, as the units are computed (unit_identities): the sums then add up alike.
-    order = sorted(range(len(stored)), key=lambda i: name_order(stored.at[i, "name"]))
-    return stored.iloc[order].reset_index(drop=True)
+    return unit_status_rows.load(conn)
 
 
 def _first_quarter(last: Quarter, baselines: list[Quarter | None]) -> Quarter:

@@ -367,6 +367,10 @@ def load_status(state: AppState) -> StatusRead:
         return StatusRead(read_at, None, str(error))
 
 
+def _area_options(areas: list[str]) -> list[tuple[str, str]]:
+    return [("Alle tjenesteområder", ALL), *[(a, a) for a in areas]]
+
+
 class StatusScreen(NaervaerScreen[None]):
     """Before the status meeting: every project unit, its progress and prognosis, and totals."""
 
@@ -410,15 +414,19 @@ class StatusScreen(NaervaerScreen[None]):
         self.read_at = 0  # the app's count of writes when the report was read
 
     def compose(self) -> ComposeResult:
+        # With what was read before it opened, if it was: composed with its text, not set after.
+        read = self._read
+        view = read.view if read else None
+        summary = "Laster status …" if read is None else view.summary if view else read.reason
         yield Header()
         with Horizontal(id="status-top"):
             with VerticalScroll(id="status-summary-box"):
-                yield Static("Laster status …", id="status-summary")
+                yield Static(summary, id="status-summary")
             yield Chart(id="status-chart")
         with Horizontal(id="status-filters"):
             yield Input(placeholder="Søk på enhetsnavn …", id="status-search")
             yield Choice(GROUP_CHOICES, ALL, id="status-group")
-            yield Choice([("Alle tjenesteområder", ALL)], ALL, id="status-area")
+            yield Choice(_area_options(view.areas if view else []), ALL, id="status-area")
         yield RowTable(fixed_columns=1, stripe_first=True, id="status-table")
         yield Static("", id="status-detail")
         yield KeyBar()
@@ -439,7 +447,9 @@ class StatusScreen(NaervaerScreen[None]):
         if self._read is None:
             self.load()
         else:
-            self.show(self._read)
+            self.read_at = self._read.read_at
+            if self._read.view is not None:
+                self.show_report(self._read.view, composed=True)
 
     def load(self) -> None:
         self.read_at = self.state.writes
@@ -453,13 +463,6 @@ class StatusScreen(NaervaerScreen[None]):
         else:
             self.post_message(self.Loaded(read.view))
 
-    def show(self, read: StatusRead) -> None:
-        self.read_at = read.read_at
-        if read.view is None:
-            self.show_reason(read.reason)
-        else:
-            self.show_report(read.view)
-
     def on_status_screen_empty(self, message: Empty) -> None:
         self.show_reason(message.reason)
 
@@ -469,15 +472,15 @@ class StatusScreen(NaervaerScreen[None]):
     def show_reason(self, reason: str) -> None:
         self.query_one("#status-summary", Static).update(reason)
 
-    def show_report(self, view: StatusView) -> None:
+    def show_report(self, view: StatusView, composed: bool = False) -> None:
+        """Show `view`; `composed`: its summary and areas are there since the screen was."""
         self.report = view.report
         self.rows = view.rows
         self.totals = view.totals
-        # The chosen area stays chosen if it is still there.
-        self.query_one("#status-area", Choice).set_options(
-            [("Alle tjenesteområder", ALL), *[(a, a) for a in view.areas]]
-        )
-        self.query_one("#status-summary", Static).update(view.summary)
+        if not composed:
+            # The chosen area stays chosen if it is still there.
+            self.query_one("#status-area", Choice).set_options(_area_options(view.areas))
+            self.query_one("#status-summary", Static).update(view.summary)
         self.query_one(Chart).show(view.chart)
         self.query_one("#status-chart").border_subtitle = SECTOR_SHORT
         self.refresh_table()

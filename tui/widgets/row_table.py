@@ -152,7 +152,8 @@ class RowTable(ScrollView, LineStyled, can_focus=True):
         self.keys: list[Hashable] = []
         self.fixed_columns = fixed_columns  # the first columns stay in view when scrolled right
         self.stripe_first = stripe_first  # the striped rows: the first, third… (else the second…)
-        self._lines: list[str | Text] = []  # each row as drawn
+        # Each row as drawn, drawn when first shown: a long table draws only what is in view.
+        self._lines: list[str | Text | None] = []
         self._cells: list[list[Cell]] = []  # each row's cells as given
         self._widths: list[int] = []  # each column's width as drawn (a narrow table cuts some)
 
@@ -168,7 +169,7 @@ class RowTable(ScrollView, LineStyled, can_focus=True):
         """Replace every row; `keys` name them (one per row). The cursor stays in range."""
         self.keys = list(keys)
         self._cells = [list(row) for row in rows]
-        self._draw_lines()
+        self._forget_lines()
         self.cursor_row = min(self.cursor_row, max(self.row_count - 1, 0))
 
     def _fitted_widths(self) -> list[int]:
@@ -183,9 +184,15 @@ class RowTable(ScrollView, LineStyled, can_focus=True):
                 excess -= cut
         return widths
 
-    def _draw_lines(self) -> None:
-        self._lines = [self._draw(row) for row in self._cells]
+    def _forget_lines(self) -> None:
+        self._lines = [None] * len(self._cells)
         self._resize()
+
+    def _line(self, row: int) -> str | Text:
+        line = self._lines[row]
+        if line is None:
+            line = self._lines[row] = self._draw(self._cells[row])
+        return line
 
     def _draw(self, row: Sequence[Cell]) -> str | Text:
         gap = " " * PADDING
@@ -208,7 +215,7 @@ class RowTable(ScrollView, LineStyled, can_focus=True):
         widths = self._fitted_widths()
         if widths != self._widths:
             self._widths = widths
-            self._draw_lines()
+            self._forget_lines()
 
     @property
     def row_count(self) -> int:
@@ -248,7 +255,7 @@ class RowTable(ScrollView, LineStyled, can_focus=True):
             row = scroll_y + y - 1
             if row >= self.row_count:
                 return Strip.blank(width, self.line_style)
-            text = self._lines[row]
+            text = self._line(row)
             if row == self.cursor_row:
                 style = self.get_component_rich_style("row-table--cursor")
             elif row % 2 != self.stripe_first:
