@@ -192,20 +192,20 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
 
 def spell_lines(spells: pd.DataFrame) -> dict[int, list[SpellLine]]:
     """Every employee's spells, newest first (ties in the order loaded)."""
-    start = spells["start"].to_numpy()
-    order = np.lexsort((-start.astype("datetime64[D]").astype(np.int64), spells["employee_id"]))
-    ordered = spells.iloc[order]
+    # Plain columns, days as dates (an open end as None): no pandas object per row.
+    start = spells["start"].to_numpy().astype("datetime64[D]")
+    order = np.lexsort((-start.astype(np.int64), spells["employee_id"]))
     lines: dict[int, list[SpellLine]] = {}
     for employee_id, first, last, kind, grade in zip(
-        ordered["employee_id"].tolist(),
-        ordered["start"].dt.date,
-        ordered["end"].dt.date,
-        ordered["kind"],
-        ordered["grade"].tolist(),
+        spells["employee_id"].to_numpy()[order].tolist(),
+        start[order].tolist(),
+        spells["end"].to_numpy().astype("datetime64[D]")[order].tolist(),
+        spells["kind"].to_numpy()[order].tolist(),
+        spells["grade"].to_numpy()[order].tolist(),
         strict=True,
     ):
         lines.setdefault(employee_id, []).append(
-            SpellLine(start=first, end=None if pd.isna(last) else last, kind=kind, grade=grade)
+            SpellLine(start=first, end=last, kind=kind, grade=grade)
         )
     return lines
 
