@@ -247,9 +247,11 @@ def review(
     unit_id: int,
     today: dt.date,
     details: tuple[EmployeeDetail, ...] | None = None,
+    names: Masker | None = None,
 ) -> ReviewData:
     """Everything the review shows: moving on then reads nothing. `details`: the employees'
-    details when read ahead (`employee_details`); read here otherwise."""
+    details when read ahead (`employee_details`); `names`: the unit's masker when the screen
+    asking has it (`unit_masker`); each read here otherwise."""
     with reading(engine) as conn:
         info = sessions.require(conn, session_id)
         if details is None:
@@ -265,5 +267,5 @@ def review(
             reviews.versions(conn, session_id),
             reviews.milestone_versions(conn, [d.employee_id for d in details]),
             {employee_id: tuple(rows) for employee_id, rows in about.items()},
-            unit_masker(conn, unit_id),
+            unit_masker(conn, unit_id) if names is None else names,
         )
