@@ -18,7 +18,7 @@ from core.cases import MilestoneStatus, build_cases, milestone_status
 from core.flags import RAISED_FLAGS, employee_flags, flag_explanations
 from core.masking import Masker
 from core.periods import add_months
-from core.sickleave import Period, with_long_term, workday_figures
+from core.sickleave import Period, long_term_marked, workday_figures
 from storage.repos import measures, reviews, sessions
 from storage.repos.measures import MeasureRow
 from storage.repos.sessions import SessionInfo
@@ -102,7 +102,8 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
     spells = load_spells(conn, employee_ids)
     unit_employments = employments[employments["employee_id"].isin(employee_ids)]
     calendar = default_calendar()
-    marked = with_long_term(spells, today)
+    cases, case_of_spell = build_cases(spells, today)
+    marked = long_term_marked(spells, cases, case_of_spell)
     last_month = today.replace(day=1)
     first_month = add_months(last_month, -(MONTHS_SHOWN - 1))
     monthly = workday_figures(
@@ -117,7 +118,6 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
         .sum()
     )
 
-    cases, _ = build_cases(spells, today)
     rules = load_settings(conn).flag_rules()  # e.g. the national self-certification rule
     flags = employee_flags(cases, spells, today, calendar, rules)
     done = reviews.milestones_done(conn, employee_ids)
