@@ -327,7 +327,13 @@ class Figures:
 
 def with_long_term(spells: pd.DataFrame, as_of: dt.date) -> pd.DataFrame:
     """A copy of the spells with `long_term` set from the absence case each belongs to."""
-    cases, case_of_spell = build_cases(spells, as_of)
+    return long_term_marked(spells, *build_cases(spells, as_of))
+
+
+def long_term_marked(
+    spells: pd.DataFrame, cases: pd.DataFrame, case_of_spell: pd.Series
+) -> pd.DataFrame:
+    """`with_long_term` from the spells' cases as built already (`build_cases(spells, …)`)."""
     out = spells.copy()
     out["long_term"] = False
     if len(case_of_spell):

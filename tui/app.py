@@ -41,11 +41,8 @@ from tui.navigation import (
 )
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from storage.db import Engine
     from storage.usecases.forecast import Prognosis
-    from storage.usecases.review import EmployeeDetail
     from storage.usecases.sessions import AgendaRead, MeasureBoard
     from storage.usecases.units import UnitRow
     from tui.screens.status import StatusRead
@@ -438,31 +435,23 @@ class NaervaerApp(App[int]):
 
     def on_open_review(self, message: OpenReview) -> None:
         """The session's review, drawn once with every employee: read before it opens."""
-        self._load_review(
-            self.screen, message.session_id, message.unit_id, message.replace, message.ahead
-        )
+        self._load_review(self.screen, message)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="open-screen")
-    def _load_review(
-        self,
-        origin: Screen[Any],
-        session_id: int,
-        unit_id: int,
-        replace: bool,
-        ahead: Future[tuple[EmployeeDetail, ...]] | None,
-    ) -> None:
+    def _load_review(self, origin: Screen[Any], message: OpenReview) -> None:
         from storage.usecases.review import review
         from tui.screens.review import ReviewScreen
 
         assert self.engine is not None
         # The employees as read ahead, once that read has started and unless it failed (the
         # review then reads them again, and says it there).
-        details = None
+        details, ahead = None, message.ahead
         if ahead is not None and (ahead.running() or ahead.done()) and ahead.exception() is None:
             details = ahead.result()
-        data = review(self.engine, session_id, unit_id, self.today, details)
+        session_id, unit_id = message.session_id, message.unit_id
+        data = review(self.engine, session_id, unit_id, self.today, details, message.names)
         screen = partial(ReviewScreen, session_id, unit_id, data)
-        self.call_from_thread(self._open_loaded, origin, screen, replace)
+        self.call_from_thread(self._open_loaded, origin, screen, message.replace)
 
     def on_open_measures(self, message: OpenMeasures) -> None:
         from tui.screens.measures import MeasuresScreen

@@ -109,7 +109,8 @@ class OpenMeasures(Message):
 
 class OpenReview(Message):
     """Show a session's review, read before it opens. `ahead`: the employees' details, if the
-    screen asking read them ahead; `replace`: in place of the screen asking."""
+    screen asking read them ahead; `names`: the unit's masker, if the screen asking has it;
+    `replace`: in place of the screen asking."""
 
     def __init__(
         self,
@@ -118,12 +119,14 @@ class OpenReview(Message):
         *,
         replace: bool = False,
         ahead: Future[tuple[EmployeeDetail, ...]] | None = None,
+        names: Masker | None = None,
     ) -> None:
         super().__init__()
         self.session_id = session_id
         self.unit_id = unit_id
         self.replace = replace
         self.ahead = ahead
+        self.names = names
 
 
 class OpenSummary(Message):

@@ -18,7 +18,7 @@ from core.cases import MilestoneStatus, build_cases, milestone_status
 from core.flags import RAISED_FLAGS, employee_flags, flag_explanations
 from core.masking import Masker
 from core.periods import add_months
-from core.sickleave import Period, with_long_term, workday_figures
+from core.sickleave import Period, long_term_marked, workday_figures
 from storage.repos import measures, reviews, sessions
 from storage.repos.measures import MeasureRow
 from storage.repos.sessions import SessionInfo
@@ -102,7 +102,8 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
     spells = load_spells(conn, employee_ids)
     unit_employments = employments[employments["employee_id"].isin(employee_ids)]
     calendar = default_calendar()
-    marked = with_long_term(spells, today)
+    cases, case_of_spell = build_cases(spells, today)
+    marked = long_term_marked(spells, cases, case_of_spell)
     last_month = today.replace(day=1)
     first_month = add_months(last_month, -(MONTHS_SHOWN - 1))
     monthly = workday_figures(
@@ -117,7 +118,6 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
         .sum()
     )
 
-    cases, _ = build_cases(spells, today)
     rules = load_settings(conn).flag_rules()  # e.g. the national self-certification rule
     flags = employee_flags(cases, spells, today, calendar, rules)
     done = reviews.milestones_done(conn, employee_ids)
@@ -192,20 +192,20 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
 
 def spell_lines(spells: pd.DataFrame) -> dict[int, list[SpellLine]]:
     """Every employee's spells, newest first (ties in the order loaded)."""
-    start = spells["start"].to_numpy()
-    order = np.lexsort((-start.astype("datetime64[D]").astype(np.int64), spells["employee_id"]))
-    ordered = spells.iloc[order]
+    # Plain columns, days as dates (an open end as None): no pandas object per row.
+    start = spells["start"].to_numpy().astype("datetime64[D]")
+    order = np.lexsort((-start.astype(np.int64), spells["employee_id"]))
     lines: dict[int, list[SpellLine]] = {}
     for employee_id, first, last, kind, grade in zip(
-        ordered["employee_id"].tolist(),
-        ordered["start"].dt.date,
-        ordered["end"].dt.date,
-        ordered["kind"],
-        ordered["grade"].tolist(),
+        spells["employee_id"].to_numpy()[order].tolist(),
+        start[order].tolist(),
+        spells["end"].to_numpy().astype("datetime64[D]")[order].tolist(),
+        spells["kind"].to_numpy()[order].tolist(),
+        spells["grade"].to_numpy()[order].tolist(),
         strict=True,
     ):
         lines.setdefault(employee_id, []).append(
-            SpellLine(start=first, end=None if pd.isna(last) else last, kind=kind, grade=grade)
+            SpellLine(start=first, end=last, kind=kind, grade=grade)
         )
     return lines
 
@@ -247,9 +247,11 @@ def review(
     unit_id: int,
     today: dt.date,
     details: tuple[EmployeeDetail, ...] | None = None,
+    names: Masker | None = None,
 ) -> ReviewData:
     """Everything the review shows: moving on then reads nothing. `details`: the employees'
-    details when read ahead (`employee_details`); read here otherwise."""
+    details when read ahead (`employee_details`); `names`: the unit's masker when the screen
+    asking has it (`unit_masker`); each read here otherwise."""
     with reading(engine) as conn:
         info = sessions.require(conn, session_id)
         if details is None:
@@ -265,5 +267,5 @@ def review(
             reviews.versions(conn, session_id),
             reviews.milestone_versions(conn, [d.employee_id for d in details]),
             {employee_id: tuple(rows) for employee_id, rows in about.items()},
-            unit_masker(conn, unit_id),
+            unit_masker(conn, unit_id) if names is None else names,
         )

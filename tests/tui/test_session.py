@@ -194,6 +194,21 @@ async def test_the_checklist_reads_the_review_ahead_and_g_opens_it_on_that(
         assert spells_read == []  # nothing of the employees' absence was read again
 
 
+async def test_g_opens_the_review_on_the_checklists_masker(unit: Builder, engine: Engine):
+    """The unit's people (whose names are hidden) were read with the checklist: the review
+    masks with those, not with a masker built again."""
+    session_id = session_with_a_checklist(engine)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        checklist = await open_checklist(app, pilot, session_id)
+        await pilot.press("g")
+        await settle(app, pilot)
+        review = app.screen
+        assert isinstance(review, ReviewScreen)
+        assert review.names is checklist.names
+        assert review.names.shown("Kari Nordmann", masked=True) != "Kari Nordmann"
+
+
 async def test_a_failed_read_ahead_is_read_again_when_the_review_opens(
     unit: Builder, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ):

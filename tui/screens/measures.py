@@ -422,7 +422,9 @@ class MeasuresScreen(NaervaerScreen[None]):
             self.notify("Start et møte fra enhetsoversikten for å gå gjennom de ansatte.")
             return
         ahead = self.review_ahead if self._read_ahead else None
-        self.post_message(OpenReview(self.session_id, self.unit_id, replace=True, ahead=ahead))
+        self.post_message(
+            OpenReview(self.session_id, self.unit_id, replace=True, ahead=ahead, names=self.names)
+        )
 
     def action_summary(self) -> None:
         if self.session_id is not None:
