@@ -288,13 +288,18 @@ def server_url(url: str) -> URL:
     return parsed.set(drivername=SERVER_DRIVER)
 
 
+def _server_place(parsed: URL) -> str:
+    """host:port of the server, as libpq finds it: the host (a socket's folder, say) and the
+    port may also come from the URL's query."""
+    host = parsed.host or parsed.query.get("host") or "localhost"
+    port = parsed.port or parsed.query.get("port") or 5432
+    return f"{host}:{port}"
+
+
 def server_name(url: str) -> str:
     """Where the server's database is, as the app's title shows it: host:port/database."""
     parsed = server_url(url)
-    # libpq also takes the host (a socket's folder, say) and the port from the query.
-    host = parsed.host or parsed.query.get("host") or "localhost"
-    port = parsed.port or parsed.query.get("port") or 5432
-    return f"{host}:{port}/{parsed.database or ''}"
+    return f"{_server_place(parsed)}/{parsed.database or ''}"
 
 
 def explain_server(error: BaseException, url: str) -> DatabaseError | None:
@@ -306,7 +311,7 @@ def explain_server(error: BaseException, url: str) -> DatabaseError | None:
     text = str(error).lower()
     kind = next((kind for words, kind in SERVER_PROBLEMS if re.search(words, text)), None)
     parsed = server_url(url)
-    where = f"{parsed.host or 'localhost'}:{parsed.port or 5432}"
+    where = _server_place(parsed)
     login = parsed.username or _default_login()
     upgrade = f"naervaer --db {shown_url(url)} db upgrade"
     if kind == "unreachable":

@@ -75,6 +75,17 @@ def test_a_server_that_cannot_be_reached_is_said_in_norwegian_and_makes_no_folde
     assert list(tmp_path.iterdir()) == []  # the URL was never taken for a path
 
 
+def test_a_server_on_a_socket_is_named_by_its_folder_when_it_cannot_be_reached(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # libpq takes a socket's folder and the port from the URL's query; the message names them,
+    # not a server on localhost:5432 that was never asked.
+    url = f"postgresql+psycopg://anne@/naervaer?host={tmp_path}&port=5999"
+    code, _, err = run(capsys, "--db", url, "groups")
+    assert code == EXIT_REJECTED
+    assert f"Får ikke kontakt med databaseserveren {tmp_path}:5999." in err
+
+
 def test_the_same_through_naervaer_db(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
