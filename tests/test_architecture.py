@@ -94,6 +94,42 @@ def test_the_start_to_the_unit_list_loads_neither_pandas_nor_alembic_nor_the_orm
     assert result.stdout.strip() == "[]"
 
 
+def test_the_apps_start_loads_only_what_the_unit_list_needs(build: Builder, engine: Engine) -> None:
+    """The app itself, until its unit list is shown: no other screen, no command palette, not
+    the unit overview's figures; what comes after the start (`after_start`) is left out."""
+    today = dt.date(2026, 11, 24)
+    build.unit(1, "E1", "Lia").employee(1, "1001").employment(1, 1, 100.0, dt.date(2020, 1, 1))
+    build.spell(1, dt.date(2026, 3, 2), dt.date(2026, 3, 6)).refresh(today)
+    engine.dispose()
+    code = (
+        "import datetime as dt, sys\n"
+        "from pathlib import Path\n"
+        "from tui.app import NaervaerApp\n"
+        f"today = dt.date.fromisoformat({today.isoformat()!r})\n"
+        f"app = NaervaerApp(Path({engine.url.database!r}), today=today)\n"
+        "def after_start():\n"
+        "    app.loaded = set(sys.modules)\n"
+        "    app.exit()\n"
+        "app.after_start = after_start\n"
+        "app.run(headless=True, size=(120, 40))\n"
+        "assert app.failure is None, app.failure\n"
+        "ours = ('tui.', 'core.', 'storage.')\n"
+        "heavy = ('pandas', 'numpy', 'alembic', 'sqlalchemy.orm')\n"
+        "print(sorted(m for m in app.loaded if m.startswith(ours) or m in heavy))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(ast.literal_eval(result.stdout.strip()))
+    assert {"tui.screens.units", "storage.usecases.units"} <= loaded  # the start, measured
+    assert {m for m in loaded if m.startswith("tui.screens.")} == {
+        "tui.screens.base",
+        "tui.screens.units",
+    }
+    assert not loaded & {"tui.commands", "core.overview", "pandas", "numpy", "alembic"}
+    assert "sqlalchemy.orm" not in loaded
+
+
 def test_stats_on_a_file_loads_neither_alembic_nor_the_orm_nor_every_countrys_holidays(
     build: Builder, engine: Engine
 ) -> None:

@@ -19,7 +19,6 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui import memory
-from tui.commands import NaervaerCommands
 from tui.messages import DatabaseReady, Failed, SyncState, ToggleMask, UnitsShown
 from tui.navigation import (
     EditFactors,
@@ -41,12 +40,20 @@ from tui.navigation import (
 )
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from storage.db import Engine
     from storage.usecases.forecast import Prognosis
     from storage.usecases.sessions import AgendaRead, MeasureBoard
     from storage.usecases.units import UnitRow
     from tui.screens.status import StatusRead
     from tui.syncing import SyncLoop
+
+
+def _palette_commands() -> type[Provider]:
+    from tui.commands import NaervaerCommands
+
+    return NaervaerCommands
 
 
 class NaervaerApp(App[int]):
@@ -69,8 +76,8 @@ class NaervaerApp(App[int]):
     # Short terminals (24 rows) give the review's chart the rows its note and margins had.
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]  # noqa: RUF012
     # Ours alone: Textual's system commands are English, and its screenshot would write the
-    # screen, names and all, to a file.
-    COMMANDS: ClassVar = {NaervaerCommands}
+    # screen, names and all, to a file. Loaded when the palette first opens, not at the start.
+    COMMANDS: ClassVar = {_palette_commands}
 
     masked: reactive[bool] = reactive(True)
     # A replica's state in the header ("Synkronisert 10.42"); None on a file or a server.

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine
 
 from core.groups import GroupRules
-from core.overview import UnitOverview
 from core.periods import Quarter, complete_quarters_before
 from core.vocabulary import OPEN_STATUSES
 from storage.repos import figures, units
@@ -25,6 +24,8 @@ from storage.usecases.unit_rows import unit_rows
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from core.overview import UnitOverview
 
 
 def unit_rows_with_activity(
@@ -108,6 +109,7 @@ def unit_overview(conn: Connection, unit_id: int, today: dt.date) -> UnitOvervie
     import pandas as pd
 
     from core.goal import unit_goal  # pandas (the sector's figures): not at the list's start
+    from core.overview import UnitOverview
     from core.periods import add_months
     from core.sickleave import Figures, by_quarter, pct_series
     from storage.repos.staff import unit_masker
