@@ -20,7 +20,14 @@ from textual.worker import Worker, WorkerState
 
 from tui import memory
 from tui.commands import NaervaerCommands
-from tui.messages import DatabaseReady, Failed, SyncState, ToggleMask, UnitsShown
+from tui.messages import (
+    DatabaseReady,
+    Failed,
+    MaskingChanged,
+    SyncState,
+    ToggleMask,
+    UnitsShown,
+)
 from tui.navigation import (
     EditFactors,
     EditScores,
@@ -376,6 +383,8 @@ class NaervaerApp(App[int]):
 
     def watch_masked(self) -> None:
         self._update_subtitle()
+        for screen in self.screen_stack:
+            screen.post_message(MaskingChanged())
 
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked
