@@ -19,7 +19,14 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui import memory
-from tui.messages import DatabaseReady, Failed, SyncState, ToggleMask, UnitsShown
+from tui.messages import (
+    DatabaseReady,
+    Failed,
+    MaskingChanged,
+    SyncState,
+    ToggleMask,
+    UnitsShown,
+)
 from tui.navigation import (
     EditFactors,
     EditScores,
@@ -383,6 +390,8 @@ class NaervaerApp(App[int]):
 
     def watch_masked(self) -> None:
         self._update_subtitle()
+        for screen in self.screen_stack:
+            screen.post_message(MaskingChanged())
 
     def action_toggle_mask(self) -> None:
         self.masked = not self.masked

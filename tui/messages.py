@@ -37,6 +37,13 @@ class ToggleMask(Message):
     """Hide the names on every screen, or show them."""
 
 
+class MaskingChanged(Message):
+    """Sent to every open screen when names were hidden or shown (the app's `masked`).
+
+    Not a watcher on the app's `masked`: Textual keeps a watcher, and the closed screen it
+    belongs to with all it read, until the value next changes."""
+
+
 class SyncState(Message):
     """A replica's sync ended (or failed): the header's `line`; `pulled`: the server sent
     something, so the lists drawn before are stale."""

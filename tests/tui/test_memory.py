@@ -12,9 +12,10 @@ from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, db_path, settle
 from tui import memory
 from tui.app import NaervaerApp
-from tui.navigation import OpenReview
+from tui.navigation import OpenReview, OpenUnit
 from tui.screens.review import ReviewScreen
 from tui.screens.summary import SummaryScreen
+from tui.screens.unit import UnitScreen
 from tui.screens.units import UnitsScreen
 
 
@@ -78,3 +79,20 @@ async def test_quitting_on_the_summary_after_the_review_closes_cleanly(
         await pilot.pause()
     assert app.failure is None
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+async def test_a_closed_unit_overview_is_not_kept(unit: Builder, engine: Engine):
+    """Names shown or hidden reach the open screens by a message: a watcher on the app's
+    `masked` kept every unit overview opened, with all it read, for as long as the app ran."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        for _ in range(3):
+            app.post_message(OpenUnit(UNIT))
+            await settle(app, pilot)
+            assert isinstance(app.screen, UnitScreen)
+            await pilot.press("escape")
+            await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
+        gc.collect()
+        assert [o for o in gc.get_objects() if isinstance(o, UnitScreen)] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import Engine
 from textual.widgets import Button, DataTable
 
@@ -126,3 +127,21 @@ async def test_the_review_shows_the_list_a_chart_to_read_and_the_case(
         ticks = [row for row in rows if "┤" in row]
         assert len(ticks) >= 3  # a scale to read the bars by
         assert chart.data.labels[0] in rows[-1]  # the months under the plot
+
+
+@pytest.mark.parametrize(
+    ("size", "classes"), [(SMALL, {"-narrow", "-short"}), ((160, 50), {"-wide", "-tall"})]
+)
+async def test_a_screen_is_made_with_the_classes_of_the_terminals_size(
+    unit: Builder, engine: Engine, size: tuple[int, int], classes: set[str]
+):
+    """Styled for its size from the start: Textual adds the breakpoints' classes after the
+    first layout, and a screen without them was styled a second time and laid out again."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        screen = MeasuresScreen(UNIT, None)
+        assert set(screen.classes) == classes
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        assert set(screen.classes) == classes  # what Textual gives it after its first layout

@@ -72,9 +72,36 @@ class ReportsWorkerErrors:
         return engine
 
 
-class NaervaerScreen(ReportsWorkerErrors, Screen[T]):
+def size_classes(screen: Screen[Any]) -> set[str]:
+    """The breakpoint classes (`-narrow`, `-wide`, `-short`, `-tall`) for the app's size, as
+    Textual gives them to a screen: the largest breakpoint each dimension reaches."""
+    app = screen.app
+    classes = set()
+    for size, own, apps in (
+        (app.size.width, screen.HORIZONTAL_BREAKPOINTS, app.HORIZONTAL_BREAKPOINTS),
+        (app.size.height, screen.VERTICAL_BREAKPOINTS, app.VERTICAL_BREAKPOINTS),
+    ):
+        breakpoints = apps if own is None else own
+        reached = [(at, name) for at, name in breakpoints or [] if size >= at]
+        if reached:
+            classes.add(max(reached)[1])
+    return classes
+
+
+class SizedForTheApp:
+    """Mixed into screens: made with the breakpoint classes for the app's size. Textual adds
+    them after the screen's first layout, and styled the whole screen again for them; made
+    with them, it is styled as it mounts (Textual's own update then changes nothing)."""
+
+    def __init__(self, name: str | None = None, id: str | None = None, classes: str | None = None):
+        super().__init__(name, id, classes)  # type: ignore[call-arg]
+        assert isinstance(self, Screen)
+        self.add_class(*size_classes(self), update=False)  # styled as it mounts
+
+
+class NaervaerScreen(ReportsWorkerErrors, SizedForTheApp, Screen[T]):
     """A full screen of the app."""
 
 
-class NaervaerModal(ReportsWorkerErrors, ModalScreen[T]):
+class NaervaerModal(ReportsWorkerErrors, SizedForTheApp, ModalScreen[T]):
     """A dialog of the app."""

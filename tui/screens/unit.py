@@ -26,6 +26,7 @@ from core.summary import summary_text
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
+from tui.messages import MaskingChanged
 from tui.navigation import (
     EditFactors,
     EditScores,
@@ -326,12 +327,12 @@ class UnitScreen(NaervaerScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "masked", self.masked_changed, init=False)
         if self.overview is None:
             self.load()
         elif self.prognosis is None:
             self.load_forecast(self.overview.code)
 
+    @on(MaskingChanged)
     def masked_changed(self) -> None:
         if self.data:
             self.show_figures()
