@@ -233,6 +233,13 @@ def workday_figures(
     self_cert = pieces["self"].to_numpy(dtype=bool)[row]
     long_term = pieces["long"].to_numpy(dtype=bool)[row]
     graded = pieces["grade"].to_numpy()[row] < 100.0
+    # One integer per (employment, month) to group on: pandas groups one key many times faster
+    # than two. Every lost piece lies inside its employment's months, so possible has its key.
+    first = min(e_month.min(initial=0), s_month.min(initial=0))
+    span = max(e_month.max(initial=0), s_month.max(initial=0)) - first + 1
+    s_employment = pieces["employment_id"].to_numpy(dtype=np.int64)[row]
+    # The keys as the frame's index, grouped by level: grouped by an array, pandas first looks
+    # it up among the columns and formats all of it into the error it then catches.
     lost_frame = pd.DataFrame(
         {
             "lost": lost,
@@ -241,13 +248,9 @@ def workday_figures(
             "lost_short": np.where(long_term, 0.0, lost),
             "lost_long": np.where(long_term, lost, 0.0),
             "lost_graded": np.where(graded, lost, 0.0),
-        }
+        },
+        index=pd.Index(s_employment * span + s_month - first),
     )
-    # One integer per (employment, month) to group on: pandas groups one key many times faster
-    # than two. Every lost piece lies inside its employment's months, so possible has its key.
-    first = min(e_month.min(initial=0), s_month.min(initial=0))
-    span = max(e_month.max(initial=0), s_month.max(initial=0)) - first + 1
-    s_employment = pieces["employment_id"].to_numpy(dtype=np.int64)[row]
     possible_keys = e_employment * span + e_month - first
     if emp["employment_id"].is_unique:
         # One piece per employment and month: each sum is its piece, as pandas' sum gives a
@@ -256,7 +259,7 @@ def workday_figures(
         summed = pd.Series(values, index=pd.Index(possible_keys))
     else:
         summed = pd.Series(possible).groupby(possible_keys, sort=False).sum()
-    lost_sums = lost_frame.groupby(s_employment * span + s_month - first, sort=False).sum()
+    lost_sums = lost_frame.groupby(level=0, sort=False).sum()
     lost_sums = lost_sums.reindex(summed.index, fill_value=0.0)
     key = summed.index.to_numpy(dtype=np.int64)
     result = pd.DataFrame(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,10 @@ from storage.usecases import reading
 MONTHS_SHOWN = 24
 
 
-@dataclass(frozen=True, slots=True)
-class SpellLine:
+class SpellLine(NamedTuple):
+    """One spell as the review lists it. A named tuple: a review makes one for each of the
+    unit's spells (thousands), at a third of a frozen dataclass's cost."""
+
     start: dt.date
     end: dt.date | None
     kind: str
@@ -140,12 +143,15 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
     # Cases are ordered by start within each employee: the last ongoing one is the current one.
     current = {int(c.employee_id): c for c in ongoing.groupby("employee_id").tail(1).itertuples()}
     flag_rows = {int(row["employee_id"]): row for row in flags.to_dict("records")}
-    positions: dict[int, list[float]] = {}
+    positions: dict[int, float] = {}
     titles: dict[int, str] = {}
     for employee_id, pct, title in zip(
-        active["employee_id"], active["position_pct"], active["title"], strict=True
+        active["employee_id"].tolist(),
+        active["position_pct"].tolist(),
+        active["title"].tolist(),
+        strict=True,
     ):
-        positions.setdefault(employee_id, []).append(pct)
+        positions[employee_id] = positions.get(employee_id, 0.0) + pct
         if isinstance(title, str):
             titles.setdefault(employee_id, title)
 
@@ -173,7 +179,7 @@ def _details(conn: Connection, unit_id: int, today: dt.date) -> list[EmployeeDet
                 number=str(numbers[employee_id]),
                 name=names[employee_id],
                 title=titles.get(employee_id),
-                position_pct=float(np.sum(positions[employee_id])),
+                position_pct=positions[employee_id],
                 lost_12m=float(lost_12m.get(employee_id, 0.0)),
                 months=months,
                 lost_self=tuple(lost_self[row].tolist()),
@@ -204,9 +210,7 @@ def spell_lines(spells: pd.DataFrame) -> dict[int, list[SpellLine]]:
         spells["grade"].to_numpy()[order].tolist(),
         strict=True,
     ):
-        lines.setdefault(employee_id, []).append(
-            SpellLine(start=first, end=last, kind=kind, grade=grade)
-        )
+        lines.setdefault(employee_id, []).append(SpellLine(first, last, kind, grade))
     return lines
 
 

@@ -372,7 +372,9 @@ class ReviewScreen(NaervaerScreen[None]):
         )
 
     def _redraw_list(self) -> None:
-        self.query_one("#review-list", LineList).set_lines([self._line(d) for d in self.details])
+        masked = self.masked  # the app's state looked up once, not once a line
+        lines = [list_line(d, d.employee_id in self.reviewed, masked) for d in self.details]
+        self.query_one("#review-list", LineList).set_lines(lines)
 
     def show_head(self, detail: EmployeeDetail) -> None:
         head = Text()
