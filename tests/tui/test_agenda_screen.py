@@ -173,3 +173,21 @@ async def test_the_summary_has_a_case_begun_after_the_agenda_was_read(
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert "- ansatt 100003: fra 20.11.2026, pågår, 5 sykedager." in app.screen.markdown
+
+
+async def test_the_summary_has_the_sessions_unit_in_its_title_bar(
+    last_time: None, engine: Engine
+) -> None:
+    """As the agenda and the checklist of the session have, not the app's masking line."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        checklist_title = app.screen.sub_title
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        title = "Lia sykehjem · Individuell rådgivning 24.11.2026"
+        assert app.screen.sub_title == checklist_title == title
+        assert f"Nærvær — {title}" in screen_text(app)

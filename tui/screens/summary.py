@@ -17,6 +17,7 @@ from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.widgets import Header, Label, Static
 
+from core import fmt
 from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker
 from core.summary import SessionSummary, document_names, summary_markdown
@@ -24,6 +25,7 @@ from storage.usecases import sessions
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.export import ExportChoice, ExportDialog
+from tui.masking import one_line
 from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
@@ -193,6 +195,11 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         self.names, self.document_names = read.names, read.document_names
         self.document = read.document
         if first:
+            # The session's unit in the title bar, as on the agenda and the checklist.
+            self.sub_title = (
+                f"{one_line(summary.unit_name)} · {summary.session_type_label} "
+                f"{fmt.date(summary.held_on)}"
+            )
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", summary.note)
             self.note_version = summary.note_version
