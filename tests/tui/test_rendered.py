@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.console import Console, ConsoleOptions, RenderResult
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 
 from tests.tui.conftest import drawn_rows
 from tui.widgets.rendered import Rendered
@@ -59,3 +61,32 @@ async def test_a_table_is_drawn_once_for_each_width_and_as_tall_as_it_wraps():
         box.update(Text("ny tekst"))
         await pilot.pause()
         assert [row.rstrip() for row in drawn_rows(box)] == ["ny tekst"]
+
+
+class StyleCounted(Rendered):
+    """Counts how often its style is worked out (it walks the styles of every widget above)."""
+
+    looked = 0
+
+    @property
+    def rich_style(self) -> Style:
+        StyleCounted.looked += 1
+        return super().rich_style
+
+
+class Tall(App[None]):
+    def compose(self) -> ComposeResult:
+        yield StyleCounted(id="box")
+
+
+async def test_the_style_is_worked_out_once_for_all_the_lines_drawn():
+    app = Tall()
+    async with app.run_test(size=(40, 10)) as pilot:
+        box = app.query_one(StyleCounted)
+        box.update(Text("\n".join(f"linje {n}" for n in range(8))))
+        await pilot.pause()
+        box.refresh()  # its lines drawn anew
+        StyleCounted.looked = 0
+        lines = box.render_lines(Region(0, 0, 40, 8))
+        assert [line.text.rstrip() for line in lines] == [f"linje {n}" for n in range(8)]
+        assert StyleCounted.looked == 1

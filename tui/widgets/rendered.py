@@ -5,18 +5,18 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 from textual.strip import Strip
-from textual.widget import Widget
 
 from tui.masking import drawable
+from tui.widgets.scrolling import LineStyled
 
 
-class Rendered(Widget):
+class Rendered(LineStyled):
     """A Static for a Rich renderable drawn once per width.
 
     A Static draws its renderable again for its height at each layout pass (a screen is laid
     out three times as it opens) and for its lines at each repaint: the agenda's tables took
     a tenth of a second that way. This box keeps the lines it drew at each width until its
-    renderable changes.
+    renderable changes. Its style is worked out once a draw (LineStyled), not once a line.
     """
 
     DEFAULT_CSS = """
@@ -55,4 +55,4 @@ class Rendered(Widget):
         width = self.size.width
         lines = self._lines(width)
         line = lines[y] if y < len(lines) else Strip.blank(width)
-        return line.apply_style(self.rich_style)
+        return line.apply_style(self.line_style)
