@@ -69,13 +69,9 @@ def read_summary(
 ) -> SummaryRead:
     """The session's summary (`kept`: its agenda as read when it opened), in a worker."""
     summary = sessions.session_summary(engine, session_id, kept)
-    names = document_names(summary)
-    return SummaryRead(
-        summary,
-        Masker(summary.known_employees, summary.known_leaders),
-        names,
-        document(summary, masked, names),
-    )
+    unit_names = Masker(summary.known_employees, summary.known_leaders)
+    names = document_names(summary, unit_names)
+    return SummaryRead(summary, unit_names, names, document(summary, masked, names))
 
 
 class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
