@@ -19,7 +19,7 @@ from textual.widgets import Header, Label, Static
 
 from core import fmt
 from core.conflicts import EditConflict
-from core.masking import NO_NAMES, Masker
+from core.masking import NO_NAMES, Masker, masker_of
 from core.summary import SessionSummary, document_names, summary_markdown
 from storage.usecases import sessions
 from tui import memory
@@ -69,7 +69,7 @@ def read_summary(
 ) -> SummaryRead:
     """The session's summary (`kept`: its agenda as read when it opened), in a worker."""
     summary = sessions.session_summary(engine, session_id, kept)
-    unit_names = Masker(summary.known_employees, summary.known_leaders)
+    unit_names = masker_of(summary.known_employees, summary.known_leaders)
     names = document_names(summary, unit_names)
     return SummaryRead(summary, unit_names, names, document(summary, masked, names))
 
