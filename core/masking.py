@@ -15,7 +15,8 @@ The rules (DOMAIN.md, Privacy), decided here once for every screen and export:
 - an employee becomes "ansatt <number>", a unit's leader "leder (<unit code>)"; a name shared by
   two people (two Karis, or a leader who is also on the staff under another placeholder)
   becomes "[navn]", which names neither.
-The regex is built once per masker (per screen or document), not per line.
+The regex is built once per masker (per screen or document), not per line; the masker of the
+same people is made once (masker_of) as a session goes from screen to screen.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Final
 
 SHARED: Final = "[navn]"
@@ -143,3 +145,19 @@ class Masker:
 
 
 NO_NAMES: Final = Masker(())
+
+People = tuple[tuple[str, str | None], ...]
+
+
+def masker_of(
+    employees: Iterable[tuple[str, str | None]], leaders: Iterable[tuple[str, str | None]] = ()
+) -> Masker:
+    """The Masker of these people (as `Masker(employees, leaders)`), made once while the same
+    people are asked for again: a unit's, read anew by each screen of a session, takes some
+    milliseconds to make. A masker never changes once made."""
+    return _masker_of(tuple(employees), tuple(leaders))
+
+
+@lru_cache(maxsize=4)
+def _masker_of(employees: People, leaders: People) -> Masker:
+    return Masker(employees, leaders)

@@ -141,8 +141,12 @@ def _block(text: str, indent: str = "") -> str:
     return ("\n\n" + indent).join(paragraphs)
 
 
-def document_names(summary: SessionSummary) -> Masker:
-    """Whose names the summary's free text is masked of: everyone it knows or names."""
+def document_names(summary: SessionSummary, unit_names: Masker | None = None) -> Masker:
+    """Whose names the summary's free text is masked of: everyone it knows or names.
+
+    `unit_names`: the masker of whom the unit knows (`Masker(summary.known_employees,
+    summary.known_leaders)`), where the caller has it: it is the document's when the summary
+    names no one the unit does not know, as is usual (a masker is costly to make)."""
     people = [
         *summary.known_employees,
         *summary.reviewed,
@@ -165,6 +169,11 @@ def document_names(summary: SessionSummary) -> Masker:
             if line.employee_number is not None
         ),
     ]
+    known = set(summary.known_employees)
+    if unit_names is not None and all(
+        not name or (number, name) in known for number, name in people
+    ):
+        return unit_names
     return Masker(people, summary.known_leaders)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 from sqlalchemy import Connection, Select, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from core.masking import Masker
+from core.masking import Masker, masker_of
 from core.text import by_name
 from storage.models import AbsenceSpell, Employee, Employment, Unit
 from storage.repos.frames import dates, frame, iso
@@ -138,5 +138,6 @@ def known_people(
 
 
 def unit_masker(conn: Connection, unit_id: int) -> Masker:
-    """The masker for what is written about one unit (built once per screen or document)."""
-    return Masker(*known_people(conn, unit_id))
+    """The masker for what is written about one unit (made once while its people are the
+    same: core.masking.masker_of)."""
+    return masker_of(*known_people(conn, unit_id))

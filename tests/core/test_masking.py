@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.masking import Masker
+from core.masking import Masker, masker_of
 
 STAFF = (
     ("100909", "Kari Nordmann"),
@@ -92,3 +92,13 @@ def test_a_person_is_named_or_hidden_behind_the_employee_number() -> None:
     assert person("100234", "Kari Nordmann", masked=True) == "ansatt 100234"
     assert person("100234", "  ", masked=False) == "ansatt 100234"  # no name to show
     assert person("100234", None, masked=False, capital=True) == "Ansatt 100234"
+
+
+def test_the_masker_of_the_same_people_is_made_once() -> None:
+    staff = [("100234", "Kari Nordmann"), ("100235", "Per Olsen")]
+    leaders = [("E1", "Liv Berg")]
+    masker = masker_of(staff, leaders)
+    assert masker_of(list(staff), list(leaders)) is masker
+    assert masker.text("Kari og Liv") == Masker(staff, leaders).text("Kari og Liv")
+    assert masker.text("Kari og Liv") == "ansatt 100234 og leder (E1)"
+    assert masker_of(staff[:1], leaders) is not masker

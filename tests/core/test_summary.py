@@ -7,10 +7,12 @@ import datetime as dt
 
 import pytest
 
+from core.masking import Masker
 from core.summary import (
     HEALTH_REMINDER,
     MeasureLine,
     SessionSummary,
+    document_names,
     summary_markdown,
     summary_text,
 )
@@ -197,3 +199,20 @@ def test_summary_text_reads_the_markdown_as_plain_text_and_keeps_the_users_own_c
     ]
     assert lines[-1] == HEALTH_REMINDER
     assert not any(line.startswith("#") or "**" in line or line == "---" for line in lines)
+
+
+def test_the_document_masks_with_the_units_masker_unless_it_names_someone_else() -> None:
+    """A masker is costly to make: the unit's serves where the summary names no one new."""
+    summary = make_summary(known_employees=(KARI, PER, ("1003", None)))
+    unit = Masker(summary.known_employees, summary.known_leaders)
+    assert document_names(summary, unit) is unit
+
+    gone = ("1004", "Lise Berg")  # left the unit; a measure of hers was followed up
+    summary = dataclasses.replace(
+        summary,
+        measures_closed=(MeasureLine("enkeltsak", "Samtale", "", None, "fullfort", *gone),),
+    )
+    names = document_names(summary, unit)
+    assert names is not unit
+    assert names.text("Ringte Lise.") == "Ringte ansatt 1004."
+    assert unit.text("Ringte Lise.") == "Ringte Lise."

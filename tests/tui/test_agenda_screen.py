@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from textual.pilot import Pilot
 from textual.widgets import DataTable
 
+from core.masking import Masker
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
 from tests.conftest import Builder
@@ -173,3 +174,49 @@ async def test_the_summary_has_a_case_begun_after_the_agenda_was_read(
         await settle(app, pilot)
         assert isinstance(app.screen, SummaryScreen)
         assert "- ansatt 100003: fra 20.11.2026, pågår, 5 sykedager." in app.screen.markdown
+
+
+async def test_the_summary_has_the_sessions_unit_in_its_title_bar(
+    last_time: None, engine: Engine
+) -> None:
+    """As the agenda and the checklist of the session have, not the app's masking line."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start_session(app, pilot)
+        await pilot.press("n")
+        await settle(app, pilot)
+        checklist_title = app.screen.sub_title
+        await pilot.press("a")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        title = "Lia sykehjem · Individuell rådgivning 24.11.2026"
+        assert app.screen.sub_title == checklist_title == title
+        assert f"Nærvær — {title}" in screen_text(app)
+
+
+async def test_the_units_masker_is_made_once_as_a_session_goes_from_screen_to_screen(
+    last_time: None, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each screen reads whom the unit knows anew; a masker of the same people is not made
+    again (core.masking.masker_of): some milliseconds at each of i, g and a."""
+    made: list[int] = []
+    make = Masker.__init__
+
+    def counted(masker: Masker, *args: Any, **kwargs: Any) -> None:
+        made.append(1)
+        make(masker, *args, **kwargs)
+
+    monkeypatch.setattr(Masker, "__init__", counted)
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"Lia", "enter", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, UnitScreen)  # with the unit's masker
+        opened = len(made)
+        for key in ("i", "n", "g", "a"):
+            await pilot.press(key)
+            await settle(app, pilot)
+        assert isinstance(app.screen, SummaryScreen)
+        assert "Felles rutine med ansatt 100001" in app.screen.markdown  # masked all the same
+        assert len(made) == opened

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,7 +23,7 @@ from tui.masking import one_line, person
 from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.keybar import KeyBar
-from tui.widgets.rendered import Rendered
+from tui.widgets.rendered import Beside, Rendered
 
 
 class AgendaScreen(NaervaerScreen[None]):
@@ -98,12 +97,7 @@ class AgendaScreen(NaervaerScreen[None]):
                 parts.append(Text.assemble((group.heading, "bold"), ": ingen"))
                 continue
             parts.append(Text(f"{group.heading} ({fmt.number(len(group.points), 0)})", "bold"))
-            table = Table.grid(padding=(0, 1), expand=True)
-            table.add_column(no_wrap=True)
-            table.add_column(ratio=1)
-            for point in group.points:
-                table.add_row(*self.cells(point))
-            parts.append(table)
+            parts.append(Beside([self.cells(point) for point in group.points]))
         return Group(*parts)
 
     def cells(self, point: Point) -> tuple[Text, Text]:

@@ -17,13 +17,15 @@ from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.widgets import Header, Label, Static
 
+from core import fmt
 from core.conflicts import EditConflict
-from core.masking import NO_NAMES, Masker
+from core.masking import NO_NAMES, Masker, masker_of
 from core.summary import SessionSummary, document_names, summary_markdown
 from storage.usecases import sessions
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.export import ExportChoice, ExportDialog
+from tui.masking import one_line
 from tui.navigation import OpenMeasures, OpenReview
 from tui.screens.base import NaervaerScreen
 from tui.widgets.autosave import AutosaveTextArea
@@ -67,13 +69,9 @@ def read_summary(
 ) -> SummaryRead:
     """The session's summary (`kept`: its agenda as read when it opened), in a worker."""
     summary = sessions.session_summary(engine, session_id, kept)
-    names = document_names(summary)
-    return SummaryRead(
-        summary,
-        Masker(summary.known_employees, summary.known_leaders),
-        names,
-        document(summary, masked, names),
-    )
+    unit_names = masker_of(summary.known_employees, summary.known_leaders)
+    names = document_names(summary, unit_names)
+    return SummaryRead(summary, unit_names, names, document(summary, masked, names))
 
 
 class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
@@ -193,6 +191,11 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         self.names, self.document_names = read.names, read.document_names
         self.document = read.document
         if first:
+            # The session's unit in the title bar, as on the agenda and the checklist.
+            self.sub_title = (
+                f"{one_line(summary.unit_name)} · {summary.session_type_label} "
+                f"{fmt.date(summary.held_on)}"
+            )
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", summary.note)
             self.note_version = summary.note_version
