@@ -10,6 +10,7 @@ back as `WriteFailed` to whoever asked; `report` tells the advisor in one Norweg
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Callable, Hashable
 from weakref import WeakKeyDictionary
 
@@ -29,10 +30,14 @@ class WriteFailed(Message):
 
 
 class WriteQueue:
-    """One screen's writes, in the order asked, one at a time."""
+    """One screen's writes, in the order asked, one at a time.
+
+    It knows its screen by a weak reference: the queues are kept by their screen (weakly, in
+    `_QUEUES`), and a strong one would keep every screen that ever wrote alive, with all it read.
+    A write under way holds its screen until it is done."""
 
     def __init__(self, screen: Screen[object]) -> None:
-        self._screen = screen
+        self._screen = weakref.ref(screen)
         self._lock = threading.Lock()
         self._versions: dict[Hashable, int] = {}
 
@@ -49,10 +54,12 @@ class WriteQueue:
         """Run `call` in a thread (here if `now`); `done` is posted to `reply_to` (the screen if
         not given) once written, `WriteFailed(failure, error)` if it fails. `key` None: a change
         that no later write replaces, always made."""
+        screen = self._screen()
+        assert screen is not None  # a write is asked for by its screen, or a widget on it
         version = None
         if key is not None:
             version = self._versions[key] = self._versions.get(key, 0) + 1
-        target = reply_to if reply_to is not None else self._screen
+        target = reply_to if reply_to is not None else screen
 
         def run() -> None:
             try:
@@ -71,7 +78,7 @@ class WriteQueue:
         if now:
             run()
         else:
-            self._screen.app.run_worker(run, thread=True, exit_on_error=False, group="writes")
+            screen.app.run_worker(run, thread=True, exit_on_error=False, group="writes")
 
 
 _QUEUES: WeakKeyDictionary[Screen[object], WriteQueue] = WeakKeyDictionary()

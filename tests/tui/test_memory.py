@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 import pytest
 from sqlalchemy import Engine
+from textual.screen import Screen
 
 from storage.usecases import sessions
 from tests.conftest import Builder
@@ -96,3 +98,43 @@ async def test_a_closed_unit_overview_is_not_kept(unit: Builder, engine: Engine)
         assert isinstance(app.screen, UnitsScreen)
         gc.collect()
         assert [o for o in gc.get_objects() if isinstance(o, UnitScreen)] == []
+
+
+async def test_the_screens_of_a_meeting_are_not_kept_once_closed(unit: Builder, engine: Engine):
+    """The same for every screen that shows names (the leader page, the effect of measures, the
+    export dialog, the agenda, the review, the checklist, the summary): one that watched the
+    app's `masked`, wrote anything through its write queue or had a note's text area was kept
+    for as long as the app ran. Those of a first meeting are gone once a second one is held
+    (the last screen closed may be held by Textual's context until another opens)."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+
+    async def meeting() -> list[tuple[str, weakref.ref[Screen[object]]]]:
+        shown = []
+        app.post_message(OpenUnit(UNIT))
+        await settle(app, pilot)
+        for key in ("l", "v", "r"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            shown.append((type(app.screen).__name__, weakref.ref(app.screen)))
+            await pilot.press("escape")
+            await settle(app, pilot)
+        for key in ("i", "n", "T", "a"):  # from the agenda to the summary, past the checklist
+            await pilot.press(key)
+            await settle(app, pilot)
+            shown.append((type(app.screen).__name__, weakref.ref(app.screen)))
+        while not isinstance(app.screen, UnitsScreen):
+            await pilot.press("escape")
+            await settle(app, pilot)
+        return shown
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        first = await meeting()
+        assert [name for name, _ in first] == [
+            "LeaderScreen", "EffectScreen", "ExportDialog",
+            "AgendaScreen", "ReviewScreen", "MeasuresScreen", "SummaryScreen",
+        ]  # fmt: skip
+        await meeting()
+        gc.unfreeze()  # what the app froze along the way is looked at too
+        gc.collect()
+        assert [name for name, ref in first if ref() is not None] == []

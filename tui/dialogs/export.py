@@ -58,17 +58,17 @@ class ExportDialog(NaervaerModal[ExportChoice | None]):
             yield Static("Enter lagrer i valgt format · Esc avbryter", classes="review-hint")
 
     def on_mount(self) -> None:
-        if self.names:
-            self.watch(self.app, "masked", self.show_masking)
-        else:
-            self.query_one("#export-names", Static).update(
-                f"Bare tall per enhet, ingen navn. {HIDDEN_NOTE}."
-            )
+        self.masked_changed()
         self.query_one(OptionList).focus()
 
-    def show_masking(self, masked: bool) -> None:
+    def masked_changed(self) -> None:
         # The document follows the display: names only when they are shown (m).
-        text = "Uten navn: ansattnummer (m viser navn)." if masked else "Med navn (m skjuler dem)."
+        if not self.names:
+            text = f"Bare tall per enhet, ingen navn. {HIDDEN_NOTE}."
+        elif self.state.masked:
+            text = "Uten navn: ansattnummer (m viser navn)."
+        else:
+            text = "Med navn (m skjuler dem)."
         self.query_one("#export-names", Static).update(text)
 
     @on(OptionList.OptionSelected)

@@ -58,13 +58,15 @@ class AgendaScreen(NaervaerScreen[None]):
         ).border_title = (
             f"De neste 6 ukene ({fmt.date(agenda.ahead.start)}–{fmt.date(agenda.ahead.end)})"
         )
-        self.watch(self.app, "masked", self.show, init=False)
         self.show()
         self.query_one("#agenda-body").focus()
 
     @property
     def next_step(self) -> str:
         return "sjekklisten" if self.board.checklist else "gjennomgangen"
+
+    def masked_changed(self) -> None:
+        self.show()
 
     def show(self) -> None:
         data, agenda = self.data, self.data.agenda

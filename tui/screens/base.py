@@ -9,7 +9,7 @@ from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
-from tui.messages import Failed
+from tui.messages import Failed, MaskingChanged
 
 if TYPE_CHECKING:
     from storage.db import Engine
@@ -99,9 +99,23 @@ class SizedForTheApp:
         self.add_class(*size_classes(self), update=False)  # styled as it mounts
 
 
-class NaervaerScreen(ReportsWorkerErrors, SizedForTheApp, Screen[T]):
+class FollowsMasking:
+    """Mixed into screens: names hidden or shown (the app's `masked`) reach every open screen as
+    MaskingChanged, and its `masked_changed` redraws what shows them.
+
+    Not a watcher on the app's `masked`: Textual keeps a watcher, and the closed screen it
+    belongs to with all it read, until the value next changes."""
+
+    def on_masking_changed(self, _: MaskingChanged) -> None:
+        self.masked_changed()
+
+    def masked_changed(self) -> None:
+        """Draw again what shows names; nothing where none are shown."""
+
+
+class NaervaerScreen(ReportsWorkerErrors, SizedForTheApp, FollowsMasking, Screen[T]):
     """A full screen of the app."""
 
 
-class NaervaerModal(ReportsWorkerErrors, SizedForTheApp, ModalScreen[T]):
+class NaervaerModal(ReportsWorkerErrors, SizedForTheApp, FollowsMasking, ModalScreen[T]):
     """A dialog of the app."""

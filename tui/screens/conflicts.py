@@ -115,7 +115,6 @@ class ConflictsScreen(NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Konflikter"
-        self.watch(self.app, "masked", self.show, init=False)
         self.watch(self.app, "sync_line", self.synced, init=False)
         self.show()
         self.query_one(LineList).focus()
@@ -124,6 +123,9 @@ class ConflictsScreen(NaervaerScreen[None]):
     def current(self) -> SyncConflict | None:
         index = self.query_one(LineList).highlighted
         return None if index is None else self.page.conflicts[index]
+
+    def masked_changed(self) -> None:
+        self.show()
 
     def show(self) -> None:
         page, masked = self.page, self.state.masked

@@ -136,7 +136,6 @@ class EffectScreen(NaervaerScreen[None]):
             if self.unit_name is None
             else f"Virkning av tiltak · {one_line(self.unit_name)}"
         )
-        self.watch(self.app, "masked", self.masked_changed, init=False)
         self.load()
 
     def masked_changed(self) -> None:

@@ -90,7 +90,6 @@ class LeaderScreen(NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "Lederside"
-        self.watch(self.app, "masked", self.masked_changed, init=False)
         self.load()
 
     def masked_changed(self) -> None:

@@ -187,7 +187,6 @@ class MeasuresScreen(NaervaerScreen[None]):
         table.border_title = (
             "Tiltak avtalt i dette møtet" if self.session_id is not None else "Enhetens tiltak"
         )
-        self.watch(self.app, "masked", lambda _: self.render_tables(), init=False)
         if self._first_data is None:
             self.load()
         else:
@@ -240,6 +239,9 @@ class MeasuresScreen(NaervaerScreen[None]):
         focus = "#checklist" if self.checklist else "#measures"
         if self.focused is None:
             self.query_one(focus, DataTable).focus()
+
+    def masked_changed(self) -> None:
+        self.render_tables()
 
     def render_tables(self) -> None:
         masked, today, width = self.state.masked, self.state.today, self.app.size.width

@@ -218,7 +218,6 @@ class ReviewScreen(NaervaerScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#review-list", LineList).focus()
-        self.watch(self.app, "masked", self._masked_changed, init=False)
         if self._first_data is None:
             self.load()
         else:
@@ -747,7 +746,7 @@ class ReviewScreen(NaervaerScreen[None]):
                 self.state.failure = text
         memory.release_when_drawn(self.app)
 
-    def _masked_changed(self) -> None:
+    def masked_changed(self) -> None:
         self._redraw_list()
         self.show_detail()
 

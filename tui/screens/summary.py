@@ -135,7 +135,6 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.watch(self.app, "masked", self.masked_changed, init=False)
         if self._first_read is None:
             self.load()
         else:

@@ -26,7 +26,6 @@ from core.summary import summary_text
 from core.vocabulary import FACTOR_KINDS, SESSION_TYPES, SURVEYS
 from tui.dialogs.export import ExportChoice, ExportDialog
 from tui.masking import one_line
-from tui.messages import MaskingChanged
 from tui.navigation import (
     EditFactors,
     EditScores,
@@ -332,7 +331,6 @@ class UnitScreen(NaervaerScreen[None]):
         elif self.prognosis is None:
             self.load_forecast(self.overview.code)
 
-    @on(MaskingChanged)
     def masked_changed(self) -> None:
         if self.data:
             self.show_figures()

@@ -59,6 +59,15 @@ class _Autosave:
 
     def on_unmount(self: Any, event: events.Unmount) -> None:
         self.flush()
+        # Textual's TextArea watches the app's theme, and a watcher is let go of only when the
+        # value changes: the widget outlives its screen, and must not keep it (and all it read)
+        # alive through its saver.
+        self.saver = _closed
+
+
+def _closed(key: Any, text: str) -> object:
+    """The saver of a widget whose screen has closed: it saved all it had as it closed."""
+    raise RuntimeError(f"{key!r} saved after its screen closed")
 
 
 class AutosaveInput(_Autosave, Input):
