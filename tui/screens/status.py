@@ -401,6 +401,9 @@ class StatusScreen(NaervaerScreen[None]):
         Binding("e", "export_status", "Eksporter", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
+    # The table has the focus from the first frame: focused after it, the table and the summary
+    # (focused first, as the first focusable widget) were styled and drawn again.
+    AUTO_FOCUS = "#status-table"
 
     def __init__(self, read: StatusRead | None = None) -> None:
         super().__init__(id="status")
@@ -443,7 +446,6 @@ class StatusScreen(NaervaerScreen[None]):
         )
         self.query_one("#status-summary-box").border_title = "Prosjektet"
         self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
-        table.focus()
         if self._read is None:
             self.load()
         else:
