@@ -8,11 +8,12 @@ no comparable quarter yet neither lifts nor lowers the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core import fmt
@@ -75,16 +76,16 @@ def _defined(columns: dict[str, np.ndarray], *names: str) -> np.ndarray:
     return mask
 
 
-def total(sums: pd.DataFrame) -> dict[str, float]:
-    """One row of sums for a set of units (rows of SUM_COLUMNS), comparing like with like."""
+def total(sums: Mapping[str, npt.ArrayLike] | pd.DataFrame) -> dict[str, float]:
+    """One row of sums for a set of units (their SUM_COLUMNS), comparing like with like."""
     # Plain arrays, a column read once: five totals of a few hundred units each, every opening.
-    columns = {name: sums[name].to_numpy(dtype=float) for name in SUM_COLUMNS}
+    columns = {name: np.asarray(sums[name], dtype=float) for name in SUM_COLUMNS}
 
     def summed(column: str, rows: np.ndarray | None = None) -> float:
         values = columns[column] if rows is None else columns[column][rows]
         return float(np.nansum(values))  # as pandas sums: a missing value counts as none
 
-    row: dict[str, float] = {"units": float(len(sums))}
+    row: dict[str, float] = {"units": float(len(columns[SUM_COLUMNS[0]]))}
     for first, second in (("baseline", "compare"), ("before_four", "last_four")):
         both = _defined(columns, first, second)
         # Without any unit that has both, the first alone is still worth showing.

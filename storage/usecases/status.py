@@ -217,25 +217,32 @@ def _chart(
 def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     # A unit hidden for its few people is in no total: it would show through the difference
     # between the total and the units shown beside it.
-    groups = set(units.loc[units["project"], "joined_group"])
     shown = ~units["hidden"].to_numpy(dtype=bool)
-    # Only what the totals are summed from: each group's rows are a copy.
-    summed = [*SUM_COLUMNS, "headcount", "project"]
-    units, municipal = units.loc[shown, [*summed, "joined_group"]], municipal.loc[shown, summed]
-    project = units[units["project"]]
+    # Only what the totals are summed from, as arrays read once: each group is a mask of them.
+    summed = [*SUM_COLUMNS, "headcount"]
+    own = {name: units[name].to_numpy(dtype=float)[shown] for name in summed}
+    whole = {name: municipal[name].to_numpy(dtype=float)[shown] for name in summed}
+    project = units["project"].to_numpy(dtype=bool)
+    groups = set(units.loc[project, "joined_group"])
+    joined = units["joined_group"].to_numpy(dtype=float)[shown]
+    project = project[shown]
 
-    def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
+    def row(
+        key: str, label: str, columns: dict[str, np.ndarray], rows: np.ndarray
+    ) -> dict[str, Any]:
+        members = {name: values[rows] for name, values in columns.items()}
         headcount = int(members["headcount"].sum())
         return {"key": key, "label": label, "headcount": headcount, **total(members)}
 
     rows = []
     for group in (1, 2, 3):
         if group in groups:  # a group whose units are all hidden has an empty total
-            members = project[project["joined_group"] == group]
-            rows.append(row(f"group{group}", f"Målgruppe {group}", members))
-    rows.append(row("project", "Prosjektet", project))
-    rows.append(row("others", "Øvrige enheter", municipal[~municipal["project"]]))
-    rows.append(row("municipality", "Kommunen", municipal))
+            rows.append(
+                row(f"group{group}", f"Målgruppe {group}", own, project & (joined == group))
+            )
+    rows.append(row("project", "Prosjektet", own, project))
+    rows.append(row("others", "Øvrige enheter", whole, ~project))
+    rows.append(row("municipality", "Kommunen", whole, np.ones_like(project)))
     totals = with_figures(pd.DataFrame(rows), goal_pp)
     totals["hidden"] = [too_few(n) for n in totals["headcount"]]
     return totals
