@@ -144,11 +144,13 @@ PERSONAL = frozenset(c.key for c in COLUMNS) - {
 }
 
 
-def _cell(column: Column, row: dict[str, Any]) -> Text:
+def _cell(column: Column, row: dict[str, Any]) -> str | Text:
+    """The cell as the table draws it: plain text unless styled (a bar, a light, a total)."""
     value = HIDDEN if row["hidden"] and column.key in PERSONAL else column.show(row)
+    if row["unit"]:
+        return value
     text = value if isinstance(value, Text) else Text(value)
-    if not row["unit"]:
-        text.stylize("bold")
+    text.stylize("bold")
     return text
 
 
