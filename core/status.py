@@ -20,7 +20,7 @@ from core import fmt
 from core.periods import Quarter
 from core.reference import SECTOR_QUARTERLY, SELF_CERTIFIED_ALLOWANCE_PP, sector_yardstick
 from core.savings import unit_savings
-from core.sickleave import pct_series
+from core.sickleave import pct_array
 
 # Pairs of (lost, possible) workday sums a status row is computed from.
 PAIRS = {
@@ -57,15 +57,17 @@ def with_figures(sums: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     `goal_share` is the reduction as a share of the goal: 1.0 = goal reached, negative = sick
     leave went up.
     """
-    out = sums.copy()
-    for name, (lost, possible) in PAIRS.items():
-        out[f"{name}_pct"] = pct_series(out[lost], out[possible])
-    out["forecast_known_pct"] = pct_series(out["forecast_known_lost"], out["forecast_possible"])
+    # Arrays, added to the copy at once: a column set at a time costs more than the figures.
+    out = {
+        f"{name}_pct": pct_array(sums[lost], sums[possible])
+        for name, (lost, possible) in PAIRS.items()
+    }
+    out["forecast_known_pct"] = pct_array(sums["forecast_known_lost"], sums["forecast_possible"])
     out["forecast_expected_pct"] = out["forecast_pct"] - out["forecast_known_pct"]
     out["change_pp"] = out["compare_pct"] - out["baseline_pct"]
     out["four_change_pp"] = out["last_four_pct"] - out["before_four_pct"]
     out["goal_share"] = -out["change_pp"] / goal_pp
-    return out
+    return sums.assign(**out)
 
 
 def _defined(columns: dict[str, np.ndarray], *names: str) -> np.ndarray:
