@@ -152,3 +152,21 @@ async def test_the_review_shows_the_list_a_chart_to_read_and_the_case(
         ticks = [row for row in rows if "┤" in row]
         assert len(ticks) >= 3  # a scale to read the bars by
         assert chart.data.labels[0] in rows[-1]  # the months under the plot
+
+
+async def test_the_status_screen_opens_styled_for_the_terminals_size(unit: Builder, engine: Engine):
+    """It has the size's classes before it is mounted: its widgets are not styled again, all of
+    them, when its first resize would add them (a third of the CSS work of every o)."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        assert {"-narrow", "-short"} <= StatusScreen().classes
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        screen = StatusScreen()
+        assert {"-wide", "-tall"} <= screen.classes and "-narrow" not in screen.classes
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        await pilot.resize_terminal(*SMALL)  # and a resize still changes them
+        await settle(app, pilot)
+        assert {"-narrow", "-short"} <= screen.classes and "-wide" not in screen.classes

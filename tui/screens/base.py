@@ -46,6 +46,14 @@ def app_state(app: App[Any]) -> AppState:
     return cast(AppState, app)
 
 
+def size_classes(app: App[Any]) -> str:
+    """The classes of the app's breakpoints (-narrow, -short…) that the screen shown has: a
+    screen opened with them is styled for the terminal's size once, not again, all its widgets,
+    when its first resize adds them."""
+    breakpoints = [*(app.HORIZONTAL_BREAKPOINTS or []), *(app.VERTICAL_BREAKPOINTS or [])]
+    return " ".join(sorted({name for _, name in breakpoints} & app.screen.classes))
+
+
 class ReportsWorkerErrors:
     """Mixed into screens: Worker.StateChanged does not bubble, so forward failures to the app.
 

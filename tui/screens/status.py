@@ -22,7 +22,7 @@ from core.goal import LIGHT_LABELS, Light
 from core.status import HIDDEN, HIDDEN_NOTE, SECTOR_SHORT
 from core.text import name_order
 from tui.navigation import OpenEffect, OpenSavings, OpenUnit
-from tui.screens.base import AppState, NaervaerScreen
+from tui.screens.base import AppState, NaervaerScreen, size_classes
 from tui.widgets.charts import Chart, ChartData
 from tui.widgets.choice import Choice
 from tui.widgets.keybar import KeyBar
@@ -408,7 +408,7 @@ class StatusScreen(NaervaerScreen[None]):
     AUTO_FOCUS = "#status-table"
 
     def __init__(self, read: StatusRead | None = None) -> None:
-        super().__init__(id="status")
+        super().__init__(id="status", classes=size_classes(self.app))
         self._read = read  # read before opening; None: the screen reads it itself
         self.report: StatusReport | None = None
         self.rows: list[dict[str, Any]] = []
