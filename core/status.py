@@ -8,18 +8,19 @@ no comparable quarter yet neither lifts nor lowers the change.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core import fmt
 from core.periods import Quarter
 from core.reference import SECTOR_QUARTERLY, SELF_CERTIFIED_ALLOWANCE_PP, sector_yardstick
 from core.savings import unit_savings
-from core.sickleave import pct_series
+from core.sickleave import pct_array
 
 # Pairs of (lost, possible) workday sums a status row is computed from.
 PAIRS = {
@@ -56,15 +57,17 @@ def with_figures(sums: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     `goal_share` is the reduction as a share of the goal: 1.0 = goal reached, negative = sick
     leave went up.
     """
-    out = sums.copy()
-    for name, (lost, possible) in PAIRS.items():
-        out[f"{name}_pct"] = pct_series(out[lost], out[possible])
-    out["forecast_known_pct"] = pct_series(out["forecast_known_lost"], out["forecast_possible"])
+    # Arrays, added to the copy at once: a column set at a time costs more than the figures.
+    out = {
+        f"{name}_pct": pct_array(sums[lost], sums[possible])
+        for name, (lost, possible) in PAIRS.items()
+    }
+    out["forecast_known_pct"] = pct_array(sums["forecast_known_lost"], sums["forecast_possible"])
     out["forecast_expected_pct"] = out["forecast_pct"] - out["forecast_known_pct"]
     out["change_pp"] = out["compare_pct"] - out["baseline_pct"]
     out["four_change_pp"] = out["last_four_pct"] - out["before_four_pct"]
     out["goal_share"] = -out["change_pp"] / goal_pp
-    return out
+    return sums.assign(**out)
 
 
 def _defined(columns: dict[str, np.ndarray], *names: str) -> np.ndarray:
@@ -75,16 +78,16 @@ def _defined(columns: dict[str, np.ndarray], *names: str) -> np.ndarray:
     return mask
 
 
-def total(sums: pd.DataFrame) -> dict[str, float]:
-    """One row of sums for a set of units (rows of SUM_COLUMNS), comparing like with like."""
+def total(sums: Mapping[str, npt.ArrayLike] | pd.DataFrame) -> dict[str, float]:
+    """One row of sums for a set of units (their SUM_COLUMNS), comparing like with like."""
     # Plain arrays, a column read once: five totals of a few hundred units each, every opening.
-    columns = {name: sums[name].to_numpy(dtype=float) for name in SUM_COLUMNS}
+    columns = {name: np.asarray(sums[name], dtype=float) for name in SUM_COLUMNS}
 
     def summed(column: str, rows: np.ndarray | None = None) -> float:
         values = columns[column] if rows is None else columns[column][rows]
         return float(np.nansum(values))  # as pandas sums: a missing value counts as none
 
-    row: dict[str, float] = {"units": float(len(sums))}
+    row: dict[str, float] = {"units": float(len(columns[SUM_COLUMNS[0]]))}
     for first, second in (("baseline", "compare"), ("before_four", "last_four")):
         both = _defined(columns, first, second)
         # Without any unit that has both, the first alone is still worth showing.

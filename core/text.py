@@ -8,6 +8,7 @@ Three rules, each in one place:
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -131,6 +132,8 @@ _LAST_LETTERS: Final = str.maketrans(
 )
 
 
+# Cached: the same few hundred names are sorted on every read of a list of units or people.
+@functools.lru_cache(maxsize=65536)
 def name_order(name: str) -> str:
     """The sort key of a name in Norwegian order (… z æ ø å), upper and lower case together
     and other accents ignored (é as e): the same order whatever a database's collation.

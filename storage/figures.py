@@ -52,7 +52,6 @@ from storage.repos.figures import (
     figures_cover,
     load_unit_month_figures,
 )
-from storage.repos.frames import frame
 from storage.repos.recorded import Recorded, load_recorded
 from storage.repos.staff import load_employments, load_spells, load_units
 
@@ -336,14 +335,25 @@ def prognoses(conn: Connection, as_of: dt.date, quarters: int) -> pd.DataFrame:
     if quarters <= PROGNOSIS_QUARTERS and figures_as_of(conn) == as_of:
         wanted = [str(q) for q in forecast_quarters(as_of, quarters)]
         figure = UnitPrognosisFigure
-        stored = frame(
-            conn,
+        stored = conn.execute(
             select(*(getattr(figure, name) for name in PROGNOSIS_COLUMNS))
             .where(figure.quarter.in_(wanted))
-            .order_by(figure.unit_id, figure.quarter),
-            PROGNOSIS_COLUMNS,
-        )
+            .order_by(figure.unit_id, figure.quarter)
+        ).all()
         units = conn.execute(select(func.count()).select_from(Unit)).scalar_one()
         if len(stored) == units * quarters:
-            return stored.astype({"unit_id": "int64", **dict.fromkeys(PROGNOSIS_NUMBERS, float)})
+            # A column at a time, the figures as float arrays (NaN where NULL): not a frame of
+            # objects converted after.
+            ids, quarter, *numbers = zip(*stored, strict=True) or [()] * len(PROGNOSIS_COLUMNS)
+            return pd.DataFrame(
+                {
+                    "unit_id": np.array(ids, dtype=np.int64),
+                    # Text; without rows the empty column of objects pandas makes of none.
+                    "quarter": pd.Series(quarter, dtype=None if quarter else object),
+                    **{
+                        name: np.array(values, dtype=float)
+                        for name, values in zip(PROGNOSIS_NUMBERS, numbers, strict=True)
+                    },
+                }
+            )
     return compute_prognoses(conn, as_of, quarters)

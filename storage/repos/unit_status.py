@@ -64,6 +64,7 @@ def replace(conn: Connection, rows: pd.DataFrame) -> None:
 def load(conn: Connection) -> pd.DataFrame | None:
     """Every unit's identity (UNIT_IDENTITY) and stored status, by name as the units are
     computed (core.text.name_order, ties by id); None unless every unit has its row."""
+    import numpy as np
     import pandas as pd
 
     from storage.models import UnitStatus
@@ -85,9 +86,17 @@ def load(conn: Connection) -> pd.DataFrame | None:
     # Sorted here, on the plain rows: SQL's collation is not Norwegian order on every backend.
     name = names.index("name")
     read = sorted(map(tuple, conn.execute(query)), key=lambda row: name_order(row[name]))
-    rows = pd.DataFrame(read, columns=names)
-    if rows.empty or rows["headcount"].isna().any():
+    if not read:
         return None
-    # Figures as floats (NaN where NULL), also in a column that is NULL throughout.
-    floats = [c.name for c in stored.columns if isinstance(c.type, Float)]
-    return rows.astype(dict.fromkeys(floats, float))
+    # A column at a time: the figures as float arrays (NaN where NULL, also in a column that
+    # is NULL throughout), not a frame of objects converted after.
+    floats = {c.name for c in stored.columns if isinstance(c.type, Float)}
+    rows = pd.DataFrame(
+        {
+            column: np.array(values, dtype=float) if column in floats else values
+            for column, values in zip(names, zip(*read, strict=True), strict=True)
+        }
+    )
+    if rows["headcount"].isna().any():
+        return None
+    return rows

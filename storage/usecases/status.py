@@ -217,25 +217,32 @@ def _chart(
 def _total_rows(units: pd.DataFrame, municipal: pd.DataFrame, goal_pp: float) -> pd.DataFrame:
     # A unit hidden for its few people is in no total: it would show through the difference
     # between the total and the units shown beside it.
-    groups = set(units.loc[units["project"], "joined_group"])
     shown = ~units["hidden"].to_numpy(dtype=bool)
-    # Only what the totals are summed from: each group's rows are a copy.
-    summed = [*SUM_COLUMNS, "headcount", "project"]
-    units, municipal = units.loc[shown, [*summed, "joined_group"]], municipal.loc[shown, summed]
-    project = units[units["project"]]
+    # Only what the totals are summed from, as arrays read once: each group is a mask of them.
+    summed = [*SUM_COLUMNS, "headcount"]
+    own = {name: units[name].to_numpy(dtype=float)[shown] for name in summed}
+    whole = {name: municipal[name].to_numpy(dtype=float)[shown] for name in summed}
+    project = units["project"].to_numpy(dtype=bool)
+    groups = set(units.loc[project, "joined_group"])
+    joined = units["joined_group"].to_numpy(dtype=float)[shown]
+    project = project[shown]
 
-    def row(key: str, label: str, members: pd.DataFrame) -> dict[str, Any]:
+    def row(
+        key: str, label: str, columns: dict[str, np.ndarray], rows: np.ndarray
+    ) -> dict[str, Any]:
+        members = {name: values[rows] for name, values in columns.items()}
         headcount = int(members["headcount"].sum())
         return {"key": key, "label": label, "headcount": headcount, **total(members)}
 
     rows = []
     for group in (1, 2, 3):
         if group in groups:  # a group whose units are all hidden has an empty total
-            members = project[project["joined_group"] == group]
-            rows.append(row(f"group{group}", f"Målgruppe {group}", members))
-    rows.append(row("project", "Prosjektet", project))
-    rows.append(row("others", "Øvrige enheter", municipal[~municipal["project"]]))
-    rows.append(row("municipality", "Kommunen", municipal))
+            rows.append(
+                row(f"group{group}", f"Målgruppe {group}", own, project & (joined == group))
+            )
+    rows.append(row("project", "Prosjektet", own, project))
+    rows.append(row("others", "Øvrige enheter", whole, ~project))
+    rows.append(row("municipality", "Kommunen", whole, np.ones_like(project)))
     totals = with_figures(pd.DataFrame(rows), goal_pp)
     totals["hidden"] = [too_few(n) for n in totals["headcount"]]
     return totals
@@ -424,39 +431,50 @@ def status_within(conn: Connection, today: dt.date) -> StatusReport:
         units = unit_status(conn, today, settings)
     if units.empty:
         raise InvalidInput("Databasen har ingen enheter ennå: importer dem eller lag demodata.")
-    units["project"] = units["project_joined_on"].notna()
-    units["target_group_at_joining"] = units["target_group_at_joining"].astype(float)
-    units["joined_group"] = units["joined_group"].astype(float)
     unit_ids = units["unit_id"].astype(int).tolist()
     # The activity: open and overdue measures, the last session.
     counts = unit_repo.measure_counts(conn, today, OPEN_STATUSES)
     last_sessions = unit_repo.last_sessions(conn)
-    units["last_session"] = [last_sessions.get(u) for u in unit_ids]
-    open_measures = [counts.get(u, (0, 0))[0] for u in unit_ids]
-    overdue_measures = [counts.get(u, (0, 0))[1] for u in unit_ids]
+    held = [last_sessions.get(u) for u in unit_ids]
+    # Columns added a frame at a time (assign), not one by one: each costs more than its values.
+    units = units.assign(
+        project=units["project_joined_on"].notna(),
+        target_group_at_joining=units["target_group_at_joining"].astype(float),
+        joined_group=units["joined_group"].astype(float),
+        last_session=held,
+    )
 
     forecasts = _forecasts(conn, today, FORECAST_QUARTERS)
     next_quarter = forecasts[forecasts["quarter"] == forecasts["quarter"].min()]
     ahead = next_quarter.set_index("unit_id").reindex(unit_ids)
-    municipal = units[list(OWN_SUMS)].copy()
-    for name in MUNICIPAL_SUMS:
-        municipal[name] = units[f"municipal_{name}"]
+    municipal = pd.DataFrame(
+        {name: units[f"municipal_{name}" if name in MUNICIPAL_SUMS else name] for name in OWN_SUMS}
+    )
     units = units.drop(columns=[f"municipal_{name}" for name in MUNICIPAL_SUMS])
-    for frame in (units, municipal):
-        frame["forecast_lost"] = ahead["lost"].to_numpy()
-        frame["forecast_known_lost"] = ahead["known_lost"].to_numpy()
-        frame["forecast_possible"] = ahead["possible"].fillna(0.0).to_numpy()
-        frame["year_possible"] = frame["last_four_possible"]
-        frame["open_measures"] = open_measures
-        frame["overdue_measures"] = overdue_measures
-
-    units["days_since_session"] = [
-        (today - held).days if isinstance(held, dt.date) else None for held in units["last_session"]
-    ]
+    activity = {
+        "forecast_lost": ahead["lost"].to_numpy(),
+        "forecast_known_lost": ahead["known_lost"].to_numpy(),
+        "forecast_possible": ahead["possible"].fillna(0.0).to_numpy(),
+    }
+    measures = {
+        "open_measures": [counts.get(u, (0, 0))[0] for u in unit_ids],
+        "overdue_measures": [counts.get(u, (0, 0))[1] for u in unit_ids],
+    }
+    units = units.assign(
+        **activity,
+        year_possible=units["last_four_possible"],
+        **measures,
+        days_since_session=[(today - h).days if isinstance(h, dt.date) else None for h in held],
+    )
     units = with_figures(units, settings.goal_pp)
     units["hidden"] = [too_few(n) for n in units["headcount"]]
-    municipal["project"] = units["project"].to_numpy()
-    municipal["headcount"] = units["headcount"].to_numpy()
+    municipal = municipal.assign(
+        **activity,
+        year_possible=municipal["last_four_possible"],
+        **measures,
+        project=units["project"].to_numpy(),
+        headcount=units["headcount"].to_numpy(),
+    )
     totals = _total_rows(units, municipal, settings.goal_pp)
     project_total = totals.set_index("key").loc["project"]
     baselines = [

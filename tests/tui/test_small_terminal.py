@@ -8,6 +8,7 @@ from textual.widgets import Button, DataTable
 
 from storage.usecases import measures as measure_cases
 from storage.usecases import sessions
+from storage.usecases.project import join_project
 from tests.conftest import Builder
 from tests.tui.conftest import TODAY, UNIT, D, db_path, drawn_rows, screen_text, settle
 from tui.app import NaervaerApp
@@ -51,6 +52,31 @@ async def test_the_status_screen_keeps_its_panel(unit: Builder, engine: Engine):
         await settle(app, pilot)
         assert in_view(app, "#status-summary-box")
         assert in_view(app, "#status-group")
+
+
+async def test_the_status_table_gets_the_room_of_a_short_terminal(unit: Builder, engine: Engine):
+    """At 24 rows the summary and the filters are compact: the table shows six rows, not three
+    (and at 120×24, where the chart stood beside the summary, not none)."""
+    unit.spell(9, D(2025, 1, 6), D(2025, 1, 10)).refresh(TODAY)
+    join_project(engine, ["E1", "E2"], D(2025, 10, 1), "2025Q3")
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatusScreen())
+        await settle(app, pilot)
+        for size in ((120, 24), SMALL):
+            await pilot.resize_terminal(*size)
+            await settle(app, pilot)
+            table = app.screen.query_one(RowTable)
+            shown = [row for row in drawn_rows(table)[1:] if row.strip()]
+            assert len(shown) >= 6, (size, shown)
+            assert "Lia sykehjem" in "".join(shown)
+            for selector in ("#status-summary-box", "#status-search", "#status-area"):
+                assert in_view(app, selector)
+            assert not app.screen.query_one(Chart).display
+        await pilot.press("c", "c")  # c hides the summary, c again shows it with the chart
+        await settle(app, pilot)
+        assert in_view(app, "#status-chart") and in_view(app, "#status-table")
 
 
 async def test_the_new_measure_dialog_shows_its_buttons(unit: Builder, engine: Engine):
@@ -145,3 +171,21 @@ async def test_a_screen_is_made_with_the_classes_of_the_terminals_size(
         await app.push_screen(screen)
         await settle(app, pilot)
         assert set(screen.classes) == classes  # what Textual gives it after its first layout
+
+
+async def test_the_status_screen_opens_styled_for_the_terminals_size(unit: Builder, engine: Engine):
+    """It has the size's classes before it is mounted: its widgets are not styled again, all of
+    them, when its first resize would add them (a third of the CSS work of every o)."""
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        assert {"-narrow", "-short"} <= StatusScreen().classes
+        await pilot.resize_terminal(120, 40)
+        await settle(app, pilot)
+        screen = StatusScreen()
+        assert {"-wide", "-tall"} <= screen.classes and "-narrow" not in screen.classes
+        await app.push_screen(screen)
+        await settle(app, pilot)
+        await pilot.resize_terminal(*SMALL)  # and a resize still changes them
+        await settle(app, pilot)
+        assert {"-narrow", "-short"} <= screen.classes and "-wide" not in screen.classes

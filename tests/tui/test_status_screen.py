@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Engine, insert
+from textual import events
 from textual.widgets import Static
 
 from core import fmt
@@ -310,3 +311,25 @@ async def test_the_screen_shows_what_the_status_report_shows(
         assert rows["Alfa sykehjem"][1:5] == ["1", "20,0 %", "10,0 %", "−10,0 p.p."]
         assert rows["Delta kontor"][2:5] == ["***", "***", "***"]
         assert "*** = færre enn 5 ansatte" in str(table.border_title)
+
+
+async def test_the_table_has_the_focus_from_the_first_frame(build: Builder, engine: Engine) -> None:
+    """`o` opens the overview with its table focused: no other widget is focused on the way
+    (the summary, the first that can be, was; then the table and the summary were styled and
+    drawn again)."""
+    build_scenario(build, engine)
+    focused: list[str] = []
+
+    def hook(message: Any) -> None:
+        if isinstance(message, events.DescendantFocus):
+            focused.append(f"{type(message.widget).__name__}#{message.widget.id}")
+
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=SIZE, message_hook=hook) as pilot:
+        await settle(app, pilot)
+        focused.clear()
+        await pilot.press("o")
+        await settle(app, pilot)
+        assert isinstance(app.screen, StatusScreen)
+        assert focused == ["RowTable#status-table"]
+        assert app.screen.focused is app.screen.query_one(RowTable)

@@ -144,11 +144,13 @@ PERSONAL = frozenset(c.key for c in COLUMNS) - {
 }
 
 
-def _cell(column: Column, row: dict[str, Any]) -> Text:
+def _cell(column: Column, row: dict[str, Any]) -> str | Text:
+    """The cell as the table draws it: plain text unless styled (a bar, a light, a total)."""
     value = HIDDEN if row["hidden"] and column.key in PERSONAL else column.show(row)
+    if row["unit"]:
+        return value
     text = value if isinstance(value, Text) else Text(value)
-    if not row["unit"]:
-        text.stylize("bold")
+    text.stylize("bold")
     return text
 
 
@@ -401,6 +403,9 @@ class StatusScreen(NaervaerScreen[None]):
         Binding("e", "export_status", "Eksporter", id="status_export"),
         Binding("escape", "back", "Tilbake", id="status_back"),
     ]
+    # The table has the focus from the first frame: focused after it, the table and the summary
+    # (focused first, as the first focusable widget) were styled and drawn again.
+    AUTO_FOCUS = "#status-table"
 
     def __init__(self, read: StatusRead | None = None) -> None:
         super().__init__(id="status")
@@ -443,7 +448,6 @@ class StatusScreen(NaervaerScreen[None]):
         )
         self.query_one("#status-summary-box").border_title = "Prosjektet"
         self.query_one("#status-chart").border_title = "Graf (c: vis/skjul)"
-        table.focus()
         if self._read is None:
             self.load()
         else:
