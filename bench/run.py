@@ -179,12 +179,23 @@ def p95(values: list[float]) -> float:
 
 @contextmanager
 def private_home() -> Iterator[Path]:
-    """A temporary folder that is HOME (and the XDG folders) while the benchmark runs."""
+    """A temporary folder that is HOME (and the XDG folders) while the benchmark runs.
+
+    The processes it starts write their compiled modules, as Python does by default: a machine
+    that says not to (PYTHONDONTWRITEBYTECODE) would have every start of the app compile all of
+    ours, where a user's first start, or pip's install, compiles them once (Textual's, timed in
+    the floor, were compiled as they were installed)."""
     saved = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="naervaer-bench-") as folder:
         root = Path(folder)
         os.environ["HOME"] = str(root)
-        for variable in ("XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME", "NAERVAER_DB"):
+        for variable in (
+            "XDG_DATA_HOME",
+            "XDG_STATE_HOME",
+            "XDG_CACHE_HOME",
+            "NAERVAER_DB",
+            "PYTHONDONTWRITEBYTECODE",
+        ):
             os.environ.pop(variable, None)
         try:
             yield root
@@ -442,7 +453,8 @@ def process_time(args: list[str]) -> float:
 def cold_start(bench: Bench) -> Metric:
     say("cold start: the app's process until the unit list is shown, and a bare Textual app")
     app_args = ["cold-start", str(bench.db), TODAY.isoformat()]
-    # One start before counting: the day's first start takes the daily backup.
+    # One start before counting: the day's first start takes the daily backup (and compiles
+    # the modules, as any first start does).
     process_time(app_args)
     bare, app = [], []
     for _ in range(bench.runs.starts):
