@@ -122,9 +122,12 @@ async def test_the_screens_of_a_meeting_are_not_kept_once_closed(unit: Builder, 
             await pilot.press(key)
             await settle(app, pilot)
             shown.append((type(app.screen).__name__, weakref.ref(app.screen)))
-        while not isinstance(app.screen, UnitsScreen):
+        for _ in range(10):  # back to the unit list, a screen a key
+            if isinstance(app.screen, UnitsScreen):
+                break
             await pilot.press("escape")
             await settle(app, pilot)
+        assert isinstance(app.screen, UnitsScreen)
         return shown
 
     async with app.run_test(size=(120, 40)) as pilot:
