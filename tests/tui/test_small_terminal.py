@@ -74,9 +74,35 @@ async def test_the_status_table_gets_the_room_of_a_short_terminal(unit: Builder,
             for selector in ("#status-summary-box", "#status-search", "#status-area"):
                 assert in_view(app, selector)
             assert not app.screen.query_one(Chart).display
-        await pilot.press("c", "c")  # c hides the summary, c again shows it with the chart
+        await pilot.press("c")  # the chart, beside the summary
         await settle(app, pilot)
         assert in_view(app, "#status-chart") and in_view(app, "#status-table")
+
+
+@pytest.mark.parametrize("size", [SMALL, (120, 24), (120, 40)])
+async def test_c_shows_the_status_chart_where_it_is_hidden_and_hides_it_where_it_shows(
+    unit: Builder, engine: Engine, size: tuple[int, int]
+):
+    """The key bar says "c Graf": on a small terminal, where the chart starts hidden, c shows
+    it (it hid the summary instead); where it shows, c hides it with the summary, for the
+    table's room; and c again brings both back."""
+    join_project(engine, ["E1", "E2"], D(2025, 10, 1), "2025Q3")
+    app = NaervaerApp(db_path(engine), today=TODAY)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        await app.push_screen(StatusScreen())
+        await settle(app, pilot)
+        shown = app.screen.query_one(Chart).display
+        assert shown == (size == (120, 40))
+        seen = []
+        for _ in range(3):
+            await pilot.press("c")
+            await settle(app, pilot)
+            seen.append((in_view(app, "#status-chart"), in_view(app, "#status-summary-box")))
+        if shown:
+            assert seen == [(False, False), (True, True), (False, False)]
+        else:
+            assert seen == [(True, True), (False, False), (True, True)]
 
 
 async def test_the_new_measure_dialog_shows_its_buttons(unit: Builder, engine: Engine):

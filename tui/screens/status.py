@@ -616,8 +616,9 @@ class StatusScreen(NaervaerScreen[None]):
         self.query_one("#status-group", Choice).cycle()
 
     def action_toggle_chart(self) -> None:
-        top = self.query_one("#status-top")
-        showing = top.display
+        """The chart (beside the summary) where it is hidden, as on a small terminal; where it
+        shows, the chart and the summary hidden, for the table's room."""
+        showing = self.query_one("#status-top").display and self.query_one(Chart).display
         self.set_class(not showing, "-show-top")
         self.set_class(showing, "-hide-top")
 
