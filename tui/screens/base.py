@@ -9,6 +9,8 @@ from textual.app import App
 from textual.screen import ModalScreen, Screen
 from textual.worker import Worker, WorkerState
 
+from core import fmt
+from tui.masking import one_line
 from tui.messages import Failed, MaskingChanged
 
 if TYPE_CHECKING:
@@ -70,6 +72,11 @@ class ReportsWorkerErrors:
         engine = self.state.engine
         assert engine is not None
         return engine
+
+
+def session_title(unit_name: str, session_type_label: str, held_on: dt.date) -> str:
+    """A meeting's screens' title bar: `Lia sykehjem · Individuell rådgivning 24.11.2026`."""
+    return f"{one_line(unit_name)} · {session_type_label} {fmt.date(held_on)}"
 
 
 def size_classes(screen: Screen[Any]) -> set[str]:

@@ -28,9 +28,9 @@ from storage.usecases.review import EmployeeDetail
 from storage.usecases.sessions import ChecklistItem, MeasureBoard, MeasureRow
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.forms import DateForm, MeasureDialog, TextForm
-from tui.masking import one_line, person
+from tui.masking import person
 from tui.navigation import OpenHistory, OpenReview, OpenSummary
-from tui.screens.base import NaervaerScreen
+from tui.screens.base import NaervaerScreen, session_title
 from tui.widgets.keybar import KeyBar
 from tui.writes import WriteFailed, queue_of, report
 
@@ -231,9 +231,8 @@ class MeasuresScreen(NaervaerScreen[None]):
         self.names = data.names
         info = data.info
         if info is not None:
-            self.sub_title = (
-                f"{one_line(info.unit_name)} · {SESSION_TYPES[info.session_type]} "
-                f"{fmt.date(info.held_on)}"
+            self.sub_title = session_title(
+                info.unit_name, SESSION_TYPES[info.session_type], info.held_on
             )
         self.render_tables()
         focus = "#checklist" if self.checklist else "#measures"

@@ -17,7 +17,6 @@ from textual.events import Click, DescendantBlur
 from textual.message import Message
 from textual.widgets import Header, Label, Static
 
-from core import fmt
 from core.conflicts import EditConflict
 from core.masking import NO_NAMES, Masker, masker_of
 from core.summary import SessionSummary, document_names, summary_markdown
@@ -25,9 +24,8 @@ from storage.usecases import sessions
 from tui import memory
 from tui.dialogs.conflict import ConflictDialog, Kept
 from tui.dialogs.export import ExportChoice, ExportDialog
-from tui.masking import one_line
 from tui.navigation import OpenMeasures, OpenReview
-from tui.screens.base import NaervaerScreen
+from tui.screens.base import NaervaerScreen, session_title
 from tui.widgets.autosave import AutosaveTextArea
 from tui.widgets.keybar import KeyBar
 from tui.widgets.text_view import TextView
@@ -191,9 +189,8 @@ class SummaryScreen(memory.DefersRelease, NaervaerScreen[None]):
         self.document = read.document
         if first:
             # The session's unit in the title bar, as on the agenda and the checklist.
-            self.sub_title = (
-                f"{one_line(summary.unit_name)} · {summary.session_type_label} "
-                f"{fmt.date(summary.held_on)}"
+            self.sub_title = session_title(
+                summary.unit_name, summary.session_type_label, summary.held_on
             )
             note = self.query_one(AutosaveTextArea)
             note.show("session-note", summary.note)
